@@ -1,0 +1,52 @@
+// Per-chunk totals every kernel feeds (mirror of src/js/accumulate.ts): Σ row values and
+// Σ w_{y_i} (the 'mean' denominator of index targets), both compensated (Neumaier 1974), stored
+// at TOTALS as [sum, carry, den, denCarry] for the wrapper to read after each chunk.
+import { TOTALS } from './scratch';
+
+/** Rounding error of t = s + x, recovered exactly by Fast2Sum on the larger operand (Neumaier). */
+// @ts-ignore: decorator
+@inline export function sumError(s: f64, x: f64, t: f64): f64 {
+  return abs<f64>(s) >= abs<f64>(x) ? s - t + x : x - t + s;
+}
+
+/** s + carry, except that a non-finite s (an Infinity or NaN term) passes through unchanged. */
+// @ts-ignore: decorator
+@inline export function settle(s: f64, carry: f64): f64 {
+  return isFinite<f64>(s) ? s + carry : s;
+}
+
+export function resetTotals(): void {
+  store<f64>(TOTALS, 0.0);
+  store<f64>(TOTALS, 0.0, 8);
+  store<f64>(TOTALS, 0.0, 16);
+  store<f64>(TOTALS, 0.0, 24);
+}
+
+// @ts-ignore: decorator
+@inline export function addRow(v: f64): void {
+  const s = load<f64>(TOTALS);
+  const t = s + v;
+  store<f64>(TOTALS, load<f64>(TOTALS, 8) + sumError(s, v, t), 8);
+  store<f64>(TOTALS, t);
+}
+
+// @ts-ignore: decorator
+@inline export function addDen(w: f64): void {
+  const s = load<f64>(TOTALS, 16);
+  const t = s + w;
+  store<f64>(TOTALS, load<f64>(TOTALS, 24) + sumError(s, w, t), 24);
+  store<f64>(TOTALS, t, 16);
+}
+
+/** Compensated sum of k values at a (used for `normalize`). */
+export function rowSum(a: usize, k: i32): f64 {
+  let s = 0.0;
+  let c = 0.0;
+  for (let j = 0; j < k; j++) {
+    const x = load<f64>(a + (<usize>j << 3));
+    const t = s + x;
+    c += sumError(s, x, t);
+    s = t;
+  }
+  return settle(s, c);
+}

@@ -1,0 +1,225 @@
+/**
+ * The public functions of API.md, built once over any backend: read shapes and options, plan the
+ * chunks, call the backend's kernel per chunk, shape the result.
+ */
+import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
+import type { Backend, Kernels, View } from './backend/backend.js';
+import { backendFor, checkOut, reduce, runChunks, shapeRows, single } from './run.js';
+import type { Outcome, Plan } from './run.js';
+import { flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
+import type { Batch, OutKind, Source, Targets } from './shapes.js';
+import {
+  findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
+} from './validate.js';
+import type { Checked, Options, Resolved, Rule } from './validate.js';
+
+/** A distribution: number[], Float64Array or Float32Array. */
+export type Distribution = ArrayLike<number>;
+/** A batch: rows (number[][]), or a flat row-major array with `classes`. */
+export type BatchInput = ArrayLike<number> | ArrayLike<number>[];
+/** Targets: a batch like the predictions, class indices (one per row), or one class index. */
+export type TargetInput = BatchInput | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | BigInt64Array | BigUint64Array | number | bigint;
+/** A per-row or elementwise result: mirrors the prediction's kind. */
+export type Rows = number[] | Float64Array | Float32Array;
+export type Result = number | Rows;
+export type { Options };
+
+/** The xentropy API: the same on the wasm and the js backend. */
+export interface Xentropy {
+  readonly backend: 'wasm' | 'js';
+  /** -log p elementwise (nats; bits with base 2). `informationContent(0.5, { base: 2 })` → 1; p = 0 → Infinity. */
+  informationContent(p: number, opts?: Options): number;
+  informationContent(p: Distribution, opts?: Options): Result;
+  /** -p log p - (1-p) log(1-p) elementwise. `binaryEntropy(0.5, { base: 2 })` → 1; 0 and 1 → 0. */
+  binaryEntropy(p: number, opts?: Options): number;
+  binaryEntropy(p: Distribution, opts?: Options): Result;
+  /** -Σ p log p per distribution, 0·log 0 = 0. `entropy([0.5, 0.5], { base: 2 })` → 1. */
+  entropy(p: BatchInput, opts?: Options): Result;
+  /** -Σ p log q per row; p may be class indices. `crossEntropy([0, 1, 0], [0.2, 0.7, 0.1])` → 0.35667… (= -ln 0.7). */
+  crossEntropy(p: TargetInput, q: BatchInput, opts?: Options): Result;
+  /** Σ p log(p/q) per row. `klDivergence([1, 0, 0], [0.7, 0.2, 0.1])` → 0.35667… */
+  klDivergence(p: TargetInput, q: BatchInput, opts?: Options): Result;
+  /** Softmax per row, same shape and kind as the input. `softmax([0, 0])` → [0.5, 0.5]. */
+  softmax<T extends BatchInput>(logits: T, opts?: Options): T extends number[][] ? number[][] : Rows;
+  /** log-softmax per row, same shape and kind as the input. `logSoftmax([0, 0])` → [-0.693…, -0.693…]. */
+  logSoftmax<T extends BatchInput>(logits: T, opts?: Options): T extends number[][] ? number[][] : Rows;
+  /** crossEntropy(p, softmax(logits)), computed stably. `softmaxCrossEntropy(0, [0, 0])` → ln 2. */
+  softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: Options): Result;
+  /** -(y log p + (1-y) log(1-p)) elementwise. `binaryCrossEntropy(1, 0.5)` → ln 2; (1, 0) → Infinity. */
+  binaryCrossEntropy(y: number, p: number, opts?: Options): number;
+  binaryCrossEntropy(y: Distribution, p: Distribution, opts?: Options): Result;
+  /** Binary cross-entropy from logits: max(z,0) - z·y + log(1+e^-|z|). `sigmoidCrossEntropy(1, 0)` → ln 2. */
+  sigmoidCrossEntropy(y: number, logits: number, opts?: Options): number;
+  sigmoidCrossEntropy(y: Distribution, logits: Distribution, opts?: Options): Result;
+}
+
+type Kernel1 = (K: Kernels, x: View, n: number, out: View, o: Resolved) => number;
+type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, o: Resolved) => number;
+type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View, w: View, o: Resolved) => number;
+
+function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one: boolean): Result {
+  if (o.reduction !== 'none') return reduce(o, r, denominator);
+  if (one && !o.out) return single(r);
+  return shapeRows(r.rows!, kind, o.out) as Rows;
+}
+
+function plan(n: number, k: number, width: number, o: Resolved): Plan {
+  return { n, k, width, keep: o.reduction === 'none', validate: o.validate };
+}
+
+/** informationContent, binaryEntropy: one probability argument, elementwise. */
+function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefined, kernel: Kernel1): Result {
+  const o = resolveOptions(fn, opts);
+  const e = readElements(fn, 'p', p);
+  if (!e.scalar) checkOut(fn, o, e.n);
+  const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
+  const r = runChunks(
+    be, plan(e.n, 1, 1, o),
+    (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, o),
+    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
+  );
+  return finish(o, r, e.n, e.kind, e.scalar);
+}
+
+/** binaryCrossEntropy, sigmoidCrossEntropy: (y, prediction) pairs, elementwise. */
+function elementwisePair(
+  be: Backend, fn: string, y: unknown, x: unknown, xArg: string, xRule: Rule, opts: Options | undefined, kernel: Kernel2,
+): Result {
+  const o = resolveOptions(fn, opts);
+  const [ey, ex] = readElementPair(fn, y, x, xArg);
+  if (!ex.scalar) checkOut(fn, o, ex.n);
+  const checked: Checked[] = [
+    { name: 'y', src: ey.src, rule: probabilityRule },
+    { name: xArg, src: ex.src, rule: xRule },
+  ];
+  const r = runChunks(
+    be, plan(ex.n, 1, 1, o),
+    (b, r0, n, out) =>
+      kernel(b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out, o),
+    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
+  );
+  return finish(o, r, ex.n, ex.kind, ex.scalar);
+}
+
+/** Per-class weights, checked against k and placed once for the whole call. */
+function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
+  if (o.weights === undefined) return NO_WEIGHTS;
+  if (o.weights.length !== k) throw new TypeError(`${fn}: weights has ${o.weights.length} entries for ${k} classes`);
+  return be.stage(WEIGHTS, flatSource(o.weights), 0, k);
+}
+
+/**
+ * crossEntropy, klDivergence, softmaxCrossEntropy: targets (dense or indices) against a batch of
+ * predictions. `dense` and `index` are the kernels for each target kind.
+ */
+function rowsWithTargets(
+  be0: Backend, fn: string, p: unknown, q: unknown, qArg: string, opts: Options | undefined,
+  dense: RowKernel, index: RowKernel,
+): Result {
+  const o = resolveOptions(fn, opts);
+  const qb = readBatch(fn, qArg, q, o.classes);
+  const t: Targets = readTargets(fn, p, qb);
+  const { n, k } = qb;
+  if (!qb.single) checkOut(fn, o, n);
+  const be = backendFor(be0, k);
+  const w = stageWeights(fn, be, o, k);
+  const valueRule = qArg === 'logits' ? logitRule : o.normalize ? massRule : probabilityRule;
+  const checked: Checked[] = [{ name: qArg, src: qb.src, rule: valueRule }];
+  if (!t.index) checked.unshift({ name: 'p', src: t.src, rule: o.normalize ? massRule : probabilityRule });
+  const kernel = t.index ? index : dense;
+  const r = runChunks(
+    be, plan(n, k, 1, o),
+    (b, r0, rows, out) => {
+      const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
+      const qv = b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k);
+      return kernel(b.kernels, tv, qv, rows, k, out, w, o);
+    },
+    (r0, rows) =>
+      (t.index ? findBadIndex(fn, t.src, k, o.ignoreIndex, r0, r0 + rows) : null) ??
+      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k),
+  );
+  return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
+}
+
+/** softmax / logSoftmax: the same shape and kind as the input. */
+function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefined, log: number): Result | number[][] {
+  const o = resolveOptions(fn, opts);
+  const b: Batch = readBatch(fn, 'logits', z, o.classes);
+  const { n, k } = b;
+  checkOut(fn, o, n * k);
+  const checked: Checked[] = [{ name: 'logits', src: b.src, rule: logitRule }];
+  const r = runChunks(
+    backendFor(be0, k), { n, k, width: k, keep: true, validate: o.validate },
+    (be, r0, rows, out) => {
+      const zv = be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
+      return be.kernels.softmaxRowsF64(zv.arr, zv.off, rows, k, out.arr, out.off, log);
+    },
+    (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k),
+  );
+  const flat = r.rows!;
+  if (b.nested && !o.out) {
+    return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
+  }
+  return shapeRows(flat, b.kind, o.out) as Rows;
+}
+
+export function createApi(be: Backend): Xentropy {
+  const api = {
+    backend: be.name,
+    informationContent: (p: unknown, opts?: Options) =>
+      elementwise(be, 'informationContent', p, opts, (K, x, n, out, o) =>
+        K.informationContentF64(x.arr, x.off, n, out.arr, out.off, o.lnBase)),
+    binaryEntropy: (p: unknown, opts?: Options) =>
+      elementwise(be, 'binaryEntropy', p, opts, (K, x, n, out, o) =>
+        K.binaryEntropyF64(x.arr, x.off, n, out.arr, out.off, o.lnBase)),
+    entropy(p: unknown, opts?: Options) {
+      const fn = 'entropy';
+      const o = resolveOptions(fn, opts);
+      const b = readBatch(fn, 'p', p, o.classes);
+      const { n, k } = b;
+      if (!b.single) checkOut(fn, o, n);
+      const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.normalize ? massRule : probabilityRule }];
+      const r = runChunks(
+        backendFor(be, k), plan(n, k, 1, o),
+        (b2, r0, rows, out) => {
+          const pv = b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
+          return b2.kernels.entropyRowsF64(pv.arr, pv.off, rows, k, out.arr, out.off, o.lnBase, +o.normalize);
+        },
+        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k),
+      );
+      return finish(o, r, n, b.kind, b.single);
+    },
+    crossEntropy: (p: unknown, q: unknown, opts?: Options) =>
+      rowsWithTargets(be, 'crossEntropy', p, q, 'q', opts,
+        (K, t, q2, n, k, out, w, o) => K.crossEntropyDenseF64(
+          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off, o.labelSmoothing),
+        (K, t, q2, n, k, out, w, o) => K.crossEntropyIndexF64(
+          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off,
+          o.labelSmoothing, o.ignoreIndex)),
+    klDivergence: (p: unknown, q: unknown, opts?: Options) =>
+      rowsWithTargets(be, 'klDivergence', p, q, 'q', opts,
+        (K, t, q2, n, k, out, _w, o) => K.klDivergenceRowsF64(
+          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize),
+        // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y.
+        (K, t, q2, n, k, out, _w, o) => K.crossEntropyIndexF64(
+          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, 0, NO_WEIGHTS.arr, -1, 0, NaN)),
+    softmax: (z: unknown, opts?: Options) => softmaxOf(be, 'softmax', z, opts, 0),
+    logSoftmax: (z: unknown, opts?: Options) => softmaxOf(be, 'logSoftmax', z, opts, 1),
+    softmaxCrossEntropy: (p: unknown, z: unknown, opts?: Options) =>
+      rowsWithTargets(be, 'softmaxCrossEntropy', p, z, 'logits', opts,
+        (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyDenseF64(
+          t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing),
+        (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyIndexF64(
+          t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing, o.ignoreIndex)),
+    binaryCrossEntropy: (y: unknown, p: unknown, opts?: Options) =>
+      elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out, o) =>
+        K.binaryCrossEntropyF64(yv.arr, yv.off, pv.arr, pv.off, n, out.arr, out.off, o.lnBase, o.eps)),
+    sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
+      elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, o) =>
+        K.sigmoidCrossEntropyF64(yv.arr, yv.off, zv.arr, zv.off, n, out.arr, out.off, o.lnBase, o.posWeight)),
+  };
+  return Object.freeze(api) as unknown as Xentropy;
+}
+
+export type { Source };

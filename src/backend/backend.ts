@@ -1,0 +1,76 @@
+/**
+ * What a backend supplies: the kernels (the innermost room) and the memory they read and write.
+ * Everything in front of them — shapes, validation, chunk planning, reductions — is shared (run.ts).
+ *
+ * A View is (array, element offset): for wasm the array is the module's whole linear memory seen
+ * as Float64Array and the offset a byte address / 8; for js it is any Float64Array.
+ */
+import type { Source } from '../shapes.js';
+
+export interface View {
+  arr: Float64Array;
+  off: number;
+}
+
+type F = Float64Array;
+
+/** Kernel signatures, identical on both backends (see src/js/*_f64.ts and assembly/*_f64.ts). Each returns 1 if it saw an invalid value. */
+export interface Kernels {
+  informationContentF64(p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number): number;
+  binaryEntropyF64(p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number): number;
+  entropyRowsF64(p: F, pOff: number, n: number, k: number, out: F, outOff: number, lnBase: number, normalize: number): number;
+  crossEntropyDenseF64(
+    p: F, pOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
+    normalize: number, eps: number, w: F, wOff: number, smoothing: number,
+  ): number;
+  crossEntropyIndexF64(
+    y: F, yOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
+    normalize: number, eps: number, w: F, wOff: number, smoothing: number, ignoreIndex: number,
+  ): number;
+  klDivergenceRowsF64(
+    p: F, pOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number, normalize: number,
+  ): number;
+  softmaxRowsF64(z: F, zOff: number, n: number, k: number, out: F, outOff: number, log: number): number;
+  softmaxCrossEntropyDenseF64(
+    p: F, pOff: number, z: F, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
+    w: F, wOff: number, smoothing: number,
+  ): number;
+  softmaxCrossEntropyIndexF64(
+    y: F, yOff: number, z: F, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
+    w: F, wOff: number, smoothing: number, ignoreIndex: number,
+  ): number;
+  binaryCrossEntropyF64(y: F, yOff: number, p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number, eps: number): number;
+  sigmoidCrossEntropyF64(y: F, yOff: number, z: F, zOff: number, n: number, out: F, outOff: number, lnBase: number, posWeight: number): number;
+}
+
+/** The chunk's compensated totals, read after each kernel call: Σ row values and Σ w_{y_i}. */
+export interface Totals {
+  sum: number;
+  carry: number;
+  den: number;
+  denCarry: number;
+}
+
+/** Input regions: targets, predictions, per-class weights. */
+export type Slot = 0 | 1 | 2;
+export const TARGETS: Slot = 0;
+export const PREDICTIONS: Slot = 1;
+export const WEIGHTS: Slot = 2;
+
+/** A weights view meaning "no weights" (wOff < 0). */
+export const NO_WEIGHTS: View = { arr: new Float64Array(0), off: -1 };
+
+export interface Backend {
+  readonly name: 'wasm' | 'js';
+  readonly kernels: Kernels;
+  /** Values one region holds: a chunk is as many whole rows as fit. Rows longer than this run on js. */
+  readonly capacity: number;
+  /** Values [from, to) of a source, placed where the kernels can read them. */
+  stage(slot: Slot, src: Source, from: number, to: number): View;
+  /** Where a kernel writes `count` results that belong at dest[from ..] (dest null: nobody keeps them). */
+  output(dest: Float64Array | null, from: number, count: number): View;
+  /** Moves results written at `view` into dest[from ..] unless they are already there. */
+  collect(dest: Float64Array, from: number, count: number, view: View): void;
+  resetTotals(): void;
+  totals(): Totals;
+}

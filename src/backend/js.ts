@@ -1,0 +1,58 @@
+/**
+ * The pure-TypeScript backend: the kernels of src/js/ over ordinary Float64Arrays.
+ * A flat Float64Array argument is read in place; other inputs are copied a chunk at a time into
+ * scratch arrays (reused across calls, grown only for a row longer than any seen before).
+ */
+import type { Backend, Kernels, Slot, View } from './backend.js';
+import type { Source } from '../shapes.js';
+import { chunkTotals, resetTotals } from '../js/accumulate.js';
+import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy_f64.js';
+import { crossEntropyDenseF64, crossEntropyIndexF64, klDivergenceRowsF64 } from '../js/cross_entropy_f64.js';
+import { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxRowsF64 } from '../js/softmax_f64.js';
+import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_f64.js';
+
+const kernels: Kernels = {
+  informationContentF64,
+  binaryEntropyF64,
+  entropyRowsF64,
+  crossEntropyDenseF64,
+  crossEntropyIndexF64,
+  klDivergenceRowsF64,
+  softmaxRowsF64,
+  softmaxCrossEntropyDenseF64,
+  softmaxCrossEntropyIndexF64,
+  binaryCrossEntropyF64,
+  sigmoidCrossEntropyF64,
+};
+
+/** 2^16 values (512 KiB) per scratch array: chunks stay cache-sized. */
+const CAPACITY = 1 << 16;
+
+function createJsBackend(): Backend {
+  const scratch: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+  const region = (slot: number, size: number): Float64Array => {
+    if (scratch[slot].length < size) scratch[slot] = new Float64Array(Math.max(size, Math.min(CAPACITY, 2 * size)));
+    return scratch[slot];
+  };
+  return {
+    name: 'js',
+    kernels,
+    capacity: CAPACITY,
+    stage(slot: Slot, src: Source, from: number, to: number): View {
+      if (src.f64) return { arr: src.f64, off: from };
+      const arr = region(slot, to - from);
+      src.copy(arr, 0, from, to);
+      return { arr, off: 0 };
+    },
+    output(dest, from, count) {
+      return dest ? { arr: dest, off: from } : { arr: region(3, count), off: 0 };
+    },
+    collect() {
+      // Kernels wrote straight into dest.
+    },
+    resetTotals,
+    totals: () => chunkTotals,
+  };
+}
+
+export const jsBackend: Backend = createJsBackend();

@@ -1,0 +1,92 @@
+/**
+ * The chunk planner shared by both backends: split n rows of k values into chunks of whole rows
+ * that fit the backend's scratch, run a kernel on each, stop at the first flagged chunk, and
+ * merge the chunk totals into compensated sums for 'sum' and 'mean'.
+ *
+ * Per-row results are gathered in a Float64Array and handed to the caller's `out` only after the
+ * last chunk, so nothing is half-written when a call throws.
+ */
+import type { Backend, View } from './backend/backend.js';
+import { jsBackend } from './backend/js.js';
+import type { OutKind } from './shapes.js';
+import { CompensatedSum } from './sum.js';
+import type { Resolved } from './validate.js';
+
+/** One chunk: rows [r0, r0 + rows). Returns the kernel's flag. */
+export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
+/** Names the bad value of a flagged chunk (rows [r0, r0 + rows)). */
+export type Locate = (r0: number, rows: number) => Error | null;
+
+export interface Plan {
+  n: number;
+  /** Values per row (1 for elementwise functions). */
+  k: number;
+  /** Results per row: 1, or k for softmax. */
+  width: number;
+  /** Keep per-row results (reduction 'none'). */
+  keep: boolean;
+  validate: boolean;
+}
+
+export interface Outcome {
+  rows: Float64Array | null;
+  sum: number;
+  /** Σ w_{y_i} over counted rows (index-target kernels only). */
+  den: number;
+}
+
+/** The backend that runs a plan: rows longer than the wasm scratch region run on js (same results). */
+export function backendFor(be: Backend, k: number): Backend {
+  return k > be.capacity ? jsBackend : be;
+}
+
+export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): Outcome {
+  const { n, k, width } = plan;
+  const perChunk = Math.max(1, Math.floor(be.capacity / Math.max(k, width, 1)));
+  const rows = plan.keep ? new Float64Array(n * width) : null;
+  const sum = new CompensatedSum();
+  const den = new CompensatedSum();
+  for (let r0 = 0; r0 < n; r0 += perChunk) {
+    const count = Math.min(perChunk, n - r0);
+    be.resetTotals();
+    const out = be.output(rows, r0 * width, count * width);
+    const bad = step(be, r0, count, out);
+    if (bad && plan.validate) {
+      throw locate(r0, count) ?? new Error('xentropy: a kernel flagged an invalid value that validation cannot locate (a bug)');
+    }
+    if (rows) be.collect(rows, r0 * width, count * width, out);
+    const t = be.totals();
+    sum.merge(t.sum, t.carry);
+    den.merge(t.den, t.denCarry);
+  }
+  return { rows, sum: sum.value, den: den.value };
+}
+
+/** Per-row results in the kind API.md asks for: number[] for plain arrays, else the prediction's typed array kind. */
+export function shapeRows(rows: Float64Array, kind: OutKind, out: Float64Array | Float32Array | undefined): ArrayLike<number> {
+  if (out) {
+    out.set(rows);
+    return out;
+  }
+  if (kind === 'f64') return rows;
+  if (kind === 'f32') return new Float32Array(rows);
+  return Array.from(rows);
+}
+
+/** Checks a caller's `out` length before anything runs. */
+export function checkOut(fn: string, o: Resolved, length: number): void {
+  if (o.out && o.out.length !== length) {
+    throw new TypeError(`${fn}: out has length ${o.out.length}, expected ${length}`);
+  }
+}
+
+/** The reduced value: 'sum' → Σ, 'mean' → Σ / denominator (NaN over zero counted rows). */
+export function reduce(o: Resolved, r: Outcome, denominator: number): number {
+  if (o.reduction === 'sum') return r.sum;
+  return denominator === 0 ? NaN : r.sum / denominator;
+}
+
+/** The result of one distribution or one number: its only row (kept at float64 precision). */
+export function single(r: Outcome): number {
+  return r.rows ? r.rows[0] : r.sum;
+}

@@ -1,0 +1,150 @@
+/**
+ * The rules of API.md: option checks, and the messages for bad values.
+ *
+ * Kernels check values in the same pass that computes them and only raise a flag; when a chunk
+ * comes back flagged, the functions here scan that chunk's source values with the same rules and
+ * name the first offending position (0-based), so the fast path pays nothing for messages.
+ */
+import type { Source } from './shapes.js';
+import { checkClasses } from './shapes.js';
+
+export type Reduction = 'none' | 'sum' | 'mean';
+
+export interface Options {
+  classes?: number;
+  reduction?: Reduction;
+  base?: number;
+  normalize?: boolean;
+  eps?: number;
+  weights?: ArrayLike<number>;
+  ignoreIndex?: number;
+  labelSmoothing?: number;
+  posWeight?: number;
+  validate?: boolean;
+  out?: Float64Array | Float32Array;
+}
+
+/** Options after checking, with defaults filled in. */
+export interface Resolved {
+  classes: number | undefined;
+  reduction: Reduction;
+  lnBase: number;
+  normalize: boolean;
+  eps: number;
+  weights: ArrayLike<number> | undefined;
+  ignoreIndex: number;
+  labelSmoothing: number;
+  posWeight: number;
+  validate: boolean;
+  out: Float64Array | Float32Array | undefined;
+}
+
+function finite(fn: string, name: string, v: unknown): number {
+  if (typeof v !== 'number') throw new TypeError(`${fn}: ${name} must be a number, got ${typeof v}`);
+  return v;
+}
+
+/** ln(base): Math.E, 2 and 10 use the correctly rounded constants. */
+function lnOf(fn: string, base: unknown): number {
+  if (base === undefined || base === Math.E) return 1;
+  const b = finite(fn, 'base', base);
+  if (!(b > 0 && b !== 1 && b < Infinity)) throw new RangeError(`${fn}: base must be a finite number > 0 and ≠ 1, got ${b}`);
+  if (b === 2) return Math.LN2;
+  if (b === 10) return Math.LN10;
+  return Math.log(b);
+}
+
+export function resolveOptions(fn: string, opts: Options | undefined): Resolved {
+  if (opts === undefined || opts === null) opts = {};
+  if (typeof opts !== 'object') throw new TypeError(`${fn}: options must be an object, got ${typeof opts}`);
+  const reduction = opts.reduction ?? 'none';
+  if (reduction !== 'none' && reduction !== 'sum' && reduction !== 'mean') {
+    throw new RangeError(`${fn}: reduction must be 'none', 'sum' or 'mean', got ${String(reduction)}`);
+  }
+  const eps = opts.eps === undefined ? 0 : finite(fn, 'eps', opts.eps);
+  if (!(eps >= 0 && eps <= 0.5)) throw new RangeError(`${fn}: eps must be in [0, 0.5], got ${eps}`);
+  const labelSmoothing = opts.labelSmoothing === undefined ? 0 : finite(fn, 'labelSmoothing', opts.labelSmoothing);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+    throw new RangeError(`${fn}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  }
+  const ignoreIndex = opts.ignoreIndex === undefined ? NaN : finite(fn, 'ignoreIndex', opts.ignoreIndex);
+  const posWeight = opts.posWeight === undefined ? 1 : finite(fn, 'posWeight', opts.posWeight);
+  const out = opts.out;
+  if (out !== undefined) {
+    if (!(out instanceof Float64Array || out instanceof Float32Array)) {
+      throw new TypeError(`${fn}: out must be a Float64Array or Float32Array, got ${out === null ? 'null' : typeof out}`);
+    }
+    if (reduction !== 'none') throw new TypeError(`${fn}: out takes per-row results; it cannot be used with reduction '${reduction}'`);
+  }
+  if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
+    throw new TypeError(`${fn}: weights must be an array of per-class weights`);
+  }
+  return {
+    classes: checkClasses(fn, opts.classes),
+    reduction,
+    lnBase: lnOf(fn, opts.base),
+    normalize: opts.normalize === true,
+    eps,
+    weights: opts.weights,
+    ignoreIndex,
+    labelSmoothing,
+    posWeight,
+    validate: opts.validate !== false,
+    out,
+  };
+}
+
+/** Position of flat element i: "index i" for one distribution or elementwise input, else "row r, column c". */
+export function position(i: number, k: number, batch: boolean): string {
+  return batch ? `row ${Math.floor(i / k)}, column ${i % k}` : `index ${i}`;
+}
+
+/** A value's rule, as a predicate and the words for it. */
+export interface Rule {
+  ok(v: number): boolean;
+  what: string;
+}
+
+export const probabilityRule: Rule = { ok: (v) => v >= 0 && v <= 1, what: 'a probability must be in [0, 1]' };
+export const massRule: Rule = {
+  ok: (v) => v >= 0 && v <= Infinity,
+  what: 'an entry must be non-negative (and not NaN) when normalize is on',
+};
+export const logitRule: Rule = { ok: (v) => v < Infinity, what: 'a logit must not be NaN or +Infinity' };
+
+/** An argument of a call: its name, its values, and the rule they follow. */
+export interface Checked {
+  name: string;
+  src: Source;
+  rule: Rule;
+}
+
+/**
+ * The first bad value among elements [from, to) of row-aligned arguments (scanned row by row,
+ * argument by argument), as a RangeError naming the position; null when all are valid.
+ */
+export function findBadValue(fn: string, args: Checked[], k: number, batch: boolean, from: number, to: number): RangeError | null {
+  const width = Math.max(k, 1);
+  for (let row = from - (from % width); row < to; row += width) {
+    for (const a of args) {
+      for (let i = row; i < Math.min(row + width, to); i++) {
+        const v = a.src.at(i);
+        if (!a.rule.ok(v)) return new RangeError(`${fn}: ${a.name} at ${position(i, k, batch)} is ${v}; ${a.rule.what}`);
+      }
+    }
+  }
+  return null;
+}
+
+/** The first class index in rows [from, to) that is not an integer in [0, k) nor ignoreIndex. */
+export function findBadIndex(fn: string, src: Source, k: number, ignoreIndex: number, from: number, to: number): RangeError | null {
+  for (let r = from; r < to; r++) {
+    const y = src.at(r);
+    if (y === ignoreIndex) continue;
+    if (!(Number.isInteger(y) && y >= 0 && y < k)) {
+      const at = src.length === 1 ? 'target' : `target at row ${r}`;
+      return new RangeError(`${fn}: ${at} is ${y}; a class index must be an integer in [0, ${k})${Number.isNaN(ignoreIndex) ? '' : ` or ignoreIndex (${ignoreIndex})`}`);
+    }
+  }
+  return null;
+}

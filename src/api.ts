@@ -28,6 +28,8 @@ export type { Options };
 /** The xentropy API: the same on the wasm and the js backend. */
 export interface Xentropy {
   readonly backend: 'wasm' | 'js';
+  /** Bytes of memory the backend holds for its kernels (wasm: linear memory). Constant across calls and input sizes. */
+  readonly memoryBytes: number;
   /** -log p elementwise (nats; bits with base 2). `informationContent(0.5, { base: 2 })` → 1; p = 0 → Infinity. */
   informationContent(p: number, opts?: Options): number;
   informationContent(p: Distribution, opts?: Options): Result;
@@ -167,6 +169,9 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
 export function createApi(be: Backend): Xentropy {
   const api = {
     backend: be.name,
+    get memoryBytes() {
+      return be.memoryBytes();
+    },
     informationContent: (p: unknown, opts?: Options) =>
       elementwise(be, 'informationContent', p, opts, (K, x, n, out, o) =>
         K.informationContentF64(x.arr, x.off, n, out.arr, out.off, o.lnBase)),

@@ -73,4 +73,6 @@ export interface Backend {
   collect(dest: Float64Array, from: number, count: number, view: View): void;
   resetTotals(): void;
   totals(): Totals;
+  /** Bytes of memory the backend holds for its kernels (wasm: linear memory; js: scratch arrays). */
+  memoryBytes(): number;
 }

@@ -52,6 +52,7 @@ function createJsBackend(): Backend {
     },
     resetTotals,
     totals: () => chunkTotals,
+    memoryBytes: () => scratch.reduce((bytes, a) => bytes + a.byteLength, 0),
   };
 }
 

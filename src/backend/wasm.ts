@@ -92,6 +92,7 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       dest.set(out.arr.subarray(out.off, out.off + count), from);
     },
     resetTotals: () => e.resetTotals(),
+    memoryBytes: () => e.memory.buffer.byteLength,
     totals() {
       const m = memory();
       totals.sum = m[totalsAt];

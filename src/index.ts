@@ -19,3 +19,5 @@ export { CompensatedSum } from './sum.js';
 
 /** The pure-TypeScript backend: synchronous, no loading, the same results as wasm. */
 export const js: Xentropy = createApi(jsBackend);
+export { Accumulator } from './accumulator.js';
+export type { AccumulatorOptions, AccumulatorState, InputKind, RowResults, Summary } from './accumulator.js';

@@ -1,0 +1,23 @@
+/**
+ * A block of consecutive data rows, as every reader (CSV and TSV now; .npy, Arrow and Parquet
+ * later) hands them on: plain typed arrays, so a batch can move to a worker thread as it is.
+ */
+export interface Batch {
+  /** 0-based data row of the batch's first row, counted over the whole input. */
+  firstRow: number;
+  /** Number of rows. */
+  rows: number;
+  /** The label column as read (checked later: it must hold class indices). */
+  labels: Float64Array;
+  /** `rows × classes` scores, row-major. */
+  scores: Float64Array;
+  /** Names of the score columns, one per class. */
+  columns: readonly string[];
+  /** 1-based physical line of each row, for text formats; binary formats leave it out. */
+  lines?: Float64Array;
+}
+
+/** Where row `i` of a batch is, for an error message: `FILE:LINE` or `FILE: row R`. */
+export function locate(name: string, batch: Batch, i: number): string {
+  return batch.lines ? `${name}:${batch.lines[i]}` : `${name}: row ${batch.firstRow + i}`;
+}

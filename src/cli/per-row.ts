@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { RowResults } from '../accumulator.js';
+import { UsageError } from './errors.js';
+
+const HEADER = 'row,label,cross_entropy,entropy,predicted\n';
+
+/**
+ * The `--per-row` CSV. Rows go to a temporary file beside the target, renamed over it only once
+ * the whole input has been scored, so a failure never leaves a partial (or clobbered) file.
+ */
+export class PerRowFile {
+  private constructor(
+    private readonly path: string,
+    private readonly temp: string,
+    private readonly handle: FileHandle,
+  ) {}
+
+  /**
+   * Starts the file (its header written to the temporary file).
+   * @throws UsageError if the target's directory cannot be written
+   */
+  static async create(path: string): Promise<PerRowFile> {
+    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(temp, 'wx').catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write ${path}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
+    });
+    const file = new PerRowFile(path, temp, handle);
+    await file.append(HEADER);
+    return file;
+  }
+
+  /**
+   * Appends a batch: `row,label,cross_entropy,entropy,predicted`, rows numbered from
+   * `firstRow`, numbers in their shortest round-trip form (`String(x)`: `Infinity`, `NaN`).
+   */
+  async write(firstRow: number, labels: ArrayLike<number>, results: RowResults): Promise<void> {
+    const { crossEntropy, entropy, predicted } = results;
+    let text = '';
+    for (let i = 0; i < labels.length; i++) {
+      text += `${firstRow + i},${labels[i]},${crossEntropy[i]},${entropy[i]},${predicted[i]}\n`;
+    }
+    await this.append(text);
+  }
+
+  /** Finishes the file and moves it into place. */
+  async commit(): Promise<void> {
+    await this.handle.close();
+    await rename(this.temp, this.path);
+  }
+
+  /** Closes and removes the temporary file; the target is left as it was. */
+  async discard(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+    await unlink(this.temp).catch(() => undefined);
+  }
+
+  private async append(text: string): Promise<void> {
+    // writeFile on a handle writes all of it at the current position (write() may stop short).
+    await this.handle.writeFile(text);
+  }
+}

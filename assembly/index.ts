@@ -4,7 +4,9 @@ import { CAPACITY, SCRATCH, TOTALS } from './scratch';
 export { resetTotals } from './accumulate';
 export { informationContentF64, binaryEntropyF64, entropyRowsF64 } from './entropy_f64';
 export { crossEntropyDenseF64, crossEntropyIndexF64, klDivergenceRowsF64 } from './cross_entropy_f64';
-export { softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64 } from './softmax_f64';
+export {
+  softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxCrossEntropyIndexF32,
+} from './softmax_f64';
 export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_f64';
 
 /** Base address of the four scratch regions (targets, predictions, weights, results). */
@@ -21,3 +23,18 @@ export function scratchCapacity(): i32 {
 export function totalsAddress(): usize {
   return TOTALS;
 }
+
+/**
+ * Zero-copy arrays: a block of the TLSF heap (runtime "minimal"), 16-byte aligned; freed blocks
+ * are reused, so alloc/free cycles do not grow memory. The wrapper frees only what it allocated.
+ */
+export function alloc(bytes: usize): usize {
+  return heap.alloc(bytes);
+}
+
+export function free(address: usize): void {
+  heap.free(address);
+}
+
+/** e^x of n float64 values (x ≤ 0) through the f64x2 kernel: a hook for test/vmath.test.ts. */
+export { expRowsF64 } from './vmath_f64';

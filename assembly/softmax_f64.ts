@@ -1,72 +1,140 @@
-// Log-sum-exp family over float64 rows of logits (mirror of src/js/softmax_f64.ts): softmax,
-// logSoftmax and softmax cross-entropy with dense or class-index targets.
+// Log-sum-exp family over rows of logits (mirror of src/js/softmax_f64.ts): softmax, logSoftmax
+// and softmax cross-entropy with dense or class-index targets. Generic in the logits' element
+// type T (f64, or f32 promoted lane by lane: float32 batches are read in place, never converted);
+// all arithmetic is f64x2.
 //
-// Stable form: m = max z, S = Σ exp(z_c - m) = 1 + R where R sums every class but the first
-// arg-max, so ln S = log1p(R) keeps its digits when one class dominates (loss near 0). Losses are
-// sums of non-negative terms, (m - z_c) + ln S, never lse - z_y, which would cancel. -Infinity
-// logits are masked classes (exp → 0); NaN and +Infinity set the flag.
-import { addDen, addRow, settle, sumError } from './accumulate';
+// Stable form: m = max z, S = Σ exp(z_c - m), summed per lane with TwoSum (Knuth) so S = s + c
+// carries its rounding error; ln S = log1p((s - 1) + c) while s < 2 (s - 1 is exact there,
+// Sterbenz), which keeps the loss's digits when one class dominates (loss near 0). Losses are
+// sums of non-negative terms, (m - z_c) + ln S, never lse - z_y, which would cancel.
+// -Infinity logits are masked classes (exp → 0); NaN and +Infinity set the flag.
+import { addDen, addRow } from './accumulate';
+import { sexp, vexp } from './vmath_f64';
 
 let flag: i32 = 0;
+/** The last row's S = sumHi + sumLo (set by expSum). */
+let sumHi: f64 = 0;
+let sumLo: f64 = 0;
 
 // @ts-ignore: decorator
-@inline function at(row: usize, j: i32): f64 {
-  return load<f64>(row + (<usize>j << 3));
+@inline function load1<T>(row: usize, j: i32): f64 {
+  return <f64>load<T>(row + (<usize>j << alignof<T>()));
 }
 
-/** Arg-max of a row (first on ties), -1 when every logit is -Infinity or NaN (or k = 0). Flags NaN/+Infinity. */
-function rowArgMax(z: usize, k: i32): i32 {
-  let m = -Infinity;
-  let arg = -1;
-  for (let j = 0; j < k; j++) {
-    const v = at(z, j);
-    if (!(v < Infinity)) flag = 1;
-    if (v > m) {
-      m = v;
-      arg = j;
-    }
+/** Lanes j, j+1 as f64x2 (float32 pairs are promoted). */
+// @ts-ignore: decorator
+@inline function load2<T>(row: usize, j: i32): v128 {
+  const at = row + (<usize>j << alignof<T>());
+  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(at));
+  return v128.load(at);
+}
+
+/** TwoSum (Knuth, TAOCP 4.2.2): s + e = a + b exactly, per lane, for any magnitudes. */
+// @ts-ignore: decorator
+@inline function twoSumLo(a: v128, b: v128, s: v128): v128 {
+  const bp = f64x2.sub(s, a);
+  return f64x2.add(f64x2.sub(a, f64x2.sub(s, bp)), f64x2.sub(b, bp));
+}
+
+// @ts-ignore: decorator
+@inline function twoSumLoScalar(a: f64, b: f64, s: f64): f64 {
+  const bp = s - a;
+  return a - (s - bp) + (b - bp);
+}
+
+/** Max of a row (-Infinity when every logit is -Infinity, or k = 0). Flags NaN and +Infinity. */
+function rowMax<T>(z: usize, k: i32): f64 {
+  let m2 = f64x2.splat(-Infinity);
+  let ok = i64x2.splat(-1);
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const v = load2<T>(z, j);
+    ok = v128.and(ok, f64x2.lt(v, f64x2.splat(Infinity)));
+    m2 = f64x2.pmax(m2, v); // one maxpd; NaN lanes are flagged above
   }
-  return arg;
+  let m = max(f64x2.extract_lane(m2, 0), f64x2.extract_lane(m2, 1));
+  if (j < k) {
+    const v = load1<T>(z, j);
+    if (!(v < Infinity)) flag = 1;
+    m = max(m, v);
+  }
+  if (!v128.all_true<i64>(ok)) flag = 1;
+  return m;
 }
 
-/** R = Σ_{c ≠ arg} exp(z_c - m), compensated. */
-function restOfSum(z: usize, k: i32, arg: i32, m: f64): f64 {
-  let s = 0.0;
-  let c = 0.0;
-  for (let j = 0; j < k; j++) {
-    if (j == arg) continue;
-    const v = Math.exp(at(z, j) - m);
-    const t = s + v;
-    c += sumError(s, v, t);
+/** S = Σ exp(z_c - m) into (sumHi, sumLo), compensated per lane, lanes merged exactly. */
+function expSum<T>(z: usize, k: i32, m: f64): void {
+  const mm = f64x2.splat(m);
+  let s2 = f64x2.splat(0.0);
+  let c2 = f64x2.splat(0.0);
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const e = vexp(f64x2.sub(load2<T>(z, j), mm));
+    const t = f64x2.add(s2, e);
+    c2 = f64x2.add(c2, twoSumLo(s2, e, t));
+    s2 = t;
+  }
+  let s = f64x2.extract_lane(s2, 0);
+  let c = f64x2.extract_lane(c2, 0) + f64x2.extract_lane(c2, 1);
+  let e = f64x2.extract_lane(s2, 1);
+  let t = s + e;
+  c += twoSumLoScalar(s, e, t);
+  s = t;
+  if (j < k) {
+    e = sexp(load1<T>(z, j) - m);
+    t = s + e;
+    c += twoSumLoScalar(s, e, t);
     s = t;
   }
-  return settle(s, c);
+  sumHi = s;
+  sumLo = c;
 }
 
-/** softmax (log = 0) or logSoftmax (log = 1) of each row, written to out (may alias z). */
-export function softmaxRowsF64(z: usize, n: i32, k: i32, out: usize, log: i32): i32 {
+/** ln S from (sumHi, sumLo): log1p of the exact S - 1 while S < 2. */
+// @ts-ignore: decorator
+@inline function lnSum(): f64 {
+  return sumHi < 2 ? Math.log1p(sumHi - 1 + sumLo) : Math.log(sumHi + sumLo);
+}
+
+function softmaxRows<T>(z: usize, n: i32, k: i32, out: usize, log: i32): i32 {
   flag = 0;
   for (let r = 0; r < n; r++) {
-    const row = z + ((<usize>r * <usize>k) << 3);
+    const row = z + ((<usize>r * <usize>k) << alignof<T>());
     const dst = out + ((<usize>r * <usize>k) << 3);
-    const arg = rowArgMax(row, k);
-    // Every logit masked: PyTorch gives NaN for the whole row; (z - m) with m = -Infinity does too.
-    const m = arg >= 0 ? at(row, arg) : -Infinity;
-    const rest = restOfSum(row, k, arg, m);
+    // Every logit masked: m = -Infinity makes (z - m) NaN, and the whole row NaN, as in PyTorch.
+    const m = rowMax<T>(row, k);
+    expSum<T>(row, k, m);
     if (log) {
-      const lnS = Math.log1p(rest);
-      for (let j = 0; j < k; j++) store<f64>(dst + (<usize>j << 3), at(row, j) - m - lnS);
+      // (z - m) - ln S: z - m is exact, so only one rounding; z - (m + ln S) would round at m's scale.
+      const mm = f64x2.splat(m);
+      const lnS = lnSum();
+      const lnS2 = f64x2.splat(lnS);
+      let j = 0;
+      for (; j + 1 < k; j += 2) v128.store(dst + (<usize>j << 3), f64x2.sub(f64x2.sub(load2<T>(row, j), mm), lnS2));
+      if (j < k) store<f64>(dst + (<usize>j << 3), load1<T>(row, j) - m - lnS);
     } else {
-      const total = 1 + rest;
-      for (let j = 0; j < k; j++) store<f64>(dst + (<usize>j << 3), Math.exp(at(row, j) - m) / total);
+      // exp(z - m) / S rounds once more than exp: ≤ 2 ulp.
+      const mm = f64x2.splat(m);
+      const total = f64x2.splat(sumHi + sumLo);
+      let j = 0;
+      for (; j + 1 < k; j += 2) {
+        v128.store(dst + (<usize>j << 3), f64x2.div(vexp(f64x2.sub(load2<T>(row, j), mm)), total));
+      }
+      if (j < k) store<f64>(dst + (<usize>j << 3), sexp(load1<T>(row, j) - m) / (sumHi + sumLo));
     }
   }
   return flag;
 }
 
+/** softmax (log = 0) or logSoftmax (log = 1) of each row of float64 logits; out may alias z. */
+export function softmaxRowsF64(z: usize, n: i32, k: i32, out: usize, log: i32): i32 {
+  return softmaxRows<f64>(z, n, k, out, log);
+}
+
 /**
  * Dense targets: Σ_c w_c p'_c ((m - z_c) + ln S), p' = (1-ε)p + ε/k, as A + B·ln S with
- * A = Σ w_c p'_c (m - z_c) ≥ 0 and B = Σ w_c p'_c ≥ 0, in the same pass as R.
+ * A = Σ w_c p'_c (m - z_c) ≥ 0 and B = Σ w_c p'_c ≥ 0 (compensated, scalar: dense targets
+ * are the rarer path).
  */
 export function softmaxCrossEntropyDenseF64(
   p: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64,
@@ -77,36 +145,29 @@ export function softmaxCrossEntropyDenseF64(
   for (let r = 0; r < n; r++) {
     const pRow = p + ((<usize>r * <usize>k) << 3);
     const zRow = z + ((<usize>r * <usize>k) << 3);
-    const arg = rowArgMax(zRow, k);
-    const m = arg >= 0 ? at(zRow, arg) : -Infinity;
-    let a = 0.0, aCarry = 0.0, b = 0.0, bCarry = 0.0, rest = 0.0, restCarry = 0.0;
+    const m = rowMax<f64>(zRow, k);
+    expSum<f64>(zRow, k, m);
+    let a = 0.0, aCarry = 0.0, b = 0.0, bCarry = 0.0;
     for (let j = 0; j < k; j++) {
-      const x = at(pRow, j);
+      const x = load1<f64>(pRow, j);
       if (!(x >= 0 && x <= 1)) flag = 1;
-      const zj = at(zRow, j);
-      if (j != arg) {
-        const e = Math.exp(zj - m);
-        const t = rest + e;
-        restCarry += sumError(rest, e, t);
-        rest = t;
-      }
       let target = smoothing != 0 ? keep * x + spread : x;
       if (target != 0) {
-        if (w) target *= at(w, j);
+        if (w) target *= load1<f64>(w, j);
         // A row with every class masked (m = -Infinity) and target mass on it costs +Infinity.
-        const gap = arg >= 0 ? m - zj : Infinity;
+        const gap = m > -Infinity ? m - load1<f64>(zRow, j) : Infinity;
         const va = target * gap;
         const ta = a + va;
-        aCarry += sumError(a, va, ta);
+        aCarry += twoSumLoScalar(a, va, ta);
         a = ta;
         const tb = b + target;
-        bCarry += sumError(b, target, tb);
+        bCarry += twoSumLoScalar(b, target, tb);
         b = tb;
       }
     }
-    const lnS = Math.log1p(settle(rest, restCarry));
-    const bw = settle(b, bCarry);
-    const loss = (settle(a, aCarry) + (bw != 0 ? bw * lnS : 0.0)) / lnBase;
+    const bw = isFinite(b) ? b + bCarry : b;
+    const aw = isFinite(a) ? a + aCarry : a;
+    const loss = (aw + (bw != 0 ? bw * lnSum() : 0.0)) / lnBase;
     store<f64>(out + (<usize>r << 3), loss);
     addRow(loss);
   }
@@ -117,14 +178,14 @@ export function softmaxCrossEntropyDenseF64(
  * Class-index targets: (1-ε)·w_y·((m - z_y) + ln S) + (ε/k)·(Σ_c w_c (m - z_c) + (Σ_c w_c)·ln S).
  * Ignored rows give 0 and add nothing to the denominator; others add w_y.
  */
-export function softmaxCrossEntropyIndexF64(
+function softmaxCrossEntropyIndex<T>(
   y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
 ): i32 {
   flag = 0;
   for (let r = 0; r < n; r++) {
     const label = load<f64>(y + (<usize>r << 3));
-    const zRow = z + ((<usize>r * <usize>k) << 3);
-    const arg = rowArgMax(zRow, k);
+    const zRow = z + ((<usize>r * <usize>k) << alignof<T>());
+    const m = rowMax<T>(zRow, k);
     if (label == ignoreIndex) {
       store<f64>(out + (<usize>r << 3), 0.0);
       continue;
@@ -135,36 +196,28 @@ export function softmaxCrossEntropyIndexF64(
       continue;
     }
     const c = <i32>label;
-    const weight = w ? at(w, c) : 1.0;
+    const weight = w ? load1<f64>(w, c) : 1.0;
     let loss: f64;
-    if (arg < 0) {
+    if (m == -Infinity) {
       loss = Infinity; // every class masked: the target sits on a masked class
     } else {
-      const m = at(zRow, arg);
-      let rest = 0.0, restCarry = 0.0, a = 0.0, aCarry = 0.0, wsum = 0.0, wCarry = 0.0;
-      for (let j = 0; j < k; j++) {
-        const gap = m - at(zRow, j);
-        if (j != arg) {
-          const e = Math.exp(-gap);
-          const t = rest + e;
-          restCarry += sumError(rest, e, t);
-          rest = t;
-        }
-        if (smoothing != 0) {
-          const wc = w ? at(w, j) : 1.0;
-          const va = wc * gap;
+      expSum<T>(zRow, k, m);
+      const lnS = lnSum();
+      loss = weight * (m - load1<T>(zRow, c) + lnS);
+      if (smoothing != 0) {
+        let a = 0.0, aCarry = 0.0, wsum = 0.0, wCarry = 0.0;
+        for (let j = 0; j < k; j++) {
+          const wc = w ? load1<f64>(w, j) : 1.0;
+          const va = wc * (m - load1<T>(zRow, j));
           const ta = a + va;
-          aCarry += sumError(a, va, ta);
+          aCarry += twoSumLoScalar(a, va, ta);
           a = ta;
           const tw = wsum + wc;
-          wCarry += sumError(wsum, wc, tw);
+          wCarry += twoSumLoScalar(wsum, wc, tw);
           wsum = tw;
         }
-      }
-      const lnS = Math.log1p(settle(rest, restCarry));
-      loss = weight * (m - at(zRow, c) + lnS);
-      if (smoothing != 0) {
-        loss = (1 - smoothing) * loss + (smoothing / <f64>k) * (settle(a, aCarry) + settle(wsum, wCarry) * lnS);
+        const aw = isFinite(a) ? a + aCarry : a;
+        loss = (1 - smoothing) * loss + (smoothing / <f64>k) * (aw + (wsum + wCarry) * lnS);
       }
     }
     loss /= lnBase;
@@ -173,4 +226,17 @@ export function softmaxCrossEntropyIndexF64(
     addDen(weight);
   }
   return flag;
+}
+
+export function softmaxCrossEntropyIndexF64(
+  y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
+): i32 {
+  return softmaxCrossEntropyIndex<f64>(y, z, n, k, out, lnBase, w, smoothing, ignoreIndex);
+}
+
+/** The same over float32 logits, read in place (staged as float32 or allocated by the caller). */
+export function softmaxCrossEntropyIndexF32(
+  y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
+): i32 {
+  return softmaxCrossEntropyIndex<f32>(y, z, n, k, out, lnBase, w, smoothing, ignoreIndex);
 }

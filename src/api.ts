@@ -3,7 +3,7 @@
  * chunks, call the backend's kernel per chunk, shape the result.
  */
 import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
-import type { Backend, Kernels, View } from './backend/backend.js';
+import type { AllocatableArray, AllocatableType, Backend, Kernels, View, View32 } from './backend/backend.js';
 import { backendFor, checkOut, reduce, runChunks, shapeRows, single } from './run.js';
 import type { Outcome, Plan } from './run.js';
 import { flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
@@ -54,11 +54,25 @@ export interface Xentropy {
   /** Binary cross-entropy from logits: max(z,0) - z·y + log(1+e^-|z|). `sigmoidCrossEntropy(1, 0)` → ln 2. */
   sigmoidCrossEntropy(y: number, logits: number, opts?: Options): number;
   sigmoidCrossEntropy(y: Distribution, logits: Distribution, opts?: Options): Result;
+  /**
+   * A typed array living in the backend's own memory, which every function reads without a copy
+   * (zero-copy). On wasm it is a view of linear memory: a later `alloc` may grow that memory and
+   * detach earlier views (their length becomes 0), so allocate what you need before filling it,
+   * and `free` every array when done (freed space is reused). On js it is an ordinary array.
+   * @example
+   * const logits = x.alloc(Float32Array, n * k); // fill it, then:
+   * x.softmaxCrossEntropy(labels, logits, { classes: k, reduction: 'mean' });
+   * x.free(logits);
+   */
+  alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
+  /** Releases an array from `alloc` (also one detached by memory growth). */
+  free(array: AllocatableArray): void;
 }
 
 type Kernel1 = (K: Kernels, x: View, n: number, out: View, o: Resolved) => number;
 type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, o: Resolved) => number;
 type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View, w: View, o: Resolved) => number;
+type RowKernel32 = (K: Kernels, t: View, q: View32, n: number, k: number, out: View, w: View, o: Resolved) => number;
 
 function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one: boolean): Result {
   if (o.reduction !== 'none') return reduce(o, r, denominator);
@@ -117,7 +131,7 @@ function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
  */
 function rowsWithTargets(
   be0: Backend, fn: string, p: unknown, q: unknown, qArg: string, opts: Options | undefined,
-  dense: RowKernel, index: RowKernel,
+  dense: RowKernel, index: RowKernel, index32?: RowKernel32,
 ): Result {
   const o = resolveOptions(fn, opts);
   const qb = readBatch(fn, qArg, q, o.classes);
@@ -130,12 +144,14 @@ function rowsWithTargets(
   const checked: Checked[] = [{ name: qArg, src: qb.src, rule: valueRule }];
   if (!t.index) checked.unshift({ name: 'p', src: t.src, rule: o.normalize ? massRule : probabilityRule });
   const kernel = t.index ? index : dense;
+  // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
+  const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
   const r = runChunks(
     be, plan(n, k, 1, o),
     (b, r0, rows, out) => {
       const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
-      const qv = b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k);
-      return kernel(b.kernels, tv, qv, rows, k, out, w, o);
+      if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
+      return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
     },
     (r0, rows) =>
       (t.index ? findBadIndex(fn, t.src, k, o.ignoreIndex, r0, r0 + rows) : null) ??
@@ -216,6 +232,8 @@ export function createApi(be: Backend): Xentropy {
         (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyDenseF64(
           t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing),
         (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyIndexF64(
+          t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing, o.ignoreIndex),
+        (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyIndexF32(
           t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing, o.ignoreIndex)),
     binaryCrossEntropy: (y: unknown, p: unknown, opts?: Options) =>
       elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out, o) =>
@@ -223,6 +241,8 @@ export function createApi(be: Backend): Xentropy {
     sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
       elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, o) =>
         K.sigmoidCrossEntropyF64(yv.arr, yv.off, zv.arr, zv.off, n, out.arr, out.off, o.lnBase, o.posWeight)),
+    alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => be.alloc(type, length),
+    free: (array: AllocatableArray) => be.free(array),
   };
   return Object.freeze(api) as unknown as Xentropy;
 }

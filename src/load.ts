@@ -44,10 +44,19 @@ function compileOnce(): Promise<WebAssembly.Module> {
   return compiled;
 }
 
+/** The module's one import: the heap's abort, reached only when alloc() cannot grow memory. */
+const imports = {
+  env: {
+    abort(): never {
+      throw new RangeError('xentropy: alloc() failed: WebAssembly memory cannot grow further');
+    },
+  },
+};
+
 /** One instance per realm (a worker has its own): calls are synchronous, so sharing it is safe. */
 function instantiateOnce(): Promise<Xentropy> {
   if (!wasmApi) {
-    wasmApi = compileOnce().then(async (module) => createApi(createWasmBackend(await WebAssembly.instantiate(module, {}))));
+    wasmApi = compileOnce().then(async (module) => createApi(createWasmBackend(await WebAssembly.instantiate(module, imports))));
     wasmApi.catch(() => {
       wasmApi = null;
     });

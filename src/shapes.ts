@@ -9,6 +9,8 @@ export interface Source {
   readonly length: number;
   /** The flat Float64Array itself when the argument is one (read in place, no copy). */
   readonly f64: Float64Array | null;
+  /** The flat Float32Array itself when the argument is one (float32 kernels read it in place). */
+  readonly f32: Float32Array | null;
   copy(dst: Float64Array, dstOff: number, from: number, to: number): void;
   at(i: number): number;
 }
@@ -71,6 +73,7 @@ export function flatSource(x: Numeric): Source {
     return {
       length: x.length,
       f64: x,
+      f32: null,
       copy: (dst, off, from, to) => dst.set(x.subarray(from, to), off),
       at: (i) => x[i],
     };
@@ -79,6 +82,7 @@ export function flatSource(x: Numeric): Source {
     return {
       length: x.length,
       f64: null,
+      f32: null,
       copy(dst, off, from, to) {
         for (let i = from; i < to; i++) dst[off + i - from] = Number(x[i]);
       },
@@ -90,6 +94,7 @@ export function flatSource(x: Numeric): Source {
     return {
       length: t.length,
       f64: null,
+      f32: x instanceof Float32Array ? x : null,
       copy: (dst, off, from, to) => dst.set(t.subarray(from, to), off),
       at: (i) => t[i],
     };
@@ -98,6 +103,7 @@ export function flatSource(x: Numeric): Source {
   return {
     length: a.length,
     f64: null,
+    f32: null,
     copy(dst, off, from, to) {
       // Elements are read through Number(): holes and non-numbers become NaN (then rejected by validation).
       for (let i = from; i < to; i++) dst[off + i - from] = +a[i];
@@ -111,6 +117,7 @@ function rowsSource(rows: ArrayLike<number>[], k: number): Source {
   return {
     length: rows.length * k,
     f64: null,
+    f32: null,
     copy(dst, off, from, to) {
       // Chunks are whole rows, so from and to are multiples of k.
       for (let r = from / k, o = off; r < to / k; r++, o += k) {

@@ -12,6 +12,20 @@ export interface View {
   off: number;
 }
 
+/** A float32 view (float32 kernels read float32 batches in place). */
+export interface View32 {
+  arr: Float32Array;
+  off: number;
+}
+
+/** Typed arrays that `alloc` can place in the backend's memory. */
+export type AllocatableArray = Float64Array | Float32Array | Int32Array;
+export interface AllocatableType<T extends AllocatableArray> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  new (length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
 type F = Float64Array;
 
 /** Kernel signatures, identical on both backends (see src/js/*_f64.ts and assembly/*_f64.ts). Each returns 1 if it saw an invalid value. */
@@ -37,6 +51,10 @@ export interface Kernels {
   ): number;
   softmaxCrossEntropyIndexF64(
     y: F, yOff: number, z: F, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
+    w: F, wOff: number, smoothing: number, ignoreIndex: number,
+  ): number;
+  softmaxCrossEntropyIndexF32(
+    y: F, yOff: number, z: Float32Array, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
     w: F, wOff: number, smoothing: number, ignoreIndex: number,
   ): number;
   binaryCrossEntropyF64(y: F, yOff: number, p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number, eps: number): number;
@@ -67,6 +85,8 @@ export interface Backend {
   readonly capacity: number;
   /** Values [from, to) of a source, placed where the kernels can read them. */
   stage(slot: Slot, src: Source, from: number, to: number): View;
+  /** The same for a float32 source (src.f32 set), kept float32. */
+  stage32(slot: Slot, src: Source, from: number, to: number): View32;
   /** Where a kernel writes `count` results that belong at dest[from ..] (dest null: nobody keeps them). */
   output(dest: Float64Array | null, from: number, count: number): View;
   /** Moves results written at `view` into dest[from ..] unless they are already there. */
@@ -75,4 +95,8 @@ export interface Backend {
   totals(): Totals;
   /** Bytes of memory the backend holds for its kernels (wasm: linear memory; js: scratch arrays). */
   memoryBytes(): number;
+  /** A typed array in the backend's own memory, read by kernels in place (zero-copy). */
+  alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
+  /** Releases an array from alloc() for reuse. */
+  free(view: AllocatableArray): void;
 }

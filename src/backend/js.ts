@@ -3,12 +3,14 @@
  * A flat Float64Array argument is read in place; other inputs are copied a chunk at a time into
  * scratch arrays (reused across calls, grown only for a row longer than any seen before).
  */
-import type { Backend, Kernels, Slot, View } from './backend.js';
+import type { AllocatableArray, AllocatableType, Backend, Kernels, Slot, View, View32 } from './backend.js';
 import type { Source } from '../shapes.js';
 import { chunkTotals, resetTotals } from '../js/accumulate.js';
 import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy_f64.js';
 import { crossEntropyDenseF64, crossEntropyIndexF64, klDivergenceRowsF64 } from '../js/cross_entropy_f64.js';
-import { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxRowsF64 } from '../js/softmax_f64.js';
+import {
+  softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64, softmaxRowsF64,
+} from '../js/softmax_f64.js';
 import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_f64.js';
 
 const kernels: Kernels = {
@@ -21,6 +23,7 @@ const kernels: Kernels = {
   softmaxRowsF64,
   softmaxCrossEntropyDenseF64,
   softmaxCrossEntropyIndexF64,
+  softmaxCrossEntropyIndexF32,
   binaryCrossEntropyF64,
   sigmoidCrossEntropyF64,
 };
@@ -29,6 +32,8 @@ const kernels: Kernels = {
 const CAPACITY = 1 << 16;
 
 function createJsBackend(): Backend {
+  /** Arrays from alloc(): free() accepts only these, once, as on wasm. */
+  const live = new WeakSet<AllocatableArray>();
   const scratch: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
   const region = (slot: number, size: number): Float64Array => {
     if (scratch[slot].length < size) scratch[slot] = new Float64Array(Math.max(size, Math.min(CAPACITY, 2 * size)));
@@ -44,6 +49,10 @@ function createJsBackend(): Backend {
       src.copy(arr, 0, from, to);
       return { arr, off: 0 };
     },
+    stage32(_slot: Slot, src: Source, from: number, to: number): View32 {
+      // Only called for float32 sources, which JavaScript reads in place.
+      return { arr: src.f32!, off: from };
+    },
     output(dest, from, count) {
       return dest ? { arr: dest, off: from } : { arr: region(3, count), off: 0 };
     },
@@ -53,6 +62,15 @@ function createJsBackend(): Backend {
     resetTotals,
     totals: () => chunkTotals,
     memoryBytes: () => scratch.reduce((bytes, a) => bytes + a.byteLength, 0),
+    alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
+      if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
+      const array = new type(length);
+      live.add(array);
+      return array;
+    },
+    free(array: AllocatableArray) {
+      if (!live.delete(array)) throw new TypeError("free: not a live array from this backend's alloc() (or freed already)");
+    },
   };
 }
 

@@ -7,7 +7,7 @@
  * objects, so neither would buy anything here, and asc's ESM glue uses top-level await, which
  * breaks some bundlers (../shared/notes/wasm-in-browsers.md).
  */
-import type { Backend, Kernels, Slot, Totals, View } from './backend.js';
+import type { AllocatableArray, AllocatableType, Backend, Kernels, Slot, Totals, View, View32 } from './backend.js';
 import type { Source } from '../shapes.js';
 
 type F = Float64Array;
@@ -32,12 +32,18 @@ interface Exports {
     w: number, smoothing: number): number;
   softmaxCrossEntropyIndexF64(y: number, z: number, n: number, k: number, out: number, lnBase: number,
     w: number, smoothing: number, ignoreIndex: number): number;
+  softmaxCrossEntropyIndexF32(y: number, z: number, n: number, k: number, out: number, lnBase: number,
+    w: number, smoothing: number, ignoreIndex: number): number;
+  alloc(bytes: number): number;
+  free(address: number): void;
   binaryCrossEntropyF64(y: number, p: number, n: number, out: number, lnBase: number, eps: number): number;
   sigmoidCrossEntropyF64(y: number, z: number, n: number, out: number, lnBase: number, posWeight: number): number;
 }
 
 /** Byte address of a View into linear memory; weights' "none" (offset < 0) becomes address 0. */
 const at = (off: number): number => (off < 0 ? 0 : off * 8);
+/** Byte address of a float32 View. */
+const at32 = (off: number): number => off * 4;
 
 /** The Kernels interface over the exports: element offsets become byte addresses. */
 function bindKernels(e: Exports): Kernels {
@@ -56,6 +62,8 @@ function bindKernels(e: Exports): Kernels {
       e.softmaxCrossEntropyDenseF64(at(p), at(z), n, k, at(o), lnBase, at(w), smoothing),
     softmaxCrossEntropyIndexF64: (_y: F, y, _z: F, z, n, k, _o: F, o, lnBase, _w: F, w, smoothing, ignoreIndex) =>
       e.softmaxCrossEntropyIndexF64(at(y), at(z), n, k, at(o), lnBase, at(w), smoothing, ignoreIndex),
+    softmaxCrossEntropyIndexF32: (_y: F, y, _z: Float32Array, z, n, k, _o: F, o, lnBase, _w: F, w, smoothing, ignoreIndex) =>
+      e.softmaxCrossEntropyIndexF32(at(y), at32(z), n, k, at(o), lnBase, at(w), smoothing, ignoreIndex),
     binaryCrossEntropyF64: (_y: F, y, _p: F, p, n, _o: F, o, lnBase, eps) =>
       e.binaryCrossEntropyF64(at(y), at(p), n, at(o), lnBase, eps),
     sigmoidCrossEntropyF64: (_y: F, y, _z: F, z, n, _o: F, o, lnBase, posWeight) =>
@@ -71,8 +79,13 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
   /** Region i (targets, predictions, weights, results) starts at base + i·capacity, in float64 units. */
   const region = (i: number): number => base + i * capacity;
   let view = new Float64Array(e.memory.buffer);
-  // A memory.grow detaches the old buffer: take a fresh view whenever the buffer changed.
+  let view32 = new Float32Array(e.memory.buffer);
+  // A memory.grow (alloc) detaches the old buffer: take fresh views whenever the buffer changed.
   const memory = (): Float64Array => (view.buffer === e.memory.buffer ? view : (view = new Float64Array(e.memory.buffer)));
+  const memory32 = (): Float32Array =>
+    view32.buffer === e.memory.buffer ? view32 : (view32 = new Float32Array(e.memory.buffer));
+  /** Arrays from alloc() and their addresses: free() releases only these, even once detached. */
+  const live = new WeakMap<AllocatableArray, number>();
   const totals: Totals = { sum: 0, carry: 0, den: 0, denCarry: 0 };
 
   return {
@@ -81,8 +94,18 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     capacity,
     stage(slot: Slot, src: Source, from: number, to: number): View {
       const arr = memory();
+      // An array from alloc() already lives here: the kernel reads it in place.
+      if (src.f64 && src.f64.buffer === arr.buffer) return { arr, off: src.f64.byteOffset / 8 + from };
       const off = region(slot);
       src.copy(arr, off, from, to);
+      return { arr, off };
+    },
+    stage32(slot: Slot, src: Source, from: number, to: number): View32 {
+      const arr = memory32();
+      const f32 = src.f32!;
+      if (f32.buffer === arr.buffer) return { arr, off: f32.byteOffset / 4 + from };
+      const off = region(slot) * 2;
+      arr.set(f32.subarray(from, to), off);
       return { arr, off };
     },
     output(_dest, _from, _count) {
@@ -93,6 +116,19 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     },
     resetTotals: () => e.resetTotals(),
     memoryBytes: () => e.memory.buffer.byteLength,
+    alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
+      if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
+      const address = e.alloc(Math.max(1, length) * type.BYTES_PER_ELEMENT);
+      const array = new type(e.memory.buffer, address, length);
+      live.set(array, address);
+      return array;
+    },
+    free(array: AllocatableArray) {
+      const address = live.get(array);
+      if (address === undefined) throw new TypeError('free: not a live array from this instance\'s alloc() (or freed already)');
+      live.delete(array);
+      e.free(address);
+    },
     totals() {
       const m = memory();
       totals.sum = m[totalsAt];

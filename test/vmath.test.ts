@@ -1,0 +1,62 @@
+/**
+ * The vector math kernels on their own (assembly/vmath_f64.ts), measured in ulps against mpmath
+ * (test/fixtures/vmath.json from gen_vmath.py), including -Infinity; results below 2^-1022 are
+ * flushed to 0 by design (assembly/vmath_f64.ts), which is checked too.
+ * The measured worst error is printed and must stay within the bound in the kernel's header.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { wasmBase64 } from '../src/wasm.generated.js';
+import { decode } from './helpers.js';
+
+interface ExpCase {
+  x: number | string;
+  exp: number;
+  residual_ulp: number;
+}
+
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.meta.url), 'utf8')) as { exp: ExpCase[] };
+
+/** The module's exports with its own memory (the kernel hook is not part of the public API). */
+async function instance() {
+  const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
+  const { instance: i } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('abort'); } } });
+  return i.exports as unknown as { memory: WebAssembly.Memory; alloc(b: number): number; expRowsF64(x: number, n: number, out: number): void };
+}
+
+const ulp = (y: number): number => {
+  if (y === 0) return 2 ** -1074;
+  const e = Math.floor(Math.log2(Math.abs(y)));
+  return 2 ** Math.max(e - 52, -1074);
+};
+
+describe('vexp (f64x2 e^x, x ≤ 0)', () => {
+  it('is within 1 ulp of mpmath over [-708.39, 0], 0 below (flushed), 0 at -Infinity', async () => {
+    const e = await instance();
+    const n = fixture.exp.length;
+    const xs = fixture.exp.map((c) => decode<number>(c.x));
+    const xAt = e.alloc(n * 8);
+    const outAt = e.alloc(n * 8);
+    new Float64Array(e.memory.buffer, xAt, n).set(xs);
+    e.expRowsF64(xAt, n, outAt);
+    const got = new Float64Array(e.memory.buffer, outAt, n);
+    let worst = 0;
+    let worstX = 0;
+    let flushed = 0;
+    for (let i = 0; i < n; i++) {
+      const c = fixture.exp[i];
+      if (c.exp < 2 ** -1022) {
+        expect(got[i], `x = ${xs[i]} (exact ${c.exp}) flushes to 0`).toBe(0);
+        flushed++;
+        continue;
+      }
+      const err = Math.abs((got[i] - c.exp) / ulp(c.exp) - c.residual_ulp);
+      if (err > worst) [worst, worstX] = [err, xs[i]];
+    }
+    console.log(`vexp: worst error ${worst.toFixed(3)} ulp at x = ${worstX} over ${n - flushed} points (${flushed} flushed to 0)`);
+    expect(flushed).toBeGreaterThan(400); // the fixture's subnormal range really was exercised
+    expect(worst, `worst at x = ${worstX}`).toBeLessThan(1);
+    expect(got[xs.indexOf(-Infinity)]).toBe(0);
+    expect(got[xs.indexOf(0)]).toBe(1);
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Zero-copy arrays (alloc/free): kernels read them in place with the same results as ordinary
+ * arrays; freed blocks are reused (no growth over many cycles); misuse is a TypeError.
+ */
+import { describe, expect, it } from 'vitest';
+import { js, load } from '../src/index.js';
+import { backends, expectClose, rng } from './helpers.js';
+
+describe.each(backends)('%s backend: alloc / free', (_name, x) => {
+  it('gives arrays the functions read with the results of ordinary arrays', () => {
+    const n = 3_000;
+    const k = 10;
+    const r = rng(7);
+    const z = x.alloc(Float32Array, n * k);
+    const z64 = x.alloc(Float64Array, n * k);
+    expect(z).toBeInstanceOf(Float32Array);
+    expect(z.length).toBe(n * k);
+    for (let i = 0; i < z.length; i++) z64[i] = z[i] = (r() - 0.5) * 30;
+    const labels = Int32Array.from({ length: n }, (_, i) => (i * 3) % k);
+    const plain = Float32Array.from(z);
+    expectClose(x.softmaxCrossEntropy(labels, z, { classes: k }), js.softmaxCrossEntropy(labels, plain, { classes: k }), 'float32', 'f32 in place');
+    expectClose(x.softmaxCrossEntropy(labels, z64, { classes: k }), js.softmaxCrossEntropy(labels, Float64Array.from(z64), { classes: k }), 'float64', 'f64 in place');
+    const p = x.softmax(z64, { classes: k }) as Float64Array;
+    z64.set(p);
+    expectClose(x.entropy(z64, { classes: k }), js.entropy(p, { classes: k }), 'float64', 'entropy in place');
+    x.free(z);
+    x.free(z64);
+  });
+
+  it('reuses freed blocks: 10 000 alloc/free cycles of mixed sizes keep memory flat', () => {
+    const warm = x.alloc(Float64Array, 100_000);
+    x.free(warm);
+    const before = x.memoryBytes;
+    for (let i = 0; i < 10_000; i++) {
+      const a = x.alloc(Float32Array, 1 + ((i * 7919) % 50_000));
+      const b = x.alloc(Float64Array, 1 + ((i * 104_729) % 10_000));
+      x.free(a);
+      x.free(b);
+    }
+    expect(x.memoryBytes).toBe(before);
+  });
+
+  it('rejects arrays it did not allocate and double frees', () => {
+    expect(() => x.free(new Float64Array(4))).toThrow(TypeError);
+    const a = x.alloc(Float64Array, 4);
+    x.free(a);
+    expect(() => x.free(a)).toThrow(/not a live array/);
+    expect(() => x.alloc(Float64Array, -1)).toThrow(RangeError);
+  });
+});
+
+describe('wasm alloc and memory growth', () => {
+  it('frees an array detached by a later alloc that grew memory, and keeps computing right', async () => {
+    const x = await load({ backend: 'wasm' });
+    const small = x.alloc(Float64Array, 8);
+    const before = x.memoryBytes;
+    const big = x.alloc(Float64Array, 4_000_000); // 32 MB: grows linear memory
+    expect(x.memoryBytes).toBeGreaterThan(before);
+    expect(small.length).toBe(0); // detached by the growth, as documented
+    x.free(small);
+    big.fill(0.25);
+    expect(x.informationContent(big, { reduction: 'mean' })).toBeCloseTo(Math.log(4), 14);
+    x.free(big);
+  });
+});

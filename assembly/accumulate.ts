@@ -50,3 +50,20 @@ export function rowSum(a: usize, k: i32): f64 {
   }
   return settle(s, c);
 }
+
+/** TwoSum (Knuth, TAOCP 4.2.2): the exact error of s = a + b, per lane, for any magnitudes. */
+// @ts-ignore: decorator
+@inline export function vSumError(a: v128, b: v128, s: v128): v128 {
+  const bp = f64x2.sub(s, a);
+  return f64x2.add(f64x2.sub(a, f64x2.sub(s, bp)), f64x2.sub(b, bp));
+}
+
+/** Σ of two compensated lanes (sums s, carries c) as one value; a non-finite sum passes through. */
+// @ts-ignore: decorator
+@inline export function settleLanes(s: v128, c: v128): f64 {
+  const s0 = f64x2.extract_lane(s, 0);
+  const s1 = f64x2.extract_lane(s, 1);
+  const t = s0 + s1;
+  if (!isFinite<f64>(t)) return t;
+  return t + (sumError(s0, s1, t) + f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1));
+}

@@ -4,7 +4,8 @@
 // A target entry of 0 contributes nothing, even where q = 0; p > 0 where q = 0 gives +Infinity.
 // `w` is the weights' address (0: none), `smoothing` PyTorch's label_smoothing ε, `eps` the clamp
 // (0: exact), `ignoreIndex` NaN for none.
-import { addDen, addRow, rowSum, settle, sumError } from './accumulate';
+import { addDen, addRow, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
+import { vlog } from './vmath_f64';
 
 /** Smallest positive normal float64, 2^-1022. */
 const MIN_NORMAL: f64 = 2.2250738585072014e-308;
@@ -32,8 +33,62 @@ export function logRatio(a: f64, b: f64): f64 {
   return w ? load<f64>(w + (<usize>j << 3)) : 1.0;
 }
 
-/** -Σ_c w_c p'_c ln q'_c per row; p' = (1-ε)p + ε/k (after normalize), q' = clamp(q / Σq). */
+/**
+ * -Σ_c w_c p'_c ln q'_c per row; p' = (1-ε)p + ε/k, q' = clamp(q): two lanes at a time with
+ * compensated lane sums; `normalize` (divide p and q by their row sums first) runs the scalar path.
+ */
 export function crossEntropyDenseF64(
+  p: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64,
+  normalize: i32, eps: f64, w: usize, smoothing: f64,
+): i32 {
+  if (normalize || k < 2) return crossEntropyDenseScalarF64(p, q, n, k, out, lnBase, normalize, eps, w, smoothing);
+  const keep = f64x2.splat(1 - smoothing);
+  const spread = f64x2.splat(smoothing / <f64>k);
+  const lo = f64x2.splat(eps > 0 ? eps : -Infinity);
+  const hi = f64x2.splat(eps > 0 ? 1 - eps : Infinity);
+  const zero = f64x2.splat(0.0);
+  let ok = i64x2.splat(-1);
+  let bad = 0;
+  for (let r = 0; r < n; r++) {
+    const pRow = p + ((<usize>r * <usize>k) << 3);
+    const qRow = q + ((<usize>r * <usize>k) << 3);
+    let sum = zero;
+    let carry = zero;
+    let j = 0;
+    for (; j + 1 < k; j += 2) {
+      const x = v128.load(pRow + (<usize>j << 3));
+      const y = v128.load(qRow + (<usize>j << 3));
+      ok = v128.and(ok, v128.and(inUnit(x), inUnit(y)));
+      let target = smoothing != 0 ? f64x2.add(f64x2.mul(keep, x), spread) : x;
+      if (w) target = f64x2.mul(target, v128.load(w + (<usize>j << 3)));
+      const clamped = eps > 0 ? f64x2.pmin(f64x2.pmax(y, lo), hi) : y;
+      // A zero target contributes nothing, even where q = 0 (0·ln 0 = 0).
+      const v = v128.andnot(f64x2.mul(f64x2.neg(target), vlog(clamped)), f64x2.eq(target, zero));
+      const t = f64x2.add(sum, v);
+      carry = f64x2.add(carry, vSumError(sum, v, t));
+      sum = t;
+    }
+    let loss = settleLanes(sum, carry);
+    if (j < k) {
+      const x = load<f64>(pRow + (<usize>j << 3));
+      const y = load<f64>(qRow + (<usize>j << 3));
+      if (!(x >= 0 && x <= 1 && y >= 0 && y <= 1)) bad = 1;
+      let target = smoothing != 0 ? (1 - smoothing) * x + smoothing / <f64>k : x;
+      if (target != 0) loss += -weightAt(w, j) * target * Math.log(clampProbability(y, eps));
+    }
+    loss /= lnBase;
+    store<f64>(out + (<usize>r << 3), loss);
+    addRow(loss);
+  }
+  return bad | (v128.all_true<i64>(ok) ? 0 : 1);
+}
+
+// @ts-ignore: decorator
+@inline function inUnit(x: v128): v128 {
+  return v128.and(f64x2.ge(x, f64x2.splat(0.0)), f64x2.le(x, f64x2.splat(1.0)));
+}
+
+function crossEntropyDenseScalarF64(
   p: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64,
   normalize: i32, eps: f64, w: usize, smoothing: f64,
 ): i32 {
@@ -117,8 +172,65 @@ export function crossEntropyIndexF64(
   return bad;
 }
 
-/** Σ p ln(p/q) per row (SciPy rel_entr summed), compensated; `normalize` divides p and q by their sums. */
+/**
+ * Σ p ln(p/q) per row (SciPy rel_entr summed), two lanes at a time: ln(a/b) as log1p((a-b)/b)
+ * where 1/2 < a/b < 2 (vector log1p: ln(u)·d/(u-1), u = 1 + d, Goldberg 1991, Theorem 4), else
+ * ln(a/b). A row whose a/b over- or underflows, or `normalize`, runs the scalar path.
+ */
 export function klDivergenceRowsF64(
+  p: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32,
+): i32 {
+  if (normalize || k < 2) return klDivergenceRowsScalarF64(p, q, n, k, out, lnBase, normalize);
+  const zero = f64x2.splat(0.0);
+  const one = f64x2.splat(1.0);
+  let ok = i64x2.splat(-1);
+  let bad = 0;
+  for (let r = 0; r < n; r++) {
+    const pRow = p + ((<usize>r * <usize>k) << 3);
+    const qRow = q + ((<usize>r * <usize>k) << 3);
+    let sum = zero;
+    let carry = zero;
+    let inRange = i64x2.splat(-1);
+    let j = 0;
+    for (; j + 1 < k; j += 2) {
+      const a = v128.load(pRow + (<usize>j << 3));
+      const b = v128.load(qRow + (<usize>j << 3));
+      ok = v128.and(ok, v128.and(inUnit(a), inUnit(b)));
+      const ratio = f64x2.div(a, b);
+      const near = v128.and(f64x2.gt(ratio, f64x2.splat(0.5)), f64x2.lt(ratio, f64x2.splat(2.0)));
+      const d = f64x2.div(f64x2.sub(a, b), b); // a - b exact where near (Sterbenz)
+      const u = f64x2.add(one, d);
+      const lg = vlog(v128.bitselect(u, ratio, near));
+      const log1p = v128.bitselect(d, f64x2.mul(lg, f64x2.div(d, f64x2.sub(u, one))), f64x2.eq(u, one));
+      const logr = v128.bitselect(log1p, lg, near);
+      const live = f64x2.ne(a, zero);
+      // Lanes where ln(a/b) is neither near 1 nor a normal finite quotient need ln a - ln b.
+      const normal = v128.and(f64x2.ge(ratio, f64x2.splat(MIN_NORMAL)), f64x2.lt(ratio, f64x2.splat(Infinity)));
+      inRange = v128.and(inRange, v128.or(v128.not(live), v128.or(near, normal)));
+      const v = v128.and(f64x2.mul(a, logr), live);
+      const t = f64x2.add(sum, v);
+      carry = f64x2.add(carry, vSumError(sum, v, t));
+      sum = t;
+    }
+    if (!v128.all_true<i64>(inRange)) {
+      bad |= klDivergenceRowsScalarF64(pRow, qRow, 1, k, out + (<usize>r << 3), lnBase, 0);
+      continue;
+    }
+    let d = settleLanes(sum, carry);
+    if (j < k) {
+      const a = load<f64>(pRow + (<usize>j << 3));
+      const b = load<f64>(qRow + (<usize>j << 3));
+      if (!(a >= 0 && a <= 1 && b >= 0 && b <= 1)) bad = 1;
+      if (a != 0) d += a * logRatio(a, b);
+    }
+    d /= lnBase;
+    store<f64>(out + (<usize>r << 3), d);
+    addRow(d);
+  }
+  return bad | (v128.all_true<i64>(ok) ? 0 : 1);
+}
+
+function klDivergenceRowsScalarF64(
   p: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32,
 ): i32 {
   let bad = 0;

@@ -5,15 +5,36 @@
 // throws), 0 otherwise; results go to `out` and into the chunk totals. Logs are NativeMath
 // (musl log.c, < 0.52 ulp; log1p < 1 ulp). Error bound: all terms non-negative, each within
 // ~2 ulp, summed with compensation: ≤ 4 ulp per row (checked against mpmath by the fixtures).
-import { addRow, rowSum, settle, sumError } from './accumulate';
+import { addRow, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
+import { vlog } from './vmath_f64';
 
-/** -ln p / ln b elementwise. p = 0 gives +Infinity. */
+// @ts-ignore: decorator
+@inline function inUnit(x: v128): v128 {
+  return v128.and(f64x2.ge(x, f64x2.splat(0.0)), f64x2.le(x, f64x2.splat(1.0)));
+}
+
+/** -ln p / ln b elementwise. p = 0 gives +Infinity. Two lanes at a time (vlog), compensated lane sums. */
 export function informationContentF64(p: usize, n: i32, out: usize, lnBase: f64): i32 {
-  let bad = 0;
-  for (let i = 0; i < n; i++) {
+  const lb = f64x2.splat(lnBase);
+  let ok = i64x2.splat(-1);
+  let sum = f64x2.splat(0.0);
+  let carry = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = v128.load(p + (<usize>i << 3));
+    ok = v128.and(ok, inUnit(x));
+    const v = f64x2.div(f64x2.sub(f64x2.splat(0.0), vlog(x)), lb); // 0 - ln 1 = +0, not -0
+    v128.store(out + (<usize>i << 3), v);
+    const t = f64x2.add(sum, v);
+    carry = f64x2.add(carry, vSumError(sum, v, t));
+    sum = t;
+  }
+  let bad = v128.all_true<i64>(ok) ? 0 : 1;
+  addRow(settleLanes(sum, carry));
+  if (i < n) {
     const x = load<f64>(p + (<usize>i << 3));
     if (!(x >= 0 && x <= 1)) bad = 1;
-    const v = (0 - Math.log(x)) / lnBase; // 0 - ln 1 = +0, not -0
+    const v = (0 - Math.log(x)) / lnBase;
     store<f64>(out + (<usize>i << 3), v);
     addRow(v);
   }
@@ -37,21 +58,52 @@ export function binaryEntropyF64(p: usize, n: i32, out: usize, lnBase: f64): i32
 }
 
 /**
- * -Σ p ln p per row of k, 0·ln 0 = 0. With `normalize` each entry is first divided by the row's
- * compensated sum (SciPy stats.entropy); dividing before the log keeps near-0 entropies accurate.
+ * -Σ p ln p per row of k, 0·ln 0 = 0, two lanes at a time with compensated lane sums. With
+ * `normalize` each entry is first divided by the row's compensated sum (SciPy stats.entropy);
+ * dividing before the log keeps near-0 entropies accurate (scalar path).
  */
 export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32): i32 {
+  if (normalize) return entropyRowsNormalizedF64(p, n, k, out, lnBase);
+  let ok = i64x2.splat(-1);
   let bad = 0;
-  const pMax = normalize ? Infinity : 1.0;
   for (let r = 0; r < n; r++) {
     const row = p + ((<usize>r * <usize>k) << 3);
-    const total = normalize ? rowSum(row, k) : 1.0;
+    let sum = f64x2.splat(0.0);
+    let carry = f64x2.splat(0.0);
+    let j = 0;
+    for (; j + 1 < k; j += 2) {
+      const x = v128.load(row + (<usize>j << 3));
+      ok = v128.and(ok, inUnit(x));
+      // -x·ln x, with 0·ln 0 = 0 (ln 0 = -Infinity would give NaN).
+      const v = v128.andnot(f64x2.mul(f64x2.neg(x), vlog(x)), f64x2.eq(x, f64x2.splat(0.0)));
+      const t = f64x2.add(sum, v);
+      carry = f64x2.add(carry, vSumError(sum, v, t));
+      sum = t;
+    }
+    let h = settleLanes(sum, carry);
+    if (j < k) {
+      const x = load<f64>(row + (<usize>j << 3));
+      if (!(x >= 0 && x <= 1)) bad = 1;
+      if (x != 0) h += -x * Math.log(x);
+    }
+    h /= lnBase;
+    store<f64>(out + (<usize>r << 3), h);
+    addRow(h);
+  }
+  return bad | (v128.all_true<i64>(ok) ? 0 : 1);
+}
+
+function entropyRowsNormalizedF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64): i32 {
+  let bad = 0;
+  for (let r = 0; r < n; r++) {
+    const row = p + ((<usize>r * <usize>k) << 3);
+    const total = rowSum(row, k);
     let s = 0.0;
     let c = 0.0;
     for (let j = 0; j < k; j++) {
       const x = load<f64>(row + (<usize>j << 3));
-      if (!(x >= 0 && x <= pMax)) bad = 1;
-      const y = normalize ? x / total : x;
+      if (!(x >= 0)) bad = 1;
+      const y = x / total;
       if (y != 0) {
         const v = -y * Math.log(y);
         const t = s + v;

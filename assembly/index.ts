@@ -36,5 +36,5 @@ export function free(address: usize): void {
   heap.free(address);
 }
 
-/** e^x of n float64 values (x ≤ 0) through the f64x2 kernel: a hook for test/vmath.test.ts. */
-export { expRowsF64 } from './vmath_f64';
+/** e^x (x ≤ 0) and ln x of n float64 values through the f64x2 kernels: hooks for test/vmath.test.ts. */
+export { expRowsF64, logRowsF64 } from './vmath_f64';

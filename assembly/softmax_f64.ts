@@ -8,7 +8,7 @@
 // Sterbenz), which keeps the loss's digits when one class dominates (loss near 0). Losses are
 // sums of non-negative terms, (m - z_c) + ln S, never lse - z_y, which would cancel.
 // -Infinity logits are masked classes (exp → 0); NaN and +Infinity set the flag.
-import { addDen, addRow } from './accumulate';
+import { addDen, addRow, vSumError } from './accumulate';
 import { sexp, vexp } from './vmath_f64';
 
 let flag: i32 = 0;
@@ -27,13 +27,6 @@ let sumLo: f64 = 0;
   const at = row + (<usize>j << alignof<T>());
   if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(at));
   return v128.load(at);
-}
-
-/** TwoSum (Knuth, TAOCP 4.2.2): s + e = a + b exactly, per lane, for any magnitudes. */
-// @ts-ignore: decorator
-@inline function twoSumLo(a: v128, b: v128, s: v128): v128 {
-  const bp = f64x2.sub(s, a);
-  return f64x2.add(f64x2.sub(a, f64x2.sub(s, bp)), f64x2.sub(b, bp));
 }
 
 // @ts-ignore: decorator
@@ -71,7 +64,7 @@ function expSum<T>(z: usize, k: i32, m: f64): void {
   for (; j + 1 < k; j += 2) {
     const e = vexp(f64x2.sub(load2<T>(z, j), mm));
     const t = f64x2.add(s2, e);
-    c2 = f64x2.add(c2, twoSumLo(s2, e, t));
+    c2 = f64x2.add(c2, vSumError(s2, e, t));
     s2 = t;
   }
   let s = f64x2.extract_lane(s2, 0);

@@ -14,14 +14,38 @@ interface ExpCase {
   exp: number;
   residual_ulp: number;
 }
+interface LogCase {
+  x: number;
+  log: number;
+  residual_ulp: number;
+}
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.meta.url), 'utf8')) as { exp: ExpCase[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.meta.url), 'utf8')) as {
+  exp: ExpCase[];
+  log: LogCase[];
+};
 
 /** The module's exports with its own memory (the kernel hook is not part of the public API). */
 async function instance() {
   const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
   const { instance: i } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('abort'); } } });
-  return i.exports as unknown as { memory: WebAssembly.Memory; alloc(b: number): number; expRowsF64(x: number, n: number, out: number): void };
+  return i.exports as unknown as {
+    memory: WebAssembly.Memory;
+    alloc(b: number): number;
+    expRowsF64(x: number, n: number, out: number): void;
+    logRowsF64(x: number, n: number, out: number): void;
+  };
+}
+
+/** Runs a kernel hook over xs in a fresh instance; returns its results. */
+async function run(kernel: 'expRowsF64' | 'logRowsF64', xs: number[]): Promise<Float64Array> {
+  const e = await instance();
+  const n = xs.length;
+  const xAt = e.alloc(n * 8);
+  const outAt = e.alloc(n * 8);
+  new Float64Array(e.memory.buffer, xAt, n).set(xs);
+  e[kernel](xAt, n, outAt);
+  return new Float64Array(e.memory.buffer, outAt, n).slice();
 }
 
 const ulp = (y: number): number => {
@@ -32,14 +56,9 @@ const ulp = (y: number): number => {
 
 describe('vexp (f64x2 e^x, x ≤ 0)', () => {
   it('is within 1 ulp of mpmath over [-708.39, 0], 0 below (flushed), 0 at -Infinity', async () => {
-    const e = await instance();
     const n = fixture.exp.length;
     const xs = fixture.exp.map((c) => decode<number>(c.x));
-    const xAt = e.alloc(n * 8);
-    const outAt = e.alloc(n * 8);
-    new Float64Array(e.memory.buffer, xAt, n).set(xs);
-    e.expRowsF64(xAt, n, outAt);
-    const got = new Float64Array(e.memory.buffer, outAt, n);
+    const got = await run('expRowsF64', xs);
     let worst = 0;
     let worstX = 0;
     let flushed = 0;
@@ -58,5 +77,26 @@ describe('vexp (f64x2 e^x, x ≤ 0)', () => {
     expect(worst, `worst at x = ${worstX}`).toBeLessThan(1);
     expect(got[xs.indexOf(-Infinity)]).toBe(0);
     expect(got[xs.indexOf(0)]).toBe(1);
+  });
+});
+
+describe('vlog (f64x2 ln x)', () => {
+  it('is within 1 ulp of mpmath from 5e-324 to 1.7e308, near 1 included', async () => {
+    const xs = fixture.log.map((c) => c.x);
+    const got = await run('logRowsF64', xs);
+    let worst = 0;
+    let worstX = 0;
+    for (let i = 0; i < xs.length; i++) {
+      const c = fixture.log[i];
+      const err = c.log === 0 ? Math.abs(got[i]) / 2 ** -1074 : Math.abs((got[i] - c.log) / ulp(c.log) - c.residual_ulp);
+      if (err > worst) [worst, worstX] = [err, xs[i]];
+    }
+    console.log(`vlog: worst error ${worst.toFixed(3)} ulp at x = ${worstX} over ${xs.length} points`);
+    expect(worst, `worst at x = ${worstX}`).toBeLessThan(1);
+  });
+
+  it('fixes up the special lanes', async () => {
+    const got = await run('logRowsF64', [0, -0, -1, NaN, Infinity, -Infinity, 1]);
+    expect(Array.from(got)).toEqual([-Infinity, -Infinity, NaN, NaN, Infinity, NaN, 0]);
   });
 });

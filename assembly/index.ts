@@ -4,9 +4,8 @@ import { CAPACITY, SCRATCH, TOTALS } from './scratch';
 export { resetTotals } from './accumulate';
 export { informationContentF64, binaryEntropyF64, entropyRowsF64 } from './entropy_f64';
 export { crossEntropyDenseF64, crossEntropyIndexF64, klDivergenceRowsF64 } from './cross_entropy_f64';
-export {
-  softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxCrossEntropyIndexF32,
-} from './softmax_f64';
+export { softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64 } from './softmax_f64';
+export { softmaxCrossEntropyIndexF32 } from './softmax_f32';
 export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_f64';
 
 /** Base address of the four scratch regions (targets, predictions, weights, results). */
@@ -38,3 +37,4 @@ export function free(address: usize): void {
 
 /** e^x (x ≤ 0) and ln x of n float64 values through the f64x2 kernels: hooks for test/vmath.test.ts. */
 export { expRowsF64, logRowsF64 } from './vmath_f64';
+export { expRowsF32 } from './vmath_f32';

@@ -227,9 +227,8 @@ export function softmaxCrossEntropyIndexF64(
   return softmaxCrossEntropyIndex<f64>(y, z, n, k, out, lnBase, w, smoothing, ignoreIndex);
 }
 
-/** The same over float32 logits, read in place (staged as float32 or allocated by the caller). */
-export function softmaxCrossEntropyIndexF32(
-  y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
-): i32 {
-  return softmaxCrossEntropyIndex<f32>(y, z, n, k, out, lnBase, w, smoothing, ignoreIndex);
+/** ln Σ exp(z_c - m) of a row of T (f64, or f32 promoted), compensated: the float32 kernel's fallback. */
+export function logSumExpShifted<T>(z: usize, k: i32, m: f64): f64 {
+  expSum<T>(z, k, m);
+  return lnSum();
 }

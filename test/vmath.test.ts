@@ -23,6 +23,7 @@ interface LogCase {
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.meta.url), 'utf8')) as {
   exp: ExpCase[];
   log: LogCase[];
+  expf: { x: number; exp: number }[];
 };
 
 /** The module's exports with its own memory (the kernel hook is not part of the public API). */
@@ -34,6 +35,7 @@ async function instance() {
     alloc(b: number): number;
     expRowsF64(x: number, n: number, out: number): void;
     logRowsF64(x: number, n: number, out: number): void;
+    expRowsF32(x: number, n: number, out: number): void;
   };
 }
 
@@ -98,5 +100,26 @@ describe('vlog (f64x2 ln x)', () => {
   it('fixes up the special lanes', async () => {
     const got = await run('logRowsF64', [0, -0, -1, NaN, Infinity, -Infinity, 1]);
     expect(Array.from(got)).toEqual([-Infinity, -Infinity, NaN, NaN, Infinity, NaN, 0]);
+  });
+});
+
+describe('vexpf (f32x4 e^x, float32 logits)', () => {
+  it('is within 2e-7 relative of mpmath on float32 inputs over [-87.3, 0]', async () => {
+    const e = await instance();
+    const xs = fixture.expf.map((c) => c.x);
+    const n = xs.length;
+    const xAt = e.alloc(n * 4);
+    const outAt = e.alloc(n * 4);
+    new Float32Array(e.memory.buffer, xAt, n).set(xs);
+    e.expRowsF32(xAt, n, outAt);
+    const got = new Float32Array(e.memory.buffer, outAt, n);
+    let worst = 0;
+    let worstX = 0;
+    for (let i = 0; i < n; i++) {
+      const rel = Math.abs(got[i] - fixture.expf[i].exp) / fixture.expf[i].exp;
+      if (rel > worst) [worst, worstX] = [rel, xs[i]];
+    }
+    console.log(`vexpf: worst relative error ${worst.toExponential(3)} at x = ${worstX} over ${n} points`);
+    expect(worst, `worst at x = ${worstX}`).toBeLessThan(2e-7);
   });
 });

@@ -6,6 +6,7 @@
 // (0: exact), `ignoreIndex` NaN for none.
 import { addDen, addRow, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
 import { vlog } from './vmath_f64';
+import { classOf, classless, INVALID } from './targets';
 
 /** Smallest positive normal float64, 2^-1022. */
 const MIN_NORMAL: f64 = 2.2250738585072014e-308;
@@ -150,16 +151,12 @@ export function crossEntropyIndexF64(
         smooth = t;
       }
     }
-    if (label == ignoreIndex) {
-      store<f64>(out + (<usize>r << 3), 0.0);
+    const c = classOf(label, k, ignoreIndex);
+    if (c < 0) {
+      if (c == INVALID) bad = 1;
+      store<f64>(out + (<usize>r << 3), classless(c));
       continue;
     }
-    if (!(label >= 0 && label < <f64>k && Math.floor(label) == label)) {
-      bad = 1;
-      store<f64>(out + (<usize>r << 3), NaN);
-      continue;
-    }
-    const c = <i32>label;
     const weight = weightAt(w, c);
     const qy = load<f64>(qRow + (<usize>c << 3));
     let loss = -weight * Math.log(clampProbability(normalize ? qy / qTotal : qy, eps));

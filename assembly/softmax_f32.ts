@@ -11,6 +11,7 @@
 import { addDen, addRow } from './accumulate';
 import { logSumExpShifted } from './softmax_f64';
 import { vexpf } from './vmath_f32';
+import { classOf, classless, INVALID } from './targets';
 
 /**
  * Lanes below 2^-126 are flushed, so R may miss up to k·2^-126; while R ≥ k·2^-102 that is
@@ -101,16 +102,12 @@ export function softmaxCrossEntropyIndexF32(
     const label = load<f64>(y + (<usize>r << 3));
     const zRow = z + ((<usize>r * <usize>k) << 2);
     const m = rowMaxF32(zRow, k);
-    if (label == ignoreIndex) {
-      store<f64>(out + (<usize>r << 3), 0.0);
+    const c = classOf(label, k, ignoreIndex);
+    if (c < 0) {
+      if (c == INVALID) flag = 1;
+      store<f64>(out + (<usize>r << 3), classless(c));
       continue;
     }
-    if (!(label >= 0 && label < <f64>k && Math.floor(label) == label)) {
-      flag = 1;
-      store<f64>(out + (<usize>r << 3), NaN);
-      continue;
-    }
-    const c = <i32>label;
     const weight = w ? load<f64>(w + (<usize>c << 3)) : 1.0;
     let loss: f64;
     if (m == -Infinity) {

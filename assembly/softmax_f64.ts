@@ -10,6 +10,7 @@
 // -Infinity logits are masked classes (exp → 0); NaN and +Infinity set the flag.
 import { addDen, addRow, vSumError } from './accumulate';
 import { sexp, vexp } from './vmath_f64';
+import { classOf, classless, INVALID } from './targets';
 
 let flag: i32 = 0;
 /** The last row's S = sumHi + sumLo (set by expSum). */
@@ -179,16 +180,12 @@ function softmaxCrossEntropyIndex<T>(
     const label = load<f64>(y + (<usize>r << 3));
     const zRow = z + ((<usize>r * <usize>k) << alignof<T>());
     const m = rowMax<T>(zRow, k);
-    if (label == ignoreIndex) {
-      store<f64>(out + (<usize>r << 3), 0.0);
+    const c = classOf(label, k, ignoreIndex);
+    if (c < 0) {
+      if (c == INVALID) flag = 1;
+      store<f64>(out + (<usize>r << 3), classless(c));
       continue;
     }
-    if (!(label >= 0 && label < <f64>k && Math.floor(label) == label)) {
-      flag = 1;
-      store<f64>(out + (<usize>r << 3), NaN);
-      continue;
-    }
-    const c = <i32>label;
     const weight = w ? load1<f64>(w, c) : 1.0;
     let loss: f64;
     if (m == -Infinity) {

@@ -7,6 +7,7 @@
  * `smoothing` is PyTorch's label_smoothing ε, `eps` the clamp (0: exact), `ignoreIndex` NaN for none.
  */
 import { addDen, addRow, rowSum, settle, sumError } from './accumulate.js';
+import { classOf, classless, INVALID } from './targets.js';
 
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
 export function clampProbability(q: number, eps: number): number {
@@ -95,17 +96,14 @@ export function crossEntropyIndexF64(
         smooth = t;
       }
     }
-    if (label === ignoreIndex) {
-      out[outOff + r] = 0;
+    const c = classOf(label, k, ignoreIndex);
+    if (c < 0) {
+      if (c === INVALID) bad = 1;
+      out[outOff + r] = classless(c);
       continue;
     }
-    if (!(label >= 0 && label < k && Math.floor(label) === label)) {
-      bad = 1;
-      out[outOff + r] = NaN;
-      continue;
-    }
-    const weight = wOff >= 0 ? w[wOff + label] : 1;
-    const qy = q[qRow + label];
+    const weight = wOff >= 0 ? w[wOff + c] : 1;
+    const qy = q[qRow + c];
     let loss = -weight * Math.log(clampProbability(normalize ? qy / qTotal : qy, eps));
     if (smoothing !== 0) loss = (1 - smoothing) * loss + (smoothing / k) * settle(smooth, smoothCarry);
     loss /= lnBase;

@@ -9,6 +9,7 @@
  * (exp → 0); NaN and +Infinity set the flag.
  */
 import { addDen, addRow, settle, sumError } from './accumulate.js';
+import { classOf, classless, INVALID } from './targets.js';
 
 /** Max of a row (-Infinity when every logit is -Infinity, or k = 0). Flags NaN and +Infinity. */
 function rowMax(z: Float64Array | Float32Array, row: number, k: number, flag: { bad: number }): number {
@@ -124,23 +125,20 @@ export function softmaxCrossEntropyIndexF64(
     const label = y[yOff + r];
     const zRow = zOff + r * k;
     const m = rowMax(z, zRow, k, flag);
-    if (label === ignoreIndex) {
-      out[outOff + r] = 0;
+    const c = classOf(label, k, ignoreIndex);
+    if (c < 0) {
+      if (c === INVALID) flag.bad = 1;
+      out[outOff + r] = classless(c);
       continue;
     }
-    if (!(label >= 0 && label < k && Math.floor(label) === label)) {
-      flag.bad = 1;
-      out[outOff + r] = NaN;
-      continue;
-    }
-    const weight = wOff >= 0 ? w[wOff + label] : 1;
+    const weight = wOff >= 0 ? w[wOff + c] : 1;
     let loss: number;
     if (m === -Infinity) {
       loss = Infinity; // every class masked: the target sits on a masked class
     } else {
       expSum(z, zRow, k, m);
       const lnS = lnSum();
-      loss = weight * (m - z[zRow + label] + lnS);
+      loss = weight * (m - z[zRow + c] + lnS);
       if (smoothing !== 0) {
         let a = 0, aCarry = 0, wsum = 0, wCarry = 0;
         for (let j = 0; j < k; j++) {

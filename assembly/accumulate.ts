@@ -38,12 +38,12 @@ export function resetTotals(): void {
   store<f64>(TOTALS, t, 16);
 }
 
-/** Compensated sum of k values at a (used for `normalize`). */
-export function rowSum(a: usize, k: i32): f64 {
+/** Compensated sum of k values of type T (f64 or f32) at a (used for `normalize`). */
+export function rowSum<T>(a: usize, k: i32): f64 {
   let s = 0.0;
   let c = 0.0;
   for (let j = 0; j < k; j++) {
-    const x = load<f64>(a + (<usize>j << 3));
+    const x = <f64>load<T>(a + (<usize>j << alignof<T>()));
     const t = s + x;
     c += sumError(s, x, t);
     s = t;

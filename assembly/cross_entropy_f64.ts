@@ -100,8 +100,8 @@ function crossEntropyDenseScalarF64(
   for (let r = 0; r < n; r++) {
     const pRow = p + ((<usize>r * <usize>k) << 3);
     const qRow = q + ((<usize>r * <usize>k) << 3);
-    const pTotal = normalize ? rowSum(pRow, k) : 1.0;
-    const qTotal = normalize ? rowSum(qRow, k) : 1.0;
+    const pTotal = normalize ? rowSum<f64>(pRow, k) : 1.0;
+    const qTotal = normalize ? rowSum<f64>(qRow, k) : 1.0;
     let s = 0.0;
     let c = 0.0;
     for (let j = 0; j < k; j++) {
@@ -128,8 +128,9 @@ function crossEntropyDenseScalarF64(
  * Class-index targets: (1-ε)·w_y·(-ln q_y) + (ε/k)·Σ_c w_c·(-ln q_c) (PyTorch cross_entropy on
  * log-probabilities). An ignored row gives 0 and adds nothing to the denominator; others add w_y.
  * A target that is not an integer in [0, k) sets the flag and writes NaN (never read out of row).
+ * Generic in the predictions' element type T (f64, or f32 read in place).
  */
-export function crossEntropyIndexF64(
+function crossEntropyIndex<T>(
   y: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64,
   normalize: i32, eps: f64, w: usize, smoothing: f64, ignoreIndex: f64,
 ): i32 {
@@ -137,12 +138,12 @@ export function crossEntropyIndexF64(
   const pMax = normalize ? Infinity : 1.0;
   for (let r = 0; r < n; r++) {
     const label = load<f64>(y + (<usize>r << 3));
-    const qRow = q + ((<usize>r * <usize>k) << 3);
-    const qTotal = normalize ? rowSum(qRow, k) : 1.0;
+    const qRow = q + ((<usize>r * <usize>k) << alignof<T>());
+    const qTotal = normalize ? rowSum<T>(qRow, k) : 1.0;
     let smooth = 0.0;
     let smoothCarry = 0.0;
     for (let j = 0; j < k; j++) {
-      const x = load<f64>(qRow + (<usize>j << 3));
+      const x = <f64>load<T>(qRow + (<usize>j << alignof<T>()));
       if (!(x >= 0 && x <= pMax)) bad = 1;
       if (smoothing != 0) {
         const v = -weightAt(w, j) * Math.log(clampProbability(normalize ? x / qTotal : x, eps));
@@ -158,7 +159,7 @@ export function crossEntropyIndexF64(
       continue;
     }
     const weight = weightAt(w, c);
-    const qy = load<f64>(qRow + (<usize>c << 3));
+    const qy = <f64>load<T>(qRow + (<usize>c << alignof<T>()));
     let loss = -weight * Math.log(clampProbability(normalize ? qy / qTotal : qy, eps));
     if (smoothing != 0) loss = (1 - smoothing) * loss + (smoothing / <f64>k) * settle(smooth, smoothCarry);
     loss /= lnBase;
@@ -167,6 +168,21 @@ export function crossEntropyIndexF64(
     addDen(weight);
   }
   return bad;
+}
+
+export function crossEntropyIndexF64(
+  y: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64,
+  normalize: i32, eps: f64, w: usize, smoothing: f64, ignoreIndex: f64,
+): i32 {
+  return crossEntropyIndex<f64>(y, q, n, k, out, lnBase, normalize, eps, w, smoothing, ignoreIndex);
+}
+
+/** The same over float32 predictions, read in place (float32 batches are never converted). */
+export function crossEntropyIndexF32(
+  y: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64,
+  normalize: i32, eps: f64, w: usize, smoothing: f64, ignoreIndex: f64,
+): i32 {
+  return crossEntropyIndex<f32>(y, q, n, k, out, lnBase, normalize, eps, w, smoothing, ignoreIndex);
 }
 
 /**
@@ -235,8 +251,8 @@ function klDivergenceRowsScalarF64(
   for (let r = 0; r < n; r++) {
     const pRow = p + ((<usize>r * <usize>k) << 3);
     const qRow = q + ((<usize>r * <usize>k) << 3);
-    const pTotal = normalize ? rowSum(pRow, k) : 1.0;
-    const qTotal = normalize ? rowSum(qRow, k) : 1.0;
+    const pTotal = normalize ? rowSum<f64>(pRow, k) : 1.0;
+    const qTotal = normalize ? rowSum<f64>(qRow, k) : 1.0;
     let s = 0.0;
     let c = 0.0;
     for (let j = 0; j < k; j++) {

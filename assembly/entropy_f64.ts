@@ -97,7 +97,7 @@ function entropyRowsNormalizedF64(p: usize, n: i32, k: i32, out: usize, lnBase: 
   let bad = 0;
   for (let r = 0; r < n; r++) {
     const row = p + ((<usize>r * <usize>k) << 3);
-    const total = rowSum(row, k);
+    const total = rowSum<f64>(row, k);
     let s = 0.0;
     let c = 0.0;
     for (let j = 0; j < k; j++) {

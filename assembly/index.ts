@@ -3,7 +3,7 @@ import { CAPACITY, SCRATCH, TOTALS } from './scratch';
 
 export { resetTotals } from './accumulate';
 export { informationContentF64, binaryEntropyF64, entropyRowsF64 } from './entropy_f64';
-export { crossEntropyDenseF64, crossEntropyIndexF64, klDivergenceRowsF64 } from './cross_entropy_f64';
+export { crossEntropyDenseF64, crossEntropyIndexF64, crossEntropyIndexF32, klDivergenceRowsF64 } from './cross_entropy_f64';
 export { softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64 } from './softmax_f64';
 export { softmaxCrossEntropyIndexF32 } from './softmax_f32';
 export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_f64';

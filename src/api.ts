@@ -4,12 +4,12 @@
  */
 import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
 import type { AllocatableArray, AllocatableType, Backend, Kernels, View, View32 } from './backend/backend.js';
-import { backendFor, checkOut, reduce, runChunks, shapeRows, single } from './run.js';
+import { backendFor, checkOut, exclusive, reduce, runChunks, shapeRows, single } from './run.js';
 import type { Outcome, Plan } from './run.js';
-import { flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
+import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
-  findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
+  checkWeights, findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
 } from './validate.js';
 import type { Checked, Options, Resolved, Rule } from './validate.js';
 
@@ -75,6 +75,7 @@ type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View,
 type RowKernel32 = (K: Kernels, t: View, q: View32, n: number, k: number, out: View, w: View, o: Resolved) => number;
 
 function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one: boolean): Result {
+  // (A single distribution or number with `out` fills out[0]; checkOut has made sure out.length is 1.)
   if (o.reduction !== 'none') return reduce(o, r, denominator);
   if (one && !o.out) return single(r);
   return shapeRows(r.rows!, kind, o.out) as Rows;
@@ -88,7 +89,7 @@ function plan(n: number, k: number, width: number, o: Resolved): Plan {
 function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefined, kernel: Kernel1): Result {
   const o = resolveOptions(fn, opts);
   const e = readElements(fn, 'p', p);
-  if (!e.scalar) checkOut(fn, o, e.n);
+  checkOut(fn, o, e.n);
   const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
   const r = runChunks(
     be, plan(e.n, 1, 1, o),
@@ -104,7 +105,7 @@ function elementwisePair(
 ): Result {
   const o = resolveOptions(fn, opts);
   const [ey, ex] = readElementPair(fn, y, x, xArg);
-  if (!ex.scalar) checkOut(fn, o, ex.n);
+  checkOut(fn, o, ex.n);
   const checked: Checked[] = [
     { name: 'y', src: ey.src, rule: probabilityRule },
     { name: xArg, src: ex.src, rule: xRule },
@@ -122,6 +123,7 @@ function elementwisePair(
 function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
   if (o.weights === undefined) return NO_WEIGHTS;
   if (o.weights.length !== k) throw new TypeError(`${fn}: weights has ${o.weights.length} entries for ${k} classes`);
+  if (o.validate) checkWeights(fn, o.weights);
   return be.stage(WEIGHTS, flatSource(o.weights), 0, k);
 }
 
@@ -131,18 +133,23 @@ function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
  */
 function rowsWithTargets(
   be0: Backend, fn: string, p: unknown, q: unknown, qArg: string, opts: Options | undefined,
-  dense: RowKernel, index: RowKernel, index32?: RowKernel32,
+  dense: RowKernel, index: RowKernel, index32?: RowKernel32, honorsIgnoreIndex = true,
 ): Result {
   const o = resolveOptions(fn, opts);
+  // The index kernel and the locator must agree on which target is ignored (klDivergence: none).
+  const ignoreIndex = honorsIgnoreIndex ? o.ignoreIndex : NaN;
   const qb = readBatch(fn, qArg, q, o.classes);
   const t: Targets = readTargets(fn, p, qb);
   const { n, k } = qb;
-  if (!qb.single) checkOut(fn, o, n);
+  checkOut(fn, o, n);
   const be = backendFor(be0, k);
   const w = stageWeights(fn, be, o, k);
   const valueRule = qArg === 'logits' ? logitRule : o.normalize ? massRule : probabilityRule;
   const checked: Checked[] = [{ name: qArg, src: qb.src, rule: valueRule }];
-  if (!t.index) checked.unshift({ name: 'p', src: t.src, rule: o.normalize ? massRule : probabilityRule });
+  // The locator applies the kernel's rule: normalize rescales crossEntropy/klDivergence targets,
+  // but does not apply to softmaxCrossEntropy, whose targets are always probabilities.
+  const targetRule = o.normalize && qArg !== 'logits' ? massRule : probabilityRule;
+  if (!t.index) checked.unshift({ name: 'p', src: t.src, rule: targetRule });
   const kernel = t.index ? index : dense;
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
@@ -154,7 +161,7 @@ function rowsWithTargets(
       return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
     },
     (r0, rows) =>
-      (t.index ? findBadIndex(fn, t.src, k, o.ignoreIndex, r0, r0 + rows) : null) ??
+      (t.index ? findBadIndex(fn, t.src, k, ignoreIndex, r0, r0 + rows) : null) ??
       findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k),
   );
   return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
@@ -199,7 +206,7 @@ export function createApi(be: Backend): Xentropy {
       const o = resolveOptions(fn, opts);
       const b = readBatch(fn, 'p', p, o.classes);
       const { n, k } = b;
-      if (!b.single) checkOut(fn, o, n);
+      checkOut(fn, o, n);
       const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.normalize ? massRule : probabilityRule }];
       const r = runChunks(
         backendFor(be, k), plan(n, k, 1, o),
@@ -217,14 +224,19 @@ export function createApi(be: Backend): Xentropy {
           t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off, o.labelSmoothing),
         (K, t, q2, n, k, out, w, o) => K.crossEntropyIndexF64(
           t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off,
+          o.labelSmoothing, o.ignoreIndex),
+        (K, t, q2, n, k, out, w, o) => K.crossEntropyIndexF32(
+          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off,
           o.labelSmoothing, o.ignoreIndex)),
     klDivergence: (p: unknown, q: unknown, opts?: Options) =>
       rowsWithTargets(be, 'klDivergence', p, q, 'q', opts,
         (K, t, q2, n, k, out, _w, o) => K.klDivergenceRowsF64(
           t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize),
-        // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y.
+        // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y. ignoreIndex
+        // does not apply (API.md: crossEntropy and softmaxCrossEntropy only).
         (K, t, q2, n, k, out, _w, o) => K.crossEntropyIndexF64(
-          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, 0, NO_WEIGHTS.arr, -1, 0, NaN)),
+          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, 0, NO_WEIGHTS.arr, -1, 0, NaN),
+        undefined, false),
     softmax: (z: unknown, opts?: Options) => softmaxOf(be, 'softmax', z, opts, 0),
     logSoftmax: (z: unknown, opts?: Options) => softmaxOf(be, 'logSoftmax', z, opts, 1),
     softmaxCrossEntropy: (p: unknown, z: unknown, opts?: Options) =>
@@ -241,10 +253,49 @@ export function createApi(be: Backend): Xentropy {
     sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
       elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, o) =>
         K.sigmoidCrossEntropyF64(yv.arr, yv.off, zv.arr, zv.off, n, out.arr, out.off, o.lnBase, o.posWeight)),
-    alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => be.alloc(type, length),
+    alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => alloc(be, type, length),
     free: (array: AllocatableArray) => be.free(array),
   };
+  // Every method runs alone (run.ts, exclusive): a getter or Proxy inside an argument cannot call
+  // back into the library while a call has staged data in the shared scratch.
+  for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(api))) {
+    if (typeof d.value === 'function') Object.defineProperty(api, name, { ...d, value: exclusive(name, d.value) });
+  }
   return Object.freeze(api) as unknown as Xentropy;
+}
+
+/** The array kinds alloc() places, by constructor (the same realm's, which `free` and the kernels expect). */
+const ALLOCATABLE: readonly unknown[] = [Float64Array, Float32Array, Int32Array];
+
+/** The most one alloc() can place: a 32-bit WebAssembly memory holds 4 GiB, so both backends stop there. */
+const MAX_ALLOC_BYTES = 2 ** 32;
+
+/**
+ * alloc() with its arguments checked before the backend sees them (a wrong constructor would come
+ * back as some other object; a byte count ≥ 2^32 would wrap in the wasm call), and an exhausted
+ * wasm heap reported as the RangeError it is rather than the allocator's trap.
+ */
+function alloc<T extends AllocatableArray>(be: Backend, type: AllocatableType<T>, length: number): T {
+  if (!ALLOCATABLE.includes(type)) {
+    const name = typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
+    throw new TypeError(`alloc: type must be Float64Array, Float32Array or Int32Array, got ${name}`);
+  }
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`alloc: length must be a non-negative integer, got ${describeValue(length)}`);
+  }
+  const bytes = length * type.BYTES_PER_ELEMENT;
+  if (bytes > MAX_ALLOC_BYTES - 2 ** 16) {
+    throw new RangeError(`alloc: ${length} values (${bytes} bytes) exceed the 4 GiB a WebAssembly memory can hold`);
+  }
+  try {
+    return be.alloc(type, length);
+  } catch (e) {
+    // The allocator traps (unreachable) when memory.grow fails; nothing was changed by then.
+    if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
+      throw new RangeError(`alloc: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`);
+    }
+    throw e;
+  }
 }
 
 export type { Source };

@@ -20,6 +20,10 @@ describe.each(backends)('%s backend: alloc / free', (_name, x) => {
     const plain = Float32Array.from(z);
     expectClose(x.softmaxCrossEntropy(labels, z, { classes: k }), js.softmaxCrossEntropy(labels, plain, { classes: k }), 'float32', 'f32 in place');
     expectClose(x.softmaxCrossEntropy(labels, z64, { classes: k }), js.softmaxCrossEntropy(labels, Float64Array.from(z64), { classes: k }), 'float64', 'f64 in place');
+    const probs = x.alloc(Float32Array, n * k);
+    probs.set(x.softmax(z, { classes: k }) as Float32Array);
+    expectClose(x.crossEntropy(labels, probs, { classes: k }), js.crossEntropy(labels, Float32Array.from(probs), { classes: k }), 'float32', 'f32 probabilities in place');
+    x.free(probs);
     const p = x.softmax(z64, { classes: k }) as Float64Array;
     z64.set(p);
     expectClose(x.entropy(z64, { classes: k }), js.entropy(p, { classes: k }), 'float64', 'entropy in place');

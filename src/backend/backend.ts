@@ -41,6 +41,10 @@ export interface Kernels {
     y: F, yOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
     normalize: number, eps: number, w: F, wOff: number, smoothing: number, ignoreIndex: number,
   ): number;
+  crossEntropyIndexF32(
+    y: F, yOff: number, q: Float32Array, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
+    normalize: number, eps: number, w: F, wOff: number, smoothing: number, ignoreIndex: number,
+  ): number;
   klDivergenceRowsF64(
     p: F, pOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number, normalize: number,
   ): number;

@@ -7,7 +7,7 @@ import type { AllocatableArray, AllocatableType, Backend, Kernels, Slot, View, V
 import type { Source } from '../shapes.js';
 import { chunkTotals, resetTotals } from '../js/accumulate.js';
 import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy_f64.js';
-import { crossEntropyDenseF64, crossEntropyIndexF64, klDivergenceRowsF64 } from '../js/cross_entropy_f64.js';
+import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64, klDivergenceRowsF64 } from '../js/cross_entropy_f64.js';
 import {
   softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64, softmaxRowsF64,
 } from '../js/softmax_f64.js';
@@ -19,6 +19,7 @@ const kernels: Kernels = {
   entropyRowsF64,
   crossEntropyDenseF64,
   crossEntropyIndexF64,
+  crossEntropyIndexF32,
   klDivergenceRowsF64,
   softmaxRowsF64,
   softmaxCrossEntropyDenseF64,

@@ -26,6 +26,8 @@ interface Exports {
     normalize: number, eps: number, w: number, smoothing: number): number;
   crossEntropyIndexF64(y: number, q: number, n: number, k: number, out: number, lnBase: number,
     normalize: number, eps: number, w: number, smoothing: number, ignoreIndex: number): number;
+  crossEntropyIndexF32(y: number, q: number, n: number, k: number, out: number, lnBase: number,
+    normalize: number, eps: number, w: number, smoothing: number, ignoreIndex: number): number;
   klDivergenceRowsF64(p: number, q: number, n: number, k: number, out: number, lnBase: number, normalize: number): number;
   softmaxRowsF64(z: number, n: number, k: number, out: number, log: number): number;
   softmaxCrossEntropyDenseF64(p: number, z: number, n: number, k: number, out: number, lnBase: number,
@@ -55,6 +57,8 @@ function bindKernels(e: Exports): Kernels {
       e.crossEntropyDenseF64(at(p), at(q), n, k, at(o), lnBase, normalize, eps, at(w), smoothing),
     crossEntropyIndexF64: (_y: F, y, _q: F, q, n, k, _o: F, o, lnBase, normalize, eps, _w: F, w, smoothing, ignoreIndex) =>
       e.crossEntropyIndexF64(at(y), at(q), n, k, at(o), lnBase, normalize, eps, at(w), smoothing, ignoreIndex),
+    crossEntropyIndexF32: (_y: F, y, _q: Float32Array, q, n, k, _o: F, o, lnBase, normalize, eps, _w: F, w, smoothing, ignoreIndex) =>
+      e.crossEntropyIndexF32(at(y), at32(q), n, k, at(o), lnBase, normalize, eps, at(w), smoothing, ignoreIndex),
     klDivergenceRowsF64: (_p: F, p, _q: F, q, n, k, _o: F, o, lnBase, normalize) =>
       e.klDivergenceRowsF64(at(p), at(q), n, k, at(o), lnBase, normalize),
     softmaxRowsF64: (_z: F, z, n, k, _o: F, o, log) => e.softmaxRowsF64(at(z), n, k, at(o), log),

@@ -40,7 +40,7 @@ export function addDen(w: number): void {
 }
 
 /** Compensated sum of a[off .. off+k) (used for `normalize`). */
-export function rowSum(a: Float64Array, off: number, k: number): number {
+export function rowSum(a: Float64Array | Float32Array, off: number, k: number): number {
   let s = 0;
   let c = 0;
   for (let j = 0; j < k; j++) {

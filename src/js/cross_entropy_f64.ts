@@ -71,7 +71,7 @@ export function crossEntropyDenseF64(
  * add w_y (1 without weights). A target that is not an integer in [0, k) sets the flag and writes NaN.
  */
 export function crossEntropyIndexF64(
-  y: Float64Array, yOff: number, q: Float64Array, qOff: number, n: number, k: number,
+  y: Float64Array, yOff: number, q: Float64Array | Float32Array, qOff: number, n: number, k: number,
   out: Float64Array, outOff: number, lnBase: number,
   normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
 ): number {
@@ -113,6 +113,9 @@ export function crossEntropyIndexF64(
   }
   return bad;
 }
+
+/** Float32 predictions: JavaScript reads either array kind with the same code. */
+export const crossEntropyIndexF32 = crossEntropyIndexF64;
 
 /** Σ p ln(p/q) per row (SciPy rel_entr summed), compensated; `normalize` divides p and q by their sums. */
 export function klDivergenceRowsF64(

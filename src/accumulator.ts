@@ -23,12 +23,12 @@ export interface AccumulatorOptions {
   validate?: boolean;
 }
 
-/** Per-row results of one chunk, in its row order. */
+/** Per-row results of one chunk, in its row order (float32 for float32 scores, as the library gives). */
 export interface RowResults {
   /** `-log q[label]`, q the predicted distribution, in the accumulator's base. */
-  crossEntropy: Float64Array;
+  crossEntropy: Float64Array | Float32Array;
   /** Entropy of the predicted distribution (for logits: of their softmax). */
-  entropy: Float64Array;
+  entropy: Float64Array | Float32Array;
   /** Index of the first largest score. */
   predicted: Int32Array;
 }
@@ -101,13 +101,14 @@ export class Accumulator {
    * Scores a chunk of rows and adds it to the summary.
    *
    * @param labels the true class of each row
-   * @param scores `labels.length × classes` logits or probabilities, row-major
+   * @param scores `labels.length × classes` logits or probabilities, row-major; float32 scores
+   *   are scored by the float32 kernels (sums are still kept in float64)
    * @param rowOffset 0-based index of the chunk's first row in the whole input (for the worst row)
    * @returns the chunk's per-row results (for `--per-row`)
    * @throws RangeError / TypeError from the library on bad values or shapes, naming the row
    *   within the chunk, if `validate` is on
    */
-  add(labels: Float64Array | Int32Array, scores: Float64Array, rowOffset: number): RowResults {
+  add(labels: Float64Array | Int32Array, scores: Float64Array | Float32Array, rowOffset: number): RowResults {
     const k = this.classes;
     const n = labels.length;
     if (scores.length !== n * k) {
@@ -119,7 +120,7 @@ export class Accumulator {
     const logits = this.input === 'logits';
     const results: RowResults = {
       crossEntropy: (logits ? x.softmaxCrossEntropy(targets, scores, opts) : x.crossEntropy(targets, scores, opts)) as Float64Array,
-      entropy: x.entropy(logits ? x.softmax(scores, { classes: k, validate: this.validate }) : scores, opts) as Float64Array,
+      entropy: x.entropy(logits ? (x.softmax(scores, { classes: k, validate: this.validate }) as Float64Array) : scores, opts) as Float64Array,
       predicted: argmaxRows(scores, k),
     };
     for (let i = 0; i < n; i++) {
@@ -133,8 +134,13 @@ export class Accumulator {
     return results;
   }
 
-  /** Adds another accumulator's rows (same classes, input and base), in either order. */
-  merge(other: Accumulator): this {
+  /**
+   * Adds another accumulator's rows (same classes, input and base), in any order.
+   *
+   * @param rowOffset added to the other's worst-row index: where its rows start in the whole
+   *   input, when it numbered them from 0 (a worker's piece, a shard on another machine)
+   */
+  merge(other: Accumulator, rowOffset = 0): this {
     if (other.classes !== this.classes || other.input !== this.input || other.base !== this.base) {
       throw new TypeError('cannot merge accumulators with different classes, input or base');
     }
@@ -142,7 +148,7 @@ export class Accumulator {
     this.correct += other.correct;
     this.crossEntropy.merge(other.crossEntropy.sum, other.crossEntropy.carry);
     this.entropy.merge(other.entropy.sum, other.entropy.carry);
-    this.noteMax(other.maxCrossEntropy, other.maxCrossEntropyRow);
+    if (other.maxCrossEntropyRow >= 0) this.noteMax(other.maxCrossEntropy, other.maxCrossEntropyRow + rowOffset);
     return this;
   }
 
@@ -181,6 +187,10 @@ export class Accumulator {
   /** Rebuilds an accumulator from `toJSON()` output (parsed), scoring further chunks with `x`. */
   static fromJSON(x: Scorer, state: AccumulatorState): Accumulator {
     if (state?.version !== 1) throw new TypeError('not an xentropy accumulator state (version 1)');
+    const count = (n: unknown, min: number) => Number.isSafeInteger(n) && (n as number) >= min;
+    if (!count(state.rows, 0) || !count(state.correct, 0) || state.correct > state.rows || !count(state.maxCrossEntropyRow, -1)) {
+      throw new TypeError('an xentropy accumulator state with bad counts (rows, correct, maxCrossEntropyRow)');
+    }
     const acc = new Accumulator(x, { classes: state.classes, input: state.input, base: state.base });
     acc.rows = state.rows;
     acc.correct = state.correct;
@@ -242,7 +252,7 @@ function classIndices(labels: Float64Array | Int32Array, k: number, check: boole
 }
 
 /** Index of the first largest entry of each row (a prediction; ties go to the lower class). */
-function argmaxRows(scores: Float64Array, k: number): Int32Array {
+function argmaxRows(scores: Float64Array | Float32Array, k: number): Int32Array {
   const n = scores.length / k;
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {

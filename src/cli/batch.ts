@@ -1,6 +1,5 @@
 /**
- * A block of consecutive data rows, as every reader (CSV and TSV now; .npy, Arrow and Parquet
- * later) hands them on: plain typed arrays, so a batch can move to a worker thread as it is.
+ * A block of consecutive data rows, as every reader (CSV, TSV, .npy, Arrow, Parquet) hands them on: plain typed arrays, so a batch can move to a worker thread as it is.
  */
 export interface Batch {
   /** 0-based data row of the batch's first row, counted over the whole input. */
@@ -9,8 +8,8 @@ export interface Batch {
   rows: number;
   /** The label column as read (checked later: it must hold class indices). */
   labels: Float64Array;
-  /** `rows × classes` scores, row-major. */
-  scores: Float64Array;
+  /** `rows × classes` scores, row-major (float32 as stored by a binary format, never widened before scoring). */
+  scores: Float64Array | Float32Array;
   /** Names of the score columns, one per class. */
   columns: readonly string[];
   /** 1-based physical line of each row, for text formats; binary formats leave it out. */

@@ -10,7 +10,7 @@ export interface RowFault {
   message: string;
 }
 
-type ScoreCheck = (scores: Float64Array, offset: number, columns: readonly string[]) => string | undefined;
+type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly string[]) => string | undefined;
 
 /**
  * Finds the first row of a batch that cannot be scored: a label that is not an integer in

@@ -1,7 +1,8 @@
 import type { Batch } from './batch.js';
+import { IGNORED, LABEL, RecordSyntaxError, Stop, parseRows, quote, scanRecord, skipEmptyLines } from './csv-bytes.js';
+import type { CsvPlan, Cursor, RowSink } from './csv-bytes.js';
 import { InputError } from './errors.js';
 import { parseNumber } from './parse-number.js';
-import { RecordSplitter } from './records.js';
 
 /** Rows per batch at most; wide rows get fewer, so a batch stays near 8 MiB of scores. */
 const BATCH_ROWS = 8192;
@@ -18,8 +19,17 @@ export interface DelimitedOptions {
   batchRows?: number;
 }
 
+/** The header and first data row, read: how to parse the rest, and where it starts. */
+export interface CsvHead {
+  plan: CsvPlan;
+  /** Byte index of the first data record. */
+  dataStart: number;
+  /** Its 1-based physical line. */
+  dataLine: number;
+}
+
 /**
- * Reads CSV or TSV text with a header row into batches of numbers, chunk by chunk.
+ * Reads CSV or TSV with a header row into batches of numbers, chunk by chunk.
  *
  * The label column is found by name. Of the other columns, those whose first data value is a
  * number (see {@link parseNumber}) hold class scores, in order; the rest (an `id`, say) are
@@ -27,7 +37,8 @@ export interface DelimitedOptions {
  * score field, else an {@link InputError} `NAME:LINE: …` is thrown, after the rows before it
  * have been yielded. An input with no data rows is an error too.
  *
- * @param chunks the text, in pieces of any size (a stream with `setEncoding('utf8')`)
+ * @param chunks the input in pieces of any size: UTF-8 bytes (a file stream, `Blob.stream()`)
+ *   or text
  * @example
  * for await (const batch of readDelimited(['label,p_0,p_1\n1,0.25,0.75\n'], { name: 'x.csv', delimiter: ',' })) {
  *   batch.labels; // Float64Array [1]
@@ -35,149 +46,196 @@ export interface DelimitedOptions {
  * }
  */
 export async function* readDelimited(
-  chunks: AsyncIterable<string> | Iterable<string>,
+  chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: DelimitedOptions,
 ): AsyncGenerator<Batch, void, undefined> {
-  const table = new Table(options);
-  const split = new RecordSplitter(
-    options.delimiter,
-    (fields, line) => table.add(fields, line),
-    (line, message) => table.fail(line, message),
-  );
-  let first = true;
-  try {
-    for await (const chunk of chunks) {
-      // A byte-order mark (as spreadsheets write) is not part of the first header name.
-      split.push(first && chunk.charCodeAt(0) === 0xfeff ? chunk.slice(1) : chunk);
-      first = false;
-      yield* table.take(false);
+  const encoder = new TextEncoder();
+  const delimiter = delimiterByte(options.delimiter);
+  let buffer: Uint8Array = new Uint8Array(0);
+  let head: CsvHead | undefined;
+  const cursor: Cursor = { pos: 0, line: 1 };
+  let sink: RowSink | undefined;
+  let firstRow = 0;
+  let capacity = 0;
+
+  /** Parses what `buffer` holds; yields full batches (and with `final`, the last one). */
+  function* drain(final: boolean): Generator<Batch> {
+    if (head === undefined) {
+      head = readHead(buffer, final, { ...options, delimiter });
+      if (head === undefined) return;
+      cursor.pos = head.dataStart;
+      cursor.line = head.dataLine;
+      const k = head.plan.columns.length;
+      capacity = Math.max(1, Math.min(options.batchRows ?? BATCH_ROWS, Math.floor(BATCH_CELLS / k)));
     }
-    split.end();
+    const plan = head.plan;
+    for (;;) {
+      sink ??= newSink(capacity, plan.columns.length);
+      const stop = parseRows(buffer, cursor, final, plan, sink);
+      if (stop === Stop.Full || stop === Stop.Done || stop === Stop.Error) {
+        const batch = seal(sink, firstRow, plan.columns);
+        sink = undefined;
+        if (batch) {
+          firstRow += batch.rows;
+          yield batch;
+        }
+      }
+      if (stop === Stop.Error) throw new InputError(`${options.name}:${cursor.line}: ${cursor.message}`);
+      if (stop !== Stop.Full) return;
+    }
+  }
+
+  let first = true;
+  for await (const chunk of chunks) {
+    let bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+    // A byte-order mark (as spreadsheets write) is not part of the first header name.
+    if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    first = false;
+    buffer = join(buffer.subarray(cursor.pos), bytes);
+    cursor.pos = 0;
+    yield* drain(false);
+  }
+  yield* drain(true);
+}
+
+/**
+ * Reads the header and the first data row from the start of the input, if they are there.
+ *
+ * @param final `b` is the whole input
+ * @returns the plan, or `undefined` if more bytes are needed
+ * @throws InputError `NAME:LINE: …` on an empty input, a missing label column, no data rows,
+ *   a first row with the wrong number of fields or no numeric score column
+ */
+export function readHead(
+  b: Uint8Array, final: boolean, options: { name: string; delimiter: number; labelColumn?: string },
+): CsvHead | undefined {
+  const fail = (line: number, message: string): never => {
+    throw new InputError(`${options.name}:${line}: ${message}`);
+  };
+  const labelColumn = options.labelColumn ?? 'label';
+  const lead = skipEmptyLines(b, 0);
+  if (lead.pos >= b.length) return final ? fail(1, 'no header row (the input is empty)') : undefined;
+  const headerLine = 1 + lead.breaks;
+  const header = scanOrFail(b, lead.pos, final, options.delimiter, headerLine, fail);
+  if (header === undefined) return undefined;
+  const labelIndex = header.fields.indexOf(labelColumn);
+  if (labelIndex < 0) fail(headerLine, `no column named ${quote(labelColumn)} (name the label column with --label-column)`);
+  const gap = skipEmptyLines(b, header.next);
+  const dataLine = headerLine + header.breaks + gap.breaks;
+  if (gap.pos >= b.length) return final ? fail(headerLine, 'a header but no data rows') : undefined;
+  const row = scanOrFail(b, gap.pos, final, options.delimiter, dataLine, fail);
+  if (row === undefined) return undefined;
+  const n = header.fields.length;
+  if (row.fields.length !== n) fail(dataLine, `${row.fields.length} fields, but the header has ${n}`);
+  const role = new Int32Array(n).fill(IGNORED);
+  role[labelIndex] = LABEL;
+  const columns: string[] = [];
+  row.fields.forEach((text, j) => {
+    if (j !== labelIndex && parseNumber(text) !== undefined) role[j] = columns.push(header.fields[j]) - 1;
+  });
+  if (columns.length === 0) fail(dataLine, 'no numeric score column besides the label');
+  const plan = { delimiter: options.delimiter, header: header.fields, role, columns, rowBytes: row.next - gap.pos };
+  return { plan, dataStart: gap.pos, dataLine };
+}
+
+/** The result of parsing one independent piece of CSV (see {@link parsePiece}). */
+export interface Piece {
+  rows: number;
+  labels: Float64Array;
+  scores: Float64Array;
+  /** Line of each row, counted from 1 at the piece's first byte. */
+  lines: Float64Array;
+  /** Line breaks in the piece (so the next piece's lines can be placed). */
+  breaks: number;
+  /** The first bad record, its line counted as `lines`; the rows before it are in the arrays. */
+  error?: { line: number; message: string };
+}
+
+/**
+ * Parses a piece of CSV that holds whole records (as {@link RecordCutter} cuts them) with a
+ * plan read from the input's start: what a worker thread does with its share of a file.
+ */
+export function parsePiece(b: Uint8Array, plan: CsvPlan): Piece {
+  const k = plan.columns.length;
+  // A guess from the piece's size and the first row's; grown when short.
+  const rowBytes = plan.rowBytes ?? 4 * (k + 1);
+  let sink = newSink(Math.max(16, Math.ceil((1.1 * b.length) / rowBytes)), k);
+  const cursor: Cursor = { pos: 0, line: 1 };
+  for (;;) {
+    const stop = parseRows(b, cursor, true, plan, sink);
+    if (stop === Stop.Full) {
+      sink = grow(sink, k);
+      continue;
+    }
+    const { rows } = sink;
+    const piece: Piece = {
+      rows,
+      labels: sink.labels.subarray(0, rows),
+      scores: sink.scores.subarray(0, rows * k),
+      lines: sink.lines.subarray(0, rows),
+      breaks: cursor.line - 1,
+    };
+    if (stop === Stop.Error) piece.error = { line: cursor.line, message: cursor.message! };
+    return piece;
+  }
+}
+
+/** The delimiter as a byte. */
+export function delimiterByte(delimiter: string): number {
+  if (delimiter.length !== 1 || '"\r\n'.includes(delimiter) || delimiter.charCodeAt(0) > 0x7f) {
+    throw new TypeError(`unusable delimiter ${JSON.stringify(delimiter)}`);
+  }
+  return delimiter.charCodeAt(0);
+}
+
+function scanOrFail(
+  b: Uint8Array, i: number, final: boolean, delimiter: number, line: number, fail: (line: number, message: string) => never,
+) {
+  try {
+    return scanRecord(b, i, final, delimiter);
   } catch (error) {
-    // The good rows before a bad one go out first, so a check of those rows that the caller
-    // runs (labels, probabilities) can still report an earlier line.
-    yield* table.take(true);
+    if (error instanceof RecordSyntaxError) return fail(line + error.breaks, error.message);
     throw error;
   }
-  yield* table.take(true);
-  table.finish();
 }
 
-/** Turns records into batches: header, column choice, number parsing. */
-class Table {
-  private readonly name: string;
-  private readonly labelColumn: string;
-  private readonly batchRows: number;
-  private header?: string[];
-  private headerLine = 1;
-  private labelIndex = -1;
-  /** Field index of each score column, chosen at the first data row. */
-  private scoreIndex?: number[];
-  private columns: readonly string[] = [];
-  private capacity = 0;
-  private current?: Batch;
-  private ready: Batch[] = [];
-  private rows = 0;
-
-  constructor(options: DelimitedOptions) {
-    this.name = options.name;
-    this.labelColumn = options.labelColumn ?? 'label';
-    this.batchRows = options.batchRows ?? BATCH_ROWS;
-  }
-
-  add(fields: string[], line: number): void {
-    if (this.header === undefined) {
-      this.readHeader(fields, line);
-      return;
-    }
-    if (fields.length !== this.header.length) {
-      this.fail(line, `${fields.length} fields, but the header has ${this.header.length}`);
-    }
-    const scoreIndex = (this.scoreIndex ??= this.chooseColumns(fields, line));
-    const batch = (this.current ??= this.newBatch());
-    const k = scoreIndex.length;
-    const r = batch.rows;
-    // A parse error leaves this row half-written, but uncounted: `rows` moves only at the end.
-    batch.labels[r] = this.number(fields, this.labelIndex, line);
-    for (let c = 0; c < k; c++) batch.scores[r * k + c] = this.number(fields, scoreIndex[c], line);
-    batch.lines![r] = line;
-    batch.rows++;
-    this.rows++;
-    if (batch.rows === this.capacity) this.seal();
-  }
-
-  /** The completed batches, and with `all` the partial one too. */
-  take(all: boolean): Batch[] {
-    if (all) this.seal();
-    const ready = this.ready;
-    this.ready = [];
-    return ready;
-  }
-
-  /** Checks the end of input: a header and at least one data row. */
-  finish(): void {
-    if (this.header === undefined) this.fail(1, 'no header row (the input is empty)');
-    if (this.rows === 0) this.fail(this.headerLine, 'a header but no data rows');
-  }
-
-  fail(line: number, message: string): never {
-    throw new InputError(`${this.name}:${line}: ${message}`);
-  }
-
-  private readHeader(fields: string[], line: number): void {
-    this.header = [...fields];
-    this.headerLine = line;
-    this.labelIndex = this.header.indexOf(this.labelColumn);
-    if (this.labelIndex < 0) {
-      this.fail(line, `no column named ${quote(this.labelColumn)} (name the label column with --label-column)`);
-    }
-  }
-
-  private chooseColumns(fields: string[], line: number): number[] {
-    const index: number[] = [];
-    fields.forEach((text, j) => {
-      if (j !== this.labelIndex && parseNumber(text) !== undefined) index.push(j);
-    });
-    if (index.length === 0) this.fail(line, 'no numeric score column besides the label');
-    this.columns = index.map((j) => this.header![j]);
-    this.capacity = Math.max(1, Math.min(this.batchRows, Math.floor(BATCH_CELLS / index.length)));
-    return index;
-  }
-
-  /** Moves the current batch, cut to its rows, to the ready list. */
-  private seal(): void {
-    const batch = this.current;
-    if (batch === undefined || batch.rows === 0) return;
-    const n = batch.rows;
-    batch.labels = batch.labels.subarray(0, n);
-    batch.scores = batch.scores.subarray(0, n * this.columns.length);
-    batch.lines = batch.lines!.subarray(0, n);
-    this.ready.push(batch);
-    this.current = undefined;
-  }
-
-  private newBatch(): Batch {
-    const n = this.capacity;
-    return {
-      firstRow: this.rows,
-      rows: 0,
-      labels: new Float64Array(n),
-      scores: new Float64Array(n * this.columns.length),
-      columns: this.columns,
-      lines: new Float64Array(n),
-    };
-  }
-
-  private number(fields: string[], j: number, line: number): number {
-    const value = parseNumber(fields[j]);
-    if (value === undefined) {
-      this.fail(line, `column ${quote(this.header![j])}: ${quote(fields[j])} is not a number`);
-    }
-    return value;
-  }
+function newSink(capacity: number, k: number): RowSink {
+  return {
+    labels: new Float64Array(capacity),
+    scores: new Float64Array(capacity * k),
+    lines: new Float64Array(capacity),
+    capacity,
+    rows: 0,
+  };
 }
 
-/** A field quoted for a message, cut short if long. */
-function quote(text: string): string {
-  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+function grow(sink: RowSink, k: number): RowSink {
+  const bigger = newSink(sink.capacity * 2, k);
+  bigger.labels.set(sink.labels);
+  bigger.scores.set(sink.scores);
+  bigger.lines.set(sink.lines);
+  bigger.rows = sink.rows;
+  return bigger;
+}
+
+/** The sink's rows as a batch (arrays cut to length), or undefined if it has none. */
+function seal(sink: RowSink, firstRow: number, columns: readonly string[]): Batch | undefined {
+  const n = sink.rows;
+  if (n === 0) return undefined;
+  return {
+    firstRow,
+    rows: n,
+    labels: sink.labels.subarray(0, n),
+    scores: sink.scores.subarray(0, n * columns.length),
+    columns,
+    lines: sink.lines.subarray(0, n),
+  };
+}
+
+function join(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }

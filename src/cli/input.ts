@@ -1,36 +1,170 @@
+/**
+ * Opening what `xentropy score` reads (Node only): a file or stdin, in one of five formats, as a
+ * {@link Source}: either CSV pieces to be parsed where they are scored (worker threads), or row
+ * blocks already read from a binary format.
+ */
 import { open } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { TableBlock } from './arrow.js';
+import { RecordCutter } from './csv-bytes.js';
+import type { CsvPlan } from './csv-bytes.js';
+import { delimiterByte, readHead } from './csv.js';
 import { UsageError } from './errors.js';
+import { readNpy } from './npy.js';
 
-export type TextFormat = 'csv' | 'tsv';
+export const FORMATS = ['csv', 'tsv', 'npy', 'arrow', 'parquet'] as const;
+export type Format = (typeof FORMATS)[number];
 
-/** Delimited text to score: its name in messages, its format, its text in chunks. */
-export interface TextInput {
-  name: string;
-  format: TextFormat;
-  chunks: AsyncIterable<string>;
+/** What the command line gives to open an input. */
+export interface OpenOptions {
+  format?: Format;
+  labelColumn: string;
+  /** `--labels FILE.npy`: the class indices beside a scores `.npy`. */
+  labels?: string;
 }
 
-/** Read size: large enough that per-chunk costs vanish, small enough to stream any file. */
-const CHUNK_BYTES = 1 << 20;
+interface SourceBase {
+  /** The input's name in messages (`-` for stdin). */
+  name: string;
+  format: Format;
+  /** Bytes in the input, if known (files). */
+  size?: number;
+  /** Bytes read so far. */
+  position(): number;
+}
 
-/** Extensions of formats that API.md lists and a later version reads. */
-const NOT_YET = new Set(['.npy', '.arrow', '.feather', '.parquet']);
+/** Delimited text: the plan from its header, then pieces of whole records. */
+export interface CsvSource extends SourceBase {
+  kind: 'csv';
+  plan: CsvPlan;
+  /** Line breaks before the first piece (header, empty lines). */
+  breaks: number;
+  pieces: AsyncIterable<Uint8Array>;
+}
+
+/** A binary format: row blocks, their score columns named. */
+export interface BlockSource extends SourceBase {
+  kind: 'blocks';
+  columns: readonly string[];
+  blocks: AsyncIterable<TableBlock>;
+}
+
+export type Source = CsvSource | BlockSource;
+
+/** Read size: large enough that per-chunk costs vanish, small enough to stream any file. */
+const READ_BYTES = 1 << 20;
+/** A CSV piece (one task for a worker) is about this long. */
+const PIECE_BYTES = 2 << 20;
+/** Room before each chunk read for the end of the record the previous chunk began. */
+const HEADROOM = 1 << 16;
 
 /**
- * Opens a file (or stdin, for `-`) as UTF-8 text chunks.
+ * Opens an input and reads as much as needed to know its columns.
  *
- * @param path the file to read, or `-` for stdin
+ * @param path a file, or `-` for stdin
  * @param name how messages name it (default: `path`)
- * @param format `csv` or `tsv`; by default from the extension (`.tsv`, `.tab`), else CSV
- * @throws UsageError if the file cannot be opened or its format is not read yet
+ * @throws UsageError if a file cannot be opened or `--labels` is missing or misplaced;
+ *   InputError on a bad header
  */
-export async function openInput(path: string, name = path, format?: TextFormat): Promise<TextInput> {
-  if (path === '-') {
-    process.stdin.setEncoding('utf8');
-    return { name: '-', format: format ?? 'csv', chunks: process.stdin };
+export async function openSource(path: string, name: string, options: OpenOptions): Promise<Source> {
+  const format = options.format ?? (path === '-' ? 'csv' : formatOf(path));
+  if (format === 'npy' && options.labels === undefined) {
+    throw new UsageError(`${name}: a .npy file of scores needs --labels FILE.npy with the class indices`);
   }
-  format ??= formatOf(path);
+  if (format !== 'npy' && options.labels !== undefined) throw new UsageError('--labels goes with .npy scores only');
+  if (path === '-') {
+    if (format === 'parquet' || format === 'npy') throw new UsageError(`${format} cannot be read from stdin (it needs a file)`);
+    const counted = counting(process.stdin as AsyncIterable<Uint8Array>);
+    return fromStream(format, '-', counted.chunks, counted.position, undefined, options);
+  }
+  const file = await openFile(path, name);
+  const size = (await file.stat()).size;
+  if (format === 'arrow') {
+    // Random access: the file format's batches are read one by one from the footer's index.
+    const handle = file;
+    let read = 0;
+    // Loaded only when needed: these libraries take longer to import than a small CSV takes to score.
+    const { readArrow } = await import('./arrow.js');
+    const blocks = readArrow(handle, { name, labelColumn: options.labelColumn });
+    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
+  }
+  if (format === 'parquet') {
+    await file.close();
+    const { asyncBufferFromFile } = await import('hyparquet');
+    const { readParquet } = await import('./parquet.js');
+    const buffer = await asyncBufferFromFile(path);
+    let read = 0;
+    const blocks = readParquet(buffer, { name, labelColumn: options.labelColumn });
+    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))));
+  }
+  if (format === 'csv' || format === 'tsv') {
+    let read = 0;
+    const chunks = readInto(file, (n) => (read += n));
+    return fromStream(format, name, chunks, () => read, size, options);
+  }
+  const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
+  if (format === 'npy') {
+    const labelsFile = await openFile(options.labels!, options.labels!);
+    const labelChunks = labelsFile.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>;
+    const blocks = npyBlocks(readNpy(counted.chunks, labelChunks, { name, labelsName: options.labels! }));
+    return peekBlocks({ name, format, size, position: counted.position }, blocks, () => undefined);
+  }
+  return fromStream(format, name, counted.chunks, counted.position, size, options);
+}
+
+/**
+ * A file in chunks of {@link PIECE_BYTES}, each read into a buffer of its own after
+ * {@link HEADROOM} free bytes, so that a piece (the previous chunk's last partial record, then
+ * this chunk's whole records) is put together in place and moves to a worker without a copy.
+ */
+async function* readInto(file: FileHandle, onRead: (n: number) => void): AsyncGenerator<Uint8Array> {
+  try {
+    for (;;) {
+      const buffer = new Uint8Array(HEADROOM + PIECE_BYTES);
+      let filled = 0;
+      while (filled < PIECE_BYTES) {
+        const { bytesRead } = await file.read(buffer, HEADROOM + filled, PIECE_BYTES - filled, null);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      onRead(filled);
+      if (filled > 0) yield owned(buffer.subarray(HEADROOM, HEADROOM + filled));
+      if (filled < PIECE_BYTES) return;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/** Chunks whose buffer is ours alone: the bytes before them may be written. */
+const ours = new WeakSet<ArrayBufferLike>();
+function owned(view: Uint8Array): Uint8Array {
+  ours.add(view.buffer);
+  return view;
+}
+
+/** The format a path's extension names (CSV when it names none of them). */
+export function formatOf(path: string): Format {
+  switch (extname(path).toLowerCase()) {
+    case '.tsv':
+    case '.tab':
+      return 'tsv';
+    case '.npy':
+      return 'npy';
+    case '.arrow':
+    case '.feather':
+    case '.ipc':
+      return 'arrow';
+    case '.parquet':
+    case '.pq':
+      return 'parquet';
+    default:
+      return 'csv';
+  }
+}
+
+async function openFile(path: string, name: string): Promise<FileHandle> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${name}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
   });
@@ -38,11 +172,145 @@ export async function openInput(path: string, name = path, format?: TextFormat):
     await handle.close();
     throw new UsageError(`cannot read ${name}: it is a directory`);
   }
-  return { name, format, chunks: handle.createReadStream({ encoding: 'utf8', highWaterMark: CHUNK_BYTES }) };
+  return handle;
 }
 
-function formatOf(path: string): TextFormat {
-  const ext = extname(path).toLowerCase();
-  if (NOT_YET.has(ext)) throw new UsageError(`cannot read ${path}: ${ext} files are not supported yet (CSV and TSV are)`);
-  return ext === '.tsv' || ext === '.tab' ? 'tsv' : 'csv';
+async function fromStream(
+  format: Format, name: string, chunks: AsyncIterable<Uint8Array>, position: () => number, size: number | undefined, options: OpenOptions,
+): Promise<Source> {
+  if (format === 'arrow') {
+    let read = 0;
+    const { readArrow } = await import('./arrow.js');
+    const blocks = readArrow(chunks as never, { name, labelColumn: options.labelColumn });
+    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read += byteSize(b)));
+  }
+  const delimiter = delimiterByte(format === 'tsv' ? '\t' : ',');
+  const iterator = chunks[Symbol.asyncIterator]();
+  let buffer: Uint8Array = new Uint8Array(0);
+  let first = true;
+  for (;;) {
+    const next = await iterator.next();
+    if (!next.done) {
+      let bytes = next.value;
+      if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      first = false;
+      buffer = concat([buffer, bytes]);
+    }
+    const head = readHead(buffer, next.done === true, { name, delimiter, labelColumn: options.labelColumn });
+    if (head !== undefined) {
+      const rest = buffer.subarray(head.dataStart);
+      return {
+        kind: 'csv', name, format, size, position, plan: head.plan, breaks: head.dataLine - 1,
+        pieces: cutPieces(rest, next.done ? undefined : iterator),
+      };
+    }
+  }
+}
+
+/** Whole-record pieces of at least {@link PIECE_BYTES}, each in a fresh buffer (to be moved to a worker). */
+async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
+  const cutter = new RecordCutter();
+  let parts: Uint8Array[] = [];
+  let size = 0;
+  const add = function* (chunk: Uint8Array): Generator<Uint8Array> {
+    const cut = cutter.cut(chunk);
+    if (cut >= 0 && size + cut >= PIECE_BYTES / 2) {
+      // The rest is copied first (it is short): the piece's buffer may move to a worker.
+      const tail = chunk.slice(cut);
+      let piece: Uint8Array;
+      if (ours.has(chunk.buffer) && chunk.byteOffset >= size) {
+        // The carried bytes go into the free room before the chunk: no copy of the chunk.
+        const start = chunk.byteOffset - size;
+        let at = start;
+        for (const part of parts) {
+          new Uint8Array(chunk.buffer, at, part.length).set(part);
+          at += part.length;
+        }
+        piece = new Uint8Array(chunk.buffer, start, size + cut);
+      } else {
+        parts.push(chunk.subarray(0, cut));
+        piece = concat(parts, true);
+      }
+      parts = [tail];
+      size = tail.length;
+      yield piece;
+    } else {
+      parts.push(chunk);
+      size += chunk.length;
+    }
+  };
+  yield* add(start);
+  if (rest) {
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield* add(next.value);
+  }
+  if (size > 0) yield concat(parts, true);
+}
+
+/** Starts a block stream so its columns are known (and header errors surface) before scoring. */
+async function peekBlocks(
+  base: Omit<SourceBase, 'format'> & { format: Format }, blocks: AsyncGenerator<TableBlock>, onBlock: (b: TableBlock) => void,
+  close?: () => Promise<void>,
+): Promise<BlockSource> {
+  const first = await blocks.next().catch(async (error: unknown) => {
+    await close?.();
+    throw error;
+  });
+  // Readers throw on an input without rows, so there is a first block.
+  const head = first.value as TableBlock;
+  onBlock(head);
+  const all = async function* (): AsyncGenerator<TableBlock> {
+    try {
+      yield head;
+      for await (const block of blocks) {
+        onBlock(block);
+        yield block;
+      }
+    } finally {
+      await close?.();
+    }
+  };
+  return { ...base, kind: 'blocks', columns: head.columns, blocks: all() };
+}
+
+async function* npyBlocks(blocks: ReturnType<typeof readNpy>): AsyncGenerator<TableBlock> {
+  let columns: string[] | undefined;
+  for await (const block of blocks) {
+    columns ??= Array.from({ length: block.classes }, (_, c) => `column ${c}`);
+    yield { firstRow: block.firstRow, labels: block.labels, scores: block.scores, columns };
+  }
+}
+
+function counting(stream: AsyncIterable<Uint8Array>): { chunks: AsyncIterable<Uint8Array>; position: () => number } {
+  let read = 0;
+  return {
+    position: () => read,
+    chunks: (async function* () {
+      for await (const chunk of stream) {
+        read += chunk.length;
+        yield chunk;
+      }
+    })(),
+  };
+}
+
+function byteSize(block: TableBlock): number {
+  return block.labels.byteLength + block.scores.byteLength;
+}
+
+/**
+ * The parts joined; `own` asks for a view at the start of a buffer it alone uses (one part
+ * that already is passes through uncopied).
+ */
+function concat(parts: Uint8Array[], own = false): Uint8Array {
+  const nonEmpty = parts.filter((p) => p.length > 0);
+  if (nonEmpty.length === 1 && (!own || ours.has(nonEmpty[0].buffer))) return nonEmpty[0];
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }

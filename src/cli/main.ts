@@ -6,19 +6,36 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { exitStatus } from './errors.js';
+import { FORMATS } from './input.js';
+import { merge } from './merge.js';
+import type { MergeOptions } from './merge.js';
 import { score } from './score.js';
 import type { ScoreOptions } from './score.js';
 
 const EXAMPLES = `
-Input: a CSV/TSV file with a header row, a label column (the true class, 0 to k-1) and one
-column per class: logit_* (raw scores) or p_* (probabilities), or any names with --input.
-Columns whose first value is not a number (an id, say) are ignored.
+Input: CSV/TSV with a header row, a label column (the true class, 0 to k-1) and one column per
+class: logit_* (raw scores) or p_* (probabilities), or any names with --input. Columns whose
+first value is not a number (an id, say) are ignored. Arrow IPC (.arrow) and Parquet files
+hold the same columns; a .npy file holds an n x k score matrix, with --labels for the classes.
 
 Examples:
   $ xentropy score                                  # the bundled digits example
   $ xentropy score preds.csv --json                 # summary as one JSON object
   $ xentropy score preds.tsv --base 2 --per-row rows.csv
   $ cat preds.csv | xentropy score - --input probs --label-column y
+  $ xentropy score logits.npy --labels labels.npy --input logits
+  $ xentropy score preds.parquet --workers 4
+  $ xentropy score shard-0.csv --partial part-0.json    # then: xentropy merge part-*.json
+`;
+
+const MERGE_EXAMPLES = `
+Each FILE is the output of xentropy score --partial. The worst row is numbered through the
+files in the order given, as if they were one input.
+
+Examples:
+  $ xentropy score shard-0.csv --partial part-0.json
+  $ xentropy score shard-1.csv --partial part-1.json
+  $ xentropy merge part-0.json part-1.json --json
 `;
 
 function version(): string {
@@ -42,17 +59,27 @@ function program(): Command {
   cli
     .command('score')
     .description('Score predictions against true labels: cross-entropy, entropy, accuracy, perplexity.')
-    .argument('[file]', 'CSV or TSV file; - reads stdin (default: the bundled digits example)')
-    .addOption(new Option('--format <format>', 'input format (default: from the extension; stdin: csv)').choices(['csv', 'tsv']))
+    .argument('[file]', 'CSV, TSV, .npy, Arrow or Parquet file; - reads stdin (default: the bundled digits example)')
+    .addOption(new Option('--format <format>', 'input format (default: from the extension; stdin: csv)').choices(FORMATS))
     .option('--label-column <name>', 'the column holding the true class', 'label')
+    .option('--labels <file>', 'for .npy scores: a .npy file of integer class indices, one per row')
     .addOption(new Option('--input <kind>', 'what the score columns hold (default: from their names)').choices(['logits', 'probs']))
     .addOption(new Option('--base <base>', 'logarithm base: nats, bits or bans').choices(['e', '2', '10']).default('e'))
     .option('--json', 'print the summary as JSON')
     .option('--per-row <file>', 'also write row,label,cross_entropy,entropy,predicted for every row')
-    .option('--workers <n>', 'worker threads (accepted; scoring is single-threaded for now)', positiveInteger)
-    .option('--no-progress', 'no progress bar on stderr')
+    .option('--partial <file>', 'write the exact partial state (JSON) instead of the summary, for xentropy merge')
+    .option('--workers <n>', 'worker threads (default: one per core for inputs over 8 MB)', positiveInteger)
+    .option('--no-progress', 'no progress bar on stderr (it shows only on a terminal)')
     .addHelpText('after', EXAMPLES)
     .action((file: string | undefined, options: ScoreOptions) => score(file, options, process.stdout));
+  cli
+    .command('merge')
+    .description('Combine partial results (xentropy score --partial) of shards into one summary.')
+    .argument('<files...>', 'partial result files, in input order')
+    .option('--json', 'print the summary as JSON')
+    .option('--partial <file>', 'write the combined partial state instead of the summary')
+    .addHelpText('after', MERGE_EXAMPLES)
+    .action((files: string[], options: MergeOptions) => merge(files, options, process.stdout));
   return cli;
 }
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { RowResults } from '../accumulator.js';
 import { UsageError } from './errors.js';
 
 const HEADER = 'row,label,cross_entropy,entropy,predicted\n';
@@ -35,12 +34,20 @@ export class PerRowFile {
   /**
    * Appends a batch: `row,label,cross_entropy,entropy,predicted`, rows numbered from
    * `firstRow`, numbers in their shortest round-trip form (`String(x)`: `Infinity`, `NaN`).
+   *
+   * @param block `rows` labels, cross-entropies, entropies and predictions, one after another
+   *   (a task's `perRow`)
    */
-  async write(firstRow: number, labels: ArrayLike<number>, results: RowResults): Promise<void> {
-    const { crossEntropy, entropy, predicted } = results;
+  async write(firstRow: number, block: Float64Array): Promise<void> {
+    const n = block.length / 4;
     let text = '';
-    for (let i = 0; i < labels.length; i++) {
-      text += `${firstRow + i},${labels[i]},${crossEntropy[i]},${entropy[i]},${predicted[i]}\n`;
+    for (let i = 0; i < n; i++) {
+      text += `${firstRow + i},${block[i]},${block[n + i]},${block[2 * n + i]},${block[3 * n + i]}\n`;
+      // Flushed now and then, so a large piece does not build one huge string.
+      if (text.length > 1 << 20) {
+        await this.append(text);
+        text = '';
+      }
     }
     await this.append(text);
   }

@@ -10,6 +10,11 @@ export const BASES: Record<BaseName, { value: number; unit: string }> = {
   10: { value: 10, unit: 'bans' },
 };
 
+/** The `--base` name of a logarithm base. */
+export function baseName(base: number): BaseName {
+  return base === 2 ? '2' : base === 10 ? '10' : 'e';
+}
+
 /** What was scored, reported beside the figures. */
 export interface RunInfo {
   file: string;

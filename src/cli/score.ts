@@ -1,85 +1,131 @@
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Accumulator } from '../accumulator.js';
-import type { InputKind, Scorer } from '../accumulator.js';
-import { load } from '../index.js';
-import type { Batch } from './batch.js';
-import { locate } from './batch.js';
-import { findFault } from './check.js';
-import { readDelimited } from './csv.js';
+import type { InputKind } from '../accumulator.js';
+import { js, load } from '../index.js';
 import { InputError, UsageError } from './errors.js';
-import { openInput } from './input.js';
-import type { TextFormat } from './input.js';
+import { openSource } from './input.js';
+import type { Format, Source } from './input.js';
+import { writePartial } from './partial.js';
 import { PerRowFile } from './per-row.js';
+import { executor } from './pool.js';
+import type { Executor } from './pool.js';
+import { progress } from './progress.js';
+import type { Progress } from './progress.js';
 import { BASES, formatHuman, formatJson } from './report.js';
 import type { BaseName } from './report.js';
+import type { Outcome, Settings, Task } from './task.js';
 
 /** Scored when no file is given; the same place relative to src/cli and dist/cli. */
 const EXAMPLE = fileURLToPath(new URL('../../examples/digits-logits.csv', import.meta.url));
 
 /** The options of `xentropy score`, as commander hands them over. */
 export interface ScoreOptions {
-  format?: TextFormat;
+  format?: Format;
   labelColumn: string;
+  labels?: string;
   input?: InputKind;
   base: BaseName;
   json?: boolean;
   perRow?: string;
-  /** Accepted now; the progress bar and worker threads come with the large-file readers. */
+  partial?: string;
   progress: boolean;
   workers?: number;
 }
 
 /**
- * `xentropy score [FILE]`: reads the file batch by batch, checks each batch, scores it into an
- * {@link Accumulator}, writes `--per-row` rows as it goes and prints the summary at the end.
+ * `xentropy score [FILE]`: streams the input in pieces, checks and scores each piece (on worker
+ * threads for large inputs), merges the pieces' exact partial sums in input order, writes
+ * `--per-row` rows as they come, and prints the summary (or writes the `--partial` state).
  *
- * @throws InputError (bad data, status 1) or UsageError (status 2); the `--per-row` file is
- *   then not created
+ * @throws InputError (bad data, status 1) or UsageError (status 2); the `--per-row` and
+ *   `--partial` files are then not created
  */
 export async function score(file: string | undefined, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
-  const source = await openInput(file ?? EXAMPLE, file ?? displayPath(EXAMPLE), options.format);
-  const batches = readDelimited(source.chunks, {
-    name: source.name,
-    delimiter: source.format === 'tsv' ? '\t' : ',',
-    labelColumn: options.labelColumn,
-  });
+  const name = file ?? displayPath(EXAMPLE);
+  const source = await openSource(file ?? EXAMPLE, name, options);
+  const settings: Settings = {
+    classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
+    input: options.input ?? inferInput(source),
+    base: BASES[options.base].value,
+    perRow: options.perRow !== undefined,
+  };
   const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow);
+  const bar = await progress(options.progress, source.size);
+  const run = executor(await load(), options.workers);
   let acc: Accumulator;
   try {
-    acc = await accumulate(await load(), batches, source.name, options, perRow);
+    acc = await scoreAll(source, settings, run, perRow, bar);
     await perRow?.commit();
   } catch (error) {
     await perRow?.discard();
     throw error;
+  } finally {
+    bar.stop();
+    await run.close();
   }
-  const info = { file: source.name, input: acc.input, base: options.base };
+  if (options.partial !== undefined) {
+    await writePartial(options.partial, acc, [name]);
+    return;
+  }
+  const info = { file: name, input: settings.input, base: options.base };
   stdout.write(options.json ? formatJson(acc.result(), info) : formatHuman(acc.result(), info));
 }
 
-async function accumulate(
-  x: Scorer, batches: AsyncIterable<Batch>, name: string, options: ScoreOptions, perRow: PerRowFile | undefined,
-): Promise<Accumulator> {
-  let acc: Accumulator | undefined;
-  for await (const batch of batches) {
-    // The rows are checked here, with their lines, so the library need not check them again.
-    acc ??= new Accumulator(x, {
-      classes: batch.columns.length,
-      input: options.input ?? inferInput(batch.columns),
-      base: BASES[options.base].value,
-      validate: false,
-    });
-    const fault = findFault(batch, acc.input);
-    if (fault !== undefined) throw new InputError(`${locate(name, batch, fault.index)}: ${fault.message}`);
-    const rows = acc.add(batch.labels, batch.scores, batch.firstRow);
-    await perRow?.write(batch.firstRow, batch.labels, rows);
+/** Runs every piece of the input, keeping a few in flight, and takes their outcomes in order. */
+async function scoreAll(source: Source, settings: Settings, run: Executor, perRow: PerRowFile | undefined, bar: Progress): Promise<Accumulator> {
+  const total = new Accumulator(js, settings);
+  let rows = 0;
+  let breaks = source.kind === 'csv' ? source.breaks : 0;
+  const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number }> = [];
+
+  const take = async () => {
+    const next = inFlight.shift()!;
+    const outcome = await next.outcome;
+    const firstRow = next.firstRow ?? rows;
+    if (outcome.fault) {
+      const { fault } = outcome;
+      const where = fault.line !== undefined ? `${source.name}:${breaks + fault.line}` : `${source.name}: row ${firstRow + fault.row}`;
+      throw new InputError(`${where}: ${fault.message}`);
+    }
+    total.merge(Accumulator.fromJSON(js, outcome.state), firstRow);
+    if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow);
+    rows = firstRow + outcome.rows;
+    breaks += outcome.breaks;
+    bar.update(source.position(), rows);
+  };
+
+  const submit = async (task: Task, bytes: number, firstRow?: number) => {
+    const outcome = run.run(task, bytes);
+    // Awaited in order by take(); until then a rejection must not count as unhandled.
+    outcome.catch(() => undefined);
+    inFlight.push({ outcome, firstRow });
+    while (inFlight.length >= run.depth) await take();
+  };
+
+  try {
+    if (source.kind === 'csv') {
+      for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
+    } else {
+      for await (const block of source.blocks) {
+        const { labels, scores, columns } = block;
+        await submit({ kind: 'batch', labels, scores, columns, settings }, scores.byteLength, block.firstRow);
+      }
+    }
+    while (inFlight.length > 0) await take();
+  } finally {
+    // On an error, let the other pieces finish before the pool closes under them.
+    await Promise.allSettled(inFlight.map((f) => f.outcome));
   }
-  // Readers throw on an input without data rows, so there was at least one batch.
-  return acc!;
+  return total;
 }
 
 /** `p_*` columns hold probabilities, `logit_*` columns logits; anything else needs --input. */
-function inferInput(columns: readonly string[]): InputKind {
+function inferInput(source: Source): InputKind {
+  const columns = source.kind === 'csv' ? source.plan.columns : source.columns;
+  if (source.format === 'npy') {
+    throw new UsageError(`${source.name}: a .npy file does not say what its scores are: pass --input logits|probs`);
+  }
   if (columns.every((c) => c.startsWith('p_'))) return 'probs';
   if (columns.every((c) => c.startsWith('logit_'))) return 'logits';
   const shown = columns.length > 4 ? `${columns.slice(0, 4).join(', ')}, …` : columns.join(', ');

@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:cli`: xentropy score against what users would otherwise run, on the same
+ * generated data (2 000 000 rows × 10 logits, seeded; made here, never committed):
+ *   - xentropy on CSV (all cores, and one thread), .npy and Arrow;
+ *   - (a) Node: csv-parse streaming + a JavaScript loop (bench/cli/baseline-node.mjs);
+ *   - (b) Python: pandas.read_csv + scipy.special.log_softmax (bench/cli/baseline_pandas.py), and
+ *     numpy.load of the .npy for comparison.
+ * Each path runs in its own process, timed wall-clock (best of --repeat, default 2) with peak
+ * RSS from /usr/bin/time. Writes bench/results/cli.md.
+ *
+ *   npm run bench:cli [-- --rows 2000000 --repeat 2]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const { values: args } = parseArgs({
+  options: { rows: { type: 'string', default: '2000000' }, repeat: { type: 'string', default: '2' } },
+});
+const ROWS = Number(args.rows);
+const K = 10;
+const REPEAT = Number(args.repeat);
+const DATA = join(ROOT, 'bench/results/tmp/cli', `${ROWS}x${K}`);
+const MAIN = join(ROOT, 'dist/cli/main.js');
+const PYTHON = '/usr/bin/python3';
+
+function sh(command, argv, options = {}) {
+  return execFileSync(command, argv, { stdio: 'inherit', cwd: ROOT, ...options });
+}
+
+// Peers and tools the comparison needs, installed only when missing.
+if (!existsSync(join(ROOT, 'bench/node_modules/csv-parse'))) sh('npm', ['ci', '--prefix', 'bench']);
+if (!existsSync(MAIN)) sh('npm', ['run', 'build']);
+const hasPandas = () => spawnSync(PYTHON, ['-c', 'import pandas, scipy'], { stdio: 'ignore' }).status === 0;
+if (!hasPandas()) {
+  try {
+    sh('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pandas python3-scipy']);
+  } catch {
+    console.error('bench:cli: could not install python3-pandas python3-scipy; the Python rows are skipped');
+  }
+}
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+// The data, once per size.
+const files = { csv: join(DATA, 'logits.csv'), npy: join(DATA, 'logits.npy'), labels: join(DATA, 'labels.npy'), arrow: join(DATA, 'logits.arrow') };
+if (!Object.values(files).every(existsSync)) {
+  mkdirSync(DATA, { recursive: true });
+  console.error(`bench:cli: generating ${ROWS} × ${K} logits in ${DATA} …`);
+  const { writeCsv, writeNpy, writeArrow } = await import('./gen.mjs');
+  await writeCsv(files.csv, ROWS, K);
+  await writeNpy(files.npy, files.labels, ROWS, K);
+  await writeArrow(files.arrow, ROWS, K);
+}
+const size = (f) => statSync(f).size;
+
+/** One process: wall seconds, peak RSS (MB) and its stdout's JSON summary. */
+function measure(command, argv) {
+  const t0 = performance.now();
+  const r = TIME
+    ? spawnSync(TIME, ['-f', 'maxrss=%M', command, ...argv], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - t0) / 1000;
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.stderr}`);
+  const rss = /maxrss=(\d+)/.exec(r.stderr ?? '');
+  return { seconds, rssMb: rss ? Number(rss[1]) / 1024 : NaN, summary: JSON.parse(r.stdout) };
+}
+
+function best(command, argv) {
+  let out;
+  for (let i = 0; i < REPEAT; i++) {
+    const m = measure(command, argv);
+    if (!out || m.seconds < out.seconds) out = { ...m, rssMb: Math.max(m.rssMb, out?.rssMb ?? 0) };
+  }
+  return out;
+}
+
+// Each file read once before timing, so every path starts from the page cache.
+for (const f of Object.values(files)) sh('cat', [f], { stdio: ['ignore', 'ignore', 'inherit'] });
+
+const paths = [
+  { name: 'xentropy score, CSV (all cores)', input: 'csv', bytes: size(files.csv), run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress']) },
+  { name: 'xentropy score, CSV (--workers 1)', input: 'csv', bytes: size(files.csv), run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--workers', '1']) },
+  { name: '(a) Node: csv-parse + JS loop', input: 'csv', bytes: size(files.csv), baseline: 'a', run: () => best(process.execPath, [join(ROOT, 'bench/cli/baseline-node.mjs'), files.csv]) },
+  { name: '(b) Python: pandas.read_csv + scipy log_softmax', input: 'csv', bytes: size(files.csv), baseline: 'b', python: true, run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.csv]) },
+  { name: 'xentropy score, .npy float64 (all cores)', input: 'npy', bytes: size(files.npy) + size(files.labels), run: () => best(process.execPath, [MAIN, 'score', files.npy, '--labels', files.labels, '--input', 'logits', '--json', '--no-progress']) },
+  { name: 'Python: numpy.load + scipy log_softmax, .npy', input: 'npy', bytes: size(files.npy) + size(files.labels), python: true, run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.npy, files.labels]) },
+  { name: 'xentropy score, Arrow IPC float64 (all cores)', input: 'arrow', bytes: size(files.arrow), run: () => best(process.execPath, [MAIN, 'score', files.arrow, '--json', '--no-progress']) },
+];
+
+const results = [];
+for (const path of paths) {
+  if (path.python && !hasPandas()) {
+    results.push({ ...path, skipped: 'pandas/scipy not installed' });
+    continue;
+  }
+  console.error(`bench:cli: ${path.name} …`);
+  results.push({ ...path, ...path.run() });
+}
+
+const csvX = results[0];
+const baseline = (b) => results.find((r) => r.baseline === b && !r.skipped);
+const ratio = (a, b) => (a && b ? `${(b.seconds / a.seconds).toFixed(1)}×` : 'n/a');
+const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+const lines = [
+  '# `xentropy score` throughput',
+  '',
+  `Generated by \`npm run bench:cli\` (bench/cli/run.mjs) on ${new Date().toISOString().slice(0, 10)}: ${ROWS.toLocaleString('en-US')} rows × ${K} logits, ` +
+    `seeded (bench/cli/gen.mjs), CSV at full float64 precision (${fmt(size(files.csv) / 1e6)} MB). ` +
+    `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), Node ${process.version}. ` +
+    `Wall time of the whole process (start-up included), best of ${REPEAT}, files in the page cache; peak RSS from /usr/bin/time.`,
+  '',
+  '| path | input | time (s) | rows/s | MB/s | peak RSS (MB) | mean cross-entropy |',
+  '|---|---|---:|---:|---:|---:|---|',
+  ...results.map((r) => r.skipped
+    ? `| ${r.name} | ${r.input} | — | — | — | — | not run: ${r.skipped} |`
+    : `| ${r.name} | ${r.input} | ${fmt(r.seconds, 2)} | ${fmt(ROWS / r.seconds)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ${fmt(r.rssMb)} | ${r.summary.mean_cross_entropy} |`),
+  '',
+  'Targets:',
+  `- CSV, xentropy vs (a) Node csv-parse: ${ratio(csvX, baseline('a'))} faster (target ≥ 5×)`,
+  `- CSV, xentropy vs (b) pandas + SciPy: ${ratio(csvX, baseline('b'))} faster (target ≥ 2×)`,
+  `- .npy vs the same data as CSV (xentropy): ${ratio(results.find((r) => r.input === 'npy'), csvX)} faster (target ≥ 10×)`,
+  `- Arrow vs the same data as CSV (xentropy): ${ratio(results.find((r) => r.input === 'arrow'), csvX)} faster (target ≥ 10×)`,
+  '',
+];
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/results/cli.md'), lines.join('\n'));
+console.log(lines.join('\n'));

@@ -1,0 +1,81 @@
+/**
+ * Columnar formats (Arrow, Parquet) hand over one array per column; the scorer wants row-major
+ * rows. This is the shared step between them: pick the label and score columns by name and
+ * type, then interleave a block of rows into flat typed arrays.
+ */
+import { InputError } from './errors.js';
+
+/** One column of a block: its values and, if it may hold nulls, a test for them. */
+export interface ColumnValues {
+  values: ArrayLike<number | bigint | null | undefined>;
+  isNull?: (i: number) => boolean;
+}
+
+/** A column as the file's schema describes it. */
+export interface ColumnInfo {
+  name: string;
+  /** A number type the scorer can read; others (text, dates, …) are ignored as score columns. */
+  numeric: boolean;
+  /** Stored as 32-bit floats. */
+  float32: boolean;
+}
+
+/** Which columns hold what. */
+export interface ColumnChoice {
+  label: string;
+  scores: string[];
+  /** Every score column is float32: scores stay float32. */
+  float32: boolean;
+}
+
+/**
+ * The label column by name, and every other numeric column as a class score, in order.
+ * @throws InputError `NAME: …` if there is no such label column or no score column
+ */
+export function chooseColumns(columns: ColumnInfo[], labelColumn: string, name: string): ColumnChoice {
+  const label = columns.find((c) => c.name === labelColumn);
+  if (!label) throw new InputError(`${name}: no column named ${JSON.stringify(labelColumn)} (name the label column with --label-column)`);
+  if (!label.numeric) throw new InputError(`${name}: the label column ${JSON.stringify(labelColumn)} is not numeric`);
+  const scores = columns.filter((c) => c !== label && c.numeric);
+  if (scores.length === 0) throw new InputError(`${name}: no numeric score column besides the label`);
+  return { label: label.name, scores: scores.map((c) => c.name), float32: scores.every((c) => c.float32) };
+}
+
+/**
+ * Rows `[from, to)` of a block of columns as labels and row-major scores.
+ *
+ * @param firstRow the block's first row in the whole input (for messages)
+ * @throws InputError `NAME: row R: column C is null` at the first null
+ */
+export function interleave(
+  label: ColumnValues, scores: ColumnValues[], names: readonly string[], float32: boolean,
+  from: number, to: number, firstRow: number, name: string,
+): { labels: Float64Array; scores: Float32Array | Float64Array } {
+  const n = to - from;
+  const k = scores.length;
+  const labels = new Float64Array(n);
+  const out = float32 ? new Float32Array(n * k) : new Float64Array(n * k);
+  const nullAt = (column: ColumnValues, colName: string) => {
+    if (!column.isNull) return;
+    for (let i = from; i < to; i++) {
+      if (column.isNull(i)) throw new InputError(`${name}: row ${firstRow + i}: column ${JSON.stringify(colName)} is null`);
+    }
+  };
+  nullAt(label, 'label');
+  copyInto(labels, label.values, from, to, 0, 1);
+  scores.forEach((column, c) => {
+    nullAt(column, names[c]);
+    copyInto(out, column.values, from, to, c, k);
+  });
+  return { labels, scores: out };
+}
+
+function copyInto(
+  out: Float64Array | Float32Array, values: ArrayLike<number | bigint | null | undefined>, from: number, to: number, offset: number, stride: number,
+): void {
+  if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
+    for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
+  } else {
+    for (let i = from, o = offset; i < to; i++, o += stride) out[o] = Number(values[i]);
+  }
+}

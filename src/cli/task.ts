@@ -1,0 +1,92 @@
+/**
+ * One unit of scoring work, the same whether it runs on the main thread or a worker thread:
+ * a piece of CSV bytes (parsed here) or a batch already read from a binary format; checked,
+ * scored into a fresh {@link Accumulator} and returned as its exact state. Pieces number their
+ * rows (and lines) from their own start; the caller, taking outcomes in input order, places them.
+ */
+import { Accumulator } from '../accumulator.js';
+import type { AccumulatorState, InputKind, Scorer } from '../accumulator.js';
+import { findFault } from './check.js';
+import type { CsvPlan } from './csv-bytes.js';
+import { parsePiece } from './csv.js';
+
+/** What every task of a run shares. */
+export interface Settings {
+  classes: number;
+  input: InputKind;
+  base: number;
+  /** Return per-row results (for `--per-row`). */
+  perRow: boolean;
+}
+
+export type Task =
+  | { kind: 'csv'; bytes: Uint8Array; plan: CsvPlan; settings: Settings }
+  | {
+    kind: 'batch';
+    labels: Float64Array;
+    scores: Float64Array | Float32Array;
+    columns: readonly string[];
+    settings: Settings;
+  };
+
+/** A bad row of a piece: its 0-based row in the piece, its line in the piece (text formats). */
+export interface Fault {
+  row: number;
+  line?: number;
+  message: string;
+}
+
+export interface Outcome {
+  /** Rows scored. */
+  rows: number;
+  /** Line breaks in a CSV piece (0 for batches). */
+  breaks: number;
+  /** The piece's summary, rows numbered from 0. */
+  state: AccumulatorState;
+  /**
+   * With `perRow`: `rows` labels, then cross-entropies, entropies and predictions, as one
+   * float64 block (one buffer to move between threads). Float32 results widen exactly.
+   */
+  perRow?: Float64Array;
+  /** The first bad row; nothing of the piece is scored then. */
+  fault?: Fault;
+}
+
+/**
+ * Parses (for CSV), checks and scores one task.
+ *
+ * @param x the library (`load()`'s result in this thread)
+ */
+export function runTask(x: Scorer, task: Task): Outcome {
+  const { settings } = task;
+  const acc = new Accumulator(x, { classes: settings.classes, input: settings.input, base: settings.base, validate: false });
+  let labels: Float64Array;
+  let scores: Float64Array | Float32Array;
+  let breaks = 0;
+  let parseFault: Fault | undefined;
+  let lines: Float64Array | undefined;
+  if (task.kind === 'csv') {
+    const piece = parsePiece(task.bytes, task.plan);
+    ({ labels, scores, lines, breaks } = piece);
+    if (piece.error) parseFault = { row: piece.rows, ...piece.error };
+  } else {
+    ({ labels, scores } = task);
+  }
+  const rows = labels.length;
+  const columns = task.kind === 'csv' ? task.plan.columns : task.columns;
+  // A bad value in an earlier row comes before a syntax error further on.
+  const found = findFault({ firstRow: 0, rows, labels, scores, columns }, settings.input);
+  const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
+  if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault };
+  const results = acc.add(labels, scores, 0);
+  const outcome: Outcome = { rows, breaks, state: acc.toJSON() };
+  if (settings.perRow) {
+    const block = new Float64Array(4 * rows);
+    block.set(labels, 0);
+    block.set(results.crossEntropy, rows);
+    block.set(results.entropy, 2 * rows);
+    block.set(results.predicted, 3 * rows);
+    outcome.perRow = block;
+  }
+  return outcome;
+}

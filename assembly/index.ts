@@ -7,6 +7,7 @@ export { crossEntropyDenseF64, crossEntropyIndexF64, crossEntropyIndexF32, klDiv
 export { softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64 } from './softmax_f64';
 export { softmaxCrossEntropyIndexF32 } from './softmax_f32';
 export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_f64';
+export { scoreRowsF64, scoreRowsF32 } from './score_f64';
 
 /** Base address of the four scratch regions (targets, predictions, weights, results). */
 export function scratchAddress(): usize {

@@ -10,7 +10,7 @@ import { CompensatedSum } from './sum.js';
 export type InputKind = 'logits' | 'probs';
 
 /** The library functions an accumulator calls (`load()`'s result, or `js`). */
-export type Scorer = Pick<Xentropy, 'softmax' | 'entropy' | 'crossEntropy' | 'softmaxCrossEntropy'>;
+export type Scorer = Pick<Xentropy, 'scoreRows'>;
 
 export interface AccumulatorOptions {
   /** Number of classes `k`: the width of a score row. */
@@ -115,14 +115,10 @@ export class Accumulator {
       throw new TypeError(`${scores.length} scores for ${n} rows of ${k} classes`);
     }
     const targets = classIndices(labels, k, this.validate);
-    const opts = { classes: k, base: this.base, validate: this.validate };
-    const x = this.x;
-    const logits = this.input === 'logits';
-    const results: RowResults = {
-      crossEntropy: (logits ? x.softmaxCrossEntropy(targets, scores, opts) : x.crossEntropy(targets, scores, opts)) as Float64Array,
-      entropy: x.entropy(logits ? (x.softmax(scores, { classes: k, validate: this.validate }) as Float64Array) : scores, opts) as Float64Array,
-      predicted: argmaxRows(scores, k),
-    };
+    // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score_f64.ts).
+    const results: RowResults = this.x.scoreRows(targets, scores, {
+      classes: k, input: this.input, base: this.base, validate: this.validate,
+    });
     for (let i = 0; i < n; i++) {
       const ce = results.crossEntropy[i];
       this.crossEntropy.add(ce);
@@ -251,14 +247,3 @@ function classIndices(labels: Float64Array | Int32Array, k: number, check: boole
   return out;
 }
 
-/** Index of the first largest entry of each row (a prediction; ties go to the lower class). */
-function argmaxRows(scores: Float64Array | Float32Array, k: number): Int32Array {
-  const n = scores.length / k;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (scores[i * k + c] > scores[i * k + best]) best = c;
-    out[i] = best;
-  }
-  return out;
-}

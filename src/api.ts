@@ -55,6 +55,16 @@ export interface Xentropy {
   sigmoidCrossEntropy(y: number, logits: number, opts?: Options): number;
   sigmoidCrossEntropy(y: Distribution, logits: Distribution, opts?: Options): Result;
   /**
+   * Scores a batch of predictions against class indices in one pass: per row the cross-entropy,
+   * the entropy of the predicted distribution (for logits, of their softmax) and the arg-max
+   * (first on ties) — what `xentropy score` and {@link Accumulator} need. Scores are logits or
+   * probabilities (`input`), flat with `classes`; units follow `base`.
+   * @example
+   * x.scoreRows([0], [2, 0], { classes: 2, input: 'logits' });
+   * // { crossEntropy: Float64Array [0.1269…], entropy: Float64Array [0.3808…], predicted: Int32Array [0] }
+   */
+  scoreRows(labels: TargetInput, scores: Float64Array | Float32Array | number[], opts: ScoreOptions): ScoredRows;
+  /**
    * A typed array living in the backend's own memory, which every function reads without a copy
    * (zero-copy). On wasm it is a view of linear memory: a later `alloc` may grow that memory and
    * detach earlier views (their length becomes 0), so allocate what you need before filling it,
@@ -67,6 +77,20 @@ export interface Xentropy {
   alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
   /** Releases an array from `alloc` (also one detached by memory growth). */
   free(array: AllocatableArray): void;
+}
+
+export interface ScoreOptions {
+  classes: number;
+  /** What the scores hold. */
+  input: 'logits' | 'probs';
+  base?: number;
+  validate?: boolean;
+}
+
+export interface ScoredRows {
+  crossEntropy: Float64Array;
+  entropy: Float64Array;
+  predicted: Int32Array;
 }
 
 type Kernel1 = (K: Kernels, x: View, n: number, out: View, o: Resolved) => number;
@@ -189,6 +213,49 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   return shapeRows(flat, b.kind, o.out) as Rows;
 }
 
+/** scoreRows: the fused per-row scoring pass (assembly/score_f64.ts). */
+function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOptions): ScoredRows {
+  const fn = 'scoreRows';
+  if (opts?.input !== 'logits' && opts?.input !== 'probs') {
+    throw new RangeError(`${fn}: input must be 'logits' or 'probs', got ${String(opts?.input)}`);
+  }
+  const o = resolveOptions(fn, { classes: opts.classes, base: opts.base, validate: opts.validate });
+  if (o.classes === undefined) throw new TypeError(`${fn}: classes is required`);
+  const qb = readBatch(fn, 'scores', scores, o.classes);
+  const { n, k } = qb;
+  const t = readTargets(fn, labels, qb);
+  if (!t.index || t.src.length !== n) throw new TypeError(`${fn}: labels must be one class index per row`);
+  const logits = opts.input === 'logits';
+  // The kernel writes each row's arg-max over its label: work on a copy, never the caller's array.
+  const work = new Float64Array(n);
+  t.src.copy(work, 0, 0, n);
+  const labelsSrc = flatSource(work);
+  const entropy = new Float64Array(n);
+  const checked: Checked[] = [{ name: 'scores', src: qb.src, rule: logits ? logitRule : probabilityRule }];
+  const r = runChunks(
+    backendFor(be0, k), plan(n, k, 1, { ...o, reduction: 'none' }),
+    (b, r0, rows, out) => {
+      const yv = b.stage(TARGETS, labelsSrc, r0, r0 + rows);
+      const hv = b.outputAt(WEIGHTS, entropy, r0, rows);
+      const K = b.kernels;
+      let bad: number;
+      if (qb.src.f32) {
+        const zv = b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k);
+        bad = K.scoreRowsF32(yv.arr, yv.off, zv.arr, zv.off, rows, k, out.arr, out.off, hv.arr, hv.off, o.lnBase, +logits);
+      } else {
+        const zv = b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k);
+        bad = K.scoreRowsF64(yv.arr, yv.off, zv.arr, zv.off, rows, k, out.arr, out.off, hv.arr, hv.off, o.lnBase, +logits);
+      }
+      b.collect(entropy, r0, rows, hv);
+      b.collect(work, r0, rows, yv);
+      return bad;
+    },
+    (r0, rows) =>
+      findBadIndex(fn, t.src, k, NaN, r0, r0 + rows) ?? findBadValue(fn, checked, k, true, r0 * k, (r0 + rows) * k),
+  );
+  return { crossEntropy: r.rows!, entropy, predicted: Int32Array.from(work) };
+}
+
 export function createApi(be: Backend): Xentropy {
   const api = {
     backend: be.name,
@@ -253,6 +320,7 @@ export function createApi(be: Backend): Xentropy {
     sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
       elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, o) =>
         K.sigmoidCrossEntropyF64(yv.arr, yv.off, zv.arr, zv.off, n, out.arr, out.off, o.lnBase, o.posWeight)),
+    scoreRows: (labels: unknown, scores: unknown, opts: ScoreOptions) => scoreRows(be, labels, scores, opts),
     alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => alloc(be, type, length),
     free: (array: AllocatableArray) => be.free(array),
   };

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { expectClose as expectWithinBound } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { Accumulator, fromJsonNumber, jsonNumber } from '../src/accumulator.js';
 import type { AccumulatorOptions, Scorer, Summary } from '../src/accumulator.js';
@@ -129,8 +130,12 @@ describe.each([['js', js], ['wasm', wasm]] as Array<[string, Scorer]>)('Accumula
     const labels = Int32Array.of(0, 2, 1);
     const scores = Float64Array.of(1, 1, 0, -Infinity, 2, 2, 0.5, -1, 0.5);
     const r = acc.add(labels, scores, 0);
-    expect(r.crossEntropy).toEqual(x.softmaxCrossEntropy(labels, scores, { classes: 3 }));
-    expect(r.entropy).toEqual(x.entropy(x.softmax(scores, { classes: 3 }), { classes: 3 }));
+    // Exactly the library's fused per-row pass, and within API.md's bound of the separate functions.
+    const fused = x.scoreRows(labels, scores, { classes: 3, input: 'logits' });
+    expect(r.crossEntropy).toEqual(fused.crossEntropy);
+    expect(r.entropy).toEqual(fused.entropy);
+    expectWithinBound(r.crossEntropy, x.softmaxCrossEntropy(labels, scores, { classes: 3 }), 'float64', 'cross-entropy');
+    expectWithinBound(r.entropy, x.entropy(x.softmax(scores, { classes: 3 }), { classes: 3 }), 'float64', 'entropy');
     expect(Array.from(r.predicted)).toEqual([0, 1, 0]);
     expect(acc.result().accuracy).toBe(1 / 3);
   });

@@ -61,6 +61,14 @@ export interface Kernels {
     y: F, yOff: number, z: Float32Array, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
     w: F, wOff: number, smoothing: number, ignoreIndex: number,
   ): number;
+  scoreRowsF64(
+    y: F, yOff: number, p: F, pOff: number, n: number, k: number,
+    outCe: F, ceOff: number, outH: F, hOff: number, lnBase: number, logits: number,
+  ): number;
+  scoreRowsF32(
+    y: F, yOff: number, p: Float32Array, pOff: number, n: number, k: number,
+    outCe: F, ceOff: number, outH: F, hOff: number, lnBase: number, logits: number,
+  ): number;
   binaryCrossEntropyF64(y: F, yOff: number, p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number, eps: number): number;
   sigmoidCrossEntropyF64(y: F, yOff: number, z: F, zOff: number, n: number, out: F, outOff: number, lnBase: number, posWeight: number): number;
 }
@@ -93,6 +101,8 @@ export interface Backend {
   stage32(slot: Slot, src: Source, from: number, to: number): View32;
   /** Where a kernel writes `count` results that belong at dest[from ..] (dest null: nobody keeps them). */
   output(dest: Float64Array | null, from: number, count: number): View;
+  /** Where a kernel writes a second result stream (entropy next to cross-entropy): input region `slot`, free after staging. */
+  outputAt(slot: Slot, dest: Float64Array, from: number, count: number): View;
   /** Moves results written at `view` into dest[from ..] unless they are already there. */
   collect(dest: Float64Array, from: number, count: number, view: View): void;
   resetTotals(): void;

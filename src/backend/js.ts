@@ -12,6 +12,7 @@ import {
   softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64, softmaxRowsF64,
 } from '../js/softmax_f64.js';
 import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_f64.js';
+import { scoreRowsF32, scoreRowsF64 } from '../js/score_f64.js';
 
 const kernels: Kernels = {
   informationContentF64,
@@ -27,6 +28,8 @@ const kernels: Kernels = {
   softmaxCrossEntropyIndexF32,
   binaryCrossEntropyF64,
   sigmoidCrossEntropyF64,
+  scoreRowsF64,
+  scoreRowsF32,
 };
 
 /** 2^16 values (512 KiB) per scratch array: chunks stay cache-sized. */
@@ -56,6 +59,9 @@ function createJsBackend(): Backend {
     },
     output(dest, from, count) {
       return dest ? { arr: dest, off: from } : { arr: region(3, count), off: 0 };
+    },
+    outputAt(_slot, dest, from) {
+      return { arr: dest, off: from };
     },
     collect() {
       // Kernels wrote straight into dest.

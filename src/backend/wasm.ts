@@ -36,6 +36,8 @@ interface Exports {
     w: number, smoothing: number, ignoreIndex: number): number;
   softmaxCrossEntropyIndexF32(y: number, z: number, n: number, k: number, out: number, lnBase: number,
     w: number, smoothing: number, ignoreIndex: number): number;
+  scoreRowsF64(y: number, p: number, n: number, k: number, outCe: number, outH: number, lnBase: number, logits: number): number;
+  scoreRowsF32(y: number, p: number, n: number, k: number, outCe: number, outH: number, lnBase: number, logits: number): number;
   alloc(bytes: number): number;
   free(address: number): void;
   binaryCrossEntropyF64(y: number, p: number, n: number, out: number, lnBase: number, eps: number): number;
@@ -68,6 +70,10 @@ function bindKernels(e: Exports): Kernels {
       e.softmaxCrossEntropyIndexF64(at(y), at(z), n, k, at(o), lnBase, at(w), smoothing, ignoreIndex),
     softmaxCrossEntropyIndexF32: (_y: F, y, _z: Float32Array, z, n, k, _o: F, o, lnBase, _w: F, w, smoothing, ignoreIndex) =>
       e.softmaxCrossEntropyIndexF32(at(y), at32(z), n, k, at(o), lnBase, at(w), smoothing, ignoreIndex),
+    scoreRowsF64: (_y: F, y, _p: F, p, n, k, _c: F, c, _h: F, h, lnBase, logits) =>
+      e.scoreRowsF64(at(y), at(p), n, k, at(c), at(h), lnBase, logits),
+    scoreRowsF32: (_y: F, y, _p: Float32Array, p, n, k, _c: F, c, _h: F, h, lnBase, logits) =>
+      e.scoreRowsF32(at(y), at32(p), n, k, at(c), at(h), lnBase, logits),
     binaryCrossEntropyF64: (_y: F, y, _p: F, p, n, _o: F, o, lnBase, eps) =>
       e.binaryCrossEntropyF64(at(y), at(p), n, at(o), lnBase, eps),
     sigmoidCrossEntropyF64: (_y: F, y, _z: F, z, n, _o: F, o, lnBase, posWeight) =>
@@ -114,6 +120,9 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     },
     output(_dest, _from, _count) {
       return { arr: memory(), off: region(3) };
+    },
+    outputAt(slot: Slot) {
+      return { arr: memory(), off: region(slot) };
     },
     collect(dest, from, count, out) {
       dest.set(out.arr.subarray(out.off, out.off + count), from);

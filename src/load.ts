@@ -7,6 +7,7 @@
 import { createApi } from './api.js';
 import type { Xentropy } from './api.js';
 import { createWasmBackend } from './backend/wasm.js';
+import { describeValue } from './shapes.js';
 import { jsBackend } from './backend/js.js';
 import { wasmBase64 } from './wasm.generated.js';
 
@@ -72,9 +73,9 @@ function instantiateOnce(): Promise<Xentropy> {
  * const w = await load({ backend: 'wasm' }); // throws where WebAssembly is unavailable
  */
 export async function load(options: LoadOptions = {}): Promise<Xentropy> {
-  const wanted = options.backend;
+  const wanted = options?.backend;
   if (wanted !== undefined && wanted !== 'wasm' && wanted !== 'js') {
-    throw new RangeError(`load: backend must be 'wasm' or 'js', got ${String(wanted)}`);
+    throw new RangeError(`load: backend must be 'wasm' or 'js', got ${describeValue(wanted)}`);
   }
   if (wanted !== 'js') {
     try {

@@ -40,6 +40,30 @@ export function backendFor(be: Backend, k: number): Backend {
   return k > be.capacity ? jsBackend : be;
 }
 
+/**
+ * True while a public call runs (api.ts wraps each one). Both backends keep shared
+ * scratch (wasm: linear memory and its totals; js: scratch arrays and totals), and a plain array's
+ * getter or a Proxy runs user code in the middle of a call: a call from there would overwrite the
+ * outer call's staged chunk (a wrong number, silently), and an alloc() could grow memory under it.
+ * Such nested calls are refused instead; one flag per realm (a worker has its own).
+ */
+let busy = false;
+
+/** `f` run as the only xentropy call in progress: a call made while another runs is a TypeError. */
+export function exclusive<A extends unknown[], R>(fn: string, f: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    if (busy) {
+      throw new TypeError(`${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`);
+    }
+    busy = true;
+    try {
+      return f(...args);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
 export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): Outcome {
   const { n, k, width } = plan;
   const perChunk = Math.max(1, Math.floor(be.capacity / Math.max(k, width, 1)));

@@ -11,8 +11,10 @@ export interface Source {
   readonly f64: Float64Array | null;
   /** The flat Float32Array itself when the argument is one (float32 kernels read it in place). */
   readonly f32: Float32Array | null;
+  /** Copies values [from, to) as float64; an element that is not a number is copied as NaN. */
   copy(dst: Float64Array, dstOff: number, from: number, to: number): void;
-  at(i: number): number;
+  /** Element i as given (a plain array's element may be anything: validation names it). */
+  at(i: number): unknown;
 }
 
 /** Output kind mirrors the prediction's kind: number[] for plain arrays, else the typed array kind. */
@@ -44,38 +46,76 @@ export interface Targets {
 
 type Numeric = ArrayLike<number> | ArrayLike<bigint>;
 
-const INTEGER_ARRAYS = [
-  Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array,
-  BigInt64Array, BigUint64Array,
-] as const;
+/**
+ * The typed array kind of x ('Float64Array', …), or undefined for anything else. Read from the
+ * internal slot through %TypedArray%.prototype[@@toStringTag], so it holds for arrays from another
+ * realm (an iframe, a vm context), where `instanceof` fails, and cannot be faked by the object.
+ */
+const typedArrayTag: (x: unknown) => string | undefined = (() => {
+  const get = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!.get!;
+  return (x: unknown) => (ArrayBuffer.isView(x) ? (get.call(x) as string | undefined) : undefined);
+})();
+
+const INTEGER_TAGS = new Set([
+  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
+  'BigInt64Array', 'BigUint64Array',
+]);
 
 function isIntegerArray(x: unknown): boolean {
-  return INTEGER_ARRAYS.some((T) => x instanceof T);
+  return INTEGER_TAGS.has(typedArrayTag(x)!);
 }
 
 function isBigIntArray(x: unknown): x is BigInt64Array | BigUint64Array {
-  return x instanceof BigInt64Array || x instanceof BigUint64Array;
+  const tag = typedArrayTag(x);
+  return tag === 'BigInt64Array' || tag === 'BigUint64Array';
 }
 
 function isFlat(x: unknown): x is Numeric {
-  return Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView));
+  return Array.isArray(x) || typedArrayTag(x) !== undefined;
 }
 
 function kindOf(x: unknown): OutKind {
-  if (x instanceof Float32Array) return 'f32';
-  if (Array.isArray(x)) return 'array';
+  const tag = typedArrayTag(x);
+  if (tag === 'Float32Array') return 'f32';
+  if (tag === undefined) return 'array';
   return 'f64';
 }
 
+/**
+ * A typed array whose buffer was detached (transferred to a worker, or an alloc() view after the
+ * wasm memory grew) reads as length 0: it is refused, never read as an empty distribution.
+ */
+function isDetached(x: ArrayBufferView): boolean {
+  if (x.byteLength !== 0) return false;
+  try {
+    new Uint8Array(x.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Throws the TypeError for a detached typed array argument. */
+export function refuseDetached(fn: string, arg: string, x: unknown): void {
+  if (ArrayBuffer.isView(x) && isDetached(x)) {
+    throw new TypeError(`${fn}: ${arg} is a ${typedArrayTag(x)} whose buffer is detached (transferred, or an alloc() view after memory grew)`);
+  }
+}
+
+/** A plain array's element as float64: numbers as they are, anything else NaN (named by validation). */
+const numberOrNaN = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
 /** A flat array or typed array (BigInt arrays are read through Number()). */
 export function flatSource(x: Numeric): Source {
-  if (x instanceof Float64Array) {
+  const tag = typedArrayTag(x);
+  if (tag === 'Float64Array') {
+    const f = x as Float64Array;
     return {
-      length: x.length,
-      f64: x,
+      length: f.length,
+      f64: f,
       f32: null,
-      copy: (dst, off, from, to) => dst.set(x.subarray(from, to), off),
-      at: (i) => x[i],
+      copy: (dst, off, from, to) => dst.set(f.subarray(from, to), off),
+      at: (i) => f[i],
     };
   }
   if (isBigIntArray(x)) {
@@ -89,26 +129,27 @@ export function flatSource(x: Numeric): Source {
       at: (i) => Number(x[i]),
     };
   }
-  if (ArrayBuffer.isView(x)) {
+  if (tag !== undefined) {
     const t = x as unknown as Float32Array; // any numeric typed array: set() converts
     return {
       length: t.length,
       f64: null,
-      f32: x instanceof Float32Array ? x : null,
+      f32: tag === 'Float32Array' ? t : null,
       copy: (dst, off, from, to) => dst.set(t.subarray(from, to), off),
       at: (i) => t[i],
     };
   }
-  const a = x as ArrayLike<number>;
+  const a = x as ArrayLike<unknown>;
   return {
     length: a.length,
     f64: null,
     f32: null,
     copy(dst, off, from, to) {
-      // Elements are read through Number(): holes and non-numbers become NaN (then rejected by validation).
-      for (let i = from; i < to; i++) dst[off + i - from] = +a[i];
+      // Never coerced (null is not 0, '0.5' is not 0.5, 1n does not throw): a non-number is copied
+      // as NaN, which every kernel flags, and validation then names it with a TypeError.
+      for (let i = from; i < to; i++) dst[off + i - from] = numberOrNaN(a[i]);
     },
-    at: (i) => +a[i],
+    at: (i) => a[i],
   };
 }
 
@@ -121,12 +162,18 @@ function rowsSource(rows: ArrayLike<number>[], k: number): Source {
     copy(dst, off, from, to) {
       // Chunks are whole rows, so from and to are multiples of k.
       for (let r = from / k, o = off; r < to / k; r++, o += k) {
-        const row = rows[r];
-        if (row instanceof Float64Array || row instanceof Float32Array) dst.set(row, o);
-        else for (let j = 0; j < k; j++) dst[o + j] = +row[j];
+        const row = rows[r] as ArrayLike<unknown>;
+        const tag = typedArrayTag(row);
+        if (tag === undefined) for (let j = 0; j < k; j++) dst[o + j] = numberOrNaN(row[j]);
+        else if (tag === 'BigInt64Array' || tag === 'BigUint64Array') for (let j = 0; j < k; j++) dst[o + j] = Number(row[j]);
+        else dst.set(row as Float64Array, o);
       }
     },
-    at: (i) => +rows[Math.floor(i / k)][i % k],
+    at(i) {
+      const row = rows[Math.floor(i / k)] as ArrayLike<unknown>;
+      const v = row[i % k];
+      return typeof v === 'bigint' && isBigIntArray(row) ? Number(v) : v;
+    },
   };
 }
 
@@ -134,10 +181,39 @@ function scalarSource(v: number): Source {
   return flatSource([v]);
 }
 
+/** Bigints shown in full up to this magnitude (printing a huge one would cost more than the call). */
+const BIG = 10n ** 20n;
+
+/**
+ * A value as a message shows it: numbers as JavaScript prints them, anything else by its type
+ * (strings shortened: the input may be untrusted and large).
+ */
+export function describeValue(v: unknown): string {
+  switch (typeof v) {
+    case 'number':
+    case 'boolean':
+      return String(v);
+    case 'undefined':
+      return 'undefined (a hole or a missing entry)';
+    case 'bigint':
+      return `the bigint ${v >= -BIG && v <= BIG ? `${v}n` : 'of more than 20 digits'}`;
+    case 'string':
+      return `the string ${JSON.stringify(v.length > 24 ? `${v.slice(0, 20)}…` : v)}`;
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (v === null) return 'null';
+      if (Array.isArray(v)) return 'an array';
+      return 'an object';
+  }
+}
+
 function describe(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
-  if (ArrayBuffer.isView(x)) return `a ${x.constructor.name}`;
+  if (ArrayBuffer.isView(x)) return `a ${typedArrayTag(x) ?? 'DataView'}`;
   return typeof x;
 }
 
@@ -147,6 +223,7 @@ function readRows(fn: string, arg: string, x: unknown[]): number {
   for (let r = 0; r < x.length; r++) {
     const row = x[r];
     if (!isFlat(row)) throw new TypeError(`${fn}: ${arg} row ${r} is ${describe(row)}, not an array`);
+    refuseDetached(fn, `${arg} row ${r}`, row);
     if (row.length !== k) {
       throw new TypeError(`${fn}: ${arg} rows have unequal lengths: row ${r} has ${row.length} entries, row 0 has ${k}`);
     }
@@ -157,7 +234,7 @@ function readRows(fn: string, arg: string, x: unknown[]): number {
 export function checkClasses(fn: string, classes: unknown): number | undefined {
   if (classes === undefined) return undefined;
   if (typeof classes !== 'number' || !Number.isInteger(classes) || classes < 1) {
-    throw new TypeError(`${fn}: classes must be a positive integer, got ${String(classes)}`);
+    throw new TypeError(`${fn}: classes must be a positive integer, got ${describeValue(classes)}`);
   }
   return classes;
 }
@@ -168,6 +245,7 @@ export function checkClasses(fn: string, classes: unknown): number | undefined {
  */
 export function readBatch(fn: string, arg: string, x: unknown, classes: number | undefined): Batch {
   if (!isFlat(x)) throw new TypeError(`${fn}: ${arg} must be an array or typed array, got ${describe(x)}`);
+  refuseDetached(fn, arg, x);
   if (Array.isArray(x) && x.length > 0 && isFlat(x[0])) {
     const k = readRows(fn, arg, x);
     if (classes !== undefined && classes !== k) {
@@ -187,7 +265,10 @@ export function readBatch(fn: string, arg: string, x: unknown, classes: number |
 export function readElements(fn: string, arg: string, x: unknown): Elements {
   if (typeof x === 'number') return { src: scalarSource(x), n: 1, scalar: true, kind: 'array' };
   if (!isFlat(x)) throw new TypeError(`${fn}: ${arg} must be a number or a flat array, got ${describe(x)}`);
-  if (Array.isArray(x) && x.some((v) => isFlat(v))) {
+  refuseDetached(fn, arg, x);
+  // Rows are recognised by the first element, as in readBatch; an array anywhere later is a
+  // non-number element, named by validation (no extra pass over the input).
+  if (Array.isArray(x) && x.length > 0 && isFlat(x[0])) {
     throw new TypeError(`${fn}: ${arg} must be flat; ${fn} is elementwise and takes no number[][]`);
   }
   const src = flatSource(x);
@@ -205,6 +286,7 @@ export function readTargets(fn: string, p: unknown, q: Batch): Targets {
     return { src: scalarSource(Number(p)), index: true };
   }
   if (!isFlat(p)) throw new TypeError(`${fn}: targets must be an array, a typed array or a class index, got ${describe(p)}`);
+  refuseDetached(fn, 'targets', p);
   if (Array.isArray(p) && p.length > 0 && isFlat(p[0])) {
     const width = readRows(fn, 'targets', p);
     if (p.length !== n || width !== k) {

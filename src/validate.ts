@@ -6,7 +6,7 @@
  * name the first offending position (0-based), so the fast path pays nothing for messages.
  */
 import type { Source } from './shapes.js';
-import { checkClasses } from './shapes.js';
+import { checkClasses, describeValue, refuseDetached } from './shapes.js';
 
 export type Reduction = 'none' | 'sum' | 'mean';
 
@@ -44,6 +44,13 @@ function finite(fn: string, name: string, v: unknown): number {
   return v;
 }
 
+/** A boolean option: absent is `fallback`; anything but true/false is a TypeError (never read as truthy). */
+function flag(fn: string, name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TypeError(`${fn}: ${name} must be true or false, got ${describeValue(v)}`);
+  return v;
+}
+
 /** ln(base): Math.E, 2 and 10 use the correctly rounded constants. */
 function lnOf(fn: string, base: unknown): number {
   if (base === undefined || base === Math.E) return 1;
@@ -59,7 +66,7 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   if (typeof opts !== 'object') throw new TypeError(`${fn}: options must be an object, got ${typeof opts}`);
   const reduction = opts.reduction ?? 'none';
   if (reduction !== 'none' && reduction !== 'sum' && reduction !== 'mean') {
-    throw new RangeError(`${fn}: reduction must be 'none', 'sum' or 'mean', got ${String(reduction)}`);
+    throw new RangeError(`${fn}: reduction must be 'none', 'sum' or 'mean', got ${describeValue(reduction)}`);
   }
   const eps = opts.eps === undefined ? 0 : finite(fn, 'eps', opts.eps);
   if (!(eps >= 0 && eps <= 0.5)) throw new RangeError(`${fn}: eps must be in [0, 0.5], got ${eps}`);
@@ -75,6 +82,7 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
       throw new TypeError(`${fn}: out must be a Float64Array or Float32Array, got ${out === null ? 'null' : typeof out}`);
     }
     if (reduction !== 'none') throw new TypeError(`${fn}: out takes per-row results; it cannot be used with reduction '${reduction}'`);
+    refuseDetached(fn, 'out', out);
   }
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
     throw new TypeError(`${fn}: weights must be an array of per-class weights`);
@@ -83,13 +91,13 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
     classes: checkClasses(fn, opts.classes),
     reduction,
     lnBase: lnOf(fn, opts.base),
-    normalize: opts.normalize === true,
+    normalize: flag(fn, 'normalize', opts.normalize, false),
     eps,
     weights: opts.weights,
     ignoreIndex,
     labelSmoothing,
     posWeight,
-    validate: opts.validate !== false,
+    validate: flag(fn, 'validate', opts.validate, true),
     out,
   };
 }
@@ -97,6 +105,11 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
 /** Position of flat element i: "index i" for one distribution or elementwise input, else "row r, column c". */
 export function position(i: number, k: number, batch: boolean): string {
   return batch ? `row ${Math.floor(i / k)}, column ${i % k}` : `index ${i}`;
+}
+
+/** The TypeError for an element that is not a number (API.md: positions are named, values never coerced). */
+function notANumber(fn: string, what: string, v: unknown): TypeError {
+  return new TypeError(`${fn}: ${what} is ${describeValue(v)}; an entry must be a number`);
 }
 
 /** A value's rule, as a predicate and the words for it. */
@@ -129,6 +142,7 @@ export function findBadValue(fn: string, args: Checked[], k: number, batch: bool
     for (const a of args) {
       for (let i = row; i < Math.min(row + width, to); i++) {
         const v = a.src.at(i);
+        if (typeof v !== 'number') return notANumber(fn, `${a.name} at ${position(i, k, batch)}`, v);
         if (!a.rule.ok(v)) return new RangeError(`${fn}: ${a.name} at ${position(i, k, batch)} is ${v}; ${a.rule.what}`);
       }
     }
@@ -136,13 +150,29 @@ export function findBadValue(fn: string, args: Checked[], k: number, batch: bool
   return null;
 }
 
+/**
+ * Weights are read once per call (k values): with validation on, an entry that is not a number is
+ * a TypeError, and NaN or ±Infinity a RangeError, naming it. Any finite weight, 0 and negative
+ * included, is computed as written (as in PyTorch).
+ */
+export function checkWeights(fn: string, weights: ArrayLike<unknown>): void {
+  const typed = ArrayBuffer.isView(weights);
+  for (let j = 0; j < weights.length; j++) {
+    const w = weights[j];
+    if (typed && typeof w === 'bigint') continue; // BigInt64Array/BigUint64Array: always finite
+    if (typeof w !== 'number') throw notANumber(fn, `weights at index ${j}`, w);
+    if (!Number.isFinite(w)) throw new RangeError(`${fn}: weights at index ${j} is ${w}; a weight must be finite`);
+  }
+}
+
 /** The first class index in rows [from, to) that is not an integer in [0, k) nor ignoreIndex. */
 export function findBadIndex(fn: string, src: Source, k: number, ignoreIndex: number, from: number, to: number): RangeError | null {
   for (let r = from; r < to; r++) {
     const y = src.at(r);
+    const at = src.length === 1 ? 'target' : `target at row ${r}`;
+    if (typeof y !== 'number') return notANumber(fn, at, y);
     if (y === ignoreIndex) continue;
     if (!(Number.isInteger(y) && y >= 0 && y < k)) {
-      const at = src.length === 1 ? 'target' : `target at row ${r}`;
       return new RangeError(`${fn}: ${at} is ${y}; a class index must be an integer in [0, ${k})${Number.isNaN(ignoreIndex) ? '' : ` or ignoreIndex (${ignoreIndex})`}`);
     }
   }

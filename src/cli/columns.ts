@@ -79,3 +79,15 @@ function copyInto(
     for (let i = from, o = offset; i < to; i++, o += stride) out[o] = Number(values[i]);
   }
 }
+
+/** What score columns hold, from their names: all `p_*` → probabilities, all `logit_*` → logits, else undefined. */
+export function inputKindFromNames(columns: readonly string[]): 'probs' | 'logits' | undefined {
+  if (columns.length > 0 && columns.every((c) => c.startsWith('p_'))) return 'probs';
+  if (columns.length > 0 && columns.every((c) => c.startsWith('logit_'))) return 'logits';
+  return undefined;
+}
+
+/** Column names for a message: the first four, then an ellipsis. */
+export function shownColumns(columns: readonly string[]): string {
+  return columns.length > 4 ? `${columns.slice(0, 4).join(', ')}, …` : columns.join(', ');
+}

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Accumulator } from '../accumulator.js';
 import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
+import { inputKindFromNames, shownColumns } from './columns.js';
 import { InputError, UsageError } from './errors.js';
 import { openSource } from './input.js';
 import type { Format, Source } from './input.js';
@@ -126,11 +127,10 @@ function inferInput(source: Source): InputKind {
   if (source.format === 'npy') {
     throw new UsageError(`${source.name}: a .npy file does not say what its scores are: pass --input logits|probs`);
   }
-  if (columns.every((c) => c.startsWith('p_'))) return 'probs';
-  if (columns.every((c) => c.startsWith('logit_'))) return 'logits';
-  const shown = columns.length > 4 ? `${columns.slice(0, 4).join(', ')}, …` : columns.join(', ');
+  const kind = inputKindFromNames(columns);
+  if (kind) return kind;
   throw new UsageError(
-    `cannot tell whether the score columns (${shown}) are logits or probabilities: ` +
+    `cannot tell whether the score columns (${shownColumns(columns)}) are logits or probabilities: ` +
       'name them logit_* or p_*, or pass --input logits|probs',
   );
 }

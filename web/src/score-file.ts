@@ -1,0 +1,84 @@
+import { Accumulator, load } from 'xentropy';
+import type { InputKind } from 'xentropy';
+import { locate } from '../../src/cli/batch.js';
+import { inputKindFromNames, shownColumns } from '../../src/cli/columns.js';
+import { findFault } from '../../src/cli/check.js';
+import { InputError } from '../../src/cli/errors.js';
+import { BASES, formatJson } from '../../src/cli/report.js';
+import { Breakdown } from './breakdown.js';
+import { openFiles } from './formats.js';
+import { histogram } from './histogram.js';
+import type { NamedBlob, Report, ScoreOptions } from './protocol.js';
+import { RowStore } from './rows.js';
+
+/** A scored file: what the page shows, and the rows kept for the download and the benchmark. */
+export interface Scored {
+  report: Report;
+  store: RowStore;
+  input: InputKind;
+  base: number;
+}
+
+export type OnProgress = (rows: number, bytes: number, totalBytes: number) => void;
+
+/**
+ * Scores a file as `xentropy score --json` does (the same reader, row checks, Accumulator and
+ * JSON), gathering the page's extra figures on the way.
+ *
+ * @throws InputError `NAME:LINE: …` at the first bad row, or when the kind of the score columns
+ *   cannot be told from their names
+ */
+export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onProgress: OnProgress): Promise<Scored> {
+  const x = await load();
+  const base = BASES[options.base];
+  let bytes = 0;
+  const source = await openFiles(files, options.labelColumn, (n) => (bytes += n));
+  let acc: Accumulator | undefined;
+  let store: RowStore | undefined;
+  let breakdown: Breakdown | undefined;
+  for await (const batch of source.batches) {
+    if (acc === undefined) {
+      const input = options.input === 'auto' ? inferInput(source.name, source.format, batch.columns) : options.input;
+      // The rows are checked below with their lines, so the library need not check them again.
+      acc = new Accumulator(x, { classes: batch.columns.length, input, base: base.value, validate: false });
+      store = new RowStore(batch.columns.length);
+      breakdown = new Breakdown(batch.columns, input);
+    }
+    const fault = findFault(batch, acc.input);
+    if (fault !== undefined) throw new InputError(`${locate(source.name, batch, fault.index)}: ${fault.message}`);
+    const results = acc.add(batch.labels, batch.scores, batch.firstRow);
+    store!.add(batch, results);
+    breakdown!.add(batch, results);
+    onProgress(store!.rows, Math.min(bytes, source.size), source.size);
+  }
+  // Readers throw on an input without data rows, so there was at least one batch.
+  const json = formatJson(acc!.result(), { file: source.name, input: acc!.input, base: options.base });
+  const k = acc!.classes;
+  const report: Report = {
+    json,
+    summary: JSON.parse(json) as Report['summary'],
+    backend: x.backend,
+    unit: base.unit,
+    crossEntropy: histogram(store!.crossEntropy, store!.rows),
+    // Entropy lies in [0, log k]: a fixed axis makes files comparable.
+    entropy: histogram(store!.entropy, store!.rows, Math.log(k) / Math.log(base.value)),
+    reliability: breakdown!.reliability(),
+    classes: breakdown!.classes(),
+    worst: breakdown!.worstRows(),
+  };
+  return { report, store: store!, input: acc!.input, base: base.value };
+}
+
+/**
+ * `p_*` columns hold probabilities, `logit_*` columns logits, as `xentropy score` infers them
+ * (src/cli/score.ts, which this page cannot import: it reads files through node:fs).
+ */
+function inferInput(name: string, format: string, columns: readonly string[]): InputKind {
+  if (format === 'npy') throw new InputError(`${name}: a .npy file does not say what its scores are: choose logits or probabilities above`);
+  const kind = inputKindFromNames(columns);
+  if (kind) return kind;
+  throw new InputError(
+    `${name}: cannot tell whether the score columns (${shownColumns(columns)}) are logits or probabilities: ` +
+      'name them logit_* or p_*, or choose logits or probabilities above',
+  );
+}

@@ -4,7 +4,7 @@
  */
 import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
 import type { AllocatableArray, AllocatableType, Backend, Kernels, View, View32 } from './backend/backend.js';
-import { backendFor, checkOut, exclusive, reduce, runChunks, shapeRows, single } from './run.js';
+import { backendFor, checkOut, exclusive, reduce, resultArray, runChunks, shapeRows, single } from './run.js';
 import type { Outcome, Plan } from './run.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
@@ -102,11 +102,14 @@ function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one
   // (A single distribution or number with `out` fills out[0]; checkOut has made sure out.length is 1.)
   if (o.reduction !== 'none') return reduce(o, r, denominator);
   if (one && !o.out) return single(r);
-  return shapeRows(r.rows!, kind, o.out) as Rows;
+  return o.out ?? (shapeRows(r.rows!, kind) as Rows);
 }
 
-function plan(n: number, k: number, width: number, o: Resolved): Plan {
-  return { n, k, width, keep: o.reduction === 'none', validate: o.validate };
+/** A plan whose per-row results land in the array the call returns (for one value: a plain number). */
+function plan(n: number, k: number, width: number, o: Resolved, kind: OutKind, one: boolean): Plan {
+  const keep = o.reduction === 'none';
+  const into = keep && !(one && !o.out) ? resultArray(kind, n * width, o.out) : undefined;
+  return { n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined };
 }
 
 /** informationContent, binaryEntropy: one probability argument, elementwise. */
@@ -116,7 +119,7 @@ function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefi
   checkOut(fn, o, e.n);
   const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
   const r = runChunks(
-    be, plan(e.n, 1, 1, o),
+    be, plan(e.n, 1, 1, o, e.kind, e.scalar),
     (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, o),
     (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
   );
@@ -135,7 +138,7 @@ function elementwisePair(
     { name: xArg, src: ex.src, rule: xRule },
   ];
   const r = runChunks(
-    be, plan(ex.n, 1, 1, o),
+    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar),
     (b, r0, n, out) =>
       kernel(b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out, o),
     (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
@@ -178,7 +181,7 @@ function rowsWithTargets(
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
   const r = runChunks(
-    be, plan(n, k, 1, o),
+    be, plan(n, k, 1, o, qb.kind, qb.single),
     (b, r0, rows, out) => {
       const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
       if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
@@ -199,7 +202,8 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   checkOut(fn, o, n * k);
   const checked: Checked[] = [{ name: 'logits', src: b.src, rule: logitRule }];
   const r = runChunks(
-    backendFor(be0, k), { n, k, width: k, keep: true, validate: o.validate },
+    backendFor(be0, k),
+    { n, k, width: k, keep: true, validate: o.validate, into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined },
     (be, r0, rows, out) => {
       const zv = be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
       return be.kernels.softmaxRowsF64(zv.arr, zv.off, rows, k, out.arr, out.off, log);
@@ -210,7 +214,7 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   if (b.nested && !o.out) {
     return Array.from({ length: n }, (_, i) => Array.from(flat.subarray(i * k, (i + 1) * k)));
   }
-  return shapeRows(flat, b.kind, o.out) as Rows;
+  return o.out ?? (shapeRows(flat, b.kind) as Rows);
 }
 
 /** scoreRows: the fused per-row scoring pass (assembly/score_f64.ts). */
@@ -233,7 +237,7 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
   const entropy = new Float64Array(n);
   const checked: Checked[] = [{ name: 'scores', src: qb.src, rule: logits ? logitRule : probabilityRule }];
   const r = runChunks(
-    backendFor(be0, k), plan(n, k, 1, { ...o, reduction: 'none' }),
+    backendFor(be0, k), plan(n, k, 1, { ...o, reduction: 'none', out: undefined }, 'array', false),
     (b, r0, rows, out) => {
       const yv = b.stage(TARGETS, labelsSrc, r0, r0 + rows);
       const hv = b.outputAt(WEIGHTS, entropy, r0, rows);
@@ -253,7 +257,7 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
     (r0, rows) =>
       findBadIndex(fn, t.src, k, NaN, r0, r0 + rows) ?? findBadValue(fn, checked, k, true, r0 * k, (r0 + rows) * k),
   );
-  return { crossEntropy: r.rows!, entropy, predicted: Int32Array.from(work) };
+  return { crossEntropy: r.rows as Float64Array, entropy, predicted: Int32Array.from(work) }; // no `into`: a fresh Float64Array
 }
 
 export function createApi(be: Backend): Xentropy {
@@ -276,7 +280,7 @@ export function createApi(be: Backend): Xentropy {
       checkOut(fn, o, n);
       const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.normalize ? massRule : probabilityRule }];
       const r = runChunks(
-        backendFor(be, k), plan(n, k, 1, o),
+        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single),
         (b2, r0, rows, out) => {
           const pv = b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
           return b2.kernels.entropyRowsF64(pv.arr, pv.off, rows, k, out.arr, out.off, o.lnBase, +o.normalize);

@@ -26,10 +26,14 @@ export interface Plan {
   /** Keep per-row results (reduction 'none'). */
   keep: boolean;
   validate: boolean;
+  /** The array the call returns (a fresh typed array, or the caller's `out`), written in place when safe. */
+  into?: Float64Array | Float32Array;
+  /** `into` is the caller's `out`: it may only be written once no later chunk can fail. */
+  intoIsCallers?: boolean;
 }
 
 export interface Outcome {
-  rows: Float64Array | null;
+  rows: Float64Array | Float32Array | null;
   sum: number;
   /** Σ w_{y_i} over counted rows (index-target kernels only). */
   den: number;
@@ -67,7 +71,12 @@ export function exclusive<A extends unknown[], R>(fn: string, f: (...args: A) =>
 export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): Outcome {
   const { n, k, width } = plan;
   const perChunk = Math.max(1, Math.floor(be.capacity / Math.max(k, width, 1)));
-  const rows = plan.keep ? new Float64Array(n * width) : null;
+  // Kernels write straight into the array the call returns — unless it is the caller's `out` and
+  // validation is on: a chunk is written before its flag is read (in place on js), so results wait
+  // in a temporary and reach `out` only once every chunk passed (nothing half-written).
+  const into = plan.keep ? plan.into : undefined;
+  const direct = into !== undefined && !(plan.intoIsCallers && plan.validate);
+  const rows = !plan.keep ? null : direct ? into! : new Float64Array(n * width);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
   for (let r0 = 0; r0 < n; r0 += perChunk) {
@@ -83,18 +92,24 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
     sum.merge(t.sum, t.carry);
     den.merge(t.den, t.denCarry);
   }
-  return { rows, sum: sum.value, den: den.value };
+  if (into && rows !== into) into.set(rows!);
+  return { rows: into ?? rows, sum: sum.value, den: den.value };
 }
 
-/** Per-row results in the kind API.md asks for: number[] for plain arrays, else the prediction's typed array kind. */
-export function shapeRows(rows: Float64Array, kind: OutKind, out: Float64Array | Float32Array | undefined): ArrayLike<number> {
-  if (out) {
-    out.set(rows);
-    return out;
-  }
-  if (kind === 'f64') return rows;
-  if (kind === 'f32') return new Float32Array(rows);
-  return Array.from(rows);
+/**
+ * The typed array a call returns, for runChunks to write into: the caller's `out`, or a fresh
+ * array of the prediction's kind; undefined for plain arrays (number[] is built at the end).
+ */
+export function resultArray(kind: OutKind, length: number, out: Float64Array | Float32Array | undefined): Float64Array | Float32Array | undefined {
+  if (out) return out;
+  if (kind === 'f64') return new Float64Array(length);
+  if (kind === 'f32') return new Float32Array(length);
+  return undefined;
+}
+
+/** Per-row results in the kind API.md asks for: number[] for plain arrays, else the typed array written. */
+export function shapeRows(rows: Float64Array | Float32Array, kind: OutKind): ArrayLike<number> {
+  return kind === 'array' ? Array.from(rows) : rows;
 }
 
 /** Checks a caller's `out` length before anything runs. */

@@ -124,6 +124,11 @@ describe.each(backends)('%s backend: the contract', (_name, x) => {
     const out32 = new Float32Array(4);
     expect(x.softmax([[0, 0], [0, 0]], { out: out32 })).toBe(out32);
     expect(Array.from(out32)).toEqual([0.5, 0.5, 0.5, 0.5]);
+    // With validate: false results go straight into out, chunk after chunk (several chunks here).
+    const p = Float64Array.from({ length: 600_000 }, (_, i) => (i % 997 + 1) / 1000);
+    const big = new Float32Array(p.length);
+    expect(x.informationContent(p, { out: big, validate: false })).toBe(big);
+    expect(big).toEqual(new Float32Array(x.informationContent(p) as Float64Array));
   });
 
   it('clamps with eps like scikit-learn, without renormalising', () => {

@@ -100,11 +100,11 @@ export interface Backend {
   /** The same for a float32 source (src.f32 set), kept float32. */
   stage32(slot: Slot, src: Source, from: number, to: number): View32;
   /** Where a kernel writes `count` results that belong at dest[from ..] (dest null: nobody keeps them). */
-  output(dest: Float64Array | null, from: number, count: number): View;
+  output(dest: Float64Array | Float32Array | null, from: number, count: number): View;
   /** Where a kernel writes a second result stream (entropy next to cross-entropy): input region `slot`, free after staging. */
   outputAt(slot: Slot, dest: Float64Array, from: number, count: number): View;
   /** Moves results written at `view` into dest[from ..] unless they are already there. */
-  collect(dest: Float64Array, from: number, count: number, view: View): void;
+  collect(dest: Float64Array | Float32Array, from: number, count: number, view: View): void;
   resetTotals(): void;
   totals(): Totals;
   /** Bytes of memory the backend holds for its kernels (wasm: linear memory; js: scratch arrays). */

@@ -58,7 +58,8 @@ function createJsBackend(): Backend {
       return { arr: src.f32!, off: from };
     },
     output(dest, from, count) {
-      return dest ? { arr: dest, off: from } : { arr: region(3, count), off: 0 };
+      // Kernels write numbers by index, so a Float32Array destination works as well (rounded on store).
+      return dest ? { arr: dest as Float64Array, off: from } : { arr: region(3, count), off: 0 };
     },
     outputAt(_slot, dest, from) {
       return { arr: dest, off: from };

@@ -67,3 +67,11 @@ export function rowSum<T>(a: usize, k: i32): f64 {
   if (!isFinite<f64>(t)) return t;
   return t + (sumError(s0, s1, t) + f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1));
 }
+
+/** Merges a kernel's local compensated totals (sum, carry, den, denCarry) into the chunk totals at once. */
+export function mergeTotals(sum: f64, carry: f64, den: f64, denCarry: f64): void {
+  addRow(sum);
+  store<f64>(TOTALS, load<f64>(TOTALS, 8) + carry, 8);
+  addDen(den);
+  store<f64>(TOTALS, load<f64>(TOTALS, 24) + denCarry, 24);
+}

@@ -4,7 +4,7 @@
 // A target entry of 0 contributes nothing, even where q = 0; p > 0 where q = 0 gives +Infinity.
 // `w` is the weights' address (0: none), `smoothing` PyTorch's label_smoothing ε, `eps` the clamp
 // (0: exact), `ignoreIndex` NaN for none.
-import { addDen, addRow, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
+import { addDen, addRow, mergeTotals, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
 import { vlog } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
 
@@ -134,6 +134,7 @@ function crossEntropyIndex<T>(
   y: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64,
   normalize: i32, eps: f64, w: usize, smoothing: f64, ignoreIndex: f64,
 ): i32 {
+  if (!normalize && smoothing == 0) return crossEntropyIndexPlain<T>(y, q, n, k, out, lnBase, eps, w, ignoreIndex);
   let bad = 0;
   const pMax = normalize ? Infinity : 1.0;
   for (let r = 0; r < n; r++) {
@@ -167,6 +168,58 @@ function crossEntropyIndex<T>(
     addRow(loss);
     addDen(weight);
   }
+  return bad;
+}
+
+/** 1 if every value of a row of T lies in [0, 1] (NaN fails), checked a vector at a time. */
+function rowInUnit<T>(row: usize, k: i32): bool {
+  let ok = i64x2.splat(-1);
+  let j = 0;
+  if (sizeof<T>() == 4) {
+    for (; j + 3 < k; j += 4) {
+      const v = v128.load(row + (<usize>j << 2));
+      ok = v128.and(ok, v128.and(f32x4.ge(v, f32x4.splat(0)), f32x4.le(v, f32x4.splat(1))));
+    }
+  } else {
+    for (; j + 1 < k; j += 2) ok = v128.and(ok, inUnit(v128.load(row + (<usize>j << 3))));
+  }
+  let all = v128.all_true<i32>(ok);
+  for (; j < k; j++) {
+    const x = <f64>load<T>(row + (<usize>j << alignof<T>()));
+    if (!(x >= 0 && x <= 1)) all = false;
+  }
+  return all;
+}
+
+/**
+ * The common case (no label smoothing, no normalize): w_y·(-ln clamp(q_y)) per row — the row is
+ * range-checked a vector at a time and only q_y takes a log; totals kept in locals.
+ */
+function crossEntropyIndexPlain<T>(
+  y: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64, eps: f64, w: usize, ignoreIndex: f64,
+): i32 {
+  let bad = 0;
+  let sum = 0.0, carry = 0.0, den = 0.0, denCarry = 0.0;
+  for (let r = 0; r < n; r++) {
+    const qRow = q + ((<usize>r * <usize>k) << alignof<T>());
+    if (!rowInUnit<T>(qRow, k)) bad = 1;
+    const c = classOf(load<f64>(y + (<usize>r << 3)), k, ignoreIndex);
+    if (c < 0) {
+      if (c == INVALID) bad = 1;
+      store<f64>(out + (<usize>r << 3), classless(c));
+      continue;
+    }
+    const weight = weightAt(w, c);
+    const loss = -weight * Math.log(clampProbability(<f64>load<T>(qRow + (<usize>c << alignof<T>())), eps)) / lnBase;
+    store<f64>(out + (<usize>r << 3), loss);
+    const t = sum + loss;
+    carry += sumError(sum, loss, t);
+    sum = t;
+    const u = den + weight;
+    denCarry += sumError(den, weight, u);
+    den = u;
+  }
+  mergeTotals(sum, carry, den, denCarry);
   return bad;
 }
 

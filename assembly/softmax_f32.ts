@@ -8,7 +8,7 @@
 // 0. Loss = (m - z_y) + ln S in float64. Error: R carries float32 exp's relative error (~1.5e-7),
 // and so does the loss at worst: within API.md's 2e-6 for float32 inputs. A row whose R falls
 // below k·2^-102 (off-target terms near float32's underflow) is recomputed on the float64 path.
-import { addDen, addRow } from './accumulate';
+import { mergeTotals, sumError } from './accumulate';
 import { logSumExpShifted } from './softmax_f64';
 import { vexpf } from './vmath_f32';
 import { classOf, classless, INVALID } from './targets';
@@ -30,8 +30,9 @@ let flag: i32 = 0;
   return v128.bitselect(v, f32x4.splat(-Infinity), i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(t)));
 }
 
-/** Max of a float32 row (-Infinity when all are, or k = 0); flags NaN and +Infinity. */
-function rowMaxF32(z: usize, k: i32): f32 {
+/** Max of a float32 row (-Infinity when all are, or k = 0); flags NaN and +Infinity. Inlined: rows are short. */
+// @ts-ignore: decorator
+@inline function rowMaxF32(z: usize, k: i32): f32 {
   let m4 = f32x4.splat(-Infinity);
   let ok = i32x4.splat(-1);
   let j = 0;
@@ -50,41 +51,42 @@ function rowMaxF32(z: usize, k: i32): f32 {
   return max(f32x4.extract_lane(m2, 0), f32x4.extract_lane(m2, 1));
 }
 
-/** e^(z - m) for four lanes, with the max lanes (d = 0) zeroed and counted into `count`. */
-let count = i32x4.splat(0);
-
+/** e^(z - m) for four lanes, with the max lanes (v = m, e^0 = 1) zeroed: the caller counts them. */
 // @ts-ignore: decorator
 @inline function restLanes(v: v128, mm: v128): v128 {
   const d = f32x4.sub(v, mm);
   // TwoSum residual of d = v - m: err = (v - (d - bp)) + (-m - bp), bp = d - v.
   const bp = f32x4.sub(d, v);
   const err = f32x4.add(f32x4.sub(v, f32x4.sub(d, bp)), f32x4.sub(f32x4.neg(mm), bp));
-  const top = f32x4.eq(d, f32x4.splat(0));
-  count = i32x4.sub(count, top);
-  return v128.andnot(vexpf(d, err), top);
+  return v128.andnot(vexpf(d, err), f32x4.eq(v, mm));
 }
 
-/** ln S for a row with max m, S = Σ e^(z - m): the max lanes counted, the rest summed in float64. */
-function lnSumF32(z: usize, k: i32, m: f32): f64 {
+/** ln S for a row with max m, S = Σ e^(z - m): the max lanes counted, the rest summed in float64. Inlined. */
+// @ts-ignore: decorator
+@inline function lnSumF32(z: usize, k: i32, m: f32): f64 {
   const mm = f32x4.splat(m);
-  count = i32x4.splat(0);
+  let count = i32x4.splat(0); // max lanes, as -1 per lane
   let lo = f64x2.splat(0);
   let hi = f64x2.splat(0);
   let j = 0;
   for (; j + 3 < k; j += 4) {
-    const e = restLanes(v128.load(z + (<usize>j << 2)), mm);
+    const v = v128.load(z + (<usize>j << 2));
+    const e = restLanes(v, mm);
+    count = i32x4.add(count, f32x4.eq(v, mm));
     lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
     hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<i32>(e, e, 2, 3, 0, 1)));
   }
   if (j < k) {
-    const e = restLanes(loadTail(z, j, k - j), mm);
+    const v = loadTail(z, j, k - j);
+    const e = restLanes(v, mm);
+    count = i32x4.add(count, f32x4.eq(v, mm));
     lo = f64x2.add(lo, f64x2.promote_low_f32x4(e));
     hi = f64x2.add(hi, f64x2.promote_low_f32x4(v128.shuffle<i32>(e, e, 2, 3, 0, 1)));
   }
   const s = f64x2.add(lo, hi);
   const rest = f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
   const c2 = i32x4.add(count, v128.shuffle<i32>(count, count, 2, 3, 0, 1));
-  const tops = i32x4.extract_lane(c2, 0) + i32x4.extract_lane(c2, 1);
+  const tops = -(i32x4.extract_lane(c2, 0) + i32x4.extract_lane(c2, 1));
   if (rest < <f64>k * TINY_REST_PER_CLASS) return logSumExpShifted<f32>(z, k, <f64>m);
   return Math.log1p(<f64>(tops - 1) + rest);
 }
@@ -98,6 +100,8 @@ export function softmaxCrossEntropyIndexF32(
   y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
 ): i32 {
   flag = 0;
+  // Totals in locals (compensated), merged into the chunk totals once: no memory traffic per row.
+  let sum = 0.0, carry = 0.0, den = 0.0, denCarry = 0.0;
   for (let r = 0; r < n; r++) {
     const label = load<f64>(y + (<usize>r << 3));
     const zRow = z + ((<usize>r * <usize>k) << 2);
@@ -130,8 +134,13 @@ export function softmaxCrossEntropyIndexF32(
     }
     loss /= lnBase;
     store<f64>(out + (<usize>r << 3), loss);
-    addRow(loss);
-    addDen(weight);
+    const t = sum + loss;
+    carry += sumError(sum, loss, t);
+    sum = t;
+    const u = den + weight;
+    denCarry += sumError(den, weight, u);
+    den = u;
   }
+  mergeTotals(sum, carry, den, denCarry);
   return flag;
 }

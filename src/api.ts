@@ -4,7 +4,7 @@
  */
 import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
 import type { AllocatableArray, AllocatableType, Backend, Kernels, View, View32 } from './backend/backend.js';
-import { backendFor, checkOut, exclusive, reduce, resultArray, runChunks, shapeRows, single } from './run.js';
+import { backendFor, checkOut, directOut, exclusive, reduce, resultArray, runChunks, shapeRows, single } from './run.js';
 import type { Outcome, Plan } from './run.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
@@ -77,6 +77,14 @@ export interface Xentropy {
   alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
   /** Releases an array from `alloc` (also one detached by memory growth). */
   free(array: AllocatableArray): void;
+  /**
+   * Grows the backend's memory once so that later `alloc` calls totalling `bytes` (plus 16 bytes
+   * each) fit without growing it again — so arrays allocated one after another are not detached.
+   * @example
+   * x.reserve(2 * n * k * 4 + 64);
+   * const a = x.alloc(Float32Array, n * k), b = x.alloc(Float32Array, n * k); // both stay attached
+   */
+  reserve(bytes: number): void;
 }
 
 export interface ScoreOptions {
@@ -105,11 +113,14 @@ function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one
   return o.out ?? (shapeRows(r.rows!, kind) as Rows);
 }
 
-/** A plan whose per-row results land in the array the call returns (for one value: a plain number). */
-function plan(n: number, k: number, width: number, o: Resolved, kind: OutKind, one: boolean): Plan {
+/**
+ * A plan whose per-row results land in the array the call returns (for one value: a plain number).
+ * `inputs`: the call's array arguments, which decide whether `out` may be written chunk by chunk.
+ */
+function plan(n: number, k: number, width: number, o: Resolved, kind: OutKind, one: boolean, inputs: unknown[] = []): Plan {
   const keep = o.reduction === 'none';
   const into = keep && !(one && !o.out) ? resultArray(kind, n * width, o.out) : undefined;
-  return { n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined };
+  return { n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined, outDirect: directOut(o.out, inputs) };
 }
 
 /** informationContent, binaryEntropy: one probability argument, elementwise. */
@@ -119,7 +130,7 @@ function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefi
   checkOut(fn, o, e.n);
   const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
   const r = runChunks(
-    be, plan(e.n, 1, 1, o, e.kind, e.scalar),
+    be, plan(e.n, 1, 1, o, e.kind, e.scalar, [p]),
     (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, o),
     (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
   );
@@ -138,7 +149,7 @@ function elementwisePair(
     { name: xArg, src: ex.src, rule: xRule },
   ];
   const r = runChunks(
-    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar),
+    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x]),
     (b, r0, n, out) =>
       kernel(b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out, o),
     (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
@@ -181,7 +192,7 @@ function rowsWithTargets(
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
   const r = runChunks(
-    be, plan(n, k, 1, o, qb.kind, qb.single),
+    be, plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights]),
     (b, r0, rows, out) => {
       const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
       if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
@@ -203,7 +214,11 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   const checked: Checked[] = [{ name: 'logits', src: b.src, rule: logitRule }];
   const r = runChunks(
     backendFor(be0, k),
-    { n, k, width: k, keep: true, validate: o.validate, into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined },
+    {
+      n, k, width: k, keep: true, validate: o.validate,
+      into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined,
+      outDirect: directOut(o.out, [z], z),
+    },
     (be, r0, rows, out) => {
       const zv = be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
       return be.kernels.softmaxRowsF64(zv.arr, zv.off, rows, k, out.arr, out.off, log);
@@ -280,7 +295,7 @@ export function createApi(be: Backend): Xentropy {
       checkOut(fn, o, n);
       const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.normalize ? massRule : probabilityRule }];
       const r = runChunks(
-        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single),
+        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [p]),
         (b2, r0, rows, out) => {
           const pv = b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
           return b2.kernels.entropyRowsF64(pv.arr, pv.off, rows, k, out.arr, out.off, o.lnBase, +o.normalize);
@@ -327,6 +342,19 @@ export function createApi(be: Backend): Xentropy {
     scoreRows: (labels: unknown, scores: unknown, opts: ScoreOptions) => scoreRows(be, labels, scores, opts),
     alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => alloc(be, type, length),
     free: (array: AllocatableArray) => be.free(array),
+    reserve(bytes: number) {
+      if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_ALLOC_BYTES - 2 ** 16) {
+        throw new RangeError(`reserve: bytes must be an integer in [0, 4 GiB), got ${describeValue(bytes)}`);
+      }
+      try {
+        be.reserve(bytes);
+      } catch (e) {
+        if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
+          throw new RangeError(`reserve: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`);
+        }
+        throw e;
+      }
+    },
   };
   // Every method runs alone (run.ts, exclusive): a getter or Proxy inside an argument cannot call
   // back into the library while a call has staged data in the shared scratch.

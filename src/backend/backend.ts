@@ -113,4 +113,6 @@ export interface Backend {
   alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
   /** Releases an array from alloc() for reuse. */
   free(view: AllocatableArray): void;
+  /** Makes room for `bytes` of later alloc() calls at once (one memory growth, not one per alloc). */
+  reserve(bytes: number): void;
 }

@@ -76,6 +76,9 @@ function createJsBackend(): Backend {
       live.add(array);
       return array;
     },
+    reserve() {
+      // Ordinary arrays: nothing to grow, nothing to detach.
+    },
     free(array: AllocatableArray) {
       if (!live.delete(array)) throw new TypeError("free: not a live array from this backend's alloc() (or freed already)");
     },

@@ -136,6 +136,10 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       live.set(array, address);
       return array;
     },
+    reserve(bytes: number) {
+      // One block of that size, freed at once: TLSF keeps the grown memory and carves later allocs from it.
+      e.free(e.alloc(Math.max(1, bytes)));
+    },
     free(array: AllocatableArray) {
       const address = live.get(array);
       if (address === undefined) throw new TypeError('free: not a live array from this instance\'s alloc() (or freed already)');

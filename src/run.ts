@@ -30,6 +30,8 @@ export interface Plan {
   into?: Float64Array | Float32Array;
   /** `into` is the caller's `out`: it may only be written once no later chunk can fail. */
   intoIsCallers?: boolean;
+  /** The caller's `out` may be written chunk by chunk anyway (validation off and directOut()). */
+  outDirect?: boolean;
 }
 
 export interface Outcome {
@@ -73,9 +75,10 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const perChunk = Math.max(1, Math.floor(be.capacity / Math.max(k, width, 1)));
   // Kernels write straight into the array the call returns — unless it is the caller's `out` and
   // validation is on: a chunk is written before its flag is read (in place on js), so results wait
-  // in a temporary and reach `out` only once every chunk passed (nothing half-written).
+  // in a temporary and reach `out` only once every chunk passed (nothing half-written). With
+  // validation off, `out` is written directly only where directOut() allows it.
   const into = plan.keep ? plan.into : undefined;
-  const direct = into !== undefined && !(plan.intoIsCallers && plan.validate);
+  const direct = into !== undefined && !(plan.intoIsCallers && (plan.validate || !plan.outDirect));
   const rows = !plan.keep ? null : direct ? into! : new Float64Array(n * width);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
@@ -94,6 +97,31 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   }
   if (into && rows !== into) into.set(rows!);
   return { rows: into ?? rows, sum: sum.value, den: den.value };
+}
+
+/** Whether two typed arrays share bytes. */
+function overlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+}
+
+/**
+ * Whether the caller's `out` may take per-row results chunk by chunk while the call runs (with
+ * validation off; with it on, never). Only when nothing can stop the call halfway or change what
+ * is still to be read:
+ * - every input is a typed array (a plain array's getter or Proxy runs user code, which may throw
+ *   after some rows were written: API.md wants nothing half-written), and
+ * - no input shares memory with `out` (results written there would overwrite rows not yet read),
+ *   except `inPlace`: softmax's `out` exactly its input, which the kernels support row by row.
+ */
+export function directOut(out: Float64Array | Float32Array | undefined, inputs: unknown[], inPlace?: unknown): boolean {
+  if (!out) return false;
+  for (const x of inputs) {
+    if (x === undefined || typeof x === 'number' || typeof x === 'bigint') continue;
+    if (!ArrayBuffer.isView(x)) return false;
+    if (x === inPlace && x.byteOffset === out.byteOffset && x.byteLength === out.byteLength && x.constructor === out.constructor) continue;
+    if (overlap(x, out)) return false;
+  }
+  return true;
 }
 
 /**

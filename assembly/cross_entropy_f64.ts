@@ -60,11 +60,13 @@ export function crossEntropyDenseF64(
       const x = v128.load(pRow + (<usize>j << 3));
       const y = v128.load(qRow + (<usize>j << 3));
       ok = v128.and(ok, v128.and(inUnit(x), inUnit(y)));
-      let target = smoothing != 0 ? f64x2.add(f64x2.mul(keep, x), spread) : x;
-      if (w) target = f64x2.mul(target, v128.load(w + (<usize>j << 3)));
+      const target = smoothing != 0 ? f64x2.add(f64x2.mul(keep, x), spread) : x;
       const clamped = eps > 0 ? f64x2.pmin(f64x2.pmax(y, lo), hi) : y;
+      // w·(p·(-ln q)): a positive p keeps an infinite cost infinite even where w·p would underflow.
+      let v = f64x2.mul(target, f64x2.neg(vlog(clamped)));
+      if (w) v = f64x2.mul(v128.load(w + (<usize>j << 3)), v);
       // A zero target contributes nothing, even where q = 0 (0·ln 0 = 0).
-      const v = v128.andnot(f64x2.mul(f64x2.neg(target), vlog(clamped)), f64x2.eq(target, zero));
+      v = v128.andnot(v, f64x2.eq(target, zero));
       const t = f64x2.add(sum, v);
       carry = f64x2.add(carry, vSumError(sum, v, t));
       sum = t;
@@ -75,7 +77,7 @@ export function crossEntropyDenseF64(
       const y = load<f64>(qRow + (<usize>j << 3));
       if (!(x >= 0 && x <= 1 && y >= 0 && y <= 1)) bad = 1;
       let target = smoothing != 0 ? (1 - smoothing) * x + smoothing / <f64>k : x;
-      if (target != 0) loss += -weightAt(w, j) * target * Math.log(clampProbability(y, eps));
+      if (target != 0) loss += weightAt(w, j) * (target * -Math.log(clampProbability(y, eps)));
     }
     loss /= lnBase;
     store<f64>(out + (<usize>r << 3), loss);
@@ -111,7 +113,7 @@ function crossEntropyDenseScalarF64(
       let target = normalize ? x / pTotal : x;
       if (smoothing != 0) target = keep * target + spread;
       if (target != 0) {
-        const v = -weightAt(w, j) * target * Math.log(clampProbability(normalize ? y / qTotal : y, eps));
+        const v = weightAt(w, j) * (target * -Math.log(clampProbability(normalize ? y / qTotal : y, eps)));
         const t = s + v;
         c += sumError(s, v, t);
         s = t;

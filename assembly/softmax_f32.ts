@@ -30,7 +30,7 @@ let flag: i32 = 0;
   return v128.bitselect(v, f32x4.splat(-Infinity), i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(t)));
 }
 
-/** Max of a float32 row (-Infinity when all are, or k = 0); flags NaN and +Infinity. Inlined: rows are short. */
+/** Max of a float32 row (-Infinity when all are, or k = 0); NaN, flagged, when one is NaN or +Infinity. Inlined. */
 // @ts-ignore: decorator
 @inline function rowMaxF32(z: usize, k: i32): f32 {
   let m4 = f32x4.splat(-Infinity);
@@ -46,7 +46,11 @@ let flag: i32 = 0;
     ok = v128.and(ok, f32x4.lt(v, f32x4.splat(Infinity)));
     m4 = f32x4.pmax(m4, v);
   }
-  if (!v128.all_true<i32>(ok)) flag = 1;
+  // A NaN or +Infinity logit (flagged; computed as written with validate: false) makes the row NaN.
+  if (!v128.all_true<i32>(ok)) {
+    flag = 1;
+    return NaN;
+  }
   const m2 = f32x4.pmax(m4, v128.shuffle<i32>(m4, m4, 2, 3, 0, 1));
   return max(f32x4.extract_lane(m2, 0), f32x4.extract_lane(m2, 1));
 }

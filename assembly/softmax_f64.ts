@@ -36,7 +36,7 @@ let sumLo: f64 = 0;
   return a - (s - bp) + (b - bp);
 }
 
-/** Max of a row (-Infinity when every logit is -Infinity, or k = 0). Flags NaN and +Infinity. */
+/** Max of a row (-Infinity when every logit is -Infinity, or k = 0); NaN, flagged, when one is NaN or +Infinity. */
 function rowMax<T>(z: usize, k: i32): f64 {
   let m2 = f64x2.splat(-Infinity);
   let ok = i64x2.splat(-1);
@@ -47,12 +47,17 @@ function rowMax<T>(z: usize, k: i32): f64 {
     m2 = f64x2.pmax(m2, v); // one maxpd; NaN lanes are flagged above
   }
   let m = max(f64x2.extract_lane(m2, 0), f64x2.extract_lane(m2, 1));
+  let poisoned = !v128.all_true<i64>(ok);
   if (j < k) {
     const v = load1<T>(z, j);
-    if (!(v < Infinity)) flag = 1;
+    if (!(v < Infinity)) poisoned = true;
     m = max(m, v);
   }
-  if (!v128.all_true<i64>(ok)) flag = 1;
+  // A NaN or +Infinity logit (flagged; computed as written with validate: false) makes the row NaN.
+  if (poisoned) {
+    flag = 1;
+    return NaN;
+  }
   return m;
 }
 
@@ -140,28 +145,30 @@ export function softmaxCrossEntropyDenseF64(
     const pRow = p + ((<usize>r * <usize>k) << 3);
     const zRow = z + ((<usize>r * <usize>k) << 3);
     const m = rowMax<f64>(zRow, k);
-    expSum<f64>(zRow, k, m);
+    // Every class masked: any target mass costs +Infinity (and no ln S exists to add).
+    const masked = m == -Infinity;
+    if (!masked) expSum<f64>(zRow, k, m);
     let a = 0.0, aCarry = 0.0, b = 0.0, bCarry = 0.0;
     for (let j = 0; j < k; j++) {
       const x = load1<f64>(pRow, j);
       if (!(x >= 0 && x <= 1)) flag = 1;
-      let target = smoothing != 0 ? keep * x + spread : x;
+      const target = smoothing != 0 ? keep * x + spread : x;
       if (target != 0) {
-        if (w) target *= load1<f64>(w, j);
-        // A row with every class masked (m = -Infinity) and target mass on it costs +Infinity.
-        const gap = m > -Infinity ? m - load1<f64>(zRow, j) : Infinity;
-        const va = target * gap;
+        const wj = w ? load1<f64>(w, j) : 1.0;
+        // w·(p·gap): a positive target keeps an infinite gap infinite even where w·p would underflow.
+        const va = wj * (target * (masked ? Infinity : m - load1<f64>(zRow, j)));
         const ta = a + va;
         aCarry += twoSumLoScalar(a, va, ta);
         a = ta;
-        const tb = b + target;
-        bCarry += twoSumLoScalar(b, target, tb);
+        const vb = wj * target;
+        const tb = b + vb;
+        bCarry += twoSumLoScalar(b, vb, tb);
         b = tb;
       }
     }
     const bw = isFinite(b) ? b + bCarry : b;
     const aw = isFinite(a) ? a + aCarry : a;
-    const loss = (aw + (bw != 0 ? bw * lnSum() : 0.0)) / lnBase;
+    const loss = (masked || bw == 0 ? aw : aw + bw * lnSum()) / lnBase;
     store<f64>(out + (<usize>r << 3), loss);
     addRow(loss);
   }
@@ -207,7 +214,8 @@ function softmaxCrossEntropyIndex<T>(
           wsum = tw;
         }
         const aw = isFinite(a) ? a + aCarry : a;
-        loss = (1 - smoothing) * loss + (smoothing / <f64>k) * (aw + (wsum + wCarry) * lnS);
+        const ww = isFinite(wsum) ? wsum + wCarry : wsum;
+        loss = (1 - smoothing) * loss + (smoothing / <f64>k) * (aw + ww * lnS);
       }
     }
     loss /= lnBase;

@@ -41,7 +41,8 @@ const P5: f32 = 5.0000001201e-1;
   // 2^n: (n + 127) << 23, n read from kd's low bits (bits(kd) - bits(SHIFT) = n).
   const ni = i32x4.sub(kd, f32x4.splat(SHIFT));
   const scale = i32x4.shl(i32x4.add(ni, i32x4.splat(127)), 23);
-  return v128.and(f32x4.mul(y, scale), live);
+  // NaN lanes stay NaN (`live` is false for them).
+  return v128.bitselect(d, v128.and(f32x4.mul(y, scale), live), f32x4.ne(d, d));
 }
 
 /** out[i] = e^x[i] for n float32 values x ≤ 0 (err = 0): the kernel on its own, for tests. */

@@ -26,7 +26,7 @@ const SMALLEST: f64 = -708.3964185322641;
 /** 1.5·2^52: x + SHIFT rounds x to an integer held in the low mantissa bits. */
 const SHIFT: f64 = 6755399441055744.0;
 
-/** e^x per lane for x ≤ 0 (and -Infinity); results below 2^-1022 are 0. No overflow handling. */
+/** e^x per lane for x ≤ 0 (and -Infinity; NaN stays NaN); results below 2^-1022 are 0. No overflow handling. */
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
   const live = f64x2.ge(x, f64x2.splat(SMALLEST));
@@ -48,7 +48,8 @@ const SHIFT: f64 = 6755399441055744.0;
   // 2^n: (n + 1023) << 52, with n read from kd's low bits (bits(kd) - bits(SHIFT) = n).
   const ni = i64x2.sub(kd, f64x2.splat(SHIFT));
   const scale = i64x2.shl(i64x2.add(ni, i64x2.splat(1023)), 52);
-  return v128.and(f64x2.mul(y, scale), live);
+  // NaN lanes stay NaN (as Math.exp): `live` is false for them, which would give 0.
+  return v128.bitselect(x, v128.and(f64x2.mul(y, scale), live), f64x2.ne(x, x));
 }
 
 /** Scalar e^x (x ≤ 0) through the same lanes, for row tails. */

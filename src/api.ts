@@ -236,7 +236,7 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
 function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOptions): ScoredRows {
   const fn = 'scoreRows';
   if (opts?.input !== 'logits' && opts?.input !== 'probs') {
-    throw new RangeError(`${fn}: input must be 'logits' or 'probs', got ${String(opts?.input)}`);
+    throw new RangeError(`${fn}: input must be 'logits' or 'probs', got ${describeValue(opts?.input)}`);
   }
   const o = resolveOptions(fn, { classes: opts.classes, base: opts.base, validate: opts.validate });
   if (o.classes === undefined) throw new TypeError(`${fn}: classes is required`);

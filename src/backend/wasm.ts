@@ -131,7 +131,8 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     memoryBytes: () => e.memory.buffer.byteLength,
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
-      const address = e.alloc(Math.max(1, length) * type.BYTES_PER_ELEMENT);
+      // An i32 comes back: addresses at or above 2 GiB read negative unless taken as unsigned.
+      const address = e.alloc(Math.max(1, length) * type.BYTES_PER_ELEMENT) >>> 0;
       const array = new type(e.memory.buffer, address, length);
       live.set(array, address);
       return array;

@@ -52,7 +52,8 @@ export function crossEntropyDenseF64(
       if (smoothing !== 0) target = keep * target + spread;
       if (target !== 0) {
         const weight = wOff >= 0 ? w[wOff + j] : 1;
-        const v = -weight * target * Math.log(clampProbability(normalize ? y / qTotal : y, eps));
+        // w·(p·(-ln q)): a positive p keeps an infinite cost infinite even where w·p would underflow.
+        const v = weight * (target * -Math.log(clampProbability(normalize ? y / qTotal : y, eps)));
         const t = s + v;
         c += sumError(s, v, t);
         s = t;

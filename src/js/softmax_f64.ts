@@ -11,13 +11,19 @@
 import { addDen, addRow, settle, sumError } from './accumulate.js';
 import { classOf, classless, INVALID } from './targets.js';
 
-/** Max of a row (-Infinity when every logit is -Infinity, or k = 0). Flags NaN and +Infinity. */
+/** Max of a row (-Infinity when every logit is -Infinity, or k = 0); NaN, flagged, when one is NaN or +Infinity. */
 function rowMax(z: Float64Array | Float32Array, row: number, k: number, flag: { bad: number }): number {
   let m = -Infinity;
+  let poisoned = false;
   for (let j = 0; j < k; j++) {
     const v = z[row + j];
-    if (!(v < Infinity)) flag.bad = 1;
+    if (!(v < Infinity)) poisoned = true;
     if (v > m) m = v;
+  }
+  // A NaN or +Infinity logit (flagged; computed as written with validate: false) makes the row NaN.
+  if (poisoned) {
+    flag.bad = 1;
+    return NaN;
   }
   return m;
 }
@@ -83,27 +89,30 @@ export function softmaxCrossEntropyDenseF64(
     const pRow = pOff + r * k;
     const zRow = zOff + r * k;
     const m = rowMax(z, zRow, k, flag);
-    expSum(z, zRow, k, m);
+    // Every class masked: any target mass costs +Infinity (and no ln S exists to add).
+    const masked = m === -Infinity;
+    if (!masked) expSum(z, zRow, k, m);
     let a = 0, aCarry = 0, b = 0, bCarry = 0;
     for (let j = 0; j < k; j++) {
       const x = p[pRow + j];
       if (!(x >= 0 && x <= 1)) flag.bad = 1;
-      let target = smoothing !== 0 ? keep * x + spread : x;
+      const target = smoothing !== 0 ? keep * x + spread : x;
       if (target !== 0) {
-        if (wOff >= 0) target *= w[wOff + j];
-        // A row with every class masked (m = -Infinity) and target mass on it costs +Infinity.
-        const gap = m > -Infinity ? m - z[zRow + j] : Infinity;
-        const va = target * gap;
+        const wj = wOff >= 0 ? w[wOff + j] : 1;
+        // w·(p·gap): a positive target keeps an infinite gap infinite even where w·p would underflow.
+        const va = wj * (target * (masked ? Infinity : m - z[zRow + j]));
         const ta = a + va;
         aCarry += sumError(a, va, ta);
         a = ta;
-        const tb = b + target;
-        bCarry += sumError(b, target, tb);
+        const vb = wj * target;
+        const tb = b + vb;
+        bCarry += sumError(b, vb, tb);
         b = tb;
       }
     }
     const bw = settle(b, bCarry);
-    const loss = (settle(a, aCarry) + (bw !== 0 ? bw * lnSum() : 0)) / lnBase;
+    const aw = settle(a, aCarry);
+    const loss = (masked || bw === 0 ? aw : aw + bw * lnSum()) / lnBase;
     out[outOff + r] = loss;
     addRow(loss);
   }

@@ -164,11 +164,13 @@ export function softmaxCrossEntropyDenseF64(
         const tb = b + vb;
         bCarry += twoSumLoScalar(b, vb, tb);
         b = tb;
+        if (masked) b = Infinity; // marks target mass on a fully masked row
       }
     }
     const bw = isFinite(b) ? b + bCarry : b;
     const aw = isFinite(a) ? a + aCarry : a;
-    const loss = (masked || bw == 0 ? aw : aw + bw * lnSum()) / lnBase;
+    // API.md: target mass on masked classes only costs +Infinity (whatever the weights: no 0·∞).
+    const loss = (masked ? (b != 0 ? Infinity : 0.0) : bw == 0 ? aw : aw + bw * lnSum()) / lnBase;
     store<f64>(out + (<usize>r << 3), loss);
     addRow(loss);
   }

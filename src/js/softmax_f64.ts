@@ -108,11 +108,13 @@ export function softmaxCrossEntropyDenseF64(
         const tb = b + vb;
         bCarry += sumError(b, vb, tb);
         b = tb;
+        if (masked) b = Infinity; // marks target mass on a fully masked row
       }
     }
     const bw = settle(b, bCarry);
     const aw = settle(a, aCarry);
-    const loss = (masked || bw === 0 ? aw : aw + bw * lnSum()) / lnBase;
+    // API.md: target mass on masked classes only costs +Infinity (whatever the weights: no 0·∞).
+    const loss = (masked ? (b !== 0 ? Infinity : 0) : bw === 0 ? aw : aw + bw * lnSum()) / lnBase;
     out[outOff + r] = loss;
     addRow(loss);
   }

@@ -75,3 +75,11 @@ export function mergeTotals(sum: f64, carry: f64, den: f64, denCarry: f64): void
   addDen(den);
   store<f64>(TOTALS, load<f64>(TOTALS, 24) + denCarry, 24);
 }
+
+/** settleLanes with one more term (a row's odd tail) added into the compensated lanes first. */
+// @ts-ignore: decorator
+@inline export function settleLanesWith(s: v128, c: v128, tail: f64): f64 {
+  const tv = f64x2.replace_lane(f64x2.splat(0.0), 0, tail);
+  const t = f64x2.add(s, tv);
+  return settleLanes(t, f64x2.add(c, vSumError(s, tv, t)));
+}

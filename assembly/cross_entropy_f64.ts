@@ -4,7 +4,7 @@
 // A target entry of 0 contributes nothing, even where q = 0; p > 0 where q = 0 gives +Infinity.
 // `w` is the weights' address (0: none), `smoothing` PyTorch's label_smoothing ε, `eps` the clamp
 // (0: exact), `ignoreIndex` NaN for none.
-import { addDen, addRow, mergeTotals, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
+import { addDen, addRow, mergeTotals, rowSum, settle, settleLanesWith, sumError, vSumError } from './accumulate';
 import { vlog } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
 
@@ -71,15 +71,15 @@ export function crossEntropyDenseF64(
       carry = f64x2.add(carry, vSumError(sum, v, t));
       sum = t;
     }
-    let loss = settleLanes(sum, carry);
+    let tail = 0.0;
     if (j < k) {
       const x = load<f64>(pRow + (<usize>j << 3));
       const y = load<f64>(qRow + (<usize>j << 3));
       if (!(x >= 0 && x <= 1 && y >= 0 && y <= 1)) bad = 1;
-      let target = smoothing != 0 ? (1 - smoothing) * x + smoothing / <f64>k : x;
-      if (target != 0) loss += weightAt(w, j) * (target * -Math.log(clampProbability(y, eps)));
+      const target = smoothing != 0 ? (1 - smoothing) * x + smoothing / <f64>k : x;
+      if (target != 0) tail = weightAt(w, j) * (target * -Math.log(clampProbability(y, eps)));
     }
-    loss /= lnBase;
+    const loss = settleLanesWith(sum, carry, tail) / lnBase;
     store<f64>(out + (<usize>r << 3), loss);
     addRow(loss);
   }
@@ -284,14 +284,14 @@ export function klDivergenceRowsF64(
       bad |= klDivergenceRowsScalarF64(pRow, qRow, 1, k, out + (<usize>r << 3), lnBase, 0);
       continue;
     }
-    let d = settleLanes(sum, carry);
+    let tail = 0.0;
     if (j < k) {
       const a = load<f64>(pRow + (<usize>j << 3));
       const b = load<f64>(qRow + (<usize>j << 3));
       if (!(a >= 0 && a <= 1 && b >= 0 && b <= 1)) bad = 1;
-      if (a != 0) d += a * logRatio(a, b);
+      if (a != 0) tail = a * logRatio(a, b);
     }
-    d /= lnBase;
+    const d = settleLanesWith(sum, carry, tail) / lnBase;
     store<f64>(out + (<usize>r << 3), d);
     addRow(d);
   }

@@ -5,7 +5,7 @@
 // throws), 0 otherwise; results go to `out` and into the chunk totals. Logs are NativeMath
 // (musl log.c, < 0.52 ulp; log1p < 1 ulp). Error bound: all terms non-negative, each within
 // ~2 ulp, summed with compensation: ≤ 4 ulp per row (checked against mpmath by the fixtures).
-import { addRow, rowSum, settle, settleLanes, sumError, vSumError } from './accumulate';
+import { addRow, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
 import { vlog } from './vmath_f64';
 
 // @ts-ignore: decorator
@@ -80,13 +80,13 @@ export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64
       carry = f64x2.add(carry, vSumError(sum, v, t));
       sum = t;
     }
-    let h = settleLanes(sum, carry);
+    let tail = 0.0;
     if (j < k) {
       const x = load<f64>(row + (<usize>j << 3));
       if (!(x >= 0 && x <= 1)) bad = 1;
-      if (x != 0) h += -x * Math.log(x);
+      if (x != 0) tail = -x * Math.log(x);
     }
-    h /= lnBase;
+    const h = settleLanesWith(sum, carry, tail) / lnBase;
     store<f64>(out + (<usize>r << 3), h);
     addRow(h);
   }

@@ -9,7 +9,7 @@
 // Probabilities: cross-entropy = -ln q_y, entropy = -Σ q ln q (0·ln 0 = 0).
 // Outputs: cross-entropy to `ce`, entropy to `h`, the arg-max (first on ties) over the labels at
 // `y` as f64 (each label is read before its slot is overwritten). Returns 1 on an invalid value.
-import { addRow, settleLanes, sumError, vSumError } from './accumulate';
+import { addRow, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
 import { classOf, INVALID } from './targets';
 import { vexp, vlog } from './vmath_f64';
 
@@ -127,11 +127,12 @@ function scoreProbs<T>(y: usize, q: usize, n: i32, k: i32, outCe: usize, outH: u
       sc = f64x2.add(sc, vSumError(s, v, s2));
       s = s2;
     }
-    let h = settleLanes(s, sc);
+    let tailTerm = 0.0;
     if (j < k) {
       const x = load1<T>(row, j);
-      if (x != 0) h += -x * Math.log(x);
+      if (x != 0) tailTerm = -x * Math.log(x);
     }
+    const h = settleLanesWith(s, sc, tailTerm);
     finishRow(r, at, c < 0 ? NaN : 0 - Math.log(load1<T>(row, c)), h, y, outCe, outH, lnBase);
   }
   return flag;

@@ -838,7 +838,8 @@ function refBatch(fn, o, q, t) {
     for (let j = 0; j < k; j++) {
       let a = rowP[j] / pTotal;
       if (fn === 'klDivergence') {
-        if (a !== 0) { const term = a * Math.log(a / qn[j]); v += term; mag += Math.abs(term) + 1e-6 * Math.abs(a); }
+        // p > 0 where q = ±0 (−0 comes from normalising by a negative total) is +Infinity (API.md).
+        if (a !== 0) { const term = a > 0 && qn[j] === 0 ? Infinity : a * Math.log(a / qn[j]); v += term; mag += Math.abs(term) + 1e-6 * Math.abs(a); }
         continue;
       }
       if (smoothing !== 0) a = (1 - smoothing) * a + smoothing / k;

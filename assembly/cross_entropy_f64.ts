@@ -7,6 +7,7 @@
 import { addDen, addRow, mergeTotals, rowSum, settle, settleLanesWith, sumError, vSumError } from './accumulate';
 import { vlog } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
+import { inUnit } from './lanes';
 
 /** Smallest positive normal float64, 2^-1022. */
 const MIN_NORMAL: f64 = 2.2250738585072014e-308;
@@ -84,11 +85,6 @@ export function crossEntropyDenseF64(
     addRow(loss);
   }
   return bad | (v128.all_true<i64>(ok) ? 0 : 1);
-}
-
-// @ts-ignore: decorator
-@inline function inUnit(x: v128): v128 {
-  return v128.and(f64x2.ge(x, f64x2.splat(0.0)), f64x2.le(x, f64x2.splat(1.0)));
 }
 
 function crossEntropyDenseScalarF64(

@@ -7,11 +7,7 @@
 // ~2 ulp, summed with compensation: ≤ 4 ulp per row (checked against mpmath by the fixtures).
 import { addRow, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
 import { vlog } from './vmath_f64';
-
-// @ts-ignore: decorator
-@inline function inUnit(x: v128): v128 {
-  return v128.and(f64x2.ge(x, f64x2.splat(0.0)), f64x2.le(x, f64x2.splat(1.0)));
-}
+import { inUnit } from './lanes';
 
 /** -ln p / ln b elementwise. p = 0 gives +Infinity. Two lanes at a time (vlog), compensated lane sums. */
 export function informationContentF64(p: usize, n: i32, out: usize, lnBase: f64): i32 {

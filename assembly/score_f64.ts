@@ -12,20 +12,9 @@
 import { addRow, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
 import { classOf, INVALID } from './targets';
 import { vexp, vlog } from './vmath_f64';
+import { load1, load2 } from './lanes';
 
 let flag: i32 = 0;
-
-// @ts-ignore: decorator
-@inline function load1<T>(row: usize, j: i32): f64 {
-  return <f64>load<T>(row + (<usize>j << alignof<T>()));
-}
-
-// @ts-ignore: decorator
-@inline function load2<T>(row: usize, j: i32): v128 {
-  const at = row + (<usize>j << alignof<T>());
-  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(at));
-  return v128.load(at);
-}
 
 /** First index of the row's largest value (-1 when none is > -Infinity); flags per `logits`. */
 function argMax<T>(row: usize, k: i32, logits: bool): i32 {

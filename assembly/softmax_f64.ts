@@ -11,24 +11,12 @@
 import { addDen, addRow, vSumError } from './accumulate';
 import { sexp, vexp } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
+import { load1, load2 } from './lanes';
 
 let flag: i32 = 0;
 /** The last row's S = sumHi + sumLo (set by expSum). */
 let sumHi: f64 = 0;
 let sumLo: f64 = 0;
-
-// @ts-ignore: decorator
-@inline function load1<T>(row: usize, j: i32): f64 {
-  return <f64>load<T>(row + (<usize>j << alignof<T>()));
-}
-
-/** Lanes j, j+1 as f64x2 (float32 pairs are promoted). */
-// @ts-ignore: decorator
-@inline function load2<T>(row: usize, j: i32): v128 {
-  const at = row + (<usize>j << alignof<T>());
-  if (sizeof<T>() == 4) return f64x2.promote_low_f32x4(v128.load64_zero(at));
-  return v128.load(at);
-}
 
 // @ts-ignore: decorator
 @inline function twoSumLoScalar(a: f64, b: f64, s: f64): f64 {

@@ -11,6 +11,7 @@ import { merge } from './merge.js';
 import type { MergeOptions } from './merge.js';
 import { score } from './score.js';
 import type { ScoreOptions } from './score.js';
+import { handleInterrupts } from './interrupt.js';
 
 const EXAMPLES = `
 Input: CSV/TSV with a header row, a label column (the true class, 0 to k-1) and one column per
@@ -100,4 +101,5 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') process.stderr.write(`xentropy: cannot write the output: ${error.message}\n`);
   process.exit(error.code === 'EPIPE' ? 0 : 1);
 });
+handleInterrupts();
 process.exitCode = await main(process.argv);

@@ -9,6 +9,7 @@ import { Accumulator } from '../accumulator.js';
 import type { AccumulatorState } from '../accumulator.js';
 import { js } from '../index.js';
 import { InputError, UsageError } from './errors.js';
+import { removeOnInterrupt } from './interrupt.js';
 
 /** The file: the accumulator's state, marked, with the inputs it covers. */
 export interface PartialFile extends AccumulatorState {
@@ -21,11 +22,14 @@ export interface PartialFile extends AccumulatorState {
 export async function writePartial(path: string, acc: Accumulator, files: string[]): Promise<void> {
   const content: PartialFile = { format: 'xentropy-partial', ...acc.toJSON(), files };
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const forget = removeOnInterrupt(temp);
   try {
     await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`, { flag: 'wx' });
     await rename(temp, path);
+    forget();
   } catch (error) {
     await unlink(temp).catch(() => undefined);
+    forget();
     const e = error as NodeJS.ErrnoException;
     throw new UsageError(`cannot write ${path}: ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
   }

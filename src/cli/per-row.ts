@@ -3,6 +3,7 @@ import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from './errors.js';
+import { removeOnInterrupt } from './interrupt.js';
 
 const HEADER = 'row,label,cross_entropy,entropy,predicted\n';
 
@@ -11,6 +12,8 @@ const HEADER = 'row,label,cross_entropy,entropy,predicted\n';
  * the whole input has been scored, so a failure never leaves a partial (or clobbered) file.
  */
 export class PerRowFile {
+  /** Unregisters the temporary file from removal on interrupt (once it is renamed or removed). */
+  private forget: () => void = () => undefined;
   private constructor(
     private readonly path: string,
     private readonly temp: string,
@@ -27,6 +30,7 @@ export class PerRowFile {
       throw new UsageError(`cannot write ${path}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
     });
     const file = new PerRowFile(path, temp, handle);
+    file.forget = removeOnInterrupt(temp);
     await file.append(HEADER);
     return file;
   }
@@ -56,12 +60,14 @@ export class PerRowFile {
   async commit(): Promise<void> {
     await this.handle.close();
     await rename(this.temp, this.path);
+    this.forget();
   }
 
   /** Closes and removes the temporary file; the target is left as it was. */
   async discard(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await unlink(this.temp).catch(() => undefined);
+    this.forget();
   }
 
   private async append(text: string): Promise<void> {

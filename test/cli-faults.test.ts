@@ -1,11 +1,11 @@
 /**
  * `xentropy score` under faults: an interrupt mid-run (SIGINT → 130, SIGTERM → 143) leaves no
  * output and no temporary file; a reader that closes stdout early ends the run quietly; a file
- * cut off mid-row is bad input with its line. The run is held mid-way by reading stdin, so the
+ * cut off mid-row is bad input with its line; a file that grows while read is refused. The run is held mid-way by reading stdin, so the
  * signal always arrives while the temporary --per-row file exists (no timing race).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,4 +61,20 @@ describe('xentropy score under faults', () => {
     expect(existsSync(join(dir, 'cut-rows.csv'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.startsWith('.cut-rows.csv.'))).toEqual([]);
   });
+
+  it('a file that grows while it is read is refused (exit 1), not scored as a mix', async () => {
+    // ~100 MB: long enough to still be reading when more is appended, on any machine here.
+    const block = ROW.repeat(200_000);
+    writeFileSync(join(dir, 'grows.csv'), HEADER);
+    for (let i = 0; i < 35; i++) appendFileSync(join(dir, 'grows.csv'), block);
+    const child = spawn(process.execPath, [MAIN, 'score', 'grows.csv', '--per-row', 'grows-rows.csv', '--no-progress', '--workers', '1'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
+    await until(() => readdirSync(dir).some((f) => f.startsWith('.grows-rows.csv.')));
+    appendFileSync(join(dir, 'grows.csv'), ROW.repeat(10));
+    expect(await closed).toBe(1);
+    expect(stderr).toMatch(/^xentropy: grows\.csv: the file changed while being read \(\d+ bytes read, \d+ when opened\)/);
+    expect(existsSync(join(dir, 'grows-rows.csv'))).toBe(false);
+  }, 120_000);
 });

@@ -10,7 +10,7 @@ import type { TableBlock } from './arrow.js';
 import { RecordCutter } from './csv-bytes.js';
 import type { CsvPlan } from './csv-bytes.js';
 import { delimiterByte, readHead } from './csv.js';
-import { UsageError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 import { readNpy } from './npy.js';
 
 export const FORMATS = ['csv', 'tsv', 'npy', 'arrow', 'parquet'] as const;
@@ -100,7 +100,7 @@ export async function openSource(path: string, name: string, options: OpenOption
   }
   if (format === 'csv' || format === 'tsv') {
     let read = 0;
-    const chunks = readInto(file, (n) => (read += n));
+    const chunks = readInto(file, (n) => (read += n), name, size);
     return fromStream(format, name, chunks, () => read, size, options);
   }
   const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
@@ -117,8 +117,10 @@ export async function openSource(path: string, name: string, options: OpenOption
  * A file in chunks of {@link PIECE_BYTES}, each read into a buffer of its own after
  * {@link HEADROOM} free bytes, so that a piece (the previous chunk's last partial record, then
  * this chunk's whole records) is put together in place and moves to a worker without a copy.
+ * @throws InputError if the file's length at the end differs from `size`, its length when opened
  */
-async function* readInto(file: FileHandle, onRead: (n: number) => void): AsyncGenerator<Uint8Array> {
+async function* readInto(file: FileHandle, onRead: (n: number) => void, name: string, size: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
   try {
     for (;;) {
       const buffer = new Uint8Array(HEADROOM + PIECE_BYTES);
@@ -129,6 +131,12 @@ async function* readInto(file: FileHandle, onRead: (n: number) => void): AsyncGe
         filled += bytesRead;
       }
       onRead(filled);
+      total += filled;
+      // Read to the end: a file that grew or shrank since it was opened would score rows that
+      // never were one file's content.
+      if (filled < PIECE_BYTES && total !== size) {
+        throw new InputError(`${name}: the file changed while being read (${total} bytes read, ${size} when opened)`);
+      }
       if (filled > 0) yield owned(buffer.subarray(HEADROOM, HEADROOM + filled));
       if (filled < PIECE_BYTES) return;
     }

@@ -1,7 +1,8 @@
 /**
  * `xentropy score` under faults: an interrupt mid-run (SIGINT → 130, SIGTERM → 143) leaves no
  * output and no temporary file; a reader that closes stdout early ends the run quietly; a file
- * cut off mid-row is bad input with its line; a file that grows while read is refused. The run is held mid-way by reading stdin, so the
+ * cut off mid-row is bad input with its line; a file that grows while read is refused; a worker
+ * thread that dies fails the run naming its piece, with no hang and no output. The run is held mid-way by reading stdin, so the
  * signal always arrives while the temporary --per-row file exists (no timing race).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -77,4 +78,18 @@ describe('xentropy score under faults', () => {
     expect(stderr).toMatch(/^xentropy: grows\.csv: the file changed while being read \(\d+ bytes read, \d+ when opened\)/);
     expect(existsSync(join(dir, 'grows-rows.csv'))).toBe(false);
   }, 120_000);
+
+  it('a worker thread that dies fails the run naming its piece: exit 1, no hang, no output', () => {
+    writeFileSync(join(dir, 'crash.csv'), HEADER);
+    for (let i = 0; i < 10; i++) appendFileSync(join(dir, 'crash.csv'), ROW.repeat(200_000)); // ~28 MB
+    const r = spawnSync(process.execPath, [MAIN, 'score', 'crash.csv', '--workers', '2', '--per-row', 'crash-rows.csv', '--no-progress'], {
+      cwd: dir, encoding: 'utf8', env: { ...process.env, XENTROPY_FAULT_WORKER_EXIT_AT: '2' }, timeout: 60_000,
+    });
+    expect(r.error, 'the run ended by itself (no hang)').toBeUndefined();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^xentropy: crash\.csv: the piece from line \d+ failed in a worker thread: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, 'crash-rows.csv'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.startsWith('.crash-rows.csv.'))).toEqual([]);
+  }, 90_000);
 });

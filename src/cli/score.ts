@@ -82,8 +82,12 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
 
   const take = async () => {
     const next = inFlight.shift()!;
-    const outcome = await next.outcome;
     const firstRow = next.firstRow ?? rows;
+    const outcome = await next.outcome.catch((error: Error) => {
+      // A worker that died (or threw) fails the run, naming the piece it had.
+      const piece = source.kind === 'csv' ? `the piece from line ${breaks + 2}` : `the rows from row ${firstRow}`;
+      throw new Error(`${source.name}: ${piece} failed in a worker thread: ${error.message}`);
+    });
     if (outcome.fault) {
       const { fault } = outcome;
       const where = fault.line !== undefined ? `${source.name}:${breaks + fault.line}` : `${source.name}: row ${firstRow + fault.row}`;

@@ -9,7 +9,15 @@ import type { Outcome, Task } from './task.js';
 
 const x = await load();
 
+/**
+ * Fault injection for test/cli-faults.test.ts: with XENTROPY_FAULT_WORKER_EXIT_AT=N a worker
+ * thread exits abruptly on its N-th task, as a crashed worker would. Unset in normal use.
+ */
+const exitAt = Number(process.env.XENTROPY_FAULT_WORKER_EXIT_AT ?? 0);
+let tasks = 0;
+
 export default function score(task: Task): Outcome {
+  if (exitAt > 0 && ++tasks === exitAt) process.exit(70);
   const outcome = runTask(x, task);
   const block = outcome.perRow;
   if (block === undefined) return outcome;

@@ -1,16 +1,7 @@
 // Seeded inputs for the workloads: the same bytes on every run, built before any timing.
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32, shared with the tests: a small seeded PRNG, uniform in [0, 1). */
+export { rng } from '../test/support/rng.mjs';
 
 /** Normal(0, sd) values (Box–Muller) into a new array of the given kind. */
 export function normals(Kind, count, sd, seed) {

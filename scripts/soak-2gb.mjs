@@ -28,7 +28,7 @@ const rssMiB = () => process.memoryUsage().rss / MiB;
 /** Peak RSS since process start (resourceUsage: KiB). */
 const peakMiB = () => process.resourceUsage().maxRSS / 1024;
 
-/** Fills a typed array with logits in [-10, 10) chunk by chunk (mulberry32; seeded, so reruns are identical). */
+/** Fills a typed array with logits in [-10, 10) chunk by chunk (mulberry32, inlined: 2^29 draws; seeded, so reruns are identical). */
 function fillLazily(arr, seed) {
   let a = seed >>> 0;
   const CHUNK = 1 << 20;

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Accumulator, fromJsonNumber, jsonNumber } from '../src/accumulator.js';
 import type { AccumulatorOptions, Scorer, Summary } from '../src/accumulator.js';
 import { js, load } from '../src/index.js';
+import { rng } from './support/rng.mjs';
 
 const reference = JSON.parse(readFileSync('examples/digits-summary.json', 'utf8')) as Record<string, number>;
 
@@ -64,13 +65,7 @@ function mergeTree(list: Accumulator[]): Accumulator {
 /** A seeded shuffle (mulberry32), so a failure reproduces. */
 function shuffled<T>(items: T[], seed: number): T[] {
   const out = [...items];
-  let s = seed;
-  const random = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = rng(seed);
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     [out[i], out[j]] = [out[j], out[i]];

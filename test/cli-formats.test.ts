@@ -7,6 +7,7 @@ import { tableToIPC, tableFromArrays } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { load } from '../src/index.js';
 import { DOUBLE_3_GROUPS } from './readers-parquet.fixtures.js';
+import { npy } from './support/npy.mjs';
 
 // The built command: `npm run build` (or `npm test`) first.
 const ROOT = resolve(import.meta.dirname, '..');
@@ -50,19 +51,6 @@ function expectFigures(got: Record<string, unknown>, expected: Record<string, un
     const [g, e] = [got[key] as number, expected[key] as number];
     expect(Math.abs(g - e) <= rel * Math.abs(e), `${key}: got ${g}, expected ${e}, Δ ${Math.abs(g - e)}`).toBe(true);
   }
-}
-
-/** An .npy file's bytes (format 1.0), as numpy.save writes them. */
-function npy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  out[8] = header.length & 0xff;
-  out[9] = header.length >> 8;
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
 }
 
 const int64 = (a: Float64Array) => BigInt64Array.from(a, (y) => BigInt(y));

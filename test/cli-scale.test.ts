@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rng } from './support/rng.mjs';
 
 // Streaming in constant memory: a generated CSV over 200 MB, scored on all cores, must stay under
 // the 300 MB peak RSS bound (threads included: they share the process). About 10 s on 2 cores.
@@ -16,13 +17,7 @@ const REPORT_RSS = `data:text/javascript,process.on('exit', () => process.stderr
 
 /** 10 000 distinct rows of 10 full-precision logits (seeded), written `copies` times. */
 function generate(path: string, copies: number): number {
-  let x = 12345;
-  const random = () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(x ^ (x >>> 15), x | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = rng(12345);
   let block = '';
   for (let i = 0; i < 10000; i++) {
     const y = Math.floor(random() * 10);

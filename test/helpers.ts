@@ -54,14 +54,5 @@ export function expectClose(got: unknown, expected: unknown, dtype: Dtype, what:
   }
 }
 
-/** A deterministic generator (mulberry32) for tests that build large inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator for tests that build large inputs (test/support/rng.mjs). */
+export { rng } from './support/rng.mjs';

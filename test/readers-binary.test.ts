@@ -6,25 +6,13 @@ import { InputError } from '../src/cli/errors.js';
 import { readNpy } from '../src/cli/npy.js';
 import { readParquet } from '../src/cli/parquet.js';
 import { DOUBLE_3_GROUPS, FLOAT_1_GROUP, NULL_AT_ROW_37 } from './readers-parquet.fixtures.js';
+import { npy } from './support/npy.mjs';
 
 /** The bundled example: labels and row-major logits. */
 const rows = readFileSync('examples/digits-logits.csv', 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
 const K = 10;
 const labels = Float64Array.from(rows, (r) => r[0]);
 const logits = Float64Array.from(rows.flatMap((r) => r.slice(1)));
-
-/** An .npy file's bytes (format 1.0), as numpy.save writes them. */
-function npy(descr: string, shape: number[], data: ArrayBufferView): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + data.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  out[8] = header.length & 0xff;
-  out[9] = header.length >> 8;
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
-  return out;
-}
 
 /** `bytes` in pieces of `size`. */
 function* pieces(bytes: Uint8Array, size: number): Generator<Uint8Array> {

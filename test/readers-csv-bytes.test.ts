@@ -2,20 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { RecordCutter } from '../src/cli/csv-bytes.js';
 import { parsePiece, readDelimited, readHead } from '../src/cli/csv.js';
 import { readNumber } from '../src/cli/number-bytes.js';
+import { rng } from './support/rng.mjs';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 /** A seeded generator (mulberry32): the same numbers on every run. */
-function random(seed: number): () => number {
-  let x = seed >>> 0;
-  return () => {
-    x = (x + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(x ^ (x >>> 15), x | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 /** What the fast reader makes of `text` (followed by a comma), or undefined if it defers. */
 function fast(text: string): number | undefined {
   const b = bytes(`${text},`);
@@ -23,7 +14,7 @@ function fast(text: string): number | undefined {
 }
 
 describe('readNumber (bytes to float64)', () => {
-  const rand = random(7);
+  const rand = rng(7);
   // Shortest round-trip (17 digits at most), fixed and exponent forms, long digit strings.
   const doubles = Array.from({ length: 20000 }, (_, i) => {
     const x = (rand() - 0.5) * 10 ** Math.floor(rand() * 12 - 6);
@@ -77,7 +68,7 @@ describe('readNumber (bytes to float64)', () => {
 });
 
 describe('pieces cut by RecordCutter, parsed apart (as worker threads do)', () => {
-  const rand = random(11);
+  const rand = rng(11);
   const rows = Array.from({ length: 400 }, (_, i) => {
     const id = i % 7 === 0 ? `"id ""${i}"",\nsecond line"` : i % 5 === 0 ? `"a,${i}"` : `r${i}`;
     const scores = [0, 1, 2].map(() => String((rand() - 0.5) * 8));

@@ -6,8 +6,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { RecordBatch, RecordBatchFileWriter, makeData, Float64, Int32, Field, Schema, Struct } from 'apache-arrow';
+import { npyHeader } from '../../test/support/npy.mjs';
 
-/** mulberry32, two draws per 53-bit float: the same numbers on every run. */
+/** mulberry32, two draws per 53-bit float (test/support/rng.mjs gives 32-bit ones): the same numbers on every run. */
 function rng(seed) {
   let x = seed >>> 0;
   const next = () => {
@@ -53,17 +54,6 @@ export async function writeCsv(path, n, k) {
   }
   out.end();
   await once(out, 'finish');
-}
-
-function npyHeader(descr, shape) {
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  const total = 10 + header.length + 1;
-  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
-  const bytes = Buffer.alloc(10 + header.length);
-  Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]).copy(bytes);
-  bytes.writeUInt16LE(header.length, 8);
-  bytes.write(header, 10, 'latin1');
-  return bytes;
 }
 
 export async function writeNpy(logitsPath, labelsPath, n, k) {

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { npy as npyFile } from '../support/npy.mjs';
 
 export interface Digits {
   columns: string[];
@@ -30,13 +31,7 @@ export function readDigits(path: string): Digits {
 
 /** A C-ordered, little-endian `.npy` (format 1.0) of a typed array with the given shape. */
 export function npy(data: Float64Array | BigInt64Array, shape: number[]): Buffer {
-  const descr = data instanceof Float64Array ? '<f8' : '<i8';
-  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
-  // Magic (6) + version (2) + length (2) + header, padded with spaces to a multiple of 64, ending in \n.
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const lead = Buffer.from([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length & 0xff, header.length >> 8]);
-  return Buffer.concat([lead, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
+  return Buffer.from(npyFile(data instanceof Float64Array ? '<f8' : '<i8', shape, data));
 }
 
 /** Scores `n × k` float64 and labels int64, as `np.save` writes them. */

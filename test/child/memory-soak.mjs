@@ -8,6 +8,7 @@
  *   XENTROPY_LIB=/path/to/index.js …   (default: the built package, dist/index.js)
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { rng } from '../support/rng.mjs';
 
 const lib = process.env.XENTROPY_LIB ?? fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 const { js, load } = await import(pathToFileURL(lib).href);
@@ -16,17 +17,6 @@ const CALLS = Number(process.argv[2] ?? 1_000_000);
 const CYCLES = Number(process.argv[3] ?? 1_000_000);
 const CHECKPOINTS = 10;
 
-/** mulberry32: deterministic inputs. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const r = rng(20261125);
 const int = (lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 

@@ -1,18 +1,10 @@
+import { rng } from '../support/rng.mjs';
+
 /**
  * A deterministic suite of calls covering every function (test/concurrency.test.ts runs it on the
  * main thread and in worker_threads and compares the results bit for bit). Returns a list of
  * Float64Arrays (numbers as one-element arrays, float32 results widened exactly).
  */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function suite(x, seed) {
   const r = rng(seed);

@@ -1,7 +1,9 @@
 // Seeded inputs for the workloads: the same bytes on every run, built before any timing.
 
 /** mulberry32, shared with the tests: a small seeded PRNG, uniform in [0, 1). */
-export { rng } from '../test/support/rng.mjs';
+import { rng } from '../test/support/rng.mjs';
+
+export { rng };
 
 /** Normal(0, sd) values (Box–Muller) into a new array of the given kind. */
 export function normals(Kind, count, sd, seed) {

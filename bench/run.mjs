@@ -3,6 +3,7 @@
 //
 //   node bench/run.mjs                 the full run (≈ 4–5 minutes on 2 cores)
 //   node bench/run.mjs --only W1a,W3   some workloads; results go to bench/results/tmp/
+//   node bench/run.mjs --only W1a --impl naive,wasm,onnx   some implementations (name contains any)
 //   node bench/run.mjs --quick         few samples, a smoke test; results go to bench/results/tmp/
 //
 // Per workload: inputs are built (seeded) before any timing; every implementation runs once and is
@@ -22,6 +23,8 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(',')) : null;
+const implAt = args.indexOf('--impl');
+const implWords = implAt >= 0 ? args[implAt + 1].toLowerCase().split(',') : null;
 
 // First use: the peers live in their own package (bench/package.json), and the library must be built.
 if (!existsSync(path.join(benchDir, 'node_modules'))) {
@@ -52,7 +55,8 @@ const { tfjsCpu, tfjsWasm } = await import('./peers/tfjs.mjs');
 const onnx = (await import('./peers/onnx.mjs')).default;
 
 /** The reference (naive) first: every other result is checked against it. */
-const implementations = [naive, xentropyWasm, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx];
+const implementations = [naive, xentropyWasm, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
+  .filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
 
 const indexUrl = pathToFileURL(path.join(root, 'dist', 'index.js')).href;
 const lib = await import(indexUrl);
@@ -189,7 +193,7 @@ const machine = {
 };
 const run = { machine, size, workloads: results };
 
-const outDir = only || quick ? path.join(benchDir, 'results', 'tmp') : path.join(benchDir, 'results');
+const outDir = only || implWords || quick ? path.join(benchDir, 'results', 'tmp') : path.join(benchDir, 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(run, null, 2) + '\n');
 writeFileSync(path.join(outDir, 'latest.md'), report(run));

@@ -6,7 +6,7 @@
  * than the bound).
  */
 import { describe, it } from 'vitest';
-import { backends, expectClose } from './helpers.js';
+import { backends, expectClose, rng } from './helpers.js';
 
 /** -log softmax(z)_0 in float64 for exact float32 inputs, via log1p of the off-target mass. */
 function lossOfFirst(z: Float32Array): number {
@@ -33,5 +33,43 @@ describe.each(backends)('%s backend: float32 softmax cross-entropy accuracy', (_
     const z = Float32Array.from(values);
     const got = x.softmaxCrossEntropy(Int32Array.of(0), z, { classes: z.length });
     expectClose(got, [lossOfFirst(z)], 'float32', 'loss', values);
+  });
+});
+
+/**
+ * The wasm kernel's fast path works on blocks of 2048 logits and hands a block to the shifted path
+ * when a logit leaves [-80, 80], the block spans more than 80, or a target is invalid. References
+ * are float64 closed forms on the exact float32 inputs.
+ */
+describe.each(backends)('%s backend: float32 blocks, fast and shifted', (_name, x) => {
+  /** m - z_y + log1p(Σ e^(z_j - m) over every j but one maximal one), in float64. */
+  const lossOf = (z: Float32Array, y: number): number => {
+    const top = z.indexOf(Math.max(...z));
+    let rest = 0;
+    for (let j = 0; j < z.length; j++) if (j !== top) rest += Math.exp(z[j] - z[top]);
+    return z[top] - z[y] + Math.log1p(rest);
+  };
+  it.each([1, 3, 10, 33, 1000, 2048, 2049])('k = %i: rows across blocks, ignored rows, weights, out-of-range blocks', (k) => {
+    const u = rng(k);
+    const n = Math.max(9, Math.ceil((5 * 2048) / k) + 3);
+    const z = new Float32Array(n * k);
+    for (let i = 0; i < z.length; i++) z[i] = (u() - 0.5) * 30;
+    // Row 1 leaves the range and row n/2 spans more than 80: their blocks go the shifted way.
+    const mid = n >> 1;
+    z[k] = 85;
+    z[mid * k] = 70;
+    if (k > 1) z[mid * k + 1] = -20;
+    const y = Int32Array.from({ length: n }, () => Math.floor(u() * k));
+    y[2] = -100;
+    y[n - 3] = -100;
+    const w = Float64Array.from({ length: k }, () => 0.5 + u());
+    const expected = Array.from({ length: n }, (_, r) => (y[r] === -100 ? 0 : w[y[r]] * lossOf(z.subarray(r * k, (r + 1) * k), y[r])));
+    // A call on other logits first: a row the kernel failed to write would keep its stale value.
+    x.softmaxCrossEntropy(y, z.map((v) => -v), { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' });
+    const got = x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' });
+    expectClose(got, expected, 'float32', `k=${k} per row`);
+    let total = 0, den = 0;
+    for (let r = 0; r < n; r++) if (y[r] !== -100) (total += expected[r]), (den += w[y[r]]);
+    expectClose(x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'mean' }), [total / den], 'float32', `k=${k} mean`);
   });
 });

@@ -24,6 +24,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.
   exp: ExpCase[];
   log: LogCase[];
   expf: { x: number; exp: number }[];
+  logf: { x: number; log: number | null; log1p: number }[];
 };
 
 /** The module's exports with its own memory (the kernel hook is not part of the public API). */
@@ -36,6 +37,7 @@ async function instance() {
     expRowsF64(x: number, n: number, out: number): void;
     logRowsF64(x: number, n: number, out: number): void;
     expRowsF32(x: number, n: number, out: number): void;
+    logRowsF32(x: number, n: number, out: number, log: number): void;
   };
 }
 
@@ -104,7 +106,7 @@ describe('vlog (f64x2 ln x)', () => {
 });
 
 describe('vexpf (f32x4 e^x, float32 logits)', () => {
-  it('is within 2e-7 relative of mpmath on float32 inputs over [-87.3, 0]', async () => {
+  it('is within 2e-7 relative of mpmath on float32 inputs over [-87.3, 80]', async () => {
     const e = await instance();
     const xs = fixture.expf.map((c) => c.x);
     const n = xs.length;
@@ -121,5 +123,39 @@ describe('vexpf (f32x4 e^x, float32 logits)', () => {
     }
     console.log(`vexpf: worst relative error ${worst.toExponential(3)} at x = ${worstX} over ${n} points`);
     expect(worst, `worst at x = ${worstX}`).toBeLessThan(2e-7);
+  });
+});
+
+describe('vlogf, vlog1pf (f32x4 ln x and ln(1 + x), the float32 fast path)', () => {
+  /** Worst relative error of the hook over the fixture's float32 points (where the reference is defined). */
+  async function worstOf(log: 0 | 1): Promise<{ worst: number; at: number; n: number }> {
+    const e = await instance();
+    const cases = fixture.logf.filter((c) => (log ? c.x >= 2 ** -126 : true)); // vlogf takes normal x only
+    const n = cases.length;
+    const xAt = e.alloc(n * 4);
+    const outAt = e.alloc(n * 4);
+    new Float32Array(e.memory.buffer, xAt, n).set(cases.map((c) => c.x));
+    e.logRowsF32(xAt, n, outAt, log);
+    const got = new Float32Array(e.memory.buffer, outAt, n);
+    let worst = 0;
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const want = (log ? cases[i].log : cases[i].log1p) as number;
+      const rel = want === 0 ? Math.abs(got[i]) : Math.abs(got[i] - want) / Math.abs(want);
+      if (rel > worst) [worst, at] = [rel, cases[i].x];
+    }
+    return { worst, at, n };
+  }
+
+  it('ln x is within 1.5e-7 relative of mpmath over normal float32 x', async () => {
+    const { worst, at, n } = await worstOf(1);
+    console.log(`vlogf: worst relative error ${worst.toExponential(3)} at x = ${at} over ${n} points`);
+    expect(worst, `worst at x = ${at}`).toBeLessThan(1.5e-7);
+  });
+
+  it('ln(1 + x) is within 2.5e-7 relative of mpmath for float32 x ≥ 0, down to 1e-45', async () => {
+    const { worst, at, n } = await worstOf(0);
+    console.log(`vlog1pf: worst relative error ${worst.toExponential(3)} at x = ${at} over ${n} points`);
+    expect(worst, `worst at x = ${at}`).toBeLessThan(2.5e-7);
   });
 });

@@ -5,12 +5,15 @@
 // `w` is the weights' address (0: none), `smoothing` PyTorch's label_smoothing ε, `eps` the clamp
 // (0: exact), `ignoreIndex` NaN for none.
 import { addDen, addRow, mergeTotals, rowSum, settle, settleLanesWith, sumError, vSumError } from './accumulate';
-import { vlog } from './vmath_f64';
+import { vlog, vlogOr1p } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
 import { inUnit } from './lanes';
 
 /** Smallest positive normal float64, 2^-1022. */
 const MIN_NORMAL: f64 = 2.2250738585072014e-308;
+/** √2/2 - 1 and √2 - 1: the range of d where vlogOr1p takes ln(1 + d). */
+const SQRT_HALF_M1: f64 = -0.2928932188134524;
+const SQRT2_M1: f64 = 0.41421356237309515;
 
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
 // @ts-ignore: decorator
@@ -238,8 +241,8 @@ export function crossEntropyIndexF32(
 
 /**
  * Σ p ln(p/q) per row (SciPy rel_entr summed), two lanes at a time: ln(a/b) as log1p((a-b)/b)
- * where 1/2 < a/b < 2 (vector log1p: ln(u)·d/(u-1), u = 1 + d, Goldberg 1991, Theorem 4), else
- * ln(a/b). A row whose a/b over- or underflows, or `normalize`, runs the scalar path.
+ * where √2/2 ≤ a/b < √2 (vlogOr1p), else ln(a/b). A row whose a/b over- or underflows, or
+ * `normalize`, runs the scalar path.
  */
 export function klDivergenceRowsF64(
   p: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32,
@@ -260,15 +263,16 @@ export function klDivergenceRowsF64(
       const a = v128.load(pRow + (<usize>j << 3));
       const b = v128.load(qRow + (<usize>j << 3));
       ok = v128.and(ok, v128.and(inUnit(a), inUnit(b)));
-      const ratio = f64x2.div(a, b);
-      const near = v128.and(f64x2.gt(ratio, f64x2.splat(0.5)), f64x2.lt(ratio, f64x2.splat(2.0)));
-      const d = f64x2.div(f64x2.sub(a, b), b); // a - b exact where near (Sterbenz)
-      const u = f64x2.add(one, d);
-      const lg = vlog(v128.bitselect(u, ratio, near));
-      const log1p = v128.bitselect(d, f64x2.mul(lg, f64x2.div(d, f64x2.sub(u, one))), f64x2.eq(u, one));
-      const logr = v128.bitselect(log1p, lg, near);
+      // One division: r = a/b and d = (a - b)/b through 1/b (each within 1 ulp). Where
+      // √2/2 ≤ r < √2, a - b is exact (Sterbenz) and ln(1 + d) keeps the digits ln r would lose;
+      // elsewhere |ln r| > 0.34 and r's 1 ulp costs under 3 ulp of ln r (API.md allows 450).
+      const inv = f64x2.div(one, b);
+      const ratio = f64x2.mul(a, inv);
+      const d = f64x2.mul(f64x2.sub(a, b), inv);
+      const near = v128.and(f64x2.ge(d, f64x2.splat(SQRT_HALF_M1)), f64x2.lt(d, f64x2.splat(SQRT2_M1)));
+      const logr = vlogOr1p(ratio, d, near);
       const live = f64x2.ne(a, zero);
-      // Lanes where ln(a/b) is neither near 1 nor a normal finite quotient need ln a - ln b.
+      // Lanes where a/b is not a normal finite quotient need ln a - ln b (the scalar row).
       const normal = v128.and(f64x2.ge(ratio, f64x2.splat(MIN_NORMAL)), f64x2.lt(ratio, f64x2.splat(Infinity)));
       inRange = v128.and(inRange, v128.or(v128.not(live), v128.or(near, normal)));
       const v = v128.and(f64x2.mul(a, logr), live);

@@ -6,11 +6,57 @@
 // (musl log.c, < 0.52 ulp; log1p < 1 ulp). Error bound: all terms non-negative, each within
 // ~2 ulp, summed with compensation: ≤ 4 ulp per row (checked against mpmath by the fixtures).
 import { addRow, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
-import { vlog } from './vmath_f64';
+import { vlog, vlogNormal } from './vmath_f64';
+
+/** Smallest positive normal float64, 2^-1022. */
+const MIN_NORMAL: f64 = 2.2250738585072014e-308;
 import { inUnit } from './lanes';
 
-/** -ln p / ln b elementwise. p = 0 gives +Infinity. Two lanes at a time (vlog), compensated lane sums. */
+/**
+ * -ln p / ln b elementwise. First a lean pass for the common chunk, every p a normal float64 in
+ * (0, 1] (vlogNormal, no special lanes; no division when b = e); a chunk with a 0, a subnormal or
+ * a value outside [0, 1] is redone by the full pass, which also flags the bad value.
+ */
 export function informationContentF64(p: usize, n: i32, out: usize, lnBase: f64): i32 {
+  if (lnBase == 1 ? informationContentNormal(p, n, out, 1, false) : informationContentNormal(p, n, out, lnBase, true)) return 0;
+  return informationContentAny(p, n, out, lnBase);
+}
+
+/** The lean pass: true, with results and totals written, when every p is normal in (0, 1]; else false and no totals. */
+// @ts-ignore: decorator
+@inline function informationContentNormal(p: usize, n: i32, out: usize, lnBase: f64, scaled: bool): bool {
+  const lb = f64x2.splat(lnBase);
+  let ok = i64x2.splat(-1);
+  let sum = f64x2.splat(0.0);
+  let carry = f64x2.splat(0.0);
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const x = v128.load(p + (<usize>i << 3));
+    ok = v128.and(ok, v128.and(f64x2.ge(x, f64x2.splat(MIN_NORMAL)), f64x2.le(x, f64x2.splat(1.0))));
+    let v = f64x2.sub(f64x2.splat(0.0), vlogNormal(x)); // 0 - ln 1 = +0, not -0
+    if (scaled) v = f64x2.div(v, lb); // inlined with a constant: no branch in the loop
+    v128.store(out + (<usize>i << 3), v);
+    const t = f64x2.add(sum, v);
+    carry = f64x2.add(carry, vSumError(sum, v, t));
+    sum = t;
+  }
+  if (!v128.all_true<i64>(ok)) return false;
+  let total = settleLanes(sum, carry);
+  if (i < n) {
+    const x = load<f64>(p + (<usize>i << 3));
+    if (!(x >= MIN_NORMAL && x <= 1)) return false;
+    const v = (0 - Math.log(x)) / lnBase;
+    store<f64>(out + (<usize>i << 3), v);
+    addRow(total);
+    addRow(v);
+    return true;
+  }
+  addRow(total);
+  return true;
+}
+
+/** -ln p / ln b elementwise, any p. p = 0 gives +Infinity. Two lanes at a time (vlog), compensated lane sums. */
+function informationContentAny(p: usize, n: i32, out: usize, lnBase: f64): i32 {
   const lb = f64x2.splat(lnBase);
   let ok = i64x2.splat(-1);
   let sum = f64x2.splat(0.0);
@@ -60,21 +106,36 @@ export function binaryEntropyF64(p: usize, n: i32, out: usize, lnBase: f64): i32
  */
 export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32): i32 {
   if (normalize) return entropyRowsNormalizedF64(p, n, k, out, lnBase);
-  let ok = i64x2.splat(-1);
   let bad = 0;
   for (let r = 0; r < n; r++) {
     const row = p + ((<usize>r * <usize>k) << 3);
+    let ok = i64x2.splat(-1);
     let sum = f64x2.splat(0.0);
     let carry = f64x2.splat(0.0);
     let j = 0;
     for (; j + 1 < k; j += 2) {
       const x = v128.load(row + (<usize>j << 3));
       ok = v128.and(ok, inUnit(x));
-      // -x·ln x, with 0·ln 0 = 0 (ln 0 = -Infinity would give NaN).
-      const v = v128.andnot(f64x2.mul(f64x2.neg(x), vlog(x)), f64x2.eq(x, f64x2.splat(0.0)));
+      // -x·ln x. vlogNormal reads 0 and subnormals as about -709 (finite): times x, that is 0 or
+      // below 1.6e-305, far under API.md's 1e-15 absolute floor.
+      const v = f64x2.mul(f64x2.neg(x), vlogNormal(x));
       const t = f64x2.add(sum, v);
       carry = f64x2.add(carry, vSumError(sum, v, t));
       sum = t;
+    }
+    if (!v128.all_true<i64>(ok)) {
+      // A value outside [0, 1]: flagged; the row is redone with vlog, so that with validate: false
+      // it reads as written (ln of a negative is NaN, 0·ln 0 = 0).
+      bad = 1;
+      sum = f64x2.splat(0.0);
+      carry = f64x2.splat(0.0);
+      for (j = 0; j + 1 < k; j += 2) {
+        const x = v128.load(row + (<usize>j << 3));
+        const v = v128.andnot(f64x2.mul(f64x2.neg(x), vlog(x)), f64x2.eq(x, f64x2.splat(0.0)));
+        const t = f64x2.add(sum, v);
+        carry = f64x2.add(carry, vSumError(sum, v, t));
+        sum = t;
+      }
     }
     let tail = 0.0;
     if (j < k) {
@@ -86,7 +147,7 @@ export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64
     store<f64>(out + (<usize>r << 3), h);
     addRow(h);
   }
-  return bad | (v128.all_true<i64>(ok) ? 0 : 1);
+  return bad;
 }
 
 function entropyRowsNormalizedF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64): i32 {

@@ -91,20 +91,37 @@ const TWO54: f64 = reinterpret<f64>(0x4350000000000000);
 const BIAS_BITS: i64 = 0x4330000000000000;
 const BIAS: f64 = 4503599627370496.0;
 
-/** ln x per lane. */
+/**
+ * ln x per lane for positive, normal, finite x: the polynomial alone, no special lanes. Other
+ * lanes give finite garbage (0 and subnormals read as 2^-1023·m: about -709), never NaN; callers
+ * that can meet them either fix those lanes up (vlog) or multiply them by x = 0 or a subnormal.
+ */
 // @ts-ignore: decorator
-@inline export function vlog(x: v128): v128 {
-  const tiny = f64x2.lt(x, f64x2.splat(MIN_NORMAL));
-  const xs = v128.bitselect(f64x2.mul(x, f64x2.splat(TWO54)), x, tiny);
+@inline export function vlogNormal(x: v128): v128 {
   // Shift the bits so the exponent field rounds at √2/2 (FDLIBM: hx += 0x3ff00000 - 0x3fe6a09e).
-  const u = i64x2.add(xs, i64x2.splat(0x00095F6200000000));
-  const kbits = i64x2.shr_u(u, 52);
-  const kf = f64x2.sub(
-    f64x2.sub(f64x2.sub(v128.or(kbits, i64x2.splat(BIAS_BITS)), f64x2.splat(BIAS)), f64x2.splat(1023.0)),
-    v128.and(f64x2.splat(54.0), tiny),
-  );
+  const u = i64x2.add(x, i64x2.splat(0x00095F6200000000));
+  // k = exponent - 1023 as a float: (bits | 2^52 bias) - (2^52 + 1023), exact.
+  const kf = f64x2.sub(v128.or(i64x2.shr_u(u, 52), i64x2.splat(BIAS_BITS)), f64x2.splat(BIAS + 1023.0));
   const m = i64x2.add(v128.and(u, i64x2.splat(0x000FFFFFFFFFFFFF)), i64x2.splat(0x3FE6A09E00000000));
-  const f = f64x2.sub(m, f64x2.splat(1.0));
+  return logReduced(f64x2.sub(m, f64x2.splat(1.0)), kf);
+}
+
+/**
+ * ln r per lane for positive, normal, finite r, except ln(1 + d) on the lanes of `useD` (there
+ * √2/2 - 1 ≤ d < √2 - 1 and d = r - 1 exactly, known to more digits than r): the same reduction
+ * and polynomial, so log1p near 1 costs nothing extra (FDLIBM s_log1p's small-argument path).
+ */
+// @ts-ignore: decorator
+@inline export function vlogOr1p(r: v128, d: v128, useD: v128): v128 {
+  const u = i64x2.add(r, i64x2.splat(0x00095F6200000000));
+  const kf = f64x2.sub(v128.or(i64x2.shr_u(u, 52), i64x2.splat(BIAS_BITS)), f64x2.splat(BIAS + 1023.0));
+  const m = i64x2.add(v128.and(u, i64x2.splat(0x000FFFFFFFFFFFFF)), i64x2.splat(0x3FE6A09E00000000));
+  return logReduced(v128.bitselect(d, f64x2.sub(m, f64x2.splat(1.0)), useD), v128.andnot(kf, useD));
+}
+
+/** k·ln2 + ln(1 + f) for √2/2 ≤ 1 + f < √2 (FDLIBM's s = f/(2 + f) and Lg1..Lg7). */
+// @ts-ignore: decorator
+@inline function logReduced(f: v128, kf: v128): v128 {
   const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
@@ -114,7 +131,21 @@ const BIAS: f64 = 4503599627370496.0;
   const r = f64x2.add(t2, t1);
   const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
   const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(kf, f64x2.splat(LN2_LO)));
-  let y = f64x2.sub(f64x2.mul(kf, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, lo), f));
+  return f64x2.sub(f64x2.mul(kf, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, lo), f));
+}
+
+/** ln x per lane, every lane. */
+// @ts-ignore: decorator
+@inline export function vlog(x: v128): v128 {
+  const tiny = f64x2.lt(x, f64x2.splat(MIN_NORMAL));
+  const xs = v128.bitselect(f64x2.mul(x, f64x2.splat(TWO54)), x, tiny);
+  const u = i64x2.add(xs, i64x2.splat(0x00095F6200000000));
+  const kf = f64x2.sub(
+    f64x2.sub(v128.or(i64x2.shr_u(u, 52), i64x2.splat(BIAS_BITS)), f64x2.splat(BIAS + 1023.0)),
+    v128.and(f64x2.splat(54.0), tiny),
+  );
+  const m = i64x2.add(v128.and(u, i64x2.splat(0x000FFFFFFFFFFFFF)), i64x2.splat(0x3FE6A09E00000000));
+  let y = logReduced(f64x2.sub(m, f64x2.splat(1.0)), kf);
   // Special lanes: 0 → -Infinity, +Infinity → +Infinity, negative or NaN → NaN.
   y = v128.bitselect(f64x2.splat(-Infinity), y, f64x2.eq(x, f64x2.splat(0.0)));
   y = v128.bitselect(x, y, f64x2.eq(x, f64x2.splat(Infinity)));
@@ -127,9 +158,10 @@ const BIAS: f64 = 4503599627370496.0;
   return f64x2.extract_lane(vlog(f64x2.splat(x)), 0);
 }
 
-/** out[i] = ln x[i] for n values: the kernel on its own, for tests. */
-export function logRowsF64(x: usize, n: i32, out: usize): void {
+/** out[i] = ln x[i] for n values (vlog; vlogNormal when normal = 1): the kernels on their own, for tests. */
+export function logRowsF64(x: usize, n: i32, out: usize, normal: i32): void {
   let i = 0;
+  if (normal) for (; i + 1 < n; i += 2) v128.store(out + (<usize>i << 3), vlogNormal(v128.load(x + (<usize>i << 3))));
   for (; i + 1 < n; i += 2) v128.store(out + (<usize>i << 3), vlog(v128.load(x + (<usize>i << 3))));
   if (i < n) store<f64>(out + (<usize>i << 3), slog(load<f64>(x + (<usize>i << 3))));
 }

@@ -84,7 +84,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const den = new CompensatedSum();
   for (let r0 = 0; r0 < n; r0 += perChunk) {
     const count = Math.min(perChunk, n - r0);
-    be.resetTotals();
+    be.resetTotals(!plan.keep);
     const out = be.output(rows, r0 * width, count * width);
     const bad = step(be, r0, count, out);
     if (bad && plan.validate) {

@@ -105,7 +105,8 @@ export interface Backend {
   outputAt(slot: Slot, dest: Float64Array, from: number, count: number): View;
   /** Moves results written at `view` into dest[from ..] unless they are already there. */
   collect(dest: Float64Array | Float32Array, from: number, count: number, view: View): void;
-  resetTotals(): void;
+  /** Zeroes the chunk totals; `wanted` false: the call keeps per-row results and never reads them (a backend may skip them). */
+  resetTotals(wanted?: boolean): void;
   totals(): Totals;
   /** Bytes of memory the backend holds for its kernels (wasm: linear memory; js: scratch arrays). */
   memoryBytes(): number;

@@ -18,7 +18,18 @@ export function settle(s: number, carry: number): number {
 
 export const chunkTotals = { sum: 0, carry: 0, den: 0, denCarry: 0 };
 
-export function resetTotals(): void {
+/**
+ * Whether the chunk's totals are read (reduction 'sum'/'mean'): with 'none' the per-row results
+ * are the answer, and kernels skip the compensated adds (a third of an elementwise loop).
+ */
+let wanted = true;
+
+export function wantTotals(): boolean {
+  return wanted;
+}
+
+export function resetTotals(want = true): void {
+  wanted = want;
   chunkTotals.sum = 0;
   chunkTotals.carry = 0;
   chunkTotals.den = 0;
@@ -37,6 +48,18 @@ export function addDen(w: number): void {
   const t = s + w;
   chunkTotals.denCarry += sumError(s, w, t);
   chunkTotals.den = t;
+}
+
+/** Adds a kernel's local compensated row total (s, c) to the chunk's. */
+export function flushRows(s: number, c: number): void {
+  addRow(s);
+  chunkTotals.carry += c;
+}
+
+/** Adds a kernel's local compensated denominator (s, c) to the chunk's. */
+export function flushDen(s: number, c: number): void {
+  addDen(s);
+  chunkTotals.denCarry += c;
 }
 
 /** Compensated sum of a[off .. off+k) (used for `normalize`). */

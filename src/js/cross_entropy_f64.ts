@@ -6,7 +6,8 @@
  * q = 0 gives +Infinity. Options arrive resolved: `weights` is an offset into `w` or -1 for none,
  * `smoothing` is PyTorch's label_smoothing ε, `eps` the clamp (0: exact), `ignoreIndex` NaN for none.
  */
-import { addDen, addRow, rowSum, settle, sumError } from './accumulate.js';
+import { addDen, addRow, flushDen, flushRows, rowSum, settle, sumError, wantTotals } from './accumulate.js';
+import { HI_WORD, ln32, ln64, wordsOf } from './vmath.js';
 import { classOf, classless, INVALID } from './targets.js';
 
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
@@ -22,9 +23,24 @@ export function clampProbability(q: number, eps: number): number {
  */
 export function logRatio(a: number, b: number): number {
   const ratio = a / b;
-  if (ratio > 0.5 && ratio < 2) return Math.log1p((a - b) / b);
-  if (ratio >= 2.2250738585072014e-308 && ratio < Infinity) return Math.log(ratio);
+  if (ratio > 0.5 && ratio < 2) {
+    // log1p(d) = ln(u)·d/(u - 1), u = 1 + d rounded (Goldberg 1991, Theorem 4; as assembly/ does).
+    const d = (a - b) / b;
+    const u = 1 + d;
+    return u === 1 ? d : lnOf(u) * (d / (u - 1));
+  }
+  if (ratio >= 2.2250738585072014e-308 && ratio < Infinity) return lnOf(ratio);
   return Math.log(a) - Math.log(b);
+}
+
+/** Scratch for reading a computed float64's bits (a store and a load, no call). */
+const BITS = new Float64Array(1);
+const BITS_WORDS = new Int32Array(BITS.buffer);
+
+/** ln x for any float64 x (vmath.ts ln64 through its bits). */
+function lnOf(x: number): number {
+  BITS[0] = x;
+  return ln64(x, BITS_WORDS[HI_WORD]);
 }
 
 /** -Σ_c w_c p'_c ln q'_c per row; p' = (1-ε)p + ε/k (after normalize), q' = clamp(q / Σq). */
@@ -72,6 +88,119 @@ export function crossEntropyDenseF64(
  * add w_y (1 without weights). A target that is not an integer in [0, k) sets the flag and writes NaN.
  */
 export function crossEntropyIndexF64(
+  y: Float64Array, yOff: number, q: Float64Array, qOff: number, n: number, k: number,
+  out: Float64Array, outOff: number, lnBase: number,
+  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+): number {
+  if (normalize || smoothing !== 0) {
+    return crossEntropyIndexGeneral(y, yOff, q, qOff, n, k, out, outOff, lnBase, normalize, eps, w, wOff, smoothing, ignoreIndex);
+  }
+  // The plain case: check every q in one flat pass, then one log per row (of q_y only).
+  let bad = outsideUnit(q, qOff, qOff + n * k);
+  const words = wordsOf(q);
+  const totals = wantTotals();
+  let s = 0, sc = 0, d = 0, dc = 0;
+  for (let r = 0; r < n; r++) {
+    const c = classOf(y[yOff + r], k, ignoreIndex);
+    if (c < 0) {
+      if (c === INVALID) bad = 1;
+      out[outOff + r] = classless(c);
+      continue;
+    }
+    const weight = wOff >= 0 ? w[wOff + c] : 1;
+    const i = qOff + r * k + c;
+    const x = q[i];
+    let loss = -weight * (eps > 0 ? Math.log(clampProbability(x, eps)) : ln64(x, words[2 * i + HI_WORD]));
+    if (lnBase !== 1) loss /= lnBase;
+    out[outOff + r] = loss;
+    if (totals) {
+      const t = s + loss;
+      sc += sumError(s, loss, t);
+      s = t;
+      const u = d + weight;
+      dc += sumError(d, weight, u);
+      d = u;
+    }
+  }
+  if (totals) {
+    flushRows(s, sc);
+    flushDen(d, dc);
+  }
+  return bad;
+}
+
+/** 1 if a value in a[from .. to) is not a probability (NaN included; -0 is one). */
+function outsideUnit(a: Float64Array | Float32Array, from: number, to: number): number {
+  let bad = 0;
+  for (let i = from; i < to; i++) {
+    const x = a[i];
+    if (!(x >= 0 && x <= 1)) bad = 1;
+  }
+  return bad;
+}
+
+/**
+ * Whether float32 bits words[from .. to) may hold a value outside [0, 1] (exactly: a value whose
+ * bits as int32 are outside [0, 0x3F800000], so -0 too). One OR per value, no branch.
+ */
+function outsideUnit32(words: Int32Array, from: number, to: number): boolean {
+  let acc = 0;
+  let i = from;
+  for (; i + 3 < to; i += 4) {
+    const b0 = words[i], b1 = words[i + 1], b2 = words[i + 2], b3 = words[i + 3];
+    acc |= b0 | ((0x3f800000 - b0) | 0) | b1 | ((0x3f800000 - b1) | 0) | b2 | ((0x3f800000 - b2) | 0) | b3 | ((0x3f800000 - b3) | 0);
+  }
+  for (; i < to; i++) acc |= words[i] | ((0x3f800000 - words[i]) | 0);
+  return acc < 0;
+}
+
+/**
+ * Float32 predictions, read in place. The range check runs on the bits: a float32 is in [0, 1]
+ * iff its bits, as int32, are in [0, 0x3F800000] — or it is -0 (0x80000000); `b | (0x3F800000 - b)`
+ * has the sign bit set for every other value, so one OR per value finds a chunk to recheck.
+ */
+export function crossEntropyIndexF32(
+  y: Float64Array, yOff: number, q: Float32Array, qOff: number, n: number, k: number,
+  out: Float64Array, outOff: number, lnBase: number,
+  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+): number {
+  if (normalize || smoothing !== 0) {
+    return crossEntropyIndexGeneral(y, yOff, q, qOff, n, k, out, outOff, lnBase, normalize, eps, w, wOff, smoothing, ignoreIndex);
+  }
+  const words = wordsOf(q);
+  let bad = outsideUnit32(words, qOff, qOff + n * k) ? outsideUnit(q, qOff, qOff + n * k) : 0;
+  const totals = wantTotals();
+  let s = 0, sc = 0, d = 0, dc = 0;
+  for (let r = 0; r < n; r++) {
+    const c = classOf(y[yOff + r], k, ignoreIndex);
+    if (c < 0) {
+      if (c === INVALID) bad = 1;
+      out[outOff + r] = classless(c);
+      continue;
+    }
+    const weight = wOff >= 0 ? w[wOff + c] : 1;
+    const i = qOff + r * k + c;
+    const x = q[i];
+    let loss = -weight * (eps > 0 ? Math.log(clampProbability(x, eps)) : ln32(x, words[i]));
+    if (lnBase !== 1) loss /= lnBase;
+    out[outOff + r] = loss;
+    if (totals) {
+      const t = s + loss;
+      sc += sumError(s, loss, t);
+      s = t;
+      const u = d + weight;
+      dc += sumError(d, weight, u);
+      d = u;
+    }
+  }
+  if (totals) {
+    flushRows(s, sc);
+    flushDen(d, dc);
+  }
+  return bad;
+}
+
+function crossEntropyIndexGeneral(
   y: Float64Array, yOff: number, q: Float64Array | Float32Array, qOff: number, n: number, k: number,
   out: Float64Array, outOff: number, lnBase: number,
   normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
@@ -115,8 +244,6 @@ export function crossEntropyIndexF64(
   return bad;
 }
 
-/** Float32 predictions: JavaScript reads either array kind with the same code. */
-export const crossEntropyIndexF32 = crossEntropyIndexF64;
 
 /** Σ p ln(p/q) per row (SciPy rel_entr summed), compensated; `normalize` divides p and q by their sums. */
 export function klDivergenceRowsF64(
@@ -125,6 +252,9 @@ export function klDivergenceRowsF64(
 ): number {
   let bad = 0;
   const pMax = normalize ? Infinity : 1;
+  const totals = wantTotals();
+  let ts = 0;
+  let tc = 0;
   for (let r = 0; r < n; r++) {
     const pRow = pOff + r * k;
     const qRow = qOff + r * k;
@@ -146,7 +276,12 @@ export function klDivergenceRowsF64(
     }
     const d = settle(s, c) / lnBase;
     out[outOff + r] = d;
-    addRow(d);
+    if (totals) {
+      const t = ts + d;
+      tc += sumError(ts, d, t);
+      ts = t;
+    }
   }
+  if (totals) flushRows(ts, tc);
   return bad;
 }

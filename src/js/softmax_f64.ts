@@ -8,7 +8,8 @@
  * (m - z_c) + ln S — never lse - z_y, which would cancel. -Infinity logits are masked classes
  * (exp → 0); NaN and +Infinity set the flag.
  */
-import { addDen, addRow, settle, sumError } from './accumulate.js';
+import { addRow, flushDen, flushRows, settle, sumError, wantTotals } from './accumulate.js';
+import { expNeg } from './vmath.js';
 import { classOf, classless, INVALID } from './targets.js';
 
 /** Max of a row (-Infinity when every logit is -Infinity, or k = 0); NaN, flagged, when one is NaN or +Infinity. */
@@ -36,7 +37,7 @@ function expSum(z: Float64Array | Float32Array, row: number, k: number, m: numbe
   let s = 0;
   let c = 0;
   for (let j = 0; j < k; j++) {
-    const e = Math.exp(z[row + j] - m);
+    const e = expNeg(z[row + j] - m); // z - m ≤ 0 (vmath.ts, ≤ 3 ulp, no call)
     const t = s + e;
     const bp = t - s;
     c += s - (t - bp) + (e - bp);
@@ -68,7 +69,7 @@ export function softmaxRowsF64(
       for (let j = 0; j < k; j++) out[dst + j] = z[row + j] - m - lnS;
     } else {
       const s = total.hi + total.lo;
-      for (let j = 0; j < k; j++) out[dst + j] = Math.exp(z[row + j] - m) / s;
+      for (let j = 0; j < k; j++) out[dst + j] = expNeg(z[row + j] - m) / s;
     }
   }
   return flag.bad;
@@ -132,6 +133,8 @@ export function softmaxCrossEntropyIndexF64(
   w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
 ): number {
   const flag = { bad: 0 };
+  const totals = wantTotals();
+  let ts = 0, tc = 0, td = 0, dc = 0;
   for (let r = 0; r < n; r++) {
     const label = y[yOff + r];
     const zRow = zOff + r * k;
@@ -167,8 +170,18 @@ export function softmaxCrossEntropyIndexF64(
     }
     loss /= lnBase;
     out[outOff + r] = loss;
-    addRow(loss);
-    addDen(weight);
+    if (totals) {
+      const t = ts + loss;
+      tc += sumError(ts, loss, t);
+      ts = t;
+      const u = td + weight;
+      dc += sumError(td, weight, u);
+      td = u;
+    }
+  }
+  if (totals) {
+    flushRows(ts, tc);
+    flushDen(td, dc);
   }
   return flag.bad;
 }

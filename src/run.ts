@@ -70,6 +70,20 @@ export function exclusive<A extends unknown[], R>(fn: string, f: (...args: A) =>
   };
 }
 
+/**
+ * The temporary for results bound for the caller's `out`, reused from call to call: a fresh
+ * array of that size costs a page fault per 4 KiB on first touch (on these VMs ~3 µs each, more
+ * than the kernels for elementwise work). Held weakly, so the GC may take it back between calls.
+ */
+let staged: WeakRef<Float64Array> | undefined;
+function stagingArray(length: number): Float64Array {
+  const held = staged?.deref();
+  if (held && held.length >= length) return held.subarray(0, length);
+  const fresh = new Float64Array(length);
+  staged = new WeakRef(fresh);
+  return fresh;
+}
+
 export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): Outcome {
   const { n, k, width } = plan;
   const perChunk = Math.max(1, Math.floor(be.capacity / Math.max(k, width, 1)));
@@ -79,7 +93,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   // validation off, `out` is written directly only where directOut() allows it.
   const into = plan.keep ? plan.into : undefined;
   const direct = into !== undefined && !(plan.intoIsCallers && (plan.validate || !plan.outDirect));
-  const rows = !plan.keep ? null : direct ? into! : new Float64Array(n * width);
+  const rows = !plan.keep ? null : direct ? into! : into ? stagingArray(n * width) : new Float64Array(n * width);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
   for (let r0 = 0; r0 < n; r0 += perChunk) {

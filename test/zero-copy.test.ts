@@ -31,6 +31,29 @@ describe.each(backends)('%s backend: alloc / free', (_name, x) => {
     x.free(z64);
   });
 
+  it('writes per-row results into an alloc\'d float32 `out`, validated (staged) or not (in place), across chunks', () => {
+    const n = 300_000; // several chunks on both backends
+    const k = 3;
+    const r = rng(11);
+    const q = x.alloc(Float32Array, n * k);
+    const labels = x.alloc(Int32Array, n);
+    const out = x.alloc(Float32Array, n);
+    for (let i = 0; i < n; i++) {
+      const a = r() + 0.01, b = r() + 0.01, c = r() + 0.01, s = a + b + c;
+      [q[3 * i], q[3 * i + 1], q[3 * i + 2]] = [a / s, b / s, c / s];
+      labels[i] = i % k;
+    }
+    const want = js.crossEntropy(Int32Array.from(labels), Float32Array.from(q), { classes: k }) as Float32Array;
+    for (const validate of [true, false]) {
+      out.fill(-1);
+      expect(x.crossEntropy(labels, q, { classes: k, out, validate })).toBe(out);
+      expectClose(out, want, 'float32', `validate: ${validate}`);
+    }
+    x.free(q);
+    x.free(labels);
+    x.free(out);
+  });
+
   it('reuses freed blocks: 10 000 alloc/free cycles of mixed sizes keep memory flat', () => {
     const warm = x.alloc(Float64Array, 100_000);
     x.free(warm);

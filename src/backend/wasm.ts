@@ -38,6 +38,7 @@ interface Exports {
     w: number, smoothing: number, ignoreIndex: number): number;
   scoreRowsF64(y: number, p: number, n: number, k: number, outCe: number, outH: number, lnBase: number, logits: number): number;
   scoreRowsF32(y: number, p: number, n: number, k: number, outCe: number, outH: number, lnBase: number, logits: number): number;
+  narrowF64ToF32(src: number, dst: number, n: number): void;
   alloc(bytes: number): number;
   free(address: number): void;
   binaryCrossEntropyF64(y: number, p: number, n: number, out: number, lnBase: number, eps: number): number;
@@ -125,6 +126,11 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       return { arr: memory(), off: region(slot) };
     },
     collect(dest, from, count, out) {
+      if (dest instanceof Float32Array && dest.buffer === out.arr.buffer) {
+        // An x.alloc'd float32 `out`: narrowed in wasm (TypedArray.set would copy the shared buffer first).
+        e.narrowF64ToF32(out.off * 8, dest.byteOffset + from * 4, count);
+        return;
+      }
       dest.set(out.arr.subarray(out.off, out.off + count), from);
     },
     resetTotals: () => e.resetTotals(),

@@ -1,14 +1,14 @@
 // f32x4 exp(d + err) for d ≤ 0, where err is the exact rounding residual of d (so a logit
 // difference rounded to float32 costs nothing): four lanes per instruction, for float32 logits.
 //
-// Algorithm (Cephes expf, S. Moshier 1984; rewritten for four lanes, no branches):
+// Algorithm (Cephes expf's range reduction, S. Moshier 1984; rewritten for four lanes, no branches):
 //   n = nearest(d/ln2) by the 1.5·2^23 shift; r = (d - n·C1) - n·C2 + err with C1 + C2 = ln2
 //   (C1 = 0.693359375 has 9 significant bits, so n·C1 and d - n·C1 are exact for |n| < 2^15);
-//   e^r = 1 + r + r²·P(r), P Cephes' degree-5 polynomial; scaled by 2^n in the exponent bits.
+//   e^r = 1 + r + r²·Q(r), Q of degree 4 (fitted here, see Q0); scaled by 2^n in the exponent bits.
 //   Lanes with d < ln(2^-126) are 0: the caller detects rows whose off-target mass is that small
 //   and recomputes them in float64.
-// Error: Cephes reports 1.5e-7 relative (about 1 float32 ulp) on |r| ≤ ln2/2; measured worst
-// against mpmath: 7.5e-8 relative over 5 008 float32 points in [-87.3, 80] (test/vmath.test.ts).
+// Error: measured worst against mpmath: 7.2e-8 relative over 5 008 float32 points in [-87.3, 80]
+// (test/vmath.test.ts); the polynomial alone is within 3e-9, the rest is float32 rounding.
 
 const C1: f32 = 0.693359375; // ln2 high part (0x3F318000)
 const C2: f32 = -2.12194440e-4; // ln2 - C1 (0xB95E8083)
@@ -16,28 +16,29 @@ const INV_LN2: f32 = 1.44269504088896341; // 0x3FB8AA3B
 const SHIFT: f32 = 12582912.0; // 1.5·2^23: d/ln2 + SHIFT holds nearest(d/ln2) in its low bits
 /** ln(2^-126): below, e^d is not a normal float32 and the lane is 0. */
 const SMALLEST: f32 = -87.33654475;
-const P0: f32 = 1.9875691500e-4;
-const P1: f32 = 1.3981999507e-3;
-const P2: f32 = 8.3334519073e-3;
-const P3: f32 = 4.1665795894e-2;
-const P4: f32 = 1.6666665459e-1;
-const P5: f32 = 5.0000001201e-1;
+// Q: e^r ≈ 1 + r + r²·Q(r), degree 4 (Cephes uses degree 5; one degree less still leaves the fit
+// at 3e-9, far under float32's rounding), fitted by scripts/fit_expf.py (Lawson minimax, mpmath).
+const Q0: f32 = 4.999999404e-1; // 0x3EFFFFFE
+const Q1: f32 = 1.666652113e-1; // 0x3E2AAA49
+const Q2: f32 = 4.166838899e-2; // 0x3D2AAC79
+const Q3: f32 = 8.368710056e-3; // 0x3C091CEA
+const Q4: f32 = 1.381461159e-3; // 0x3AB51225
 
 /**
  * The shared core: e^(d + err) per lane for ln(2^-126) ≤ d ≤ 88 (no special lanes). In that range
  * n = nearest(d/ln2) is in [-126, 127], so (n + 127) << 23 is a normal float32 2^n.
  */
 // @ts-ignore: decorator
-@inline function expCore(d: v128, err: v128): v128 {
+@inline function expCore(d: v128, err: v128, withErr: bool): v128 {
   const kd = f32x4.add(f32x4.mul(d, f32x4.splat(INV_LN2)), f32x4.splat(SHIFT));
   const n = f32x4.sub(kd, f32x4.splat(SHIFT));
   let r = f32x4.sub(d, f32x4.mul(n, f32x4.splat(C1)));
-  r = f32x4.add(f32x4.sub(r, f32x4.mul(n, f32x4.splat(C2))), err);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(P0), r), f32x4.splat(P1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P4));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(P5));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(C2)));
+  if (withErr) r = f32x4.add(r, err); // inlined with a constant (x + 0 cannot be folded: -0)
+  let p = f32x4.add(f32x4.mul(f32x4.splat(Q4), r), f32x4.splat(Q3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q0));
   const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
   // 2^n: (n + 127) << 23, n read from kd's low bits (bits(kd) - bits(SHIFT) = n).
   const ni = i32x4.sub(kd, f32x4.splat(SHIFT));
@@ -49,7 +50,7 @@ const P5: f32 = 5.0000001201e-1;
 @inline export function vexpf(d: v128, err: v128): v128 {
   const live = f32x4.ge(d, f32x4.splat(SMALLEST));
   const dc = f32x4.pmax(d, f32x4.splat(SMALLEST)); // keeps n in range for dead lanes
-  const e = expCore(dc, v128.and(err, live));
+  const e = expCore(dc, v128.and(err, live), true);
   // NaN lanes stay NaN (`live` is false for them).
   return v128.bitselect(d, v128.and(e, live), f32x4.ne(d, d));
 }
@@ -60,7 +61,7 @@ const P5: f32 = 5.0000001201e-1;
  */
 // @ts-ignore: decorator
 @inline export function vexpfInRange(x: v128): v128 {
-  return expCore(x, f32x4.splat(0));
+  return expCore(x, f32x4.splat(0), false);
 }
 
 // f32x4 natural log and log1p, for the float32 fast path's final ln(1 + R/T).

@@ -15,7 +15,14 @@ import { TOTALS } from './scratch';
   return isFinite<f64>(s) ? s + carry : s;
 }
 
-export function resetTotals(): void {
+/**
+ * Whether the call reads the chunk totals (a 'sum' or 'mean' reduction). Kernels whose per-value
+ * results are the whole answer may skip the running sum when it is false.
+ */
+export let totalsWanted: bool = true;
+
+export function resetTotals(wanted: i32): void {
+  totalsWanted = wanted != 0;
   store<f64>(TOTALS, 0.0);
   store<f64>(TOTALS, 0.0, 8);
   store<f64>(TOTALS, 0.0, 16);

@@ -18,7 +18,7 @@ interface Exports {
   scratchAddress(): number;
   scratchCapacity(): number;
   totalsAddress(): number;
-  resetTotals(): void;
+  resetTotals(wanted: number): void;
   informationContentF64(p: number, n: number, out: number, lnBase: number): number;
   binaryEntropyF64(p: number, n: number, out: number, lnBase: number): number;
   entropyRowsF64(p: number, n: number, k: number, out: number, lnBase: number, normalize: number): number;
@@ -133,7 +133,7 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       }
       dest.set(out.arr.subarray(out.off, out.off + count), from);
     },
-    resetTotals: () => e.resetTotals(),
+    resetTotals: (wanted = true) => e.resetTotals(wanted ? 1 : 0),
     memoryBytes: () => e.memory.buffer.byteLength,
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);

@@ -77,6 +77,18 @@ function expSum<T>(z: usize, k: i32, m: f64): void {
   sumLo = c;
 }
 
+/** ln S with scalar exps that keep subnormal terms: log1p((count of max lanes - 1) + Σ the rest). */
+function lnSumUnflushed(z: usize, k: i32, m: f64): f64 {
+  let tops = 0;
+  let rest = 0.0;
+  for (let j = 0; j < k; j++) {
+    const v = load1<f64>(z, j);
+    if (v == m) tops++;
+    else rest += Math.exp(v - m);
+  }
+  return Math.log1p(<f64>(tops - 1) + rest);
+}
+
 /** ln S from (sumHi, sumLo): log1p of the exact S - 1 while S < 2. */
 // @ts-ignore: decorator
 @inline function lnSum(): f64 {
@@ -158,7 +170,13 @@ export function softmaxCrossEntropyDenseF64(
     const bw = isFinite(b) ? b + bCarry : b;
     const aw = isFinite(a) ? a + aCarry : a;
     // API.md: target mass on masked classes only costs +Infinity (whatever the weights: no 0·∞).
-    const loss = (masked ? (b != 0 ? Infinity : 0.0) : bw == 0 ? aw : aw + bw * lnSum()) / lnBase;
+    let lnS = masked || bw == 0 ? 0.0 : lnSum();
+    // The vector exp flushes terms below 2^-1022, so ln S can read 0 where the js kernel has a
+    // subnormal one; with a target mass B > 1 (large weights) B·ln S could exceed API.md's 1e-15
+    // floor, so such a row recounts S with scalar exps. ln S = 0 exactly makes B·ln S 0, also when
+    // B overflowed to +Infinity (weights near 1.7e308), where ∞·0 would make the row NaN.
+    if (lnS == 0 && !masked && bw > 1) lnS = lnSumUnflushed(zRow, k, m);
+    const loss = (masked ? (b != 0 ? Infinity : 0.0) : lnS == 0 ? aw : aw + bw * lnS) / lnBase;
     store<f64>(out + (<usize>r << 3), loss);
     addRow(loss);
   }

@@ -115,7 +115,10 @@ export function softmaxCrossEntropyDenseF64(
     const bw = settle(b, bCarry);
     const aw = settle(a, aCarry);
     // API.md: target mass on masked classes only costs +Infinity (whatever the weights: no 0·∞).
-    const loss = (masked ? (b !== 0 ? Infinity : 0) : bw === 0 ? aw : aw + bw * lnSum()) / lnBase;
+    // ln S = 0 exactly (no other class within e^-745): the B·ln S term is 0, also when the target
+    // mass B overflowed to +Infinity (weights near 1.7e308), where ∞·0 would make the row NaN.
+    const lnS = masked || bw === 0 ? 0 : lnSum();
+    const loss = (masked ? (b !== 0 ? Infinity : 0) : lnS === 0 ? aw : aw + bw * lnS) / lnBase;
     out[outOff + r] = loss;
     addRow(loss);
   }

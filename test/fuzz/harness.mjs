@@ -60,9 +60,10 @@ export const KNOWN_ISSUES = {
    * assembly/vmath_f64.ts `vexp` flushes results below 2^-1022 to 0 (documented as within the
    * absolute bound), so ln S is exactly 0 on wasm where js has a subnormal-sized ln S; an infinite
    * target mass (Σ w·p overflowing: validate off, or weights near 1e308) times ln S is then NaN on
-   * wasm and ±Infinity on js. softmaxCrossEntropy with dense targets.
+   * wasm and ±Infinity on js. softmaxCrossEntropy with dense targets. Fixed: ln S = 0 makes the
+   * term 0 on both backends, and wasm recounts a flushed ln S with scalar exps when the mass is > 1.
    */
-  wasmFlushedLnSTimesInfinity: true,
+  wasmFlushedLnSTimesInfinity: false,
 };
 
 /** Whether wasmFlushedLnSTimesInfinity applies: dense softmaxCrossEntropy whose |p|·|w| can overflow. */

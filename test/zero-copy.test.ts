@@ -108,3 +108,26 @@ describe('wasm alloc and memory growth', () => {
     x.free(big);
   });
 });
+
+describe('wasm backend: a view over the scratch area itself', () => {
+  it('is refused with a TypeError before anything is written, and the instance works on', async () => {
+    const x = await load({ backend: 'wasm' });
+    const probe = x.alloc(Float64Array, 1); // any zero-copy array gives the memory's buffer
+    const buffer = probe.buffer;
+    x.free(probe);
+    // The scratch starts below 64 KiB and holds four 2 MiB regions: 2 MiB + 64 KiB lies inside.
+    const at = (2 << 20) + (64 << 10);
+    const all = new Float64Array(buffer);
+    const saved = all.slice(at / 8, at / 8 + 4);
+    const p = new Float64Array(buffer, at, 4);
+    p.set([0.25, 0.75, 0.5, 0.5]);
+    const q = Float64Array.of(0.5, 0.5, 0.1, 0.9);
+    const out = new Float64Array(2).fill(7);
+    expect(() => x.crossEntropy(p, q, { classes: 2, out })).toThrow(/overlaps xentropy's scratch area/);
+    expect(() => x.crossEntropy(Int32Array.of(0, 1), new Float32Array(buffer, at, 4), { classes: 2 })).toThrow(TypeError);
+    expect(Array.from(out)).toEqual([7, 7]);
+    all.set(saved, at / 8);
+    const fine = Float64Array.of(0.25, 0.75, 0.5, 0.5);
+    expectClose(x.crossEntropy(fine, q, { classes: 2 }), js.crossEntropy(fine, q, { classes: 2 }), 'float64', 'next call');
+  });
+});

@@ -98,6 +98,22 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
   /** Arrays from alloc() and their addresses: free() releases only these, even once detached. */
   const live = new WeakMap<AllocatableArray, number>();
   const totals: Totals = { sum: 0, carry: 0, den: 0, denCarry: 0 };
+  /**
+   * A view of the wasm memory must not touch the scratch regions or the totals: the call copies
+   * other arguments and writes results there, under it. Only a view built by hand over the
+   * memory's buffer can (x.alloc's heap lies above); checked on every staging of the whole view,
+   * so the first chunk refuses it before anything is written.
+   */
+  const scratchStart = base * 8;
+  const scratchEnd = (base + 4 * capacity) * 8 + 32;
+  const notScratch = <T extends Float64Array | Float32Array>(v: T): T => {
+    if (v.byteOffset < scratchEnd && v.byteOffset + v.byteLength > scratchStart) {
+      throw new TypeError(
+        `a ${v.constructor.name} over bytes ${v.byteOffset}–${v.byteOffset + v.byteLength} of the wasm memory overlaps xentropy's scratch area (bytes ${scratchStart}–${scratchEnd}); allocate arrays with x.alloc`,
+      );
+    }
+    return v;
+  };
 
   return {
     name: 'wasm',
@@ -106,7 +122,7 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     stage(slot: Slot, src: Source, from: number, to: number): View {
       const arr = memory();
       // An array from alloc() already lives here: the kernel reads it in place.
-      if (src.f64 && src.f64.buffer === arr.buffer) return { arr, off: src.f64.byteOffset / 8 + from };
+      if (src.f64 && src.f64.buffer === arr.buffer) return { arr, off: notScratch(src.f64).byteOffset / 8 + from };
       const off = region(slot);
       src.copy(arr, off, from, to);
       return { arr, off };
@@ -114,7 +130,7 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     stage32(slot: Slot, src: Source, from: number, to: number): View32 {
       const arr = memory32();
       const f32 = src.f32!;
-      if (f32.buffer === arr.buffer) return { arr, off: f32.byteOffset / 4 + from };
+      if (f32.buffer === arr.buffer) return { arr, off: notScratch(f32).byteOffset / 4 + from };
       const off = region(slot) * 2;
       arr.set(f32.subarray(from, to), off);
       return { arr, off };

@@ -247,8 +247,9 @@ const IN_RANGE: f32 = 80;
  * The fast path over rows [from, from + b) (b·k ≤ BLOCK): false, with nothing written, when the
  * block needs the shifted path (logits out of range, or a target that is not a class).
  */
-function unshiftedBlock(
-  y: usize, z: usize, from: i32, b: i32, k: i32, out: usize, lnBase: f64, w: usize, ignoreIndex: f64,
+// @ts-ignore: decorator
+@inline function unshiftedBlock(
+  y: usize, z: usize, from: i32, b: i32, k: i32, out: usize, lnBase: f64, w: usize, ignoreIndex: f64, weighted: bool,
 ): bool {
   const zBlock = z + ((<usize>from * <usize>k) << 2);
   if (!expBlock(zBlock, b * k)) return false;
@@ -262,14 +263,18 @@ function unshiftedBlock(
       const row = EXPS + ((<usize>r * <usize>k) << 2);
       target = load<f32>(row + (<usize>c << 2));
       rest = restSum(row, k, c);
-      weight = w ? load<f64>(w + (<usize>c << 3)) : 1.0;
-      const u = den + weight;
-      denCarry += sumError(den, weight, u);
-      den = u;
+      if (weighted) { // inlined with a constant: unweighted blocks count rows and store no weights
+        weight = load<f64>(w + (<usize>c << 3));
+        const u = den + weight;
+        denCarry += sumError(den, weight, u);
+        den = u;
+      } else {
+        den += 1; // an exact count
+      }
     }
     store<f32>(RESTS + (<usize>r << 2), rest);
     store<f32>(TARGETS + (<usize>r << 2), target);
-    store<f64>(ROW_WEIGHTS + (<usize>r << 3), weight);
+    if (weighted) store<f64>(ROW_WEIGHTS + (<usize>r << 3), weight);
   }
   for (let r = b; r < ((b + 3) & ~3); r++) { // zero rows up to a multiple of 4
     store<f32>(RESTS + (<usize>r << 2), 0);
@@ -284,10 +289,13 @@ function unshiftedBlock(
   const outBlock = out + (<usize>from << 3);
   for (let r = 0; r < b; r += 4) {
     const l = vlog1pf(f32x4.div(v128.load(RESTS + (<usize>r << 2)), v128.load(TARGETS + (<usize>r << 2))));
-    const w01 = v128.load(ROW_WEIGHTS + (<usize>r << 3));
-    const w23 = v128.load(ROW_WEIGHTS + (<usize>r << 3), 16);
-    const l01 = f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(l), w01), perBase);
-    const l23 = f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(l, l, 2, 3, 0, 1)), w23), perBase);
+    // An ignored row has R = 0, T = 1: its loss is 0 without a weight.
+    let l01 = f64x2.mul(f64x2.promote_low_f32x4(l), perBase);
+    let l23 = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(l, l, 2, 3, 0, 1)), perBase);
+    if (weighted) {
+      l01 = f64x2.mul(l01, v128.load(ROW_WEIGHTS + (<usize>r << 3)));
+      l23 = f64x2.mul(l23, v128.load(ROW_WEIGHTS + (<usize>r << 3), 16));
+    }
     const at = outBlock + (<usize>r << 3);
     if (r + 4 <= b) {
       v128.store(at, l01);
@@ -319,7 +327,8 @@ export function softmaxCrossEntropyIndexF32(
   const rowsPerBlock = BLOCK / k;
   for (let r = 0; r < n; r += rowsPerBlock) {
     const b = min(rowsPerBlock, n - r);
-    if (!unshiftedBlock(y, z, r, b, k, out, lnBase, w, ignoreIndex)) {
+    const done = w ? unshiftedBlock(y, z, r, b, k, out, lnBase, w, ignoreIndex, true) : unshiftedBlock(y, z, r, b, k, out, lnBase, w, ignoreIndex, false);
+    if (!done) {
       shiftedRows(y, z, r, r + b, k, out, lnBase, w, smoothing, ignoreIndex);
     }
   }

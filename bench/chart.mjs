@@ -28,7 +28,7 @@ export function chart(run) {
   const groups = run.workloads.map((wl) => {
     const { naive } = baselines(wl);
     const evals = evaluate(wl);
-    const rows = wl.rows.filter((r) => r.group !== 'naive').map((r) => {
+    const rows = wl.rows.filter((r) => r.group !== 'naive' && r.group !== 'unchecked').map((r) => {
       const speed = naive && r.median !== undefined ? naive.median / r.median : undefined;
       const marks = evals
         .filter((e) => e.variant === r.name && e.ratio !== undefined && speed !== undefined)

@@ -50,12 +50,12 @@ const { sizes } = await import('./sizes.mjs');
 const { report } = await import('./report.mjs');
 const { chart } = await import('./chart.mjs');
 const naive = (await import('./peers/naive.mjs')).default;
-const { xentropyWasm, xentropyZeroCopy, xentropyJs } = await import('./peers/xentropy.mjs');
+const { xentropyWasm, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import('./peers/xentropy.mjs');
 const { tfjsCpu, tfjsWasm } = await import('./peers/tfjs.mjs');
 const onnx = (await import('./peers/onnx.mjs')).default;
 
 /** The reference (naive) first: every other result is checked against it. */
-const implementations = [naive, xentropyWasm, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
+const implementations = [naive, xentropyWasm, xentropyUnchecked, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
   .filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
 
 const indexUrl = pathToFileURL(path.join(root, 'dist', 'index.js')).href;

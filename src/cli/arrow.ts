@@ -7,7 +7,7 @@
 import { DataType, Precision, RecordBatchReader } from 'apache-arrow';
 import type { Field, Vector } from 'apache-arrow';
 import { chooseColumns, interleave } from './columns.js';
-import type { ColumnChoice, ColumnInfo, ColumnValues } from './columns.js';
+import type { BufferSource, ColumnChoice, ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 
 export interface TableOptions {
@@ -16,6 +16,8 @@ export interface TableOptions {
   labelColumn: string;
   /** Rows per block at most (default 65536): a huge record batch is handed on in slices. */
   blockRows?: number;
+  /** Memory for the blocks (default: fresh arrays). */
+  pool?: BufferSource;
 }
 
 /** Rows of a columnar file, with the columns chosen. */
@@ -60,7 +62,7 @@ export async function* readArrow(
     const scores = choice.scores.map((c) => values(batch.getChild(c)!));
     for (let from = 0; from < batch.numRows; from += blockRows) {
       const to = Math.min(batch.numRows, from + blockRows);
-      const block = interleave(label, scores, choice.scores, choice.float32, from, to, firstRow, options.name);
+      const block = interleave(label, scores, choice.scores, choice.float32, from, to, firstRow, options.name, options.pool);
       yield { firstRow: firstRow + from, ...block, columns: choice.scores };
     }
     firstRow += batch.numRows;

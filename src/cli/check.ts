@@ -25,6 +25,66 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
  *   columns: ['p_0', 'p_1'] }, 'probs'); // { index: 0, message: 'label 2 is not a class index in [0, 2)' }
  */
 export function findFault(batch: Batch, input: InputKind): RowFault | undefined {
+  // Most batches are clean: a flat pass proves it (one tight loop per array kind, which V8 keeps
+  // monomorphic), and only a batch with a suspect value is walked row by row for the message.
+  if (labelsClean(batch.labels, batch.rows, batch.columns.length) && (input === 'logits'
+    ? (batch.scores instanceof Float64Array ? logitsClean64(batch.scores, batch.rows * batch.columns.length) : logitsClean32(batch.scores, batch.rows * batch.columns.length))
+    : probsClean(batch.scores, batch.rows, batch.columns.length))) return undefined;
+  return firstFault(batch, input);
+}
+
+function labelsClean(labels: Float64Array, rows: number, k: number): boolean {
+  for (let i = 0; i < rows; i++) {
+    const y = labels[i];
+    // In range and integral: (y | 0) === y holds for integers below 2^31 (k is far below).
+    if (!(y >= 0 && y < k && (y | 0) === y)) return false;
+  }
+  return true;
+}
+
+function logitsClean64(scores: Float64Array, n: number): boolean {
+  for (let j = 0; j < n; j++) if (!(scores[j] < Infinity)) return false; // NaN or +inf
+  return true;
+}
+
+function logitsClean32(scores: Float32Array, n: number): boolean {
+  for (let j = 0; j < n; j++) if (!(scores[j] < Infinity)) return false;
+  return true;
+}
+
+/** The same test as probabilityFault, summing in the same order, without building messages. */
+function probsClean(scores: Float64Array | Float32Array, rows: number, k: number): boolean {
+  return scores instanceof Float64Array ? probsClean64(scores, rows, k) : probsClean32(scores, rows, k);
+}
+
+function probsClean64(scores: Float64Array, rows: number, k: number): boolean {
+  for (let i = 0, o = 0; i < rows; i++) {
+    let sum = 0;
+    for (let c = 0; c < k; c++, o++) {
+      const p = scores[o];
+      if (!(p >= 0)) return false;
+      sum += p;
+    }
+    if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) return false;
+  }
+  return true;
+}
+
+function probsClean32(scores: Float32Array, rows: number, k: number): boolean {
+  for (let i = 0, o = 0; i < rows; i++) {
+    let sum = 0;
+    for (let c = 0; c < k; c++, o++) {
+      const p = scores[o];
+      if (!(p >= 0)) return false;
+      sum += p;
+    }
+    if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) return false;
+  }
+  return true;
+}
+
+/** The first bad row, checked row by row. */
+function firstFault(batch: Batch, input: InputKind): RowFault | undefined {
   const { columns, labels, scores } = batch;
   const k = columns.length;
   const checkScores = input === 'logits' ? logitFault : probabilityFault;

@@ -1,13 +1,13 @@
 /**
  * RFC 4180 CSV/TSV over UTF-8 bytes: the hot loop that turns records straight into float64
- * labels and scores, with no string per field (numbers are read by {@link readNumber}; only
+ * labels and scores, with no string per field (numbers are read by {@link readNumberInto}; only
  * quoted, unusual or bad fields are decoded). Pure functions over `Uint8Array`, so the same code
  * runs in the command line, its worker threads and a browser page.
  *
  * Line breaks are LF, CRLF or a lone CR; each counts one physical line, inside quotes too.
  * Empty lines are skipped (and counted).
  */
-import { readNumber, numberEnd } from './number-bytes.js';
+import { readNumberInto, numberEnd } from './number-bytes.js';
 import { parseNumber } from './parse-number.js';
 
 const QUOTE = 0x22;
@@ -112,6 +112,7 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
     for (let f = 0; f < fields; f++) {
       const r = role[f];
       let value = 0;
+      let written = false;
       if (i < end && b[i] === QUOTE) {
         const q = readQuoted(b, i, final, delimiter, r !== IGNORED);
         if (q === MORE) return Stop.More;
@@ -127,9 +128,9 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
       } else if (r === IGNORED) {
         while (i < end && (c = b[i]) !== delimiter && c !== LF && c !== CR) i++;
       } else {
-        const v = readNumber(b, i, end, delimiter);
-        if (v !== undefined) {
-          value = v;
+        // The common case: the value goes straight into the sink.
+        if (r === LABEL ? readNumberInto(b, i, end, delimiter, labels, row) : readNumberInto(b, i, end, delimiter, scores, row * k + r)) {
+          written = true;
           i = numberEnd;
         } else {
           let j = i;
@@ -143,7 +144,9 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
         }
       }
       if (i >= end && !final) return Stop.More; // the field may go on in the next bytes
-      if (r === LABEL) labels[row] = value;
+      if (written) {
+        // Already in place.
+      } else if (r === LABEL) labels[row] = value;
       else if (r >= 0) scores[row * k + r] = value;
       c = i < end ? b[i] : LF;
       if (f < fields - 1) {
@@ -226,6 +229,17 @@ export function skipEmptyLines(b: Uint8Array, i: number): { pos: number; breaks:
   return { pos: i, breaks };
 }
 
+/** Finding a byte in a Uint8Array (first or last), -1 if absent. */
+export interface ByteSearch {
+  indexOf(b: Uint8Array, byte: number): number;
+  lastIndexOf(b: Uint8Array, byte: number): number;
+}
+
+const TYPED_ARRAY_SEARCH: ByteSearch = {
+  indexOf: (b, byte) => b.indexOf(byte),
+  lastIndexOf: (b, byte) => b.lastIndexOf(byte),
+};
+
 /**
  * Finds record boundaries in a byte stream cut anywhere, so pieces can be parsed independently
  * (by worker threads). Tracks whether a quoted field is open across pieces; pieces without a
@@ -235,21 +249,27 @@ export class RecordCutter {
   private inQuotes = false;
 
   /**
+   * @param search byte search over a Uint8Array (default: its own `indexOf`/`lastIndexOf`; Node
+   *   passes Buffer's, which are memchr-fast: ~20× quicker on a 2 MB piece)
+   */
+  constructor(private readonly search: ByteSearch = TYPED_ARRAY_SEARCH) {}
+
+  /**
    * @returns an index in `b` where a record starts (everything before it is whole records),
    *   or -1 if there is none; the state then reflects all of `b`
    */
   cut(b: Uint8Array): number {
-    if (!this.inQuotes && b.indexOf(QUOTE) < 0) return lastBreak(b, 0, b.length);
+    if (!this.inQuotes && this.search.indexOf(b, QUOTE) < 0) return lastBreak(b, 0, b.length, this.search);
     let last = -1;
     let from = 0;
     for (let i = 0; i < b.length; i++) {
       if (b[i] === QUOTE) {
-        if (!this.inQuotes) last = Math.max(last, lastBreak(b, from, i));
+        if (!this.inQuotes) last = Math.max(last, lastBreak(b, from, i, this.search));
         this.inQuotes = !this.inQuotes; // `""` toggles twice: still inside
         from = i + 1;
       }
     }
-    return this.inQuotes ? last : Math.max(last, lastBreak(b, from, b.length));
+    return this.inQuotes ? last : Math.max(last, lastBreak(b, from, b.length, this.search));
   }
 }
 
@@ -257,11 +277,11 @@ export class RecordCutter {
  * The last cut point in `b[from, to)`: after its last LF, else before its last CR (a CR may be
  * the first half of a CRLF, which must not be split); -1 if neither.
  */
-function lastBreak(b: Uint8Array, from: number, to: number): number {
+function lastBreak(b: Uint8Array, from: number, to: number, search: ByteSearch): number {
   const sub = from === 0 && to === b.length ? b : b.subarray(from, to);
-  const lf = sub.lastIndexOf(LF);
+  const lf = search.lastIndexOf(sub, LF);
   if (lf >= 0) return from + lf + 1;
-  const cr = sub.lastIndexOf(CR);
+  const cr = search.lastIndexOf(sub, CR);
   return cr > 0 ? from + cr : -1;
 }
 

@@ -149,17 +149,24 @@ export interface Piece {
   breaks: number;
   /** The first bad record, its line counted as `lines`; the rows before it are in the arrays. */
   error?: { line: number; message: string };
+  /** The arrays behind `labels`, `scores`, `lines`: pass it to the next call to fill them again. */
+  sink: RowSink;
 }
 
 /**
  * Parses a piece of CSV that holds whole records (as {@link RecordCutter} cuts them) with a
  * plan read from the input's start: what a worker thread does with its share of a file.
  */
-export function parsePiece(b: Uint8Array, plan: CsvPlan): Piece {
+export function parsePiece(b: Uint8Array, plan: CsvPlan, reuse?: RowSink): Piece {
   const k = plan.columns.length;
   // A guess from the piece's size and the first row's; grown when short.
   const rowBytes = plan.rowBytes ?? 4 * (k + 1);
-  let sink = newSink(Math.max(16, Math.ceil((1.1 * b.length) / rowBytes)), k);
+  const guess = Math.max(16, Math.ceil((1.1 * b.length) / rowBytes));
+  // The previous piece's arrays, if they are the right shape: fresh memory costs page faults.
+  let sink = reuse !== undefined && reuse.capacity >= guess && reuse.scores.length === reuse.capacity * k
+    ? reuse
+    : newSink(guess, k);
+  sink.rows = 0;
   const cursor: Cursor = { pos: 0, line: 1 };
   for (;;) {
     const stop = parseRows(b, cursor, true, plan, sink);
@@ -174,6 +181,7 @@ export function parsePiece(b: Uint8Array, plan: CsvPlan): Piece {
       scores: sink.scores.subarray(0, rows * k),
       lines: sink.lines.subarray(0, rows),
       breaks: cursor.line - 1,
+      sink,
     };
     if (stop === Stop.Error) piece.error = { line: cursor.line, message: cursor.message! };
     return piece;

@@ -8,10 +8,11 @@ import type { FileHandle } from 'node:fs/promises';
 import { extname } from 'node:path';
 import type { TableBlock } from './arrow.js';
 import { RecordCutter } from './csv-bytes.js';
-import type { CsvPlan } from './csv-bytes.js';
+import type { ByteSearch, CsvPlan } from './csv-bytes.js';
 import { delimiterByte, readHead } from './csv.js';
 import { InputError, UsageError } from './errors.js';
-import { readNpy } from './npy.js';
+import { readNpyFiles } from './npy-file.js';
+import { BufferPool } from './recycle.js';
 
 export const FORMATS = ['csv', 'tsv', 'npy', 'arrow', 'parquet'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -32,6 +33,8 @@ interface SourceBase {
   size?: number;
   /** Bytes read so far. */
   position(): number;
+  /** Takes back the buffers of a finished task (see {@link BufferPool}). */
+  recycle(buffers: readonly ArrayBuffer[] | undefined): void;
 }
 
 /** Delimited text: the plan from its header, then pieces of whole records. */
@@ -68,6 +71,13 @@ const HEADROOM = 1 << 16;
  *   InputError on a bad header
  */
 export async function openSource(path: string, name: string, options: OpenOptions): Promise<Source> {
+  const pool = new BufferPool();
+  const source = await openWith(path, name, options, pool);
+  source.recycle = (buffers) => pool.give(buffers);
+  return source;
+}
+
+async function openWith(path: string, name: string, options: OpenOptions, pool: BufferPool): Promise<Source> {
   const format = options.format ?? (path === '-' ? 'csv' : formatOf(path));
   if (format === 'npy' && options.labels === undefined) {
     throw new UsageError(`${name}: a .npy file of scores needs --labels FILE.npy with the class indices`);
@@ -86,7 +96,7 @@ export async function openSource(path: string, name: string, options: OpenOption
     let read = 0;
     // Loaded only when needed: these libraries take longer to import than a small CSV takes to score.
     const { readArrow } = await import('./arrow.js');
-    const blocks = readArrow(handle, { name, labelColumn: options.labelColumn });
+    const blocks = readArrow(handle, { name, labelColumn: options.labelColumn, pool });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'parquet') {
@@ -100,16 +110,22 @@ export async function openSource(path: string, name: string, options: OpenOption
   }
   if (format === 'csv' || format === 'tsv') {
     let read = 0;
-    const chunks = readInto(file, (n) => (read += n), name, size);
+    const chunks = readInto(file, (n) => (read += n), name, size, pool);
     return fromStream(format, name, chunks, () => read, size, options);
   }
-  const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
   if (format === 'npy') {
-    const labelsFile = await openFile(options.labels!, options.labels!);
-    const labelChunks = labelsFile.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>;
-    const blocks = npyBlocks(readNpy(counted.chunks, labelChunks, { name, labelsName: options.labels! }));
-    return peekBlocks({ name, format, size, position: counted.position }, blocks, () => undefined);
+    const labelsFile = await openFile(options.labels!, options.labels!).catch(async (error: unknown) => {
+      await file.close();
+      throw error;
+    });
+    let read = 0;
+    const close = async () => {
+      await Promise.all([file.close(), labelsFile.close()]);
+    };
+    const blocks = npyBlocks(readNpyFiles(file, labelsFile, { name, labelsName: options.labels!, pool }));
+    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + b.scores.byteLength)), close);
   }
+  const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
   return fromStream(format, name, counted.chunks, counted.position, size, options);
 }
 
@@ -119,17 +135,23 @@ export async function openSource(path: string, name: string, options: OpenOption
  * this chunk's whole records) is put together in place and moves to a worker without a copy.
  * @throws InputError if the file's length at the end differs from `size`, its length when opened
  */
-async function* readInto(file: FileHandle, onRead: (n: number) => void, name: string, size: number): AsyncGenerator<Uint8Array> {
+async function* readInto(file: FileHandle, onRead: (n: number) => void, name: string, size: number, pool: BufferPool): AsyncGenerator<Uint8Array> {
+  const fill = async (): Promise<{ buffer: Uint8Array; filled: number }> => {
+    const buffer = new Uint8Array(pool.take(HEADROOM + PIECE_BYTES), 0, HEADROOM + PIECE_BYTES);
+    let filled = 0;
+    while (filled < PIECE_BYTES) {
+      const { bytesRead } = await file.read(buffer, HEADROOM + filled, PIECE_BYTES - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return { buffer, filled };
+  };
   let total = 0;
+  let pending: Promise<{ buffer: Uint8Array; filled: number }> | undefined = fill();
   try {
     for (;;) {
-      const buffer = new Uint8Array(HEADROOM + PIECE_BYTES);
-      let filled = 0;
-      while (filled < PIECE_BYTES) {
-        const { bytesRead } = await file.read(buffer, HEADROOM + filled, PIECE_BYTES - filled, null);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
+      const { buffer, filled } = await pending!;
+      pending = undefined;
       onRead(filled);
       total += filled;
       // Read to the end: a file that grew or shrank since it was opened would score rows that
@@ -137,10 +159,16 @@ async function* readInto(file: FileHandle, onRead: (n: number) => void, name: st
       if (filled < PIECE_BYTES && total !== size) {
         throw new InputError(`${name}: the file changed while being read (${total} bytes read, ${size} when opened)`);
       }
+      if (filled === PIECE_BYTES) {
+        // Read ahead: the next chunk comes in (on libuv's threads) while this one is scored.
+        pending = fill();
+        pending.catch(() => undefined);
+      }
       if (filled > 0) yield owned(buffer.subarray(HEADROOM, HEADROOM + filled));
       if (filled < PIECE_BYTES) return;
     }
   } finally {
+    await pending?.catch(() => undefined);
     await file.close();
   }
 }
@@ -208,16 +236,22 @@ async function fromStream(
     if (head !== undefined) {
       const rest = buffer.subarray(head.dataStart);
       return {
-        kind: 'csv', name, format, size, position, plan: head.plan, breaks: head.dataLine - 1,
+        kind: 'csv', name, format, size, position, plan: head.plan, breaks: head.dataLine - 1, recycle: () => undefined,
         pieces: cutPieces(rest, next.done ? undefined : iterator),
       };
     }
   }
 }
 
+/** Node's Buffer search works on any Uint8Array and is memchr-fast (a typed array's is a byte loop). */
+const BUFFER_SEARCH: ByteSearch = {
+  indexOf: (b, byte) => Buffer.prototype.indexOf.call(b, byte),
+  lastIndexOf: (b, byte) => Buffer.prototype.lastIndexOf.call(b, byte),
+};
+
 /** Whole-record pieces of at least {@link PIECE_BYTES}, each in a fresh buffer (to be moved to a worker). */
 async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
-  const cutter = new RecordCutter();
+  const cutter = new RecordCutter(BUFFER_SEARCH);
   let parts: Uint8Array[] = [];
   let size = 0;
   const add = function* (chunk: Uint8Array): Generator<Uint8Array> {
@@ -256,7 +290,7 @@ async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | u
 
 /** Starts a block stream so its columns are known (and header errors surface) before scoring. */
 async function peekBlocks(
-  base: Omit<SourceBase, 'format'> & { format: Format }, blocks: AsyncGenerator<TableBlock>, onBlock: (b: TableBlock) => void,
+  base: Omit<SourceBase, 'format' | 'recycle'> & { format: Format }, blocks: AsyncGenerator<TableBlock>, onBlock: (b: TableBlock) => void,
   close?: () => Promise<void>,
 ): Promise<BlockSource> {
   const first = await blocks.next().catch(async (error: unknown) => {
@@ -277,10 +311,10 @@ async function peekBlocks(
       await close?.();
     }
   };
-  return { ...base, kind: 'blocks', columns: head.columns, blocks: all() };
+  return { ...base, kind: 'blocks', columns: head.columns, blocks: all(), recycle: () => undefined };
 }
 
-async function* npyBlocks(blocks: ReturnType<typeof readNpy>): AsyncGenerator<TableBlock> {
+async function* npyBlocks(blocks: ReturnType<typeof readNpyFiles>): AsyncGenerator<TableBlock> {
   let columns: string[] | undefined;
   for await (const block of blocks) {
     columns ??= Array.from({ length: block.classes }, (_, c) => `column ${c}`);

@@ -69,7 +69,7 @@ function program(): Command {
     .option('--json', 'print the summary as JSON')
     .option('--per-row <file>', 'also write row,label,cross_entropy,entropy,predicted for every row')
     .option('--partial <file>', 'write the exact partial state (JSON) instead of the summary, for xentropy merge')
-    .option('--workers <n>', 'worker threads (default: one per core for inputs over 8 MB)', positiveInteger)
+    .option('--workers <n>', 'threads that score, this one included (default: one per core for inputs over 8 MB)', positiveInteger)
     .option('--no-progress', 'no progress bar on stderr (it shows only on a terminal)')
     .addHelpText('after', EXAMPLES)
     .action((file: string | undefined, options: ScoreOptions) => score(file, options, process.stdout));

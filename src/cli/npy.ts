@@ -75,6 +75,32 @@ export async function* readNpy(
   const l = new ByteReader(labels);
   const sh = await readNpyHeader(s, options.name);
   const lh = await readNpyHeader(l, options.labelsName);
+  const { n, k, width, labelWidth } = checkNpyShapes(sh, lh, options);
+  const blockRows = options.blockRows ?? Math.max(1, Math.floor((4 << 20) / (k * width)));
+  for (let first = 0; first < n; first += blockRows) {
+    const rows = Math.min(blockRows, n - first);
+    const sb = await s.read(rows * k * width);
+    const lb = await l.read(rows * labelWidth);
+    if (sb.length < rows * k * width) throw new InputError(`${options.name}: row ${first + Math.floor(sb.length / (k * width))}: the file ends early`);
+    if (lb.length < rows * labelWidth) throw new InputError(`${options.labelsName}: row ${first + Math.floor(lb.length / labelWidth)}: the file ends early`);
+    yield {
+      firstRow: first,
+      labels: labelsToFloat64(lb, lh.type),
+      scores: width === 4 ? new Float32Array(sb.buffer) : new Float64Array(sb.buffer),
+      classes: k,
+      rowsTotal: n,
+    };
+  }
+}
+
+/**
+ * Checks that a scores header and a labels header go together.
+ * @returns rows, classes, and bytes per score and per label
+ * @throws InputError `NAME: …` on a wrong dtype or shape, or mismatched row counts
+ */
+export function checkNpyShapes(
+  sh: NpyHeader, lh: NpyHeader, options: { name: string; labelsName: string },
+): { n: number; k: number; width: number; labelWidth: number } {
   if (sh.shape.length !== 2 || sh.type[0] !== 'f' || sh.type === 'f2') {
     throw new InputError(`${options.name}: scores must be a 2-D float32 or float64 array, not ${sh.type} of shape (${sh.shape.join(', ')})`);
   }
@@ -85,52 +111,36 @@ export async function* readNpy(
   }
   if (lh.shape[0] !== n) throw new InputError(`${options.labelsName}: ${lh.shape[0]} labels for the ${n} rows of ${options.name}`);
   if (n === 0) throw new InputError(`${options.name}: no data rows`);
-  const width = INT_TYPES[sh.type];
-  const labelWidth = INT_TYPES[lh.type];
-  const blockRows = options.blockRows ?? Math.max(1, Math.floor((4 << 20) / (k * width)));
-  for (let first = 0; first < n; first += blockRows) {
-    const rows = Math.min(blockRows, n - first);
-    const sb = await s.read(rows * k * width);
-    const lb = await l.read(rows * labelWidth);
-    if (sb.length < rows * k * width) throw new InputError(`${options.name}: row ${first + Math.floor(sb.length / (k * width))}: the file ends early`);
-    if (lb.length < rows * labelWidth) throw new InputError(`${options.labelsName}: row ${first + Math.floor(lb.length / labelWidth)}: the file ends early`);
-    yield {
-      firstRow: first,
-      labels: toFloat64(lb, lh.type),
-      scores: width === 4 ? new Float32Array(sb.buffer) : new Float64Array(sb.buffer),
-      classes: k,
-      rowsTotal: n,
-    };
-  }
+  return { n, k, width: INT_TYPES[sh.type], labelWidth: INT_TYPES[lh.type] };
 }
 
 /** Labels of any numeric dtype as float64 (class indices are far below 2^53). */
-function toFloat64(b: Uint8Array, type: string): Float64Array {
-  const buffer = b.buffer as ArrayBuffer;
+export function labelsToFloat64(b: Uint8Array, type: string, pool?: { take(bytes: number): ArrayBuffer }): Float64Array {
+  const { buffer, byteOffset } = b as Uint8Array<ArrayBuffer>;
+  const n = b.length / (INT_TYPES[type] ?? 8);
+  if (type === 'f8') return new Float64Array(buffer, byteOffset, n);
+  const out = new Float64Array(pool?.take(8 * n) ?? new ArrayBuffer(8 * n), 0, n);
   switch (type) {
-    case 'f8': return new Float64Array(buffer);
-    case 'f4': return Float64Array.from(new Float32Array(buffer));
-    case 'i1': return Float64Array.from(new Int8Array(buffer));
-    case 'u1': return Float64Array.from(b);
-    case 'i2': return Float64Array.from(new Int16Array(buffer));
-    case 'u2': return Float64Array.from(new Uint16Array(buffer));
-    case 'i4': return Float64Array.from(new Int32Array(buffer));
-    case 'u4': return Float64Array.from(new Uint32Array(buffer));
-    default: return int64ToFloat64(buffer, type === 'i8');
+    case 'f4': out.set(new Float32Array(buffer, byteOffset, n)); break;
+    case 'i1': out.set(new Int8Array(buffer, byteOffset, n)); break;
+    case 'u1': out.set(b); break;
+    case 'i2': out.set(new Int16Array(buffer, byteOffset, n)); break;
+    case 'u2': out.set(new Uint16Array(buffer, byteOffset, n)); break;
+    case 'i4': out.set(new Int32Array(buffer, byteOffset, n)); break;
+    case 'u4': out.set(new Uint32Array(buffer, byteOffset, n)); break;
+    default: int64ToFloat64(new Uint32Array(buffer, byteOffset, 2 * n), type === 'i8', out);
   }
+  return out;
 }
 
 /**
  * 64-bit integers (little-endian) as float64, from their two 32-bit halves: a BigInt per label
  * would cost more than scoring the row. Exact below 2^53.
  */
-function int64ToFloat64(buffer: ArrayBuffer, signed: boolean): Float64Array {
-  const words = new Uint32Array(buffer);
-  const out = new Float64Array(words.length / 2);
+function int64ToFloat64(words: Uint32Array, signed: boolean, out: Float64Array): void {
   for (let i = 0; i < out.length; i++) {
     const lo = words[2 * i];
     const hi = words[2 * i + 1];
     out[i] = (signed ? hi | 0 : hi) * 4294967296 + lo;
   }
-  return out;
 }

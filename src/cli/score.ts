@@ -53,7 +53,7 @@ export async function score(file: string | undefined, options: ScoreOptions, std
   };
   const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow);
   const bar = await progress(options.progress, source.size);
-  const run = executor(await load(), options.workers);
+  const run = executor(await load(), options.workers, source.size);
   let acc: Accumulator;
   try {
     acc = await scoreAll(source, settings, run, perRow, bar);
@@ -102,8 +102,10 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
 
   const submit = async (task: Task, bytes: number, firstRow?: number) => {
     const outcome = run.run(task, bytes);
-    // Awaited in order by take(); until then a rejection must not count as unhandled.
-    outcome.catch(() => undefined);
+    // Its input buffers are free as soon as it is done (not only when taken in order):
+    // the reader fills them again. Awaited in order by take(); until then a rejection must
+    // not count as unhandled.
+    outcome.then((o) => source.recycle(o.recycled), () => undefined);
     inFlight.push({ outcome, firstRow });
     while (inFlight.length >= run.depth) await take();
   };

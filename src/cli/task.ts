@@ -7,7 +7,7 @@
 import { Accumulator } from '../accumulator.js';
 import type { AccumulatorState, InputKind, Scorer } from '../accumulator.js';
 import { findFault } from './check.js';
-import type { CsvPlan } from './csv-bytes.js';
+import type { CsvPlan, RowSink } from './csv-bytes.js';
 import { parsePiece } from './csv.js';
 
 /** What every task of a run shares. */
@@ -50,7 +50,21 @@ export interface Outcome {
   perRow?: Float64Array;
   /** The first bad row; nothing of the piece is scored then. */
   fault?: Fault;
+  /** The task's input buffers, handed back to the reader to be filled again. */
+  recycled?: ArrayBuffer[];
 }
+
+/**
+ * The buffers a task's arrays live in, which it may give away (the readers make each piece's
+ * buffers for it alone; a Node Buffer may share its memory with others and is left out).
+ */
+export function taskBuffers(task: Task): ArrayBuffer[] {
+  const arrays = task.kind === 'csv' ? [task.bytes] : [task.labels, task.scores];
+  return [...new Set(arrays.filter((a) => !(a instanceof Buffer) && a.buffer instanceof ArrayBuffer).map((a) => a.buffer as ArrayBuffer))];
+}
+
+/** The last piece's parsed rows, filled again by the next piece on this thread. */
+let spareSink: RowSink | undefined;
 
 /**
  * Parses (for CSV), checks and scores one task.
@@ -66,7 +80,8 @@ export function runTask(x: Scorer, task: Task): Outcome {
   let parseFault: Fault | undefined;
   let lines: Float64Array | undefined;
   if (task.kind === 'csv') {
-    const piece = parsePiece(task.bytes, task.plan);
+    const piece = parsePiece(task.bytes, task.plan, spareSink);
+    spareSink = piece.sink;
     ({ labels, scores, lines, breaks } = piece);
     if (piece.error) parseFault = { row: piece.rows, ...piece.error };
   } else {

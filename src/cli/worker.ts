@@ -4,7 +4,7 @@
  */
 import { Piscina } from 'piscina';
 import { load } from '../index.js';
-import { runTask } from './task.js';
+import { runTask, taskBuffers } from './task.js';
 import type { Outcome, Task } from './task.js';
 
 const x = await load();
@@ -19,11 +19,13 @@ let tasks = 0;
 export default function score(task: Task): Outcome {
   if (exitAt > 0 && ++tasks === exitAt) process.exit(70);
   const outcome = runTask(x, task);
-  const block = outcome.perRow;
-  if (block === undefined) return outcome;
+  // The task's buffers go back with the outcome (moved, not copied), for the reader to refill.
+  const recycled = taskBuffers(task);
+  outcome.recycled = recycled;
+  const moved = outcome.perRow ? [...recycled, outcome.perRow.buffer as ArrayBuffer] : recycled;
   return Piscina.move(<never>{
     get [Piscina.transferableSymbol]() {
-      return [block.buffer];
+      return moved;
     },
     get [Piscina.valueSymbol]() {
       return outcome;

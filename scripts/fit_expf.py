@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The polynomial of assembly/vmath_f32.ts's expCore: e^r ≈ 1 + r + r²·Q(r), Q of degree 4, on
+"""The polynomial of assembly/vmath_f32.ts's expCore: e^r ≈ 1 + r + r²·Q(r), Q of degree 3, on
 |r| ≤ ln2/2, fitted for least maximum relative error (Lawson's iteratively reweighted least
 squares, 60 rounds, on 4 000 Chebyshev points; references by mpmath at 30 digits), coefficients
 rounded to float32. Prints them and the worst relative error of the float32 Horner evaluation the
@@ -10,7 +10,7 @@ import numpy as np
 
 mpmath.mp.dps = 30
 A = float(np.log(2) / 2)
-DEGREE = 4
+DEGREE = 3
 
 
 def fit() -> np.ndarray:

@@ -4,8 +4,8 @@
 // A target entry of 0 contributes nothing, even where q = 0; p > 0 where q = 0 gives +Infinity.
 // `w` is the weights' address (0: none), `smoothing` PyTorch's label_smoothing ε, `eps` the clamp
 // (0: exact), `ignoreIndex` NaN for none.
-import { addDen, addRow, mergeTotals, rowSum, settle, settleLanesWith, sumError, vSumError } from './accumulate';
-import { vlog, vlogOr1p } from './vmath_f64';
+import { addDen, addRow, mergeTotals, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
+import { vlog, vlogNormal, vlogOr1p } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
 import { inUnit } from './lanes';
 
@@ -172,55 +172,89 @@ function crossEntropyIndex<T>(
   return bad;
 }
 
-/** 1 if every value of a row of T lies in [0, 1] (NaN fails), checked a vector at a time. */
-function rowInUnit<T>(row: usize, k: i32): bool {
+/** 1 if every one of the m values of T at a lies in [0, 1] (NaN fails), checked a vector at a time. */
+function allInUnit<T>(a: usize, m: i32): bool {
   let ok = i64x2.splat(-1);
   let j = 0;
   if (sizeof<T>() == 4) {
-    for (; j + 3 < k; j += 4) {
-      const v = v128.load(row + (<usize>j << 2));
+    for (; j + 3 < m; j += 4) {
+      const v = v128.load(a + (<usize>j << 2));
       ok = v128.and(ok, v128.and(f32x4.ge(v, f32x4.splat(0)), f32x4.le(v, f32x4.splat(1))));
     }
   } else {
-    for (; j + 1 < k; j += 2) ok = v128.and(ok, inUnit(v128.load(row + (<usize>j << 3))));
+    for (; j + 1 < m; j += 2) ok = v128.and(ok, inUnit(v128.load(a + (<usize>j << 3))));
   }
   let all = v128.all_true<i32>(ok);
-  for (; j < k; j++) {
-    const x = <f64>load<T>(row + (<usize>j << alignof<T>()));
+  for (; j < m; j++) {
+    const x = <f64>load<T>(a + (<usize>j << alignof<T>()));
     if (!(x >= 0 && x <= 1)) all = false;
   }
   return all;
 }
 
+/** Rows per block of the plain path: their q_y and w_y wait here for one vector log per pair. */
+const PLAIN_BLOCK: i32 = 256;
+const TARGET_Q: usize = memory.data((PLAIN_BLOCK + 2) << 3, 16);
+const TARGET_W: usize = memory.data((PLAIN_BLOCK + 2) << 3, 16);
+
 /**
- * The common case (no label smoothing, no normalize): w_y·(-ln clamp(q_y)) per row — the row is
- * range-checked a vector at a time and only q_y takes a log; totals kept in locals.
+ * The common case (no label smoothing, no normalize): w_y·(-ln clamp(q_y)) per row. A block of
+ * rows is range-checked flat, a vector at a time (the rows are contiguous); each row's clamped
+ * q_y and w_y are gathered, then -ln q_y is taken two rows per vlog (special lanes as Math.log:
+ * 0 → +Infinity, negative or NaN → NaN). An ignored row writes 0, an invalid target NaN (flagged);
+ * neither takes a log. Totals in locals, compensated.
  */
 function crossEntropyIndexPlain<T>(
   y: usize, q: usize, n: i32, k: i32, out: usize, lnBase: f64, eps: f64, w: usize, ignoreIndex: f64,
 ): i32 {
   let bad = 0;
-  let sum = 0.0, carry = 0.0, den = 0.0, denCarry = 0.0;
-  for (let r = 0; r < n; r++) {
-    const qRow = q + ((<usize>r * <usize>k) << alignof<T>());
-    if (!rowInUnit<T>(qRow, k)) bad = 1;
-    const c = classOf(load<f64>(y + (<usize>r << 3)), k, ignoreIndex);
-    if (c < 0) {
-      if (c == INVALID) bad = 1;
-      store<f64>(out + (<usize>r << 3), classless(c));
-      continue;
+  let sum = f64x2.splat(0), carry = f64x2.splat(0);
+  let den = 0.0, denCarry = 0.0;
+  const perBase = f64x2.splat(1 / lnBase); // exact for the natural base
+  for (let r0 = 0; r0 < n; r0 += PLAIN_BLOCK) {
+    const b = min(PLAIN_BLOCK, n - r0);
+    if (!allInUnit<T>(q + ((<usize>r0 * <usize>k) << alignof<T>()), b * k)) bad = 1;
+    for (let i = 0; i < b; i++) {
+      const r = r0 + i;
+      const c = classOf(load<f64>(y + (<usize>r << 3)), k, ignoreIndex);
+      let qy = 1.0, weight = 0.0; // a row without a class: ln 1 = 0, weight 0 (its output is set below)
+      if (c >= 0) {
+        qy = clampProbability(<f64>load<T>(q + ((<usize>r * <usize>k + <usize>c) << alignof<T>())), eps);
+        weight = weightAt(w, c);
+        const u = den + weight;
+        denCarry += sumError(den, weight, u);
+        den = u;
+      } else if (c == INVALID) {
+        bad = 1;
+      }
+      store<f64>(TARGET_Q + (<usize>i << 3), qy);
+      store<f64>(TARGET_W + (<usize>i << 3), weight);
     }
-    const weight = weightAt(w, c);
-    const loss = -weight * Math.log(clampProbability(<f64>load<T>(qRow + (<usize>c << alignof<T>())), eps)) / lnBase;
-    store<f64>(out + (<usize>r << 3), loss);
-    const t = sum + loss;
-    carry += sumError(sum, loss, t);
-    sum = t;
-    const u = den + weight;
-    denCarry += sumError(den, weight, u);
-    den = u;
+    store<f64>(TARGET_Q + (<usize>b << 3), 1.0); // an odd block's pair partner: loss 0
+    store<f64>(TARGET_W + (<usize>b << 3), 0.0);
+    for (let i = 0; i < b; i += 2) {
+      const wv = v128.load(TARGET_W + (<usize>i << 3));
+      // -(w·ln q)/lnBase, as the scalar form (rows without a class have q = 1, w = 0: 0).
+      const qv = v128.load(TARGET_Q + (<usize>i << 3));
+      // vlogNormal when both are normal and finite (the common pair), vlog's special lanes otherwise.
+      const normal = v128.and(f64x2.ge(qv, f64x2.splat(MIN_NORMAL)), f64x2.lt(qv, f64x2.splat(Infinity)));
+      const lq = v128.all_true<i64>(normal) ? vlogNormal(qv) : vlog(qv);
+      const loss = f64x2.mul(f64x2.neg(f64x2.mul(wv, lq)), perBase);
+      const t = f64x2.add(sum, loss);
+      carry = f64x2.add(carry, vSumError(sum, loss, t));
+      sum = t;
+      const at = out + (<usize>(r0 + i) << 3);
+      if (i + 1 < b) v128.store(at, loss);
+      else store<f64>(at, f64x2.extract_lane(loss, 0));
+    }
+    // Rows without a class: 0 when ignored, NaN when invalid (their lanes above computed 0).
+    for (let i = 0; i < b; i++) {
+      if (load<f64>(TARGET_W + (<usize>i << 3)) != 0) continue;
+      const c = classOf(load<f64>(y + (<usize>(r0 + i) << 3)), k, ignoreIndex);
+      if (c < 0) store<f64>(out + (<usize>(r0 + i) << 3), classless(c));
+    }
   }
-  mergeTotals(sum, carry, den, denCarry);
+  mergeTotals(settleLanes(sum, carry), 0, den, denCarry);
   return bad;
 }
 

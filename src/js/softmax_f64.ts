@@ -48,6 +48,18 @@ function expSum(z: Float64Array | Float32Array, row: number, k: number, m: numbe
 }
 
 /** ln S: log1p of the exact S - 1 while S < 2 (Sterbenz), which keeps near-0 losses exact. */
+/** ln S with Math.exp, subnormal terms kept: log1p((count of max lanes - 1) + Σ the rest). */
+function lnSumUnflushed(z: ArrayLike<number>, row: number, k: number, m: number): number {
+  let tops = 0;
+  let rest = 0;
+  for (let j = 0; j < k; j++) {
+    const v = z[row + j];
+    if (v === m) tops++;
+    else rest += Math.exp(v - m);
+  }
+  return Math.log1p(tops - 1 + rest);
+}
+
 function lnSum(): number {
   return total.hi < 2 ? Math.log1p(total.hi - 1 + total.lo) : Math.log(total.hi + total.lo);
 }
@@ -115,9 +127,13 @@ export function softmaxCrossEntropyDenseF64(
     const bw = settle(b, bCarry);
     const aw = settle(a, aCarry);
     // API.md: target mass on masked classes only costs +Infinity (whatever the weights: no 0·∞).
-    // ln S = 0 exactly (no other class within e^-745): the B·ln S term is 0, also when the target
-    // mass B overflowed to +Infinity (weights near 1.7e308), where ∞·0 would make the row NaN.
-    const lnS = masked || bw === 0 ? 0 : lnSum();
+    // expNeg flushes terms below 2^-1022 (as the wasm exp does), so ln S can read 0 with
+    // subnormal terms left out; with a target mass B > 1 (large weights) B·ln S could exceed
+    // API.md's 1e-15 floor, so such a row recounts S with Math.exp (mirror of the wasm kernel).
+    // ln S = 0 exactly makes B·ln S 0, also when B overflowed to +Infinity (weights near
+    // 1.7e308), where ∞·0 would make the row NaN.
+    let lnS = masked || bw === 0 ? 0 : lnSum();
+    if (lnS === 0 && !masked && bw > 1) lnS = lnSumUnflushed(z, zRow, k, m);
     const loss = (masked ? (b !== 0 ? Infinity : 0) : lnS === 0 ? aw : aw + bw * lnS) / lnBase;
     out[outOff + r] = loss;
     addRow(loss);

@@ -6,6 +6,7 @@
 // (0: exact), `ignoreIndex` NaN for none.
 import { addDen, addRow, mergeTotals, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
 import { vlog, vlogNormal, vlogOr1p } from './vmath_f64';
+import { vlogf } from './vmath_f32';
 import { classOf, classless, INVALID } from './targets';
 import { inUnit } from './lanes';
 
@@ -194,8 +195,10 @@ function allInUnit<T>(a: usize, m: i32): bool {
 
 /** Rows per block of the plain path: their q_y and w_y wait here for one vector log per pair. */
 const PLAIN_BLOCK: i32 = 256;
-const TARGET_Q: usize = memory.data((PLAIN_BLOCK + 2) << 3, 16);
-const TARGET_W: usize = memory.data((PLAIN_BLOCK + 2) << 3, 16);
+const TARGET_Q: usize = memory.data((PLAIN_BLOCK + 4) << 3, 16);
+const TARGET_W: usize = memory.data((PLAIN_BLOCK + 4) << 3, 16);
+/** 2^-126, the smallest normal float32. */
+const F32_MIN_NORMAL: f32 = 1.1754943508222875e-38;
 
 /**
  * The common case (no label smoothing, no normalize): w_y·(-ln clamp(q_y)) per row. A block of
@@ -230,22 +233,65 @@ function crossEntropyIndexPlain<T>(
       store<f64>(TARGET_Q + (<usize>i << 3), qy);
       store<f64>(TARGET_W + (<usize>i << 3), weight);
     }
-    store<f64>(TARGET_Q + (<usize>b << 3), 1.0); // an odd block's pair partner: loss 0
-    store<f64>(TARGET_W + (<usize>b << 3), 0.0);
-    for (let i = 0; i < b; i += 2) {
-      const wv = v128.load(TARGET_W + (<usize>i << 3));
-      // -(w·ln q)/lnBase, as the scalar form (rows without a class have q = 1, w = 0: 0).
-      const qv = v128.load(TARGET_Q + (<usize>i << 3));
-      // vlogNormal when both are normal and finite (the common pair), vlog's special lanes otherwise.
-      const normal = v128.and(f64x2.ge(qv, f64x2.splat(MIN_NORMAL)), f64x2.lt(qv, f64x2.splat(Infinity)));
-      const lq = v128.all_true<i64>(normal) ? vlogNormal(qv) : vlog(qv);
-      const loss = f64x2.mul(f64x2.neg(f64x2.mul(wv, lq)), perBase);
-      const t = f64x2.add(sum, loss);
-      carry = f64x2.add(carry, vSumError(sum, loss, t));
-      sum = t;
-      const at = out + (<usize>(r0 + i) << 3);
-      if (i + 1 < b) v128.store(at, loss);
-      else store<f64>(at, f64x2.extract_lane(loss, 0));
+    if (sizeof<T>() == 4 && eps == 0) {
+      // Float32 q_y (exact: no clamp): -ln q_y four rows per vlogf (6.8e-8 relative, inside
+      // API.md's 2e-6 for float32 inputs), widened to float64 for the weights and the sums; a
+      // quad with a 0, subnormal, negative or non-finite q_y takes vlog in float64 instead.
+      for (let i = b; i < ((b + 3) & ~3); i++) {
+        store<f64>(TARGET_Q + (<usize>i << 3), 1.0);
+        store<f64>(TARGET_W + (<usize>i << 3), 0.0);
+      }
+      for (let i = 0; i < b; i += 4) {
+        const q01 = v128.load(TARGET_Q + (<usize>i << 3));
+        const q23 = v128.load(TARGET_Q + (<usize>i << 3), 16);
+        const lo32 = f32x4.demote_f64x2_zero(q01);
+        const q4 = v128.shuffle<i32>(lo32, f32x4.demote_f64x2_zero(q23), 0, 1, 4, 5); // exact: q_y are float32
+        const normal = v128.and(f32x4.ge(q4, f32x4.splat(F32_MIN_NORMAL)), f32x4.lt(q4, f32x4.splat(Infinity)));
+        let l01: v128, l23: v128;
+        if (v128.all_true<i32>(normal)) {
+          const l = vlogf(q4);
+          l01 = f64x2.promote_low_f32x4(l);
+          l23 = f64x2.promote_low_f32x4(v128.shuffle<i32>(l, l, 2, 3, 0, 1));
+        } else {
+          l01 = vlog(q01);
+          l23 = vlog(q23);
+        }
+        const loss01 = f64x2.mul(f64x2.neg(f64x2.mul(v128.load(TARGET_W + (<usize>i << 3)), l01)), perBase);
+        const loss23 = f64x2.mul(f64x2.neg(f64x2.mul(v128.load(TARGET_W + (<usize>i << 3), 16), l23)), perBase);
+        let t = f64x2.add(sum, loss01);
+        carry = f64x2.add(carry, vSumError(sum, loss01, t));
+        sum = t;
+        t = f64x2.add(sum, loss23);
+        carry = f64x2.add(carry, vSumError(sum, loss23, t));
+        sum = t;
+        const at = out + (<usize>(r0 + i) << 3);
+        if (i + 4 <= b) {
+          v128.store(at, loss01);
+          v128.store(at, loss23, 16);
+        } else { // the block's last 1–3 rows
+          store<f64>(at, f64x2.extract_lane(loss01, 0));
+          if (i + 1 < b) store<f64>(at, f64x2.extract_lane(loss01, 1), 8);
+          if (i + 2 < b) store<f64>(at, f64x2.extract_lane(loss23, 0), 16);
+        }
+      }
+    } else {
+      store<f64>(TARGET_Q + (<usize>b << 3), 1.0); // an odd block's pair partner: loss 0
+      store<f64>(TARGET_W + (<usize>b << 3), 0.0);
+      for (let i = 0; i < b; i += 2) {
+        const wv = v128.load(TARGET_W + (<usize>i << 3));
+        // -(w·ln q)/lnBase, as the scalar form (rows without a class have q = 1, w = 0: 0).
+        const qv = v128.load(TARGET_Q + (<usize>i << 3));
+        // vlogNormal when both are normal and finite (the common pair), vlog's special lanes otherwise.
+        const normal = v128.and(f64x2.ge(qv, f64x2.splat(MIN_NORMAL)), f64x2.lt(qv, f64x2.splat(Infinity)));
+        const lq = v128.all_true<i64>(normal) ? vlogNormal(qv) : vlog(qv);
+        const loss = f64x2.mul(f64x2.neg(f64x2.mul(wv, lq)), perBase);
+        const t = f64x2.add(sum, loss);
+        carry = f64x2.add(carry, vSumError(sum, loss, t));
+        sum = t;
+        const at = out + (<usize>(r0 + i) << 3);
+        if (i + 1 < b) v128.store(at, loss);
+        else store<f64>(at, f64x2.extract_lane(loss, 0));
+      }
     }
     // Rows without a class: 0 when ignored, NaN when invalid (their lanes above computed 0).
     for (let i = 0; i < b; i++) {

@@ -73,3 +73,28 @@ describe.each(backends)('%s backend: float32 blocks, fast and shifted', (_name, 
     expectClose(x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'mean' }), [total / den], 'float32', `k=${k} mean`);
   });
 });
+
+/**
+ * Cross-entropy over float32 probabilities with class indices: the wasm kernel takes -ln q_y four
+ * rows per f32x4 log, and a quad holding a q_y of 0, a subnormal or 1 in float64 instead; blocks of
+ * 256 rows end in tails of 1–3. Reference: -w_y·ln q_y in float64 on the exact float32 q_y.
+ */
+describe.each(backends)('%s backend: float32 cross-entropy with class indices, quads and tails', (_name, x) => {
+  it.each([1, 2, 3, 4, 5, 255, 256, 257, 1027])('n = %i', (n) => {
+    const k = 3;
+    const u = rng(n + 1000);
+    const q = new Float32Array(n * k);
+    for (let i = 0; i < n; i++) {
+      const a = u() + 1e-3, b = u() + 1e-3, c = u() + 1e-3, s = a + b + c;
+      [q[3 * i], q[3 * i + 1], q[3 * i + 2]] = [a / s, b / s, c / s];
+    }
+    const y = Int32Array.from({ length: n }, () => Math.floor(u() * k));
+    // Special q_y every few rows: 0 (+Infinity), a float32 subnormal, 1 (a loss of 0); one ignored row.
+    for (let r = 2; r < n; r += 7) q[r * k + y[r]] = [0, 1e-40, 1][r % 3];
+    if (n > 5) y[5] = -1;
+    const w = Float64Array.of(0.5, 2, 1.25);
+    const want = Array.from({ length: n }, (_, r) => (y[r] === -1 ? 0 : -w[y[r]] * Math.log(q[r * k + y[r]])));
+    x.crossEntropy(y, q.map((v) => (v === 0 ? 0 : 1 - v)), { classes: k, weights: w, ignoreIndex: -1 }); // stale values elsewhere
+    expectClose(x.crossEntropy(y, q, { classes: k, weights: w, ignoreIndex: -1 }), want, 'float32', `n=${n}`);
+  });
+});

@@ -10,7 +10,7 @@ import { vlog, vlogNormal } from './vmath_f64';
 
 /** Smallest positive normal float64, 2^-1022. */
 const MIN_NORMAL: f64 = 2.2250738585072014e-308;
-import { inUnit } from './lanes';
+import { inUnit, load1, load2 } from './lanes';
 
 /**
  * -ln p / ln b elementwise. First a lean pass for the common chunk, every p a normal float64 in
@@ -46,17 +46,15 @@ export function informationContentF64(p: usize, n: i32, out: usize, lnBase: f64)
     }
   }
   if (!v128.all_true<i64>(ok)) return false;
-  let total = settleLanes(sum, carry);
+  let tail = 0.0;
   if (i < n) {
     const x = load<f64>(p + (<usize>i << 3));
     if (!(x >= MIN_NORMAL && x <= 1)) return false;
-    const v = (0 - Math.log(x)) / lnBase;
-    store<f64>(out + (<usize>i << 3), v);
-    addRow(total);
-    addRow(v);
-    return true;
+    tail = (0 - Math.log(x)) / lnBase;
+    store<f64>(out + (<usize>i << 3), tail);
   }
-  addRow(total);
+  addRow(settleLanes(sum, carry));
+  if (i < n) addRow(tail);
   return true;
 }
 
@@ -104,6 +102,31 @@ export function binaryEntropyF64(p: usize, n: i32, out: usize, lnBase: f64): i32
   return bad;
 }
 
+/** -x ln x, with 0·ln 0 = 0. */
+// @ts-ignore: decorator
+@inline function negXLnX(x: f64): f64 {
+  return x != 0 ? -x * Math.log(x) : 0.0;
+}
+
+/**
+ * -Σ x ln x over a row of k values of T (f64, or f32 promoted), whatever they are: vlog's special
+ * lanes (ln of a negative is NaN), 0·ln 0 = 0, compensated lane sums and the odd tail. The entropy
+ * of a row that failed the lean pass below, and of a row of probabilities in score_f64.ts.
+ */
+export function entropyOfRow<T>(row: usize, k: i32): f64 {
+  let sum = f64x2.splat(0.0);
+  let carry = f64x2.splat(0.0);
+  let j = 0;
+  for (; j + 1 < k; j += 2) {
+    const x = load2<T>(row, j);
+    const v = v128.andnot(f64x2.mul(f64x2.neg(x), vlog(x)), f64x2.eq(x, f64x2.splat(0.0)));
+    const t = f64x2.add(sum, v);
+    carry = f64x2.add(carry, vSumError(sum, v, t));
+    sum = t;
+  }
+  return settleLanesWith(sum, carry, j < k ? negXLnX(load1<T>(row, j)) : 0.0);
+}
+
 /**
  * -Σ p ln p per row of k, 0·ln 0 = 0, two lanes at a time with compensated lane sums. With
  * `normalize` each entry is first divided by the row's compensated sum (SciPy stats.entropy);
@@ -135,27 +158,20 @@ export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64
         sum = t;
       }
     }
-    if (!v128.all_true<i64>(ok)) {
+    let h: f64;
+    if (v128.all_true<i64>(ok)) {
+      h = settleLanesWith(sum, carry, j < k ? negXLnX(load<f64>(row + (<usize>j << 3))) : 0.0);
+    } else {
       // A value outside [0, 1]: flagged; the row is redone with vlog, so that with validate: false
       // it reads as written (ln of a negative is NaN, 0·ln 0 = 0).
       bad = 1;
-      sum = f64x2.splat(0.0);
-      carry = f64x2.splat(0.0);
-      for (j = 0; j + 1 < k; j += 2) {
-        const x = v128.load(row + (<usize>j << 3));
-        const v = v128.andnot(f64x2.mul(f64x2.neg(x), vlog(x)), f64x2.eq(x, f64x2.splat(0.0)));
-        const t = f64x2.add(sum, v);
-        carry = f64x2.add(carry, vSumError(sum, v, t));
-        sum = t;
-      }
+      h = entropyOfRow<f64>(row, k);
     }
-    let tail = 0.0;
     if (j < k) {
       const x = load<f64>(row + (<usize>j << 3));
       if (!(x >= 0 && x <= 1)) bad = 1;
-      if (x != 0) tail = -x * Math.log(x);
     }
-    const h = settleLanesWith(sum, carry, tail) / lnBase;
+    h /= lnBase;
     store<f64>(out + (<usize>r << 3), h);
     addRow(h);
   }

@@ -9,9 +9,10 @@
 // Probabilities: cross-entropy = -ln q_y, entropy = -Σ q ln q (0·ln 0 = 0).
 // Outputs: cross-entropy to `ce`, entropy to `h`, the arg-max (first on ties) over the labels at
 // `y` as f64 (each label is read before its slot is overwritten). Returns 1 on an invalid value.
-import { addRow, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
+import { addRow } from './accumulate';
 import { classOf, INVALID } from './targets';
-import { vexp, vlog, vlogOr1p } from './vmath_f64';
+import { vexp, vlogOr1p } from './vmath_f64';
+import { entropyOfRow } from './entropy_f64';
 import { load1, load2 } from './lanes';
 
 let flag: i32 = 0;
@@ -29,22 +30,6 @@ function argMax<T>(row: usize, k: i32, logits: bool): i32 {
     }
   }
   return at;
-}
-
-/**
- * ln S from compensated lanes (sums s, carries c) plus one tail term e: hi + lo kept apart, so
- * ln S = log1p((hi - 1) + lo) keeps a near-zero loss exact (settling into one double would not).
- */
-// @ts-ignore: decorator
-@inline function lnOfLanes(s: v128, c: v128, e: f64): f64 {
-  const s0 = f64x2.extract_lane(s, 0);
-  const s1 = f64x2.extract_lane(s, 1);
-  let hi = s0 + s1;
-  let lo = sumError(s0, s1, hi) + f64x2.extract_lane(c, 0) + f64x2.extract_lane(c, 1);
-  const t = hi + e;
-  lo += sumError(hi, e, t);
-  hi = t;
-  return hi < 2 ? Math.log1p(hi - 1 + lo) : Math.log(hi + lo);
 }
 
 /** Writes the row's results and adds its cross-entropy to the chunk totals. */
@@ -169,22 +154,7 @@ function scoreProbs<T>(y: usize, q: usize, n: i32, k: i32, outCe: usize, outH: u
     const c = classOf(label, k, NaN);
     if (c == INVALID) flag = 1;
     const at = argMax<T>(row, k, false);
-    let s = f64x2.splat(0.0), sc = f64x2.splat(0.0);
-    let j = 0;
-    for (; j + 1 < k; j += 2) {
-      const x = load2<T>(row, j);
-      const v = v128.andnot(f64x2.mul(f64x2.neg(x), vlog(x)), f64x2.eq(x, f64x2.splat(0.0)));
-      const s2 = f64x2.add(s, v);
-      sc = f64x2.add(sc, vSumError(s, v, s2));
-      s = s2;
-    }
-    let tailTerm = 0.0;
-    if (j < k) {
-      const x = load1<T>(row, j);
-      if (x != 0) tailTerm = -x * Math.log(x);
-    }
-    const h = settleLanesWith(s, sc, tailTerm);
-    finishRow(r, at, c < 0 ? NaN : 0 - Math.log(load1<T>(row, c)), h, y, outCe, outH, lnBase);
+    finishRow(r, at, c < 0 ? NaN : 0 - Math.log(load1<T>(row, c)), entropyOfRow<T>(row, k), y, outCe, outH, lnBase);
   }
   return flag;
 }

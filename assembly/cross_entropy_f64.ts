@@ -217,6 +217,7 @@ function crossEntropyIndexPlain<T>(
   for (let r0 = 0; r0 < n; r0 += PLAIN_BLOCK) {
     const b = min(PLAIN_BLOCK, n - r0);
     if (!allInUnit<T>(q + ((<usize>r0 * <usize>k) << alignof<T>()), b * k)) bad = 1;
+    let unclassed = 0; // rows without a class, written after the vector pass
     for (let i = 0; i < b; i++) {
       const r = r0 + i;
       const c = classOf(load<f64>(y + (<usize>r << 3)), k, ignoreIndex);
@@ -227,8 +228,9 @@ function crossEntropyIndexPlain<T>(
         const u = den + weight;
         denCarry += sumError(den, weight, u);
         den = u;
-      } else if (c == INVALID) {
-        bad = 1;
+      } else {
+        unclassed++;
+        if (c == INVALID) bad = 1;
       }
       store<f64>(TARGET_Q + (<usize>i << 3), qy);
       store<f64>(TARGET_W + (<usize>i << 3), weight);
@@ -294,10 +296,12 @@ function crossEntropyIndexPlain<T>(
       }
     }
     // Rows without a class: 0 when ignored, NaN when invalid (their lanes above computed 0).
-    for (let i = 0; i < b; i++) {
-      if (load<f64>(TARGET_W + (<usize>i << 3)) != 0) continue;
+    for (let i = 0; unclassed > 0 && i < b; i++) {
       const c = classOf(load<f64>(y + (<usize>(r0 + i) << 3)), k, ignoreIndex);
-      if (c < 0) store<f64>(out + (<usize>(r0 + i) << 3), classless(c));
+      if (c < 0) {
+        store<f64>(out + (<usize>(r0 + i) << 3), classless(c));
+        unclassed--;
+      }
     }
   }
   mergeTotals(settleLanes(sum, carry), 0, den, denCarry);

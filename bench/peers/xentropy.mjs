@@ -15,7 +15,7 @@ function calls(x, w, d, out, extra = {}) {
     case 'klDivergence':
       return () => x.klDivergence(d.p, d.q, { classes: k, ...(out && { out }), ...extra });
     case 'informationContent':
-      return () => x.informationContent(d.p, out || extra.validate === false ? { ...(out && { out }), ...extra } : undefined);
+      return () => x.informationContent(d.p, { ...(out && { out }), ...extra });
     case 'streamSoftmaxCrossEntropy':
       return () => {
         let total = 0;

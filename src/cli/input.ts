@@ -14,12 +14,16 @@ import { readNpyFiles } from './npy-file.js';
 import { BufferPool } from '../io/recycle.js';
 import { formatOf } from '../io/format.js';
 import type { Format } from '../io/format.js';
+import type { Layout, Task } from '../io/columns.js';
 
 
 /** What the command line gives to open an input. */
 export interface OpenOptions {
   format?: Format;
   labelColumn: string;
+  task?: Task;
+  weightColumn?: string;
+  positive?: string;
   /** `--labels FILE.npy`: the class indices beside a scores `.npy`. */
   labels?: string;
 }
@@ -48,7 +52,11 @@ export interface CsvSource extends SourceBase {
 /** A binary format: row blocks, their score columns named. */
 export interface BlockSource extends SourceBase {
   kind: 'blocks';
+  /** The value columns of a row (scores, then targets, then the weight). */
   columns: readonly string[];
+  layout: Layout;
+  /** Class names as the first block gives them (binary: negative as far as known, positive). */
+  names?: readonly string[];
   blocks: AsyncIterable<TableBlock>;
 }
 
@@ -82,6 +90,8 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     throw new UsageError(`${name}: a .npy file of scores needs --labels FILE.npy with the class indices`);
   }
   if (format !== 'npy' && options.labels !== undefined) throw new UsageError('--labels goes with .npy scores only');
+  if (format === 'npy' && options.task === 'multilabel') throw new UsageError(`${name}: a .npy file holds binary or multiclass scores, not multilabel`);
+  if (format === 'npy' && options.weightColumn !== undefined) throw new UsageError(`${name}: a .npy file has no columns: --weight-column needs CSV, TSV, Arrow or Parquet`);
   if (path === '-') {
     if (format === 'parquet' || format === 'npy') throw new UsageError(`${format} cannot be read from stdin (it needs a file)`);
     const counted = counting(process.stdin as AsyncIterable<Uint8Array>);
@@ -95,7 +105,7 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     let read = 0;
     // Loaded only when needed: these libraries take longer to import than a small CSV takes to score.
     const { readArrow } = await import('../io/arrow.js');
-    const blocks = readArrow(handle, { name, labelColumn: options.labelColumn, pool });
+    const blocks = readArrow(handle, { ...columnRequest(options), name, pool });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'parquet') {
@@ -104,7 +114,7 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const { readParquet } = await import('../io/parquet.js');
     const buffer = await asyncBufferFromFile(path);
     let read = 0;
-    const blocks = readParquet(buffer, { name, labelColumn: options.labelColumn });
+    const blocks = readParquet(buffer, { ...columnRequest(options), name });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))));
   }
   if (format === 'csv' || format === 'tsv') {
@@ -121,7 +131,7 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const close = async () => {
       await Promise.all([file.close(), labelsFile.close()]);
     };
-    const blocks = npyBlocks(readNpyFiles(file, labelsFile, { name, labelsName: options.labels!, pool }));
+    const blocks = npyBlocks(readNpyFiles(file, labelsFile, { name, labelsName: options.labels!, pool }), options.task, name);
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + b.scores.byteLength)), close);
   }
   const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
@@ -196,7 +206,7 @@ async function fromStream(
   if (format === 'arrow') {
     let read = 0;
     const { readArrow } = await import('../io/arrow.js');
-    const blocks = readArrow(chunks as never, { name, labelColumn: options.labelColumn });
+    const blocks = readArrow(chunks as never, { ...columnRequest(options), name });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read += byteSize(b)));
   }
   const delimiter = delimiterByte(format === 'tsv' ? '\t' : ',');
@@ -211,7 +221,7 @@ async function fromStream(
       first = false;
       buffer = concat([buffer, bytes]);
     }
-    const head = readHead(buffer, next.done === true, { name, delimiter, labelColumn: options.labelColumn });
+    const head = readHead(buffer, next.done === true, { ...columnRequest(options), name, delimiter });
     if (head !== undefined) {
       const rest = buffer.subarray(head.dataStart);
       return {
@@ -290,14 +300,28 @@ async function peekBlocks(
       await close?.();
     }
   };
-  return { ...base, kind: 'blocks', columns: head.columns, blocks: all(), recycle: () => undefined };
+  return { ...base, kind: 'blocks', columns: head.columns, layout: head.layout, names: head.names, blocks: all(), recycle: () => undefined };
 }
 
-async function* npyBlocks(blocks: ReturnType<typeof readNpyFiles>): AsyncGenerator<TableBlock> {
+/** The column choices the command line passes to every reader. */
+function columnRequest(options: OpenOptions) {
+  return { labelColumn: options.labelColumn, task: options.task, weightColumn: options.weightColumn, positive: options.positive };
+}
+
+/** `.npy` scores: k = 1 is binary (labels 0 and 1), more columns multiclass; labels stay integer positions. */
+async function* npyBlocks(blocks: ReturnType<typeof readNpyFiles>, task: Task | undefined, name: string): AsyncGenerator<TableBlock> {
   let columns: string[] | undefined;
+  let layout: Layout | undefined;
   for await (const block of blocks) {
-    columns ??= Array.from({ length: block.classes }, (_, c) => `column ${c}`);
-    yield { firstRow: block.firstRow, labels: block.labels, scores: block.scores, columns };
+    if (layout === undefined) {
+      const k = block.classes;
+      const kind = task ?? (k === 1 ? 'binary' : 'multiclass');
+      if (kind === 'binary' && k !== 1) throw new UsageError(`${name}: a binary task has one score column, not ${k}`);
+      if (kind === 'multiclass' && k < 2) throw new UsageError(`${name}: a multiclass task needs two or more score columns, not ${k}: use --task binary`);
+      layout = { task: kind, classes: k, targets: false, weight: false };
+      columns = Array.from({ length: k }, (_, c) => `column ${c}`);
+    }
+    yield { firstRow: block.firstRow, labels: block.labels, scores: block.scores, columns: columns!, layout };
   }
 }
 

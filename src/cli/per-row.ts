@@ -3,7 +3,8 @@ import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../io/errors.js';
-import { PER_ROW_HEADER, perRowLine } from '../io/per-row-format.js';
+import { perRowFormat } from '../io/per-row-format.js';
+import type { PerRowFormat } from '../io/per-row-format.js';
 import { removeOnInterrupt } from './interrupt.js';
 
 /**
@@ -17,20 +18,21 @@ export class PerRowFile {
     private readonly path: string,
     private readonly temp: string,
     private readonly handle: FileHandle,
+    private readonly format: PerRowFormat,
   ) {}
 
   /**
    * Starts the file (its header written to the temporary file).
    * @throws UsageError if the target's directory cannot be written
    */
-  static async create(path: string): Promise<PerRowFile> {
+  static async create(path: string, format: PerRowFormat = perRowFormat('multiclass')): Promise<PerRowFile> {
     const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
     const handle = await open(temp, 'wx').catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot write ${path}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
     });
-    const file = new PerRowFile(path, temp, handle);
+    const file = new PerRowFile(path, temp, handle, format);
     file.forget = removeOnInterrupt(temp);
-    await file.append(PER_ROW_HEADER);
+    await file.append(format.header);
     return file;
   }
 
@@ -41,11 +43,11 @@ export class PerRowFile {
    * @param block `rows` labels, cross-entropies, entropies and predictions, one after another
    *   (a task's `perRow`)
    */
-  async write(firstRow: number, block: Float64Array): Promise<void> {
+  async write(firstRow: number, block: Float64Array, names?: readonly string[]): Promise<void> {
     const n = block.length / 4;
     let text = '';
     for (let i = 0; i < n; i++) {
-      text += perRowLine(firstRow + i, block[i], block[n + i], block[2 * n + i], block[3 * n + i]);
+      text += this.format.line(firstRow + i, block, n, i, names);
       // Flushed now and then, so a large piece does not build one huge string.
       if (text.length > 1 << 20) {
         await this.append(text);

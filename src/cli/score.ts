@@ -1,15 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Accumulator } from '../accumulator.js';
+import { Accumulator, jsonNumber } from '../accumulator.js';
 import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
-import { inferInput } from '../io/columns.js';
+import { inferInput, isScoreName, TASKS } from '../io/columns.js';
+import type { Layout, Task as TaskKind } from '../io/columns.js';
 import { InputError, UsageError } from '../io/errors.js';
 import { openSource } from './input.js';
 import type { Source } from './input.js';
 import type { Format } from '../io/format.js';
 import { writePartial } from './partial.js';
 import { PerRowFile } from './per-row.js';
+import { perRowFormat } from '../io/per-row-format.js';
 import { executor } from './pool.js';
 import type { Executor } from './pool.js';
 import { progress } from './progress.js';
@@ -33,6 +36,14 @@ export interface ScoreOptions {
   partial?: string;
   progress: boolean;
   workers?: number;
+  task?: TaskKind;
+  positive?: string;
+  threshold?: number;
+  weightColumn?: string;
+  bins?: number;
+  topK?: number;
+  perClass?: boolean;
+  confusion?: boolean;
 }
 
 /**
@@ -45,19 +56,33 @@ export interface ScoreOptions {
  */
 export async function score(file: string | undefined, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
   const name = file ?? displayPath(EXAMPLE);
+  if (options.task !== undefined && !TASKS.includes(options.task)) throw new UsageError(`--task must be binary, multiclass or multilabel, not ${options.task}`);
   const source = await openSource(file ?? EXAMPLE, name, options);
+  const layout: Layout = source.kind === 'csv' ? source.plan.layout! : source.layout;
+  const columns = source.kind === 'csv' ? source.plan.columns : source.columns;
+  const scoreColumns = columns.slice(0, layout.classes);
+  const input = options.input ?? inferInput(source.name, source.format, scoreColumns, 'pass --input logits|probs');
+  if (options.topK !== undefined && !(layout.task === 'multiclass' && options.topK < layout.classes)) {
+    throw new UsageError(`${source.name}: --top-k ${options.topK} needs a multiclass task with more than ${options.topK} classes (this is ${layout.task}, ${layout.classes} ${layout.task === 'multilabel' ? 'labels' : 'score columns'})`);
+  }
+  const names = classNames(source, layout, scoreColumns);
   const settings: Settings = {
-    classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
-    input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
+    input,
     base: BASES[options.base].value,
+    layout,
     perRow: options.perRow !== undefined,
+    accumulator: {
+      task: layout.task, classes: layout.classes, input, base: BASES[options.base].value, names: names.classes,
+      bins: options.bins, topK: options.topK, threshold: options.threshold, perClass: options.perClass,
+      confusion: options.confusion, weighted: layout.weight,
+    },
   };
-  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow);
+  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, perRowFormat(layout.task));
   const bar = await progress(options.progress, source.size);
   const run = executor(await load(), options.workers, source.size);
   let acc: Accumulator;
   try {
-    acc = await scoreAll(source, settings, run, perRow, bar);
+    acc = await scoreAll(source, settings, run, perRow, bar, names.perRow);
     await perRow?.commit();
   } catch (error) {
     await perRow?.discard();
@@ -67,16 +92,38 @@ export async function score(file: string | undefined, options: ScoreOptions, std
     await run.close();
   }
   if (options.partial !== undefined) {
-    await writePartial(options.partial, acc, [name]);
+    const { rows, sum_cross_entropy: sum } = acc.result();
+    await writePartial(options.partial, acc, [{ id: randomBytes(8).toString('hex'), file: name, size: source.size, rows, sum: jsonNumber(sum) }]);
     return;
   }
   const info = { file: name, input: settings.input, base: options.base };
   stdout.write(options.json ? formatJson(acc.result(), info) : formatHuman(acc.result(), info));
 }
 
+/**
+ * The classes' names (binary: negative, found in the data, then positive), and whether
+ * `--per-row` writes them (score columns named `p_<name>`/`logit_<name>`, and binary tasks)
+ * or 0-based positions (other names, `.npy`).
+ */
+function classNames(source: Source, layout: Layout, scoreColumns: readonly string[]): { classes: string[]; perRow: boolean } {
+  if (source.kind === 'csv' && source.plan.labels) {
+    const plan = source.plan.labels;
+    if (layout.task === 'binary') return { classes: ['', plan.names[0]], perRow: true };
+    return { classes: plan.names, perRow: scoreColumns.every((c) => isScoreName(c)) };
+  }
+  if (layout.task === 'binary') {
+    if (source.format === 'npy' || source.kind !== 'blocks' || !source.names) return { classes: ['0', '1'], perRow: false };
+    return { classes: ['', source.names[1]], perRow: true };
+  }
+  const named = source.format !== 'npy' && scoreColumns.every((c) => isScoreName(c));
+  return { classes: scoreColumns.map((c, i) => (source.format === 'npy' ? String(i) : c.replace(/^(p|logit)_/, ''))), perRow: named };
+}
+
 /** Runs every piece of the input, keeping a few in flight, and takes their outcomes in order. */
-async function scoreAll(source: Source, settings: Settings, run: Executor, perRow: PerRowFile | undefined, bar: Progress): Promise<Accumulator> {
-  const total = new Accumulator(js, settings);
+async function scoreAll(
+  source: Source, settings: Settings, run: Executor, perRow: PerRowFile | undefined, bar: Progress, namedRows: boolean,
+): Promise<Accumulator> {
+  const total = new Accumulator(js, settings.accumulator);
   let rows = 0;
   let breaks = source.kind === 'csv' ? source.breaks : 0;
   const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number }> = [];
@@ -89,13 +136,19 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
       const piece = source.kind === 'csv' ? `the piece from line ${breaks + 2}` : `the rows from row ${firstRow}`;
       throw new Error(`${source.name}: ${piece} failed in a worker thread: ${error.message}`);
     });
+    const where = (line: number | undefined, row: number) => (line !== undefined ? `${source.name}:${breaks + line}` : `${source.name}: row ${firstRow + row}`);
+    // Binary: a piece whose negative class is not the earlier pieces' holds a third label.
+    const { negative } = outcome;
+    const known = total.names[0];
+    if (negative && known !== '' && negative.name !== known && !(outcome.fault && outcome.fault.row < negative.row)) {
+      throw new InputError(`${where(negative.line, negative.row)}: label ${JSON.stringify(negative.name)} is a third distinct label of a binary task (the classes are ${JSON.stringify(total.names[1])} and ${JSON.stringify(known)}; name the positive class with --positive)`);
+    }
     if (outcome.fault) {
       const { fault } = outcome;
-      const where = fault.line !== undefined ? `${source.name}:${breaks + fault.line}` : `${source.name}: row ${firstRow + fault.row}`;
-      throw new InputError(`${where}: ${fault.message}`);
+      throw new InputError(`${where(fault.line, fault.row)}: ${fault.message}`);
     }
     total.merge(Accumulator.fromJSON(js, outcome.state), firstRow);
-    if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow);
+    if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow, namedRows ? total.names : undefined);
     rows = firstRow + outcome.rows;
     breaks += outcome.breaks;
     bar.update(source.position(), rows);
@@ -116,8 +169,8 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
       for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
     } else {
       for await (const block of source.blocks) {
-        const { labels, scores, columns } = block;
-        await submit({ kind: 'batch', labels, scores, columns, settings }, scores.byteLength, block.firstRow);
+        const { labels, scores, columns, names } = block;
+        await submit({ kind: 'batch', labels, scores, columns, names, settings }, scores.byteLength, block.firstRow);
       }
     }
     while (inFlight.length > 0) await take();

@@ -6,14 +6,13 @@
  */
 import { DataType, Precision, RecordBatchReader } from 'apache-arrow';
 import type { Field, Vector } from 'apache-arrow';
-import { chooseColumns, interleave } from './columns.js';
-import type { BufferSource, ColumnChoice, ColumnInfo, ColumnValues } from './columns.js';
+import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
+import type { BufferSource, ColumnChoice, ColumnInfo, ColumnRequest, ColumnValues, Layout } from './columns.js';
 import { InputError } from './errors.js';
 
-export interface TableOptions {
+export interface TableOptions extends ColumnRequest {
   /** Name in messages. */
   name: string;
-  labelColumn: string;
   /** Rows per block at most (default 65536): a huge record batch is handed on in slices. */
   blockRows?: number;
   /** Memory for the blocks (default: fresh arrays). */
@@ -23,9 +22,15 @@ export interface TableOptions {
 /** Rows of a columnar file, with the columns chosen. */
 export interface TableBlock {
   firstRow: number;
+  /** 0-based classes (binary: 1 positive, 0 negative); zeros for multilabel. */
   labels: Float64Array;
+  /** Rows of values laid out as `layout` says. */
   scores: Float32Array | Float64Array;
+  /** The value columns of a row. */
   columns: readonly string[];
+  layout: Layout;
+  /** Class names in column order (binary: negative, then positive, the negative once seen). */
+  names?: readonly string[];
 }
 
 export const BLOCK_ROWS = 65536;
@@ -46,6 +51,7 @@ export async function* readArrow(
     throw new InputError(`${options.name}: not an Arrow IPC file (${(error as Error).message})`);
   }
   let choice: ColumnChoice | undefined;
+  let resolver: LabelResolver | undefined;
   let firstRow = 0;
   const batches = reader[Symbol.asyncIterator]();
   for (;;) {
@@ -57,32 +63,46 @@ export async function* readArrow(
     }
     if (next.done) break;
     const batch = next.value;
-    choice ??= chooseColumns(batch.schema.fields.map(info), options.labelColumn, options.name);
-    const label = values(batch.getChild(choice.label)!);
-    const scores = choice.scores.map((c) => values(batch.getChild(c)!));
+    if (choice === undefined) {
+      choice = chooseColumns(batch.schema.fields.map(info), options, failIn(options.name));
+      resolver = choice.labels && new LabelResolver(choice.labels);
+    }
+    const label = choice.label === undefined ? undefined : values(batch.getChild(choice.label)!);
+    const scores = choice.values.map((c) => values(batch.getChild(c)!));
     for (let from = 0; from < batch.numRows; from += blockRows) {
       const to = Math.min(batch.numRows, from + blockRows);
-      const block = interleave(label, scores, choice.scores, choice.float32, from, to, firstRow, options.name, options.pool);
-      yield { firstRow: firstRow + from, ...block, columns: choice.scores };
+      const block = interleave(label, scores, choice.values, choice.float32, from, to, firstRow, options.name, options.pool, resolver);
+      yield { firstRow: firstRow + from, ...block, columns: choice.values, layout: choice.layout, names: blockNames(choice, resolver) };
     }
     firstRow += batch.numRows;
   }
   if (choice === undefined) {
     // No batch: the schema alone still says whether the columns were right.
-    chooseColumns(reader.schema?.fields.map(info) ?? [], options.labelColumn, options.name);
+    chooseColumns(reader.schema?.fields.map(info) ?? [], options, failIn(options.name));
   }
   if (firstRow === 0) throw new InputError(`${options.name}: no data rows`);
+}
+
+/** The class names a block's labels refer to (binary: negative, then positive). */
+export function blockNames(choice: ColumnChoice, resolver: LabelResolver | undefined): string[] | undefined {
+  if (!choice.labels) return undefined;
+  if (choice.layout.task === 'binary') return [resolver?.negative ?? '', choice.labels.names[0]];
+  return choice.labels.names;
 }
 
 function info(field: Field): ColumnInfo {
   const type = field.type;
   const float = DataType.isFloat(type) && type.precision !== Precision.HALF;
-  return { name: field.name, numeric: float || DataType.isInt(type), float32: float && type.precision === Precision.SINGLE };
+  const text = DataType.isUtf8(type) || DataType.isLargeUtf8(type) || (DataType.isDictionary(type) && (DataType.isUtf8(type.dictionary) || DataType.isLargeUtf8(type.dictionary)));
+  return { name: field.name, numeric: float || DataType.isInt(type), float32: float && type.precision === Precision.SINGLE, text };
 }
 
 function values(vector: Vector): ColumnValues {
+  const type = vector.type;
+  // Text labels (plain or dictionary-encoded) as strings; numbers as their typed array.
+  const text = DataType.isUtf8(type) || DataType.isLargeUtf8(type) || DataType.isDictionary(type);
   return {
-    values: vector.toArray() as ArrayLike<number | bigint>,
+    values: text ? (Array.from(vector) as Array<string | null>) : (vector.toArray() as ArrayLike<number | bigint>),
     isNull: vector.nullCount > 0 ? (i) => !vector.isValid(i) : undefined,
   };
 }

@@ -8,7 +8,8 @@ import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
 import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { BLOCK_ROWS } from './arrow.js';
 import type { TableBlock, TableOptions } from './arrow.js';
-import { chooseColumns, interleave } from './columns.js';
+import { blockNames } from './arrow.js';
+import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
 import type { ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 
@@ -28,13 +29,18 @@ export async function* readParquet(file: AsyncBuffer, options: TableOptions): As
     throw new InputError(`${options.name}: not a Parquet file (${(error as Error).message})`);
   }
   const top = parquetSchema(metadata).children.map((child) => info(child.element));
-  const choice = chooseColumns(top, options.labelColumn, options.name);
-  const wanted = [choice.label, ...choice.scores];
+  const choice = chooseColumns(top, options, failIn(options.name));
+  const resolver = choice.labels && new LabelResolver(choice.labels);
+  const wanted = [...(choice.label === undefined ? [] : [choice.label]), ...choice.values];
+  const labelIsText = top.find((c) => c.name === choice.label)?.text === true;
   let groupStart = 0;
   for (const group of metadata.row_groups) {
     const rows = Number(group.num_rows);
     const groupEnd = groupStart + rows;
-    const arrays = new Map(wanted.map((name, i) => [name, i === 0 || !choice.float32 ? new Float64Array(rows) : new Float32Array(rows)]));
+    const arrays = new Map<string, Float64Array | Float32Array | Array<string | number>>(wanted.map((name) => [
+      name,
+      name === choice.label ? (labelIsText ? new Array<string | number>(rows) : new Float64Array(rows)) : !choice.float32 ? new Float64Array(rows) : new Float32Array(rows),
+    ]));
     let nullRow = -1;
     let nullColumn = '';
     try {
@@ -50,7 +56,7 @@ export async function* readParquet(file: AsyncBuffer, options: TableOptions): As
               nullRow = row;
               nullColumn = columnName;
             }
-            out[row] = Number(v);
+            out[row] = Array.isArray(out) && typeof v === 'string' ? v : Number(v);
           }
         },
       });
@@ -58,12 +64,12 @@ export async function* readParquet(file: AsyncBuffer, options: TableOptions): As
       throw new InputError(`${options.name}: row ${groupStart}: unreadable Parquet data (${(error as Error).message})`);
     }
     if (nullRow >= 0) throw new InputError(`${options.name}: row ${groupStart + nullRow}: column ${JSON.stringify(nullColumn)} is null`);
-    const label: ColumnValues = { values: arrays.get(choice.label)! };
-    const scores = choice.scores.map((name): ColumnValues => ({ values: arrays.get(name)! }));
+    const label: ColumnValues | undefined = choice.label === undefined ? undefined : { values: arrays.get(choice.label)! };
+    const scores = choice.values.map((name): ColumnValues => ({ values: arrays.get(name)! }));
     for (let from = 0; from < rows; from += blockRows) {
       const to = Math.min(rows, from + blockRows);
-      const block = interleave(label, scores, choice.scores, choice.float32, from, to, groupStart, options.name);
-      yield { firstRow: groupStart + from, ...block, columns: choice.scores };
+      const block = interleave(label, scores, choice.values, choice.float32, from, to, groupStart, options.name, undefined, resolver);
+      yield { firstRow: groupStart + from, ...block, columns: choice.values, layout: choice.layout, names: blockNames(choice, resolver) };
     }
     groupStart = groupEnd;
   }
@@ -75,5 +81,6 @@ function info(element: SchemaElement): ColumnInfo {
   const float = type === 'FLOAT' || type === 'DOUBLE';
   const integer = (type === 'INT32' || type === 'INT64') && INTEGER_CONVERSIONS.has(converted)
     && (logical === undefined || logical.type === 'INTEGER');
-  return { name: element.name, numeric: float || integer, float32: type === 'FLOAT' };
+  const text = type === 'BYTE_ARRAY' && (converted === 'UTF8' || logical?.type === 'STRING');
+  return { name: element.name, numeric: float || integer, float32: type === 'FLOAT', text };
 }

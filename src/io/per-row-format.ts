@@ -10,3 +10,38 @@ export const PER_ROW_HEADER = 'row,label,cross_entropy,entropy,predicted\n';
 export function perRowLine(row: number, label: number, crossEntropy: number, entropy: number, predicted: number): string {
   return `${row},${label},${crossEntropy},${entropy},${predicted}\n`;
 }
+
+/** The multilabel per-row header: the row's mean loss, mean binary entropy, labels right. */
+export const PER_ROW_MULTILABEL_HEADER = 'row,cross_entropy,entropy,correct\n';
+
+/**
+ * How a task's per-row lines are written (API.md "Where output goes"): binary and multiclass
+ * `row,label,cross_entropy,entropy,predicted` with `label` and `predicted` as the input names
+ * them (`names` given: class names; none: 0-based positions); multilabel
+ * `row,cross_entropy,entropy,correct`.
+ */
+export interface PerRowFormat {
+  header: string;
+  /** One line from a task's per-row block: `n` labels, cross-entropies, entropies, predictions. */
+  line(row: number, block: Float64Array, n: number, i: number, names?: readonly string[]): string;
+}
+
+export function perRowFormat(task: 'binary' | 'multiclass' | 'multilabel'): PerRowFormat {
+  if (task === 'multilabel') {
+    return {
+      header: PER_ROW_MULTILABEL_HEADER,
+      line: (row, block, n, i) => `${row},${block[n + i]},${block[2 * n + i]},${block[3 * n + i]}\n`,
+    };
+  }
+  return {
+    header: PER_ROW_HEADER,
+    line: (row, block, n, i, names) => names === undefined
+      ? perRowLine(row, block[i], block[n + i], block[2 * n + i], block[3 * n + i])
+      : `${row},${csvField(names[block[i]])},${block[n + i]},${block[2 * n + i]},${csvField(names[block[3 * n + i]])}\n`,
+  };
+}
+
+/** A name as a CSV field: quoted when it holds a comma, a quote or a line break. */
+export function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

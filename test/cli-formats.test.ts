@@ -175,7 +175,7 @@ describe('--partial and xentropy merge', () => {
       expect(r.stdout).toBe('');
     });
     const state = JSON.parse(readFileSync(join(dir, 'part-0.json'), 'utf8'));
-    expect(state).toMatchObject({ format: 'xentropy-partial', version: 1, classes: 10, input: 'logits', rows: 599, files: ['shard-0.csv'] });
+    expect(state).toMatchObject({ format: 'xentropy-partial', version: 2, task: 'multiclass', classes: 10, input: 'logits', rows: 599, files: ['shard-0.csv'] });
     const merged = summary(['merge', 'part-0.json', 'part-1.json', 'part-2.json']);
     expectFigures(merged, reference, 1e-15);
     expect(merged.file).toBe('shard-0.csv, shard-1.csv, shard-2.csv');
@@ -191,7 +191,7 @@ describe('--partial and xentropy merge', () => {
     expect(run(['score', shards[0], '--base', '2', '--partial', 'bits.json']).status).toBe(0);
     file('not.json', '{"rows": 3}');
     const cases: Array<[string[], RegExp, number]> = [
-      [['merge', 'part-0.json', 'bits.json'], /^xentropy: bits\.json: 10 classes of logits, base 2, but part-0\.json has 10 classes of logits, base e: they cannot be merged\n$/, 1],
+      [['merge', 'part-0.json', 'bits.json'], /^xentropy: bits\.json cannot be merged with part-0\.json: different base "2" against "e"\n$/, 2],
       [['merge', 'not.json'], /^xentropy: not\.json: not an xentropy partial result/, 1],
       [['merge', 'part-0.json', 'gone.json'], /^xentropy: cannot read gone\.json: no such file\n$/, 2],
       [['merge'], /^xentropy: missing required argument 'files'/, 2],

@@ -73,6 +73,8 @@ export async function readPartial(path: string): Promise<{ acc: Accumulator; sha
     const covered = shards.reduce((n, s) => n + s.rows, 0);
     if (covered !== acc.result().rows) throw new TypeError(`its shards cover ${covered} rows, but it holds ${acc.result().rows}`);
     if (new Set(shards.map((s) => s.id)).size !== shards.length) throw new TypeError('it lists a shard twice');
+    const worst = acc.result().max_cross_entropy_row;
+    if (worst >= covered) throw new TypeError(`its worst row ${worst} is not one of its ${covered} rows`);
     return { acc, shards };
   } catch (error) {
     throw new UsageError(`${path}: a damaged or edited partial result: ${(error as Error).message}`);

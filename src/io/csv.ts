@@ -1,7 +1,7 @@
 import type { Batch } from './batch.js';
 import { IGNORED, LABEL, RecordSyntaxError, Stop, parseRows, quote, scanRecord, skipEmptyLines } from './csv-bytes.js';
 import type { CsvPlan, Cursor, RowSink } from './csv-bytes.js';
-import { chooseColumns, isScoreName, isTargetName } from './columns.js';
+import { chooseColumns, classSuffix, isScoreName, isTargetName } from './columns.js';
 import type { ColumnInfo, ColumnRequest, LabelResolver } from './columns.js';
 import { InputError } from './errors.js';
 import { parseNumber } from './parse-number.js';
@@ -74,6 +74,10 @@ export async function* readDelimited(
       const stop = parseRows(buffer, cursor, final, plan, sink);
       if (stop === Stop.Full || stop === Stop.Done || stop === Stop.Error) {
         const batch = seal(sink, firstRow, plan.columns);
+        if (batch) {
+          batch.layout = plan.layout;
+          batch.names = classNamesOf(plan, cursor);
+        }
         sink = undefined;
         if (batch) {
           firstRow += batch.rows;
@@ -146,12 +150,10 @@ export function readHead(
   }));
   const choice = chooseColumns(infos, request, (message, at) => fail(at === 'header' ? headerLine : dataLine, message));
   const role = new Int32Array(n).fill(IGNORED);
+  const position = new Map(choice.values.map((name, at) => [name, at]));
   header.fields.forEach((name, j) => {
     if (name === choice.label) role[j] = LABEL;
-    else if (name !== '') {
-      const at = choice.values.indexOf(name);
-      if (at >= 0) role[j] = at;
-    }
+    else if (name !== '') role[j] = position.get(name) ?? IGNORED;
   });
   const plan: CsvPlan = {
     delimiter: options.delimiter, header: header.fields, role, columns: choice.values, rowBytes: row.next - gap.pos,
@@ -214,6 +216,13 @@ export function parsePiece(b: Uint8Array, plan: CsvPlan, reuse?: RowSink): Piece
     if (stop === Stop.Error) piece.error = { line: cursor.line, message: cursor.message! };
     return piece;
   }
+}
+
+/** The class names a batch's labels refer to (binary: negative as far as seen, then positive). */
+function classNamesOf(plan: CsvPlan, cursor: Cursor): string[] | undefined {
+  if (plan.labels === undefined) return plan.layout?.task === 'multilabel' ? plan.columns.slice(0, plan.layout.classes).map(classSuffix) : undefined;
+  if (plan.labels.task === 'binary') return [cursor.labels?.negative ?? '', plan.labels.names[0]];
+  return plan.labels.names;
 }
 
 /** The delimiter as a byte. */

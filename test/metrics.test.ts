@@ -421,3 +421,13 @@ describe('readDelimited layouts (browser-safe reader)', () => {
     expect(batches[0].layout!.task satisfies Task).toBe('binary');
   });
 });
+
+describe('examples: real predictions against scikit-learn (examples/gen_examples.py)', () => {
+  it.each([['digits-binary.csv', 'digits-binary-summary.json'], ['iris-species.csv', 'iris-species-summary.json']])('%s', (csv, reference) => {
+    const expected = JSON.parse(readFileSync(join(ROOT, 'examples', reference), 'utf8')) as Record<string, unknown>;
+    delete expected.reference;
+    delete expected.max_abs_logit;
+    const got = summary(['score', join(ROOT, 'examples', csv), '--per-class', '--confusion']);
+    expectFigures(got, expected, 1e-12, csv);
+  });
+});

@@ -45,7 +45,10 @@ if (!hasPandas()) {
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 // The data, once per size.
-const files = { csv: join(DATA, 'logits.csv'), npy: join(DATA, 'logits.npy'), labels: join(DATA, 'labels.npy'), arrow: join(DATA, 'logits.arrow') };
+const files = {
+  csv: join(DATA, 'logits.csv'), npy: join(DATA, 'logits.npy'), labels: join(DATA, 'labels.npy'), arrow: join(DATA, 'logits.arrow'),
+  binary: join(DATA, 'binary.csv'),
+};
 if (!Object.values(files).every(existsSync)) {
   mkdirSync(DATA, { recursive: true });
   console.error(`bench:cli: generating ${ROWS} × ${K} logits in ${DATA} …`);
@@ -54,6 +57,11 @@ if (!Object.values(files).every(existsSync)) {
   await writeNpy(files.npy, files.labels, ROWS, K);
   await writeArrow(files.arrow, ROWS, K);
 }
+if (!existsSync(files.binary)) {
+  const { writeBinaryCsv } = await import('./gen.mjs');
+  await writeBinaryCsv(files.binary, ROWS);
+}
+const hasSklearn = () => spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0;
 const size = (f) => statSync(f).size;
 
 /** One process: wall seconds, peak RSS (MB) and its stdout's JSON summary. */
@@ -83,6 +91,9 @@ for (const f of Object.values(files)) sh('cat', [f], { stdio: ['ignore', 'ignore
 const paths = [
   { name: 'xentropy score, CSV (all cores)', input: 'csv', bytes: size(files.csv), run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress']) },
   { name: 'xentropy score, CSV (--workers 1)', input: 'csv', bytes: size(files.csv), run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--workers', '1']) },
+  { name: 'xentropy score, CSV --per-class --confusion (all cores)', input: 'csv', bytes: size(files.csv), figures: true, run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--per-class', '--confusion']) },
+  { name: 'xentropy score, binary CSV, one logit column (all cores)', input: 'csv (binary)', bytes: size(files.binary), binary: true, run: () => best(process.execPath, [MAIN, 'score', files.binary, '--json', '--no-progress']) },
+  { name: '(c) Python: pandas.read_csv + scikit-learn log_loss, brier, top-5', input: 'csv', bytes: size(files.csv), baseline: 'c', sklearn: true, run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_sklearn.py'), files.csv]) },
   { name: '(a) Node: csv-parse + JS loop', input: 'csv', bytes: size(files.csv), baseline: 'a', run: () => best(process.execPath, [join(ROOT, 'bench/cli/baseline-node.mjs'), files.csv]) },
   { name: '(b) Python: pandas.read_csv + scipy log_softmax', input: 'csv', bytes: size(files.csv), baseline: 'b', python: true, run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.csv]) },
   { name: 'xentropy score, .npy float64 (all cores)', input: 'npy', bytes: size(files.npy) + size(files.labels), run: () => best(process.execPath, [MAIN, 'score', files.npy, '--labels', files.labels, '--input', 'logits', '--json', '--no-progress']) },
@@ -96,6 +107,10 @@ const results = [];
 const loads = [];
 for (const path of paths) {
   loads.push(loadavg()[0]);
+  if (path.sklearn && !hasSklearn()) {
+    results.push({ ...path, skipped: 'scikit-learn/pandas not installed' });
+    continue;
+  }
   if (path.python && !hasPandas()) {
     results.push({ ...path, skipped: 'pandas/scipy not installed' });
     continue;
@@ -129,6 +144,9 @@ const lines = [
   `- CSV, xentropy vs (b) pandas + SciPy: ${ratio(csvX, baseline('b'))} faster (target ≥ 2×)`,
   `- .npy vs the same data as CSV (xentropy): ${ratio(results.find((r) => r.input === 'npy'), csvX)} faster (target ≥ 10×)`,
   `- Arrow vs the same data as CSV (xentropy): ${ratio(results.find((r) => r.input === 'arrow'), csvX)} faster (target ≥ 10×)`,
+  `- binary (one logit) vs multiclass rows/s, CSV: ${ratio(results.find((r) => r.binary), csvX)} (target ≥ 1.5×)`,
+  `- --per-class --confusion cost on the multiclass CSV: ${((results.find((r) => r.figures)?.seconds / csvX.seconds - 1) * 100).toFixed(0)} % (target ≤ 10 %)`,
+  `- CSV, xentropy (all figures) vs (c) pandas + scikit-learn: ${ratio(results.find((r) => r.figures), baseline('c'))} faster`,
   '',
 ];
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -38,6 +38,8 @@ interface SourceBase {
   position(): number;
   /** Takes back the buffers of a finished task (see {@link BufferPool}). */
   recycle(buffers: readonly ArrayBuffer[] | undefined): void;
+  /** Closes the input when it will not be read (a usage error found after opening it). */
+  close(): Promise<void>;
 }
 
 /** Delimited text: the plan from its header, then pieces of whole records. */
@@ -227,6 +229,9 @@ async function fromStream(
       return {
         kind: 'csv', name, format, size, position, plan: head.plan, breaks: head.dataLine - 1, recycle: () => undefined,
         pieces: cutPieces(rest, next.done ? undefined : iterator),
+        close: async () => {
+          await iterator.return?.(undefined);
+        },
       };
     }
   }
@@ -279,7 +284,7 @@ async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | u
 
 /** Starts a block stream so its columns are known (and header errors surface) before scoring. */
 async function peekBlocks(
-  base: Omit<SourceBase, 'format' | 'recycle'> & { format: Format }, blocks: AsyncGenerator<TableBlock>, onBlock: (b: TableBlock) => void,
+  base: Omit<SourceBase, 'format' | 'recycle' | 'close'> & { format: Format }, blocks: AsyncGenerator<TableBlock>, onBlock: (b: TableBlock) => void,
   close?: () => Promise<void>,
 ): Promise<BlockSource> {
   const first = await blocks.next().catch(async (error: unknown) => {
@@ -300,7 +305,13 @@ async function peekBlocks(
       await close?.();
     }
   };
-  return { ...base, kind: 'blocks', columns: head.columns, layout: head.layout, names: head.names, blocks: all(), recycle: () => undefined };
+  return {
+    ...base, kind: 'blocks', columns: head.columns, layout: head.layout, names: head.names, blocks: all(), recycle: () => undefined,
+    close: async () => {
+      await blocks.return(undefined);
+      await close?.();
+    },
+  };
 }
 
 /** The column choices the command line passes to every reader. */

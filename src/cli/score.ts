@@ -58,26 +58,34 @@ export async function score(file: string | undefined, options: ScoreOptions, std
   const name = file ?? displayPath(EXAMPLE);
   if (options.task !== undefined && !TASKS.includes(options.task)) throw new UsageError(`--task must be binary, multiclass or multilabel, not ${options.task}`);
   const source = await openSource(file ?? EXAMPLE, name, options);
-  const layout: Layout = source.kind === 'csv' ? source.plan.layout! : source.layout;
-  const columns = source.kind === 'csv' ? source.plan.columns : source.columns;
-  const scoreColumns = columns.slice(0, layout.classes);
-  const input = options.input ?? inferInput(source.name, source.format, scoreColumns, 'pass --input logits|probs');
-  if (options.topK !== undefined && !(layout.task === 'multiclass' && options.topK < layout.classes)) {
-    throw new UsageError(`${source.name}: --top-k ${options.topK} needs a multiclass task with more than ${options.topK} classes (this is ${layout.task}, ${layout.classes} ${layout.task === 'multilabel' ? 'labels' : 'score columns'})`);
+  let settings: Settings;
+  let names: { classes: string[]; perRow: boolean };
+  let perRow: PerRowFile | undefined;
+  try {
+    const layout: Layout = source.kind === 'csv' ? source.plan.layout! : source.layout;
+    const columns = source.kind === 'csv' ? source.plan.columns : source.columns;
+    const scoreColumns = columns.slice(0, layout.classes);
+    const input = options.input ?? inferInput(source.name, source.format, scoreColumns, 'pass --input logits|probs');
+    if (options.topK !== undefined && !(layout.task === 'multiclass' && options.topK < layout.classes)) {
+      throw new UsageError(`${source.name}: --top-k ${options.topK} needs a multiclass task with more than ${options.topK} classes (this is ${layout.task}, ${layout.classes} ${layout.task === 'multilabel' ? 'labels' : 'score columns'})`);
+    }
+    names = classNames(source, layout, scoreColumns);
+    settings = {
+      input,
+      base: BASES[options.base].value,
+      layout,
+      perRow: options.perRow !== undefined,
+      accumulator: {
+        task: layout.task, classes: layout.classes, input, base: BASES[options.base].value, names: names.classes,
+        bins: options.bins, topK: options.topK, threshold: options.threshold, perClass: options.perClass,
+        confusion: options.confusion, weighted: layout.weight,
+      },
+    };
+    perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, perRowFormat(layout.task));
+  } catch (error) {
+    await source.close();
+    throw error;
   }
-  const names = classNames(source, layout, scoreColumns);
-  const settings: Settings = {
-    input,
-    base: BASES[options.base].value,
-    layout,
-    perRow: options.perRow !== undefined,
-    accumulator: {
-      task: layout.task, classes: layout.classes, input, base: BASES[options.base].value, names: names.classes,
-      bins: options.bins, topK: options.topK, threshold: options.threshold, perClass: options.perClass,
-      confusion: options.confusion, weighted: layout.weight,
-    },
-  };
-  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, perRowFormat(layout.task));
   const bar = await progress(options.progress, source.size);
   const run = executor(await load(), options.workers, source.size);
   let acc: Accumulator;

@@ -14,17 +14,24 @@ function exportedNames(source: string): string[] {
   const names = new Set<string>();
   for (const [, list] of source.matchAll(/export\s+(?:type\s+)?\{([^}]*)\}/g)) {
     for (const item of list.split(',')) {
-      const name = item.trim().split(/\s+as\s+/).pop()?.trim();
+      const name = item
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim();
       if (name) names.add(name);
     }
   }
-  for (const [, name] of source.matchAll(/export\s+(?:declare\s+)?(?:const|let|function|async function|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/g)) {
+  for (const [, name] of source.matchAll(
+    /export\s+(?:declare\s+)?(?:const|let|function|async function|class|interface|type|enum)\s+([A-Za-z_$][\w$]*)/g,
+  )) {
     names.add(name);
   }
   return [...names];
 }
 
-const mentioned = (name: string): boolean => new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(api);
+const mentioned = (name: string): boolean =>
+  new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}([^\\w$]|$)`).test(api);
 
 describe('docs/API.md', () => {
   const names = exportedNames(index);

@@ -225,9 +225,11 @@ describe('xentropy score errors', () => {
   });
 
   it('exits 2 when the kind of score columns cannot be inferred', () => {
-    const r = run(['score', file('plain.csv', 'label,a,b\n0,1,2\n')]);
+    const plain = file('plain.csv', 'label,a,b\n0,1,2\n');
+    const r = run(['score', plain]);
     expect(r.stderr).toBe(
-      'xentropy: cannot tell whether the score columns (a, b) are logits or probabilities: ' +
+      `xentropy: ${plain}: cannot tell whether` +
+        ' the score columns (a, b) are logits or probabilities: ' +
         'name them logit_* or p_*, or pass --input logits|probs\n',
     );
     expect(r.status).toBe(2);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Float32, Float64, Int64, Table, Utf8, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { readArrow } from '../src/cli/arrow.js';
-import { InputError } from '../src/cli/errors.js';
-import { readNpy } from '../src/cli/npy.js';
-import { readParquet } from '../src/cli/parquet.js';
+import { readArrow } from '../src/io/arrow.js';
+import { InputError } from '../src/io/errors.js';
+import { readNpy } from '../src/io/npy.js';
+import { readParquet } from '../src/io/parquet.js';
 import { DOUBLE_3_GROUPS, FLOAT_1_GROUP, NULL_AT_ROW_37 } from './readers-parquet.fixtures.js';
 import { npy } from './support/npy.mjs';
 

@@ -134,13 +134,14 @@ export interface Options {
   out?: OutArray;
 }
 
-type Base = Omit<Options, 'reduction' | 'out'>;
+/** The options other than `reduction` and `out`, whose combinations decide the result type. */
+export type CommonOptions = Omit<Options, 'reduction' | 'out'>;
 /** Options giving one number. */
-export type ReducedOptions = Base & { reduction: 'sum' | 'mean'; out?: undefined };
+export type ReducedOptions = CommonOptions & { reduction: 'sum' | 'mean'; out?: undefined };
 /** Options writing per-row results into `out`. */
-export type OutOptions<O extends OutArray> = Base & { reduction?: 'none'; out: O };
+export type OutOptions<O extends OutArray> = CommonOptions & { reduction?: 'none'; out: O };
 /** Options giving one value per row. */
-export type RowOptions = Base & { reduction?: 'none'; out?: undefined };
+export type RowOptions = CommonOptions & { reduction?: 'none'; out?: undefined };
 /** Options for a flat array read as one distribution. */
 export type SingleOptions = RowOptions & { classes?: undefined };
 /** Options of softmax and logSoftmax (no reduction, no base). */
@@ -453,9 +454,9 @@ export interface Xentropy {
    * @throws TypeError for another type; RangeError for a bad length or when memory cannot grow
    * @example
    * ```ts
-   * const logits = x.alloc(Float32Array, 6); // fill it, then:
+   * const logits = x.alloc(Float64Array, 6); // fill it (a model writes its output here), then:
    * logits.set([2, 0, 0, 0, 1, 0]);
-   * x.softmaxCrossEntropy([0, 1], logits, { classes: 3, reduction: 'sum' }); // → 0.7909895083308221
+   * x.softmaxCrossEntropy([0, 1], logits, { classes: 3, reduction: 'sum' }); // → 0.7909894801539357
    * x.free(logits);
    * ```
    */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { expectClose as expectWithinBound } from './helpers.js';
+import { expectClose as expectWithinBound, expectRelative } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { Accumulator, fromJsonNumber, jsonNumber } from '../src/accumulator.js';
 import type { AccumulatorOptions, Scorer, Summary } from '../src/accumulator.js';
@@ -18,11 +18,9 @@ const probs = example('examples/digits-probs.csv');
 const K = 10;
 const N = logits.labels.length;
 
-/** |got - expected| ≤ rel·|expected|, printing both and the difference when not. */
+/** |got - expected| ≤ rel·|expected| (test/helpers/tolerance.ts). */
 function expectClose(got: number, expected: number, rel: number, what: string): void {
-  const delta = Math.abs(got - expected);
-  const bound = rel * Math.abs(expected);
-  expect(delta <= bound || Object.is(got, expected), `${what}: got ${got}, expected ${expected}, Δ ${delta} > ${bound}`).toBe(true);
+  expectRelative(got, expected, { rel }, what);
 }
 
 const FIGURES = ['mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy', 'accuracy', 'perplexity'] as const;

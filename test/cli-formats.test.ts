@@ -1,4 +1,4 @@
-import { expectClose } from './helpers.js';
+import { expectClose, expectRelative } from './helpers.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,10 +47,7 @@ function summary(args: string[], input?: string): Record<string, number | string
 function expectFigures(got: Record<string, unknown>, expected: Record<string, unknown>, rel: number): void {
   expect(got.rows).toBe(expected.rows);
   expect(got.max_cross_entropy_row).toBe(expected.max_cross_entropy_row);
-  for (const key of FIGURES) {
-    const [g, e] = [got[key] as number, expected[key] as number];
-    expect(Math.abs(g - e) <= rel * Math.abs(e), `${key}: got ${g}, expected ${e}, Δ ${Math.abs(g - e)}`).toBe(true);
-  }
+  for (const key of FIGURES) expectRelative(got[key] as number, expected[key] as number, { rel }, key);
 }
 
 const int64 = (a: Float64Array) => BigInt64Array.from(a, (y) => BigInt(y));

@@ -9,7 +9,7 @@
 // path, the bundled example, package.json) resolves as it does from the sources.
 import { build } from 'esbuild';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -42,31 +42,67 @@ const piscinaThread = {
   },
 };
 
-rmSync(OUT, { recursive: true, force: true });
-const result = await build({
-  absWorkingDir: ROOT,
-  entryPoints: {
-    main: 'src/cli/main.ts',
-    worker: 'src/cli/worker.ts',
-    'piscina-thread': 'node_modules/piscina/dist/worker.js',
-  },
-  outdir: OUT,
-  bundle: true,
-  splitting: true,
-  chunkNames: 'chunk-[hash]',
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minifySyntax: true,
-  minifyWhitespace: true,
-  legalComments: 'none', // the licenses are in THIRD_PARTY_NOTICES.md
-  banner: { js: BANNER },
-  // piscina's optional native helper, tried only with a `niceIncrement` the CLI never sets.
-  external: ['@napi-rs/nice'],
-  plugins: [piscinaThread],
-  metafile: true,
-  logLevel: 'warning',
-});
+const ENTRIES = {
+  main: 'src/cli/main.ts',
+  worker: 'src/cli/worker.ts',
+  'piscina-thread': 'node_modules/piscina/dist/worker.js',
+};
+
+function bundle(entryPoints) {
+  rmSync(OUT, { recursive: true, force: true });
+  return build({
+    absWorkingDir: ROOT,
+    entryPoints,
+    outdir: OUT,
+    bundle: true,
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'none', // the licenses are in THIRD_PARTY_NOTICES.md
+    banner: { js: BANNER },
+    // piscina's optional native helper, tried only with a `niceIncrement` the CLI never sets.
+    external: ['@napi-rs/nice'],
+    plugins: [piscinaThread],
+    metafile: true,
+    logLevel: 'warning',
+  });
+}
+
+/** Every .ts file under src/, relative to ROOT. */
+function sources(dir = 'src') {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []);
+}
+
+/**
+ * Worker files that bundled code starts by URL (`new URL('./pool-worker.js', import.meta.url)`)
+ * are no import esbuild follows: each missing one becomes an entry of its own, beside the chunks,
+ * from the source of the same name under src/. A URL naming no source fails the build.
+ */
+function missingWorkers(metafile) {
+  const wanted = new Set();
+  for (const file of Object.keys(metafile.outputs)) {
+    const code = readFileSync(join(ROOT, file), 'utf8');
+    for (const m of code.matchAll(/new URL\(\s*["']\.\/([\w.-]+)\.js["']\s*,\s*(?:import\.meta\.url|\w+)\s*\)/g)) {
+      if (!existsSync(join(OUT, `${m[1]}.js`))) wanted.add(m[1]);
+    }
+  }
+  const found = {};
+  for (const name of wanted) {
+    const source = sources().filter((f) => f.endsWith(`/${name}.ts`) && !f.startsWith(`src${sep}cli${sep}`));
+    if (source.length !== 1) throw new Error(`bundle-cli: the bundle loads ./${name}.js, and src/ has ${source.length} files ${name}.ts`);
+    found[name] = source[0];
+  }
+  return found;
+}
+
+let result = await bundle(ENTRIES);
+const workers = missingWorkers(result.metafile);
+if (Object.keys(workers).length > 0) result = await bundle({ ...ENTRIES, ...workers });
 
 /** The package a bundled input file belongs to: its folder under the last node_modules. */
 function packageOf(input) {

@@ -17,6 +17,7 @@ import type { Result, Rows, ScoredRows, ScoreOptions, Xentropy } from './types.j
 export type {
   BatchInput, Distribution, Result, Rows, ScoredRows, ScoreOptions, TargetInput, Xentropy,
 } from './types.js';
+export type { Options };
 
 type Kernel1 = (K: Kernels, x: View, n: number, out: View, o: Resolved) => number;
 type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, o: Resolved) => number;

@@ -18,8 +18,27 @@ import { jsBackend } from './backend/js.js';
 export { load } from './load.js';
 export type { LoadOptions } from './load.js';
 export type {
-  BatchInput, CommonOptions, Distribution, IndexArray, Nested, Options, OutArray, OutOptions, PerRow, ReducedOptions, Reduction,
-  Result, RowOptions, Rows, SameKind, ScoredRows, ScoreOptions, SingleOptions, SoftmaxOptions, TargetInput, Xentropy,
+  BatchInput,
+  CommonOptions,
+  Distribution,
+  IndexArray,
+  Nested,
+  Options,
+  OutArray,
+  OutOptions,
+  PerRow,
+  ReducedOptions,
+  Reduction,
+  Result,
+  RowOptions,
+  Rows,
+  SameKind,
+  ScoredRows,
+  ScoreOptions,
+  SingleOptions,
+  SoftmaxOptions,
+  TargetInput,
+  Xentropy,
 } from './types.js';
 export type { AllocatableArray, AllocatableType } from './backend/backend.js';
 export { CompensatedSum } from './sum.js';
@@ -36,4 +55,12 @@ export { CompensatedSum } from './sum.js';
  */
 export const js: Xentropy = createApi(jsBackend);
 export { Accumulator } from './accumulator.js';
-export type { AccumulatorOptions, AccumulatorState, InputKind, JsonNumber, RowResults, Scorer, Summary } from './accumulator.js';
+export type {
+  AccumulatorOptions,
+  AccumulatorState,
+  InputKind,
+  JsonNumber,
+  RowResults,
+  Scorer,
+  Summary,
+} from './accumulator.js';

@@ -17,8 +17,15 @@ export type Nested = readonly ArrayLike<number>[];
 export type BatchInput = Distribution | Nested;
 /** Integer typed arrays: always read as class indices, one per row. */
 export type IndexArray =
-  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | BigInt64Array | BigUint64Array;
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
 /**
  * Targets `p`: a batch shaped like the predictions (soft or one-hot rows), class indices (one
  * integer per row: an {@link IndexArray}, or a `number[]` with one entry per row), or one class
@@ -372,7 +379,11 @@ export interface Xentropy {
   softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts: ReducedOptions): number;
   softmaxCrossEntropy<O extends OutArray>(p: TargetInput, logits: BatchInput, opts: OutOptions<O>): O;
   softmaxCrossEntropy(p: TargetInput, logits: Nested, opts?: RowOptions): number[];
-  softmaxCrossEntropy<Q extends Distribution>(p: TargetInput, logits: Q, opts: RowOptions & { classes: number }): PerRow<Q>;
+  softmaxCrossEntropy<Q extends Distribution>(
+    p: TargetInput,
+    logits: Q,
+    opts: RowOptions & { classes: number },
+  ): PerRow<Q>;
   softmaxCrossEntropy(p: number | bigint | Distribution, logits: Distribution, opts?: SingleOptions): number;
   softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: Options): Result;
 
@@ -417,7 +428,11 @@ export interface Xentropy {
    * ```
    */
   sigmoidCrossEntropy(y: number | Distribution, logits: number | Distribution, opts: ReducedOptions): number;
-  sigmoidCrossEntropy<O extends OutArray>(y: number | Distribution, logits: number | Distribution, opts: OutOptions<O>): O;
+  sigmoidCrossEntropy<O extends OutArray>(
+    y: number | Distribution,
+    logits: number | Distribution,
+    opts: OutOptions<O>,
+  ): O;
   sigmoidCrossEntropy(y: number, logits: number, opts?: RowOptions): number;
   sigmoidCrossEntropy<P extends Distribution>(y: Distribution, logits: P, opts?: RowOptions): PerRow<P>;
   sigmoidCrossEntropy(y: number | Distribution, logits: number | Distribution, opts?: Options): Result;

@@ -23,7 +23,10 @@ function examples(file: string): Example[] {
   const found: Example[] = [];
   for (const comment of text.matchAll(/\/\*\*([\s\S]*?)\*\/\s*\n\s*([^\n]*)/g)) {
     const declaration = comment[2];
-    const name = /(?:function|const|interface|class)\s+(\w+)/.exec(declaration)?.[1] ?? /^(\w+)\s*[<(]/.exec(declaration)?.[1] ?? declaration.trim();
+    const name =
+      /(?:function|const|interface|class)\s+(\w+)/.exec(declaration)?.[1] ??
+      /^(\w+)\s*[<(]/.exec(declaration)?.[1] ??
+      declaration.trim();
     const body = comment[1].split('\n').map((l) => l.replace(/^\s*\* ?/, ''));
     for (let i = 0; i < body.length; i++) {
       if (!body[i].startsWith('@example')) continue;
@@ -66,7 +69,9 @@ function close(got: unknown, want: unknown, rel: number, at: string): void {
   expect(got, at).toEqual(want);
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<void>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => (...a: unknown[]) => Promise<void>;
 
 /** Runs a block with `x` bound; `// →` lines become checks. Returns how many lines it checked. */
 async function run(example: Example, x: unknown): Promise<number> {
@@ -96,17 +101,40 @@ const wasm = await load({ backend: 'wasm' });
 describe('TSDoc examples', () => {
   it('every public function of Xentropy has an example with a documented result', () => {
     const documented = new Set(all.filter((e) => e.lines.some((l) => l.includes('// →'))).map((e) => e.name));
-    const methods = ['informationContent', 'binaryEntropy', 'entropy', 'crossEntropy', 'klDivergence', 'softmax', 'logSoftmax',
-      'logSumExp', 'softmaxCrossEntropy', 'binaryCrossEntropy', 'sigmoidCrossEntropy', 'scoreRows', 'alloc', 'reserve', 'load', 'js'];
+    const methods = [
+      'informationContent',
+      'binaryEntropy',
+      'entropy',
+      'crossEntropy',
+      'klDivergence',
+      'softmax',
+      'logSoftmax',
+      'logSumExp',
+      'softmaxCrossEntropy',
+      'binaryCrossEntropy',
+      'sigmoidCrossEntropy',
+      'scoreRows',
+      'alloc',
+      'reserve',
+      'load',
+      'js',
+    ];
     expect(methods.filter((m) => !documented.has(m))).toEqual([]);
   });
 
-  for (const [name, x] of [['wasm', wasm], ['js', js]] as const) {
+  for (const [name, x] of [
+    ['wasm', wasm],
+    ['js', js],
+  ] as const) {
     describe(`on ${name}`, () => {
       for (const example of all) {
         // A function declared in src/types.ts ahead of its implementation (merged from another
         // branch) shows as skipped until it exists.
-        const called = example.lines.join('\n').match(/x\.(\w+)\(/g)?.map((c) => c.slice(2, -1)) ?? [];
+        const called =
+          example.lines
+            .join('\n')
+            .match(/x\.(\w+)\(/g)
+            ?.map((c) => c.slice(2, -1)) ?? [];
         const missing = called.some((f) => typeof (x as unknown as Record<string, unknown>)[f] !== 'function');
         (missing ? it.skip : it)(example.where, async () => {
           expect(await run(example, x)).toBeGreaterThan(0);

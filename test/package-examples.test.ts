@@ -20,13 +20,20 @@ function run(command: string, args: string[]): Record<string, unknown> {
   const r = spawnSync(command, args, { cwd: EXAMPLES, encoding: 'utf8', timeout: 120_000 });
   expect(r.error).toBeUndefined();
   expect(r.status, `${command} ${args.join(' ')}\n${r.stderr}`).toBe(0);
-  const json = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1);
+  const json = r.stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .at(-1);
   expect(json, r.stdout).toBeDefined();
   return JSON.parse(json!) as Record<string, unknown>;
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [join(ROOT, 'scripts/examples-install.mjs')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(process.execPath, [join(ROOT, 'scripts/examples-install.mjs')], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }, 600_000);
 
 describe('interop examples', () => {

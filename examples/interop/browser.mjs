@@ -52,7 +52,10 @@ try {
 
   const allowed = await visit('browser/csp-wasm.html', 'backend');
   assert.deepEqual(allowed.data, { backend: 'wasm', value: '0.35667494393873245', strict: 'wasm' });
-  assert.deepEqual(allowed.messages.filter((m) => m.type === 'warning' || m.type === 'error'), []);
+  assert.deepEqual(
+    allowed.messages.filter((m) => m.type === 'warning' || m.type === 'error'),
+    [],
+  );
 
   const refused = await visit('browser/csp-strict.html', 'backend');
   assert.equal(refused.data.backend, 'js');
@@ -62,11 +65,13 @@ try {
   assert.equal(warnings.length, 1, JSON.stringify(refused.messages));
   assert.match(warnings[0].text, /'wasm-unsafe-eval'/);
 
-  console.log(JSON.stringify({
-    worker: worker.data,
-    cspWithWasmUnsafeEval: allowed.data,
-    cspWithout: { ...refused.data, warning: warnings[0].text },
-  }));
+  console.log(
+    JSON.stringify({
+      worker: worker.data,
+      cspWithWasmUnsafeEval: allowed.data,
+      cspWithout: { ...refused.data, warning: warnings[0].text },
+    }),
+  );
 } finally {
   await browser.close();
   server.close();

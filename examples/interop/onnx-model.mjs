@@ -15,7 +15,8 @@ export const W = [
 export const B = [0.1, -0.2, 0.05];
 
 const shape = (dims) => ({ dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) });
-const value = (name, dims) => onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: shape(dims) } } });
+const value = (name, dims) =>
+  onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: shape(dims) } } });
 const tensor = (name, dims, values) => onnx.TensorProto.create({ name, dataType: FLOAT, dims, floatData: values });
 
 /** The model's protobuf bytes: input `features` [n, 4], output `logits` [n, 3]. */
@@ -30,6 +31,11 @@ export function linearClassifier() {
     output: [value('logits', ['n', 3])],
     initializer: [tensor('W', [4, 3], W.flat()), tensor('b', [3], B)],
   });
-  const model = onnx.ModelProto.create({ irVersion: 8, opsetImport: [{ domain: '', version: 13 }], producerName: 'xentropy-examples', graph });
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 13 }],
+    producerName: 'xentropy-examples',
+    graph,
+  });
   return onnx.ModelProto.encode(model).finish();
 }

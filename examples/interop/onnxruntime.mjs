@@ -8,7 +8,8 @@ import ort from 'onnxruntime-node';
 import { load } from 'xentropy';
 import { B, W, linearClassifier } from './onnx-model.mjs';
 
-const n = 256, k = 3;
+const n = 256,
+  k = 3;
 const features = Float32Array.from({ length: n * 4 }, (_, i) => Math.sin(i * 0.37) * 2);
 const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % k);
 

@@ -6,5 +6,10 @@ const x = await load();
 self.onmessage = ({ data: { logits, labels, k } }) => {
   const mean = x.softmaxCrossEntropy(labels, logits, { classes: k, reduction: 'mean' });
   const perRow = x.softmaxCrossEntropy(labels, logits, { classes: k });
-  self.postMessage({ backend: x.backend, mean: String(mean), rows: String(perRow.length), kind: perRow.constructor.name });
+  self.postMessage({
+    backend: x.backend,
+    mean: String(mean),
+    rows: String(perRow.length),
+    kind: perRow.constructor.name,
+  });
 };

@@ -106,9 +106,15 @@ export interface Summary {
 export type JsonNumber = number | 'Infinity' | '-Infinity' | 'NaN';
 
 /** A compensated sum in JSON. */
-export interface SumState { sum: JsonNumber; carry: JsonNumber }
+export interface SumState {
+  sum: JsonNumber;
+  carry: JsonNumber;
+}
 /** A vector of compensated sums in JSON. */
-export interface SumsState { sum: JsonNumber[]; carry: JsonNumber[] }
+export interface SumsState {
+  sum: JsonNumber[];
+  carry: JsonNumber[];
+}
 
 /** The serialisable state of an {@link Accumulator}, from `toJSON()`. */
 export interface AccumulatorState {
@@ -229,14 +235,21 @@ export class Accumulator {
   private readonly classProbability: Sums;
   private readonly confusionCounts: Float64Array | undefined;
 
-  constructor(private readonly x: Scorer, options: AccumulatorOptions) {
+  constructor(
+    private readonly x: Scorer,
+    options: AccumulatorOptions,
+  ) {
     const { classes, input, base = Math.E, task = 'multiclass', bins = DEFAULT_BINS, threshold = 0.5 } = options;
-    if (!(Number.isInteger(classes) && classes > 0)) throw new RangeError(`classes must be a positive integer, got ${classes}`);
+    if (!(Number.isInteger(classes) && classes > 0))
+      throw new RangeError(`classes must be a positive integer, got ${classes}`);
     if (input !== 'logits' && input !== 'probs') throw new TypeError(`input must be 'logits' or 'probs', got ${input}`);
-    if (!(base > 0 && base !== 1 && base < Infinity)) throw new RangeError(`base must be a finite number > 0 and ≠ 1, got ${base}`);
-    if (task !== 'binary' && task !== 'multiclass' && task !== 'multilabel') throw new TypeError(`task must be binary, multiclass or multilabel, got ${task}`);
+    if (!(base > 0 && base !== 1 && base < Infinity))
+      throw new RangeError(`base must be a finite number > 0 and ≠ 1, got ${base}`);
+    if (task !== 'binary' && task !== 'multiclass' && task !== 'multilabel')
+      throw new TypeError(`task must be binary, multiclass or multilabel, got ${task}`);
     if (task === 'binary' && classes !== 1) throw new RangeError(`a binary task has one score per row, not ${classes}`);
-    if (!(Number.isInteger(bins) && bins >= 1 && bins <= 1e6)) throw new RangeError(`bins must be an integer in [1, 10^6], got ${bins}`);
+    if (!(Number.isInteger(bins) && bins >= 1 && bins <= 1e6))
+      throw new RangeError(`bins must be an integer in [1, 10^6], got ${bins}`);
     if (!(threshold > 0 && threshold <= 1)) throw new RangeError(`threshold must be in (0, 1], got ${threshold}`);
     const topK = options.topK ?? (task === 'multiclass' && classes > DEFAULT_TOP_K ? DEFAULT_TOP_K : 0);
     if (topK !== 0 && !(task === 'multiclass' && Number.isInteger(topK) && topK >= 1 && topK < classes)) {
@@ -284,12 +297,15 @@ export class Accumulator {
    *   within the chunk, if `validate` is on
    */
   add(
-    labels: Float64Array | Int32Array, scores: Float64Array | Float32Array, rowOffset: number,
+    labels: Float64Array | Int32Array,
+    scores: Float64Array | Float32Array,
+    rowOffset: number,
     extra: { weights?: ArrayLike<number>; targets?: ArrayLike<number> } = {},
   ): RowResults {
     const k = this.classes;
     const n = this.task === 'multilabel' ? scores.length / k : labels.length;
-    if (scores.length !== n * k || !Number.isInteger(n)) throw new TypeError(`${scores.length} scores for ${n} rows of ${k} classes`);
+    if (scores.length !== n * k || !Number.isInteger(n))
+      throw new TypeError(`${scores.length} scores for ${n} rows of ${k} classes`);
     const { weights, targets } = extra;
     if (weights !== undefined) {
       this.weighted = true;
@@ -301,20 +317,31 @@ export class Accumulator {
         }
       }
     }
-    const results = this.task === 'multiclass' ? this.addMulticlass(labels, scores, rowOffset, weights)
-      : this.task === 'binary' ? this.addBinary(labels, scores, rowOffset, weights)
-        : this.addMultilabel(targets, scores, n, rowOffset, weights);
+    const results =
+      this.task === 'multiclass'
+        ? this.addMulticlass(labels, scores, rowOffset, weights)
+        : this.task === 'binary'
+          ? this.addBinary(labels, scores, rowOffset, weights)
+          : this.addMultilabel(targets, scores, n, rowOffset, weights);
     this.rows += n;
     return results;
   }
 
-  private addMulticlass(labels: Float64Array | Int32Array, scores: Float64Array | Float32Array, rowOffset: number, weights?: ArrayLike<number>): RowResults {
+  private addMulticlass(
+    labels: Float64Array | Int32Array,
+    scores: Float64Array | Float32Array,
+    rowOffset: number,
+    weights?: ArrayLike<number>,
+  ): RowResults {
     const k = this.classes;
     const n = labels.length;
     const targets = classIndices(labels, k, this.validate);
     // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score_f64.ts).
     const results: RowResults = this.x.scoreRows(targets, scores, {
-      classes: k, input: this.input, base: this.base, validate: this.validate,
+      classes: k,
+      input: this.input,
+      base: this.base,
+      validate: this.validate,
     });
     const logits = this.input === 'logits';
     const topK = this.topK;
@@ -386,14 +413,21 @@ export class Accumulator {
     return results;
   }
 
-  private addBinary(labels: Float64Array | Int32Array, scores: Float64Array | Float32Array, rowOffset: number, weights?: ArrayLike<number>): RowResults {
+  private addBinary(
+    labels: Float64Array | Int32Array,
+    scores: Float64Array | Float32Array,
+    rowOffset: number,
+    weights?: ArrayLike<number>,
+  ): RowResults {
     const n = labels.length;
     const y = labels instanceof Float64Array ? labels : Float64Array.from(labels);
     if (this.validate) zeroOrOne(y, 'label');
     const z = scores instanceof Float64Array ? scores : Float64Array.from(scores);
     const { p, small, predicted } = this.probabilities(z);
     const options = { base: this.base, validate: this.validate };
-    const crossEntropy = (this.input === 'logits' ? this.x.sigmoidCrossEntropy(y, z, options) : this.x.binaryCrossEntropy(y, z, options)) as Float64Array;
+    const crossEntropy = (
+      this.input === 'logits' ? this.x.sigmoidCrossEntropy(y, z, options) : this.x.binaryCrossEntropy(y, z, options)
+    ) as Float64Array;
     // H(p) = H(1 - p): the entropy of the smaller side, which σ(-|z|) gives without rounding to 1.
     const entropy = this.x.binaryEntropy(small, { base: this.base, validate: false }) as Float64Array;
     const confusion = this.confusionCounts;
@@ -427,15 +461,24 @@ export class Accumulator {
     return { crossEntropy, entropy, predicted };
   }
 
-  private addMultilabel(targets: ArrayLike<number> | undefined, scores: Float64Array | Float32Array, n: number, rowOffset: number, weights?: ArrayLike<number>): RowResults {
+  private addMultilabel(
+    targets: ArrayLike<number> | undefined,
+    scores: Float64Array | Float32Array,
+    n: number,
+    rowOffset: number,
+    weights?: ArrayLike<number>,
+  ): RowResults {
     const k = this.classes;
-    if (targets === undefined || targets.length !== n * k) throw new TypeError(`a multilabel task needs ${n * k} targets (rows × labels)`);
+    if (targets === undefined || targets.length !== n * k)
+      throw new TypeError(`a multilabel task needs ${n * k} targets (rows × labels)`);
     const t = targets instanceof Float64Array ? targets : Float64Array.from(targets);
     if (this.validate) zeroOrOne(t, 'target', k);
     const z = scores instanceof Float64Array ? scores : Float64Array.from(scores);
     const { p, small, predicted: decisions } = this.probabilities(z);
     const options = { base: this.base, validate: this.validate };
-    const ce = (this.input === 'logits' ? this.x.sigmoidCrossEntropy(t, z, options) : this.x.binaryCrossEntropy(t, z, options)) as Float64Array;
+    const ce = (
+      this.input === 'logits' ? this.x.sigmoidCrossEntropy(t, z, options) : this.x.binaryCrossEntropy(t, z, options)
+    ) as Float64Array;
     const h = this.x.binaryEntropy(small, { base: this.base, validate: false }) as Float64Array;
     const rowCe = new Float64Array(n);
     const rowH = new Float64Array(n);
@@ -524,9 +567,11 @@ export class Accumulator {
    * `undefined` if they can be.
    */
   mismatch(other: Accumulator): string | undefined {
-    const differ = (what: string, a: unknown, b: unknown) => `${what} ${JSON.stringify(a)} against ${JSON.stringify(b)}`;
+    const differ = (what: string, a: unknown, b: unknown) =>
+      `${what} ${JSON.stringify(a)} against ${JSON.stringify(b)}`;
     if (other.task !== this.task) return differ('task', other.task, this.task);
-    if (other.classes !== this.classes) return differ(this.task === 'multilabel' ? 'labels' : 'classes', other.classes, this.classes);
+    if (other.classes !== this.classes)
+      return differ(this.task === 'multilabel' ? 'labels' : 'classes', other.classes, this.classes);
     if (other.input !== this.input) return differ('input', other.input, this.input);
     if (other.base !== this.base) return differ('base', baseText(other.base), baseText(this.base));
     if (other.bins !== this.bins) return differ('bins', other.bins, this.bins);
@@ -560,7 +605,8 @@ export class Accumulator {
       this.classRows[c] += other.classRows[c];
       this.classPredicted[c] += other.classPredicted[c];
     }
-    if (this.confusionCounts) for (let i = 0; i < this.confusionCounts.length; i++) this.confusionCounts[i] += other.confusionCounts![i];
+    if (this.confusionCounts)
+      for (let i = 0; i < this.confusionCounts.length; i++) this.confusionCounts[i] += other.confusionCounts![i];
     if (other.maxCrossEntropyRow >= 0) this.noteMax(other.maxCrossEntropy, other.maxCrossEntropyRow + rowOffset);
     return this;
   }
@@ -608,7 +654,9 @@ export class Accumulator {
     }
     if (this.confusionCounts) {
       const w = this.classRows.length;
-      summary.confusion = Array.from({ length: w }, (_, r) => Array.from(this.confusionCounts!.subarray(r * w, (r + 1) * w)));
+      summary.confusion = Array.from({ length: w }, (_, r) =>
+        Array.from(this.confusionCounts!.subarray(r * w, (r + 1) * w)),
+      );
     }
     return summary;
   }
@@ -678,20 +726,34 @@ export class Accumulator {
    */
   static fromJSON(x: Scorer, state: AccumulatorState): Accumulator {
     if (state === null || typeof state !== 'object') throw new TypeError('not an xentropy accumulator state');
-    if (state.version !== 2) throw new TypeError(`version ${JSON.stringify(state.version)} is not an xentropy accumulator state this version reads (2)`);
+    if (state.version !== 2)
+      throw new TypeError(
+        `version ${JSON.stringify(state.version)} is not an xentropy accumulator state this version reads (2)`,
+      );
     const bad = (what: string): never => {
       throw new TypeError(what);
     };
     const count = (n: unknown, min = 0) => Number.isSafeInteger(n) && (n as number) >= min;
     if (!BASE_VALUES.includes(state.base)) bad(`base ${JSON.stringify(state.base)} is not e (${Math.E}), 2 or 10`);
     if (!count(state.classes, 1)) bad(`classes ${JSON.stringify(state.classes)} is not a positive integer`);
-    if (typeof state.perClass !== 'boolean' || typeof state.weighted !== 'boolean') bad('perClass and weighted must be true or false');
-    if (!Array.isArray(state.names) || !state.names.every((n) => typeof n === 'string')) bad('names must be a list of strings');
+    if (typeof state.perClass !== 'boolean' || typeof state.weighted !== 'boolean')
+      bad('perClass and weighted must be true or false');
+    if (!Array.isArray(state.names) || !state.names.every((n) => typeof n === 'string'))
+      bad('names must be a list of strings');
     let acc: Accumulator;
     try {
       acc = new Accumulator(x, {
-        task: state.task, classes: state.classes, input: state.input, base: state.base, names: state.names, bins: state.bins,
-        topK: state.topK, threshold: state.threshold, perClass: state.perClass, weighted: state.weighted, confusion: state.confusion !== null,
+        task: state.task,
+        classes: state.classes,
+        input: state.input,
+        base: state.base,
+        names: state.names,
+        bins: state.bins,
+        topK: state.topK,
+        threshold: state.threshold,
+        perClass: state.perClass,
+        weighted: state.weighted,
+        confusion: state.confusion !== null,
       });
     } catch (error) {
       return bad((error as Error).message);
@@ -699,9 +761,11 @@ export class Accumulator {
     if (acc.topK !== state.topK) bad(`topK ${JSON.stringify(state.topK)} is not this task's`);
     const width = acc.classRows.length;
     if (!count(state.rows)) bad(`rows ${JSON.stringify(state.rows)} is not a count`);
-    if (!count(state.maxCrossEntropyRow, -1)) bad(`maxCrossEntropyRow ${JSON.stringify(state.maxCrossEntropyRow)} is not a row`);
+    if (!count(state.maxCrossEntropyRow, -1))
+      bad(`maxCrossEntropyRow ${JSON.stringify(state.maxCrossEntropyRow)} is not a row`);
     acc.rows = state.rows;
-    for (const key of ['weight', 'correct', 'crossEntropy', 'entropy', 'brier', 'topKHits', 'exactMatch'] as const) restoreSum(acc[key], state[key], key);
+    for (const key of ['weight', 'correct', 'crossEntropy', 'entropy', 'brier', 'topKHits', 'exactMatch'] as const)
+      restoreSum(acc[key], state[key], key);
     for (const key of SUMS) restoreSums(acc[key], state[key], key);
     restoreCounts(acc.classRows, state.classRows, 'classRows');
     restoreCounts(acc.classPredicted, state.classPredicted, 'classPredicted');
@@ -717,7 +781,13 @@ export class Accumulator {
   private contradiction(width: number): string | undefined {
     const rows = this.rows;
     const weight = this.weight.value;
-    const sums = { weight, correct: this.correct.value, crossEntropy: this.crossEntropy.value, brier: this.brier.value, entropy: this.entropy.value };
+    const sums = {
+      weight,
+      correct: this.correct.value,
+      crossEntropy: this.crossEntropy.value,
+      brier: this.brier.value,
+      entropy: this.entropy.value,
+    };
     if (rows === 0) {
       for (const [key, value] of Object.entries(sums)) if (value !== 0) return `rows is 0 but ${key} is ${value}`;
       if (this.maxCrossEntropyRow !== -1) return 'rows is 0 but there is a worst row';
@@ -726,15 +796,18 @@ export class Accumulator {
     if (!this.weighted && weight !== rows) return `an unweighted state of ${rows} rows has weight ${weight}`;
     const decisions = this.task === 'multilabel' ? this.classes : 1;
     const slack = 1 + 1e-12;
-    if (!(sums.correct >= 0 && sums.correct <= decisions * weight * slack)) return `correct ${sums.correct} is not within [0, ${decisions * weight}]`;
+    if (!(sums.correct >= 0 && sums.correct <= decisions * weight * slack))
+      return `correct ${sums.correct} is not within [0, ${decisions * weight}]`;
     if (!(sums.brier >= 0)) return `brier ${sums.brier} is negative`;
     let binned = 0;
     for (let b = 0; b < this.bins; b++) binned += this.binWeight.value(b);
-    if (Math.abs(binned - decisions * weight) > 1e-9 * decisions * weight) return `the calibration bins hold weight ${binned}, not ${decisions * weight}`;
+    if (Math.abs(binned - decisions * weight) > 1e-9 * decisions * weight)
+      return `the calibration bins hold weight ${binned}, not ${decisions * weight}`;
     const sumOf = (a: Float64Array) => a.reduce((s, v) => s + v, 0);
     if (this.task !== 'multilabel') {
       if (sumOf(this.classRows) !== rows) return `classRows add up to ${sumOf(this.classRows)}, not rows ${rows}`;
-      if (sumOf(this.classPredicted) !== rows) return `classPredicted add up to ${sumOf(this.classPredicted)}, not rows ${rows}`;
+      if (sumOf(this.classPredicted) !== rows)
+        return `classPredicted add up to ${sumOf(this.classPredicted)}, not rows ${rows}`;
     } else {
       for (let c = 0; c < width; c++) {
         if (this.classRows[c] > rows || this.classPredicted[c] > rows) return `label ${c}'s counts exceed rows ${rows}`;
@@ -744,8 +817,10 @@ export class Accumulator {
       // Without weights every weight sum is a count: they must agree with the counts.
       for (let c = 0; c < width; c++) {
         const rowsOf = this.task === 'multilabel' ? this.classRows[c] : this.classRows[c];
-        if (this.classWeight.value(c) !== rowsOf) return `class ${c}: weight ${this.classWeight.value(c)} but ${rowsOf} rows, without weights`;
-        if (this.classPredictedWeight.value(c) !== this.classPredicted[c]) return `class ${c}: predicted weight ${this.classPredictedWeight.value(c)} but ${this.classPredicted[c]} predicted, without weights`;
+        if (this.classWeight.value(c) !== rowsOf)
+          return `class ${c}: weight ${this.classWeight.value(c)} but ${rowsOf} rows, without weights`;
+        if (this.classPredictedWeight.value(c) !== this.classPredicted[c])
+          return `class ${c}: predicted weight ${this.classPredictedWeight.value(c)} but ${this.classPredicted[c]} predicted, without weights`;
       }
     }
     if (this.confusionCounts) {
@@ -756,7 +831,8 @@ export class Accumulator {
           across += this.confusionCounts[r * width + c];
           down += this.confusionCounts[c * width + r];
         }
-        if (across !== this.classRows[r] || down !== this.classPredicted[r]) return `the confusion matrix disagrees with classRows/classPredicted at class ${r}`;
+        if (across !== this.classRows[r] || down !== this.classPredicted[r])
+          return `the confusion matrix disagrees with classRows/classPredicted at class ${r}`;
       }
     }
     return undefined;
@@ -776,8 +852,15 @@ export class Accumulator {
 }
 
 const SUMS = [
-  'binWeight', 'binConfidence', 'binAccuracy', 'classWeight', 'classCrossEntropy', 'classCorrect', 'classTruePositive',
-  'classPredictedWeight', 'classProbability',
+  'binWeight',
+  'binConfidence',
+  'binAccuracy',
+  'classWeight',
+  'classCrossEntropy',
+  'classCorrect',
+  'classTruePositive',
+  'classPredictedWeight',
+  'classProbability',
 ] as const;
 
 /** The bases a state may hold: those `--base` names. */
@@ -825,7 +908,13 @@ function restoreSum(s: CompensatedSum, state: SumState | undefined, what: string
 
 function restoreSums(s: Sums, state: SumsState | undefined, what: string): void {
   const n = s.sum.length;
-  if (!state || !Array.isArray(state.sum) || !Array.isArray(state.carry) || state.sum.length !== n || state.carry.length !== n) {
+  if (
+    !state ||
+    !Array.isArray(state.sum) ||
+    !Array.isArray(state.carry) ||
+    state.sum.length !== n ||
+    state.carry.length !== n
+  ) {
     throw new TypeError(`${what} must hold ${n} sums`);
   }
   for (let i = 0; i < n; i++) {
@@ -835,7 +924,11 @@ function restoreSums(s: Sums, state: SumsState | undefined, what: string): void 
 }
 
 function restoreCounts(out: Float64Array, counts: unknown, what: string): void {
-  if (!Array.isArray(counts) || counts.length !== out.length || !counts.every((c) => Number.isSafeInteger(c) && c >= 0)) {
+  if (
+    !Array.isArray(counts) ||
+    counts.length !== out.length ||
+    !counts.every((c) => Number.isSafeInteger(c) && c >= 0)
+  ) {
     throw new TypeError(`${what} must hold ${out.length} counts`);
   }
   out.set(counts as number[]);

@@ -27,7 +27,9 @@ export async function merge(paths: string[], options: MergeOptions, stdout: Node
     for (const shard of covered) {
       const earlier = where.get(shard.id) ?? where.get(fingerprint(shard));
       if (earlier !== undefined) {
-        throw new UsageError(`${path}: the shard ${shard.file} (${shard.rows} rows, id ${shard.id}) is already in ${earlier}: the same shard twice would count its rows twice`);
+        throw new UsageError(
+          `${path}: the shard ${shard.file} (${shard.rows} rows, id ${shard.id}) is already in ${earlier}: the same shard twice would count its rows twice`,
+        );
       }
     }
     if (total === undefined) total = acc;

@@ -34,7 +34,12 @@ export interface PartialFile extends AccumulatorState {
 
 /** Writes a partial state, whole or not at all (a temporary file renamed into place). */
 export async function writePartial(path: string, acc: Accumulator, shards: Shard[]): Promise<void> {
-  const content: PartialFile = { format: 'xentropy-partial', ...acc.toJSON(), files: shards.map((s) => s.file), shards };
+  const content: PartialFile = {
+    format: 'xentropy-partial',
+    ...acc.toJSON(),
+    files: shards.map((s) => s.file),
+    shards,
+  };
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const forget = removeOnInterrupt(temp);
   try {
@@ -64,14 +69,18 @@ export async function readPartial(path: string): Promise<{ acc: Accumulator; sha
     state = JSON.parse(text) as PartialFile;
     if (state?.format !== 'xentropy-partial') throw new TypeError('no "format": "xentropy-partial"');
   } catch (error) {
-    throw new InputError(`${path}: not an xentropy partial result (${(error as Error).message}); write one with xentropy score --partial`);
+    throw new InputError(
+      `${path}: not an xentropy partial result (${(error as Error).message}); write one with xentropy score --partial`,
+    );
   }
   try {
     const acc = Accumulator.fromJSON(js, state);
     const shards = state.shards;
-    if (!Array.isArray(shards) || shards.length === 0 || !shards.every(isShard)) throw new TypeError('no valid list of shards (id, file, rows)');
+    if (!Array.isArray(shards) || shards.length === 0 || !shards.every(isShard))
+      throw new TypeError('no valid list of shards (id, file, rows)');
     const covered = shards.reduce((n, s) => n + s.rows, 0);
-    if (covered !== acc.result().rows) throw new TypeError(`its shards cover ${covered} rows, but it holds ${acc.result().rows}`);
+    if (covered !== acc.result().rows)
+      throw new TypeError(`its shards cover ${covered} rows, but it holds ${acc.result().rows}`);
     if (new Set(shards.map((s) => s.id)).size !== shards.length) throw new TypeError('it lists a shard twice');
     const worst = acc.result().max_cross_entropy_row;
     if (worst >= covered) throw new TypeError(`its worst row ${worst} is not one of its ${covered} rows`);
@@ -83,7 +92,14 @@ export async function readPartial(path: string): Promise<{ acc: Accumulator; sha
 
 function isShard(s: unknown): s is Shard {
   const shard = s as Shard;
-  return typeof shard === 'object' && shard !== null && typeof shard.id === 'string' && /^[0-9a-f]{16}$/.test(shard.id)
-    && typeof shard.file === 'string' && Number.isSafeInteger(shard.rows) && shard.rows >= 0
-    && (shard.size === undefined || (Number.isSafeInteger(shard.size) && shard.size >= 0));
+  return (
+    typeof shard === 'object' &&
+    shard !== null &&
+    typeof shard.id === 'string' &&
+    /^[0-9a-f]{16}$/.test(shard.id) &&
+    typeof shard.file === 'string' &&
+    Number.isSafeInteger(shard.rows) &&
+    shard.rows >= 0 &&
+    (shard.size === undefined || (Number.isSafeInteger(shard.size) && shard.size >= 0))
+  );
 }

@@ -27,14 +27,14 @@ export interface Settings {
 export type Task =
   | { kind: 'csv'; bytes: Uint8Array; plan: CsvPlan; settings: Settings }
   | {
-    kind: 'batch';
-    labels: Float64Array;
-    scores: Float64Array | Float32Array;
-    columns: readonly string[];
-    /** Class names (binary: the negative as far as the reader knows it). */
-    names?: readonly string[];
-    settings: Settings;
-  };
+      kind: 'batch';
+      labels: Float64Array;
+      scores: Float64Array | Float32Array;
+      columns: readonly string[];
+      /** Class names (binary: the negative as far as the reader knows it). */
+      names?: readonly string[];
+      settings: Settings;
+    };
 
 /** A bad row of a piece: its 0-based row in the piece, its line in the piece (text formats). */
 export interface Fault {
@@ -69,7 +69,13 @@ export interface Outcome {
  */
 export function taskBuffers(task: Task): ArrayBuffer[] {
   const arrays = task.kind === 'csv' ? [task.bytes] : [task.labels, task.scores];
-  return [...new Set(arrays.filter((a) => !(a instanceof Buffer) && a.buffer instanceof ArrayBuffer).map((a) => a.buffer as ArrayBuffer))];
+  return [
+    ...new Set(
+      arrays
+        .filter((a) => !(a instanceof Buffer) && a.buffer instanceof ArrayBuffer)
+        .map((a) => a.buffer as ArrayBuffer),
+    ),
+  ];
 }
 
 /** The last piece's parsed rows, filled again by the next piece on this thread. */
@@ -96,7 +102,11 @@ export function runTask(x: Scorer, task: Task): Outcome {
     if (piece.error) parseFault = { row: piece.rows, ...piece.error };
     const resolver = piece.resolver;
     if (settings.layout.task === 'binary' && resolver?.negative !== undefined) {
-      negative = { name: resolver.negative, row: resolver.negativeRow, line: lines[resolver.negativeRow] ?? piece.error?.line };
+      negative = {
+        name: resolver.negative,
+        row: resolver.negativeRow,
+        line: lines[resolver.negativeRow] ?? piece.error?.line,
+      };
       names = [resolver.negative, names![1]];
     }
   } else {

@@ -27,12 +27,19 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
  *   columns: ['p_0', 'p_1'] }, 'probs'); // { index: 0, message: 'label 2 is not a class index in [0, 2)' }
  */
 export function findFault(batch: Batch, input: InputKind, layout?: Layout): RowFault | undefined {
-  if (layout !== undefined && (layout.task !== 'multiclass' || rowWidth(layout) !== layout.classes)) return layoutFault(batch, input, layout);
+  if (layout !== undefined && (layout.task !== 'multiclass' || rowWidth(layout) !== layout.classes))
+    return layoutFault(batch, input, layout);
   // Most batches are clean: a flat pass proves it (one tight loop per array kind, which V8 keeps
   // monomorphic), and only a batch with a suspect value is walked row by row for the message.
-  if (labelsClean(batch.labels, batch.rows, batch.columns.length) && (input === 'logits'
-    ? (batch.scores instanceof Float64Array ? logitsClean64(batch.scores, batch.rows * batch.columns.length) : logitsClean32(batch.scores, batch.rows * batch.columns.length))
-    : probsClean(batch.scores, batch.rows, batch.columns.length))) return undefined;
+  if (
+    labelsClean(batch.labels, batch.rows, batch.columns.length) &&
+    (input === 'logits'
+      ? batch.scores instanceof Float64Array
+        ? logitsClean64(batch.scores, batch.rows * batch.columns.length)
+        : logitsClean32(batch.scores, batch.rows * batch.columns.length)
+      : probsClean(batch.scores, batch.rows, batch.columns.length))
+  )
+    return undefined;
   return firstFault(batch, input);
 }
 
@@ -93,9 +100,10 @@ function firstFault(batch: Batch, input: InputKind): RowFault | undefined {
   const checkScores = input === 'logits' ? logitFault : probabilityFault;
   for (let i = 0; i < batch.rows; i++) {
     const y = labels[i];
-    const message = Number.isInteger(y) && y >= 0 && y < k
-      ? checkScores(scores, i * k, columns)
-      : `label ${y} is not a class index in [0, ${k})`;
+    const message =
+      Number.isInteger(y) && y >= 0 && y < k
+        ? checkScores(scores, i * k, columns)
+        : `label ${y} is not a class index in [0, ${k})`;
     if (message !== undefined) return { index: i, message };
   }
   return undefined;
@@ -139,8 +147,14 @@ function layoutFault(batch: Batch, input: InputKind, layout: Layout): RowFault |
 }
 
 function rowFault(
-  y: number, scores: ArrayLike<number>, o: number, classes: number, layout: Layout, input: InputKind,
-  scoreColumns: readonly string[], columns: readonly string[],
+  y: number,
+  scores: ArrayLike<number>,
+  o: number,
+  classes: number,
+  layout: Layout,
+  input: InputKind,
+  scoreColumns: readonly string[],
+  columns: readonly string[],
 ): string | undefined {
   const k = layout.classes;
   if (layout.task !== 'multilabel' && !(Number.isInteger(y) && y >= 0 && y < classes)) {

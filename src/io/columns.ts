@@ -112,41 +112,62 @@ const INTEGER = /^[+-]?\d+$/;
  *   columns do not fit, or two columns of the same name
  */
 export function chooseColumns(
-  columns: ColumnInfo[], request: ColumnRequest, fail: (message: string, at: 'header' | 'data') => never,
+  columns: ColumnInfo[],
+  request: ColumnRequest,
+  fail: (message: string, at: 'header' | 'data') => never,
 ): ColumnChoice {
   const { labelColumn, weightColumn } = request;
   const used = new Set<string>([labelColumn, ...(weightColumn === undefined ? [] : [weightColumn])]);
   const seen = new Set<string>();
   for (const c of columns) {
-    if (seen.has(c.name) && (used.has(c.name) || isScoreName(c.name) || isTargetName(c.name) || c.numeric) && c.name !== '') {
+    if (
+      seen.has(c.name) &&
+      (used.has(c.name) || isScoreName(c.name) || isTargetName(c.name) || c.numeric) &&
+      c.name !== ''
+    ) {
       fail(`two columns are named ${JSON.stringify(c.name)}`, 'header');
     }
     seen.add(c.name);
   }
   const label = columns.find((c) => c.name === labelColumn);
   const weight = weightColumn === undefined ? undefined : columns.find((c) => c.name === weightColumn);
-  if (weightColumn !== undefined && !weight) fail(`no column named ${JSON.stringify(weightColumn)} (the --weight-column)`, 'header');
+  if (weightColumn !== undefined && !weight)
+    fail(`no column named ${JSON.stringify(weightColumn)} (the --weight-column)`, 'header');
   if (weight && !weight.numeric) fail(`the weight column ${JSON.stringify(weightColumn)} is not numeric`, 'data');
-  const scores = columns.filter((c) => c !== label && c !== weight && c.name !== '' && !isTargetName(c.name)
-    && (isScoreName(c.name) || c.numeric));
+  const scores = columns.filter(
+    (c) => c !== label && c !== weight && c.name !== '' && !isTargetName(c.name) && (isScoreName(c.name) || c.numeric),
+  );
   for (const c of scores) if (!c.numeric) fail(`the score column ${JSON.stringify(c.name)} is not numeric`, 'data');
   const targets = new Map(columns.filter((c) => isTargetName(c.name)).map((c) => [c.name.slice(2), c]));
   const twinned = scores.length > 0 && scores.every((c) => targets.has(classSuffix(c.name)));
   const task: Task = request.task ?? (!label && twinned ? 'multilabel' : scores.length === 1 ? 'binary' : 'multiclass');
-  if (task !== 'multilabel' && !label) fail(`no column named ${JSON.stringify(labelColumn)} (name the label column with --label-column)`, 'header');
-  if (label && !label.numeric && !label.text) fail(`the label column ${JSON.stringify(labelColumn)} holds neither numbers nor text`, 'data');
-  if (scores.length === 0) fail(task === 'multilabel' ? 'no numeric score column' : 'no numeric score column besides the label', 'data');
+  if (task !== 'multilabel' && !label)
+    fail(`no column named ${JSON.stringify(labelColumn)} (name the label column with --label-column)`, 'header');
+  if (label && !label.numeric && !label.text)
+    fail(`the label column ${JSON.stringify(labelColumn)} holds neither numbers nor text`, 'data');
+  if (scores.length === 0)
+    fail(task === 'multilabel' ? 'no numeric score column' : 'no numeric score column besides the label', 'data');
   if (task === 'binary' && scores.length !== 1) {
-    fail(`a binary task has one score column, not ${scores.length} (${shownColumns(scores.map((c) => c.name))})`, 'header');
+    fail(
+      `a binary task has one score column, not ${scores.length} (${shownColumns(scores.map((c) => c.name))})`,
+      'header',
+    );
   }
   if (task === 'multiclass' && scores.length < 2) {
-    fail(`a multiclass task needs two or more score columns, not ${scores.length} (${scores[0].name}): use --task binary`, 'header');
+    fail(
+      `a multiclass task needs two or more score columns, not ${scores.length} (${scores[0].name}): use --task binary`,
+      'header',
+    );
   }
   const targetColumns: ColumnInfo[] = [];
   if (task === 'multilabel') {
     for (const c of scores) {
       const twin = targets.get(classSuffix(c.name));
-      if (!twin) fail(`the score column ${JSON.stringify(c.name)} has no target column ${JSON.stringify(`y_${classSuffix(c.name)}`)}`, 'header');
+      if (!twin)
+        fail(
+          `the score column ${JSON.stringify(c.name)} has no target column ${JSON.stringify(`y_${classSuffix(c.name)}`)}`,
+          'header',
+        );
       if (!twin.numeric) fail(`the target column ${JSON.stringify(twin.name)} is not numeric`, 'data');
       targetColumns.push(twin);
     }
@@ -168,7 +189,12 @@ export function chooseColumns(
 }
 
 /** The label rule for score columns `names` (see {@link LabelResolver}). */
-export function labelPlan(task: 'binary' | 'multiclass', names: string[], positive: string | undefined, fail: (message: string) => never): LabelPlan {
+export function labelPlan(
+  task: 'binary' | 'multiclass',
+  names: string[],
+  positive: string | undefined,
+  fail: (message: string) => never,
+): LabelPlan {
   if (task === 'binary') {
     const column = names[0];
     // A bare p/logit, or a column not named as a score, holds the probability of class "1".
@@ -279,8 +305,16 @@ const TILE_ROWS = 256;
  * @throws InputError `NAME: row R: column C is null` at the first null
  */
 export function interleave(
-  label: ColumnValues | undefined, scores: ColumnValues[], names: readonly string[], float32: boolean,
-  from: number, to: number, firstRow: number, name: string, pool?: BufferSource, resolver?: LabelResolver,
+  label: ColumnValues | undefined,
+  scores: ColumnValues[],
+  names: readonly string[],
+  float32: boolean,
+  from: number,
+  to: number,
+  firstRow: number,
+  name: string,
+  pool?: BufferSource,
+  resolver?: LabelResolver,
 ): { labels: Float64Array; scores: Float32Array | Float64Array } {
   const n = to - from;
   const k = scores.length;
@@ -290,7 +324,8 @@ export function interleave(
   const nullAt = (column: ColumnValues, colName: string) => {
     if (!column.isNull) return;
     for (let i = from; i < to; i++) {
-      if (column.isNull(i)) throw new InputError(`${name}: row ${firstRow + i}: column ${JSON.stringify(colName)} is null`);
+      if (column.isNull(i))
+        throw new InputError(`${name}: row ${firstRow + i}: column ${JSON.stringify(colName)} is null`);
     }
   };
   if (label) nullAt(label, 'label');
@@ -313,17 +348,25 @@ export function interleave(
   // would fetch every output cache line k times from memory.
   for (let t = from; t < to; t += TILE_ROWS) {
     const end = Math.min(to, t + TILE_ROWS);
-    scores.forEach((column, c) => copyInto(out, column.values as ArrayLike<number | bigint>, t, end, (t - from) * k + c, k));
+    scores.forEach((column, c) =>
+      copyInto(out, column.values as ArrayLike<number | bigint>, t, end, (t - from) * k + c, k),
+    );
   }
   return { labels, scores: out };
 }
 
 function copyInto(
-  out: Float64Array | Float32Array, values: ArrayLike<number | bigint | null | undefined>, from: number, to: number, offset: number, stride: number,
+  out: Float64Array | Float32Array,
+  values: ArrayLike<number | bigint | null | undefined>,
+  from: number,
+  to: number,
+  offset: number,
+  stride: number,
 ): void {
   // One loop per array pair, so each stays monomorphic (a shared loop over mixed kinds ran ~20× slower).
   if (out instanceof Float64Array && values instanceof Float64Array) strided64(out, values, from, to, offset, stride);
-  else if (out instanceof Float32Array && values instanceof Float32Array) strided32(out, values, from, to, offset, stride);
+  else if (out instanceof Float32Array && values instanceof Float32Array)
+    strided32(out, values, from, to, offset, stride);
   else if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
     for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
   } else {
@@ -331,11 +374,25 @@ function copyInto(
   }
 }
 
-function strided64(out: Float64Array, values: Float64Array, from: number, to: number, offset: number, stride: number): void {
+function strided64(
+  out: Float64Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  offset: number,
+  stride: number,
+): void {
   for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
 }
 
-function strided32(out: Float32Array, values: Float32Array, from: number, to: number, offset: number, stride: number): void {
+function strided32(
+  out: Float32Array,
+  values: Float32Array,
+  from: number,
+  to: number,
+  offset: number,
+  stride: number,
+): void {
   for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
 }
 
@@ -378,7 +435,9 @@ export function inferInput(name: string, format: string, columns: readonly strin
  * when the row holds nothing else), `y_*` targets and weights.
  */
 export function splitRows(
-  values: Float64Array | Float32Array, rows: number, layout: Layout,
+  values: Float64Array | Float32Array,
+  rows: number,
+  layout: Layout,
 ): { scores: Float64Array | Float32Array; targets?: Float64Array; weights?: Float64Array } {
   const k = layout.classes;
   const width = rowWidth(layout);

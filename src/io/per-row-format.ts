@@ -7,7 +7,13 @@
 export const PER_ROW_HEADER = 'row,label,cross_entropy,entropy,predicted\n';
 
 /** One line of the per-row CSV. */
-export function perRowLine(row: number, label: number, crossEntropy: number, entropy: number, predicted: number): string {
+export function perRowLine(
+  row: number,
+  label: number,
+  crossEntropy: number,
+  entropy: number,
+  predicted: number,
+): string {
   return `${row},${label},${crossEntropy},${entropy},${predicted}\n`;
 }
 
@@ -35,9 +41,10 @@ export function perRowFormat(task: 'binary' | 'multiclass' | 'multilabel'): PerR
   }
   return {
     header: PER_ROW_HEADER,
-    line: (row, block, n, i, names) => names === undefined
-      ? perRowLine(row, block[i], block[n + i], block[2 * n + i], block[3 * n + i])
-      : `${row},${csvField(names[block[i]])},${block[n + i]},${block[2 * n + i]},${csvField(names[block[3 * n + i]])}\n`,
+    line: (row, block, n, i, names) =>
+      names === undefined
+        ? perRowLine(row, block[i], block[n + i], block[2 * n + i], block[3 * n + i])
+        : `${row},${csvField(names[block[i]])},${block[n + i]},${block[2 * n + i]},${csvField(names[block[3 * n + i]])}\n`,
   };
 }
 

@@ -34,11 +34,12 @@ export function formatJson(summary: Summary, info: RunInfo): string {
 /** The human summary: one aligned `name  value` line per figure, six significant digits; tables for `--per-class` and `--confusion`. */
 export function formatHuman(summary: Summary, info: RunInfo): string {
   const unit = BASES[info.base].unit;
-  const what = summary.task === 'multilabel'
-    ? `${summary.labels} ${summary.labels === 1 ? 'label' : 'labels'} (multilabel)`
-    : summary.task === 'binary'
-      ? `binary, positive class ${JSON.stringify(summary.positive)}`
-      : `${summary.classes} ${summary.classes === 1 ? 'class' : 'classes'}`;
+  const what =
+    summary.task === 'multilabel'
+      ? `${summary.labels} ${summary.labels === 1 ? 'label' : 'labels'} (multilabel)`
+      : summary.task === 'binary'
+        ? `binary, positive class ${JSON.stringify(summary.positive)}`
+        : `${summary.classes} ${summary.classes === 1 ? 'class' : 'classes'}`;
   const lines: Array<[string, string]> = [
     ['file', info.file],
     ['input', `${info.input}, ${what}`],
@@ -52,7 +53,8 @@ export function formatHuman(summary: Summary, info: RunInfo): string {
     ['accuracy', percent(summary.accuracy)],
   );
   if (summary.exact_match !== undefined) lines.push(['exact match', percent(summary.exact_match)]);
-  if (summary.top_k_accuracy !== undefined) lines.push([`top-${summary.top_k} accuracy`, percent(summary.top_k_accuracy)]);
+  if (summary.top_k_accuracy !== undefined)
+    lines.push([`top-${summary.top_k} accuracy`, percent(summary.top_k_accuracy)]);
   lines.push(
     ['brier', figure(summary.brier)],
     ['ece', `${figure(summary.ece)} (${summary.bins} bins)`],
@@ -63,17 +65,35 @@ export function formatHuman(summary: Summary, info: RunInfo): string {
   let text = lines.map(([name, value]) => `${name.padEnd(width)}${value}\n`).join('');
   const perClass = summary.per_class ?? summary.per_label;
   if (perClass) {
-    const head = [summary.per_label ? 'label' : 'class', 'rows', ...(summary.weight_sum !== undefined ? ['weight'] : []), 'cross-entropy', 'accuracy', 'precision', 'predicted', 'mean p'];
+    const head = [
+      summary.per_label ? 'label' : 'class',
+      'rows',
+      ...(summary.weight_sum !== undefined ? ['weight'] : []),
+      'cross-entropy',
+      'accuracy',
+      'precision',
+      'predicted',
+      'mean p',
+    ];
     const rows = perClass.map((c) => [
-      c.class ?? c.label ?? '', String(c.rows), ...(c.weight !== undefined ? [figure(c.weight)] : []), figure(c.mean_cross_entropy),
-      percent(c.accuracy), percent(c.precision), String(c.predicted), figure(c.mean_probability),
+      c.class ?? c.label ?? '',
+      String(c.rows),
+      ...(c.weight !== undefined ? [figure(c.weight)] : []),
+      figure(c.mean_cross_entropy),
+      percent(c.accuracy),
+      percent(c.precision),
+      String(c.predicted),
+      figure(c.mean_probability),
     ]);
     text += `\n${table(head, rows)}`;
   }
   if (summary.confusion) {
-    const names = (summary.per_class?.map((c) => c.class!) ?? summary.confusion.map((_, i) => String(i)));
+    const names = summary.per_class?.map((c) => c.class!) ?? summary.confusion.map((_, i) => String(i));
     const head = ['true \\ predicted', ...names];
-    text += `\n${table(head, summary.confusion.map((row, r) => [names[r], ...row.map(String)]))}`;
+    text += `\n${table(
+      head,
+      summary.confusion.map((row, r) => [names[r], ...row.map(String)]),
+    )}`;
   }
   return text;
 }
@@ -81,7 +101,8 @@ export function formatHuman(summary: Summary, info: RunInfo): string {
 /** Columns padded to their widest cell, the first left-aligned, the rest right-aligned. */
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
-  const line = (cells: string[]) => `${cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')}\n`;
+  const line = (cells: string[]) =>
+    `${cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')}\n`;
   return line(head) + rows.map(line).join('');
 }
 

@@ -40,15 +40,29 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
   for await (const batch of source.batches) {
     // Binary and multilabel files, and weight columns, as the command line reads them (API.md
     // "Every classifier"); the page's own breakdown covers multiclass files.
-    const layout: Layout = batch.layout ?? { task: 'multiclass', classes: batch.columns.length, targets: false, weight: false };
+    const layout: Layout = batch.layout ?? {
+      task: 'multiclass',
+      classes: batch.columns.length,
+      targets: false,
+      weight: false,
+    };
     const scoreColumns = batch.columns.slice(0, layout.classes);
     if (acc === undefined) {
-      const input = options.input === 'auto' ? inferInput(source.name, source.format, scoreColumns, 'choose logits or probabilities above') : options.input;
+      const input =
+        options.input === 'auto'
+          ? inferInput(source.name, source.format, scoreColumns, 'choose logits or probabilities above')
+          : options.input;
       // The rows are checked below with their lines, so the library need not check them again.
       acc = new Accumulator(x, {
-        task: layout.task, classes: layout.classes, input, base: base.value, validate: false, weighted: layout.weight,
+        task: layout.task,
+        classes: layout.classes,
+        input,
+        base: base.value,
+        validate: false,
+        weighted: layout.weight,
         names: layout.task === 'binary' ? ['', batch.names?.[1] ?? '1'] : batch.names ? [...batch.names] : undefined,
-        perClass: true, confusion: layout.task !== 'multilabel' && layout.classes <= 30,
+        perClass: true,
+        confusion: layout.task !== 'multilabel' && layout.classes <= 30,
       });
       store = new RowStore(layout.classes);
       breakdown = new Breakdown(scoreColumns, input);

@@ -61,8 +61,9 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
         validate: false,
         weighted: layout.weight,
         names: layout.task === 'binary' ? ['', batch.names?.[1] ?? '1'] : batch.names ? [...batch.names] : undefined,
-        perClass: true,
-        confusion: layout.task !== 'multilabel' && layout.classes <= 30,
+        // The page's JSON is the command line's without --per-class and --confusion.
+        perClass: false,
+        confusion: false,
       });
       store = new RowStore(layout.classes);
       breakdown = new Breakdown(scoreColumns, input);

@@ -6,11 +6,16 @@
 import exampleUrl from '../../examples/digits-logits.csv?url';
 import { JobError, ScoringWorker, Superseded } from './client.js';
 import { READABLE } from './formats.js';
+import { commandLine, OptionError, parseControls } from './options.js';
 import type { BaseName, InputChoice, NamedBlob, Report, ScoreOptions } from './protocol.js';
-import { byId } from './render/dom.js';
+import { byId, figure } from './render/dom.js';
 import { renderPlots } from './render/plots.js';
 import { renderSummary } from './render/summary.js';
-import { renderBench, renderClasses, renderWorst } from './render/tables.js';
+import { renderBench, renderWorst } from './render/tables.js';
+import { renderConfusion } from './views/confusion.js';
+import { renderPerClass } from './views/per-class.js';
+import { renderReliability } from './views/reliability.js';
+import { renderScoreHistograms } from './views/score-histograms.js';
 import './style.css';
 
 const app = byId('app');
@@ -21,26 +26,50 @@ let files: NamedBlob[] = [];
 let scoredName = '';
 /** Completed scorings, on `data-runs`: a wait for the next result cannot see an older one. */
 let runs = 0;
+/** The task of the last results: the per-row download and the benchmark are multiclass's. */
+let scoredTask = '';
 
 type State = 'idle' | 'running' | 'done' | 'error';
 
 function setState(state: State): void {
   app.dataset.state = state;
-  for (const id of ['download', 'bench-run']) byId<HTMLButtonElement>(id).disabled = state !== 'done';
+  for (const id of ['download', 'bench-run']) byId<HTMLButtonElement>(id).disabled = state !== 'done' || scoredTask !== 'multiclass';
 }
 
+/**
+ * The options of the controls, read as the command line reads its own.
+ * @throws OptionError as the command line refuses a value
+ */
 function options(): ScoreOptions {
   const input = (document.querySelector<HTMLInputElement>('input[name="input"]:checked')?.value ?? 'auto') as InputChoice;
-  return {
+  const text = (id: string) => byId<HTMLInputElement>(id).value;
+  return parseControls({
     input,
     base: byId<HTMLSelectElement>('base').value as BaseName,
-    labelColumn: byId<HTMLInputElement>('label-column').value.trim() || 'label',
-  };
+    labelColumn: text('label-column'),
+    task: byId<HTMLSelectElement>('task').value,
+    positive: text('positive'),
+    threshold: text('threshold'),
+    weightColumn: text('weight-column'),
+    bins: text('bins'),
+    topK: text('top-k'),
+    perClass: byId<HTMLInputElement>('per-class').checked,
+    confusion: byId<HTMLInputElement>('confusion').checked,
+  });
 }
 
 /** Scores the current files with the current options, replacing any job still running. */
 async function run(): Promise<void> {
-  if (files.length === 0) return;
+  if (files.length === 0) {
+    // Nothing to score yet: a value the command line would refuse is refused at once.
+    try {
+      options();
+      showError(undefined);
+    } catch (error) {
+      showError(error);
+    }
+    return;
+  }
   const name = files.map((f) => f.name).join(' + ');
   worker.reset();
   setState('running');
@@ -55,7 +84,8 @@ async function run(): Promise<void> {
   box.dataset.events = '0';
   box.hidden = false;
   try {
-    const report = await worker.score(files, options(), (rows, bytes, totalBytes) => {
+    const chosen = options();
+    const report = await worker.score(files, chosen, (rows, bytes, totalBytes) => {
       bar.value = totalBytes > 0 ? bytes / totalBytes : 0;
       text.textContent = `${rows.toLocaleString('en-US')} rows · ${Math.floor(100 * bar.value)} %`;
       box.dataset.events = String(++events);
@@ -63,7 +93,10 @@ async function run(): Promise<void> {
     bar.value = 1;
     text.textContent = `${Number(report.summary.rows).toLocaleString('en-US')} rows · done`;
     scoredName = String(report.summary.file);
+    scoredTask = report.figures.task;
     show(report);
+    const labels = files.length === 2 ? files.find((f) => f.name !== scoredName)?.name : undefined;
+    byId('command').textContent = commandLine(scoredName, labels, chosen);
     app.dataset.runs = String(++runs);
     setState('done');
   } catch (error) {
@@ -87,7 +120,22 @@ function show(r: Report): void {
   // Rendered once visible, so the plots can take the width of their boxes.
   renderSummary(r);
   renderPlots(r);
-  renderClasses(r);
+  renderPerClass(byId<HTMLTableElement>('classes'), r);
+  byId('classes-title').textContent = r.figures.task === 'multilabel' ? 'Per label' : 'Per class';
+  renderReliability(byId('reliability'), r);
+  const ece = byId('ece');
+  ece.textContent = figure(r.figures.ece);
+  ece.dataset.value = String(r.figures.ece);
+  byId('ece-bins').textContent = String(r.figures.bins);
+  renderConfusion(byId('confusion-view'), r);
+  byId('scores-panel').hidden = r.scores === undefined;
+  if (r.scores) renderScoreHistograms(byId('scores'), r.scores);
+  else byId('scores').replaceChildren();
+  // Worst rows, the per-row download and the benchmark are the multiclass scorer's.
+  const multiclass = r.figures.task === 'multiclass';
+  byId('worst-panel').hidden = !multiclass;
+  byId('bench-panel').hidden = !multiclass;
+  byId('download').hidden = !multiclass;
   renderWorst(r);
 }
 
@@ -101,7 +149,7 @@ function showError(error: unknown): void {
   }
   const line = error instanceof JobError ? error.line : undefined;
   box.replaceChildren(
-    line === undefined ? 'Cannot score this file: ' : `Line ${line}: `,
+    error instanceof OptionError ? 'Options: ' : line === undefined ? 'Cannot score this file: ' : `Line ${line}: `,
     Object.assign(document.createElement('code'), { textContent: error instanceof Error ? error.message : String(error) }),
   );
   if (line === undefined) delete box.dataset.line;
@@ -169,7 +217,8 @@ function wire(): void {
     useFiles(event.dataTransfer?.files);
   });
   byId('example').addEventListener('click', () => void useExample().catch(showError));
-  for (const control of document.querySelectorAll('input[name="input"], #base, #label-column')) {
+  const controls = 'input[name="input"], #base, #label-column, #task, #positive, #threshold, #weight-column, #bins, #top-k, #per-class, #confusion';
+  for (const control of document.querySelectorAll(controls)) {
     control.addEventListener('change', () => void run());
   }
   byId('bench-run').addEventListener('click', () => void runBenchmark());

@@ -7,7 +7,6 @@ const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFra
 
 const BLUE = '#3b6db3';
 const ORANGE = '#d9822b';
-const RED = '#c8453b';
 
 /** Plot width: the figure's box, so the page reflows with the window. */
 function widthOf(element: HTMLElement): number {
@@ -41,49 +40,7 @@ function histogramPlot(target: HTMLElement, histogram: Histogram, label: string,
   target.replaceChildren(plot, ...(note ? [note] : []));
 }
 
-/**
- * The reliability diagram: per confidence bin, the accuracy (bars) and the mean confidence of its
- * rows (dots, joined); a calibrated model's dots lie on the diagonal. The expected calibration
- * error averages the distance of each dot from the diagonal, weighted by the bin's rows.
- */
-function reliabilityPlot(target: HTMLElement, report: Report): void {
-  type Bin = Report['reliability']['bins'][number];
-  const bins = report.reliability.bins.filter((b) => b.count > 0);
-  const width = Math.min(widthOf(target), 520);
-  const plot = Plot.plot({
-    width,
-    height: Math.round(width * 0.8),
-    marginLeft: 48,
-    style: { fontSize: '12px', background: 'transparent' },
-    x: { domain: [0, 1], label: 'confidence (largest predicted probability)', labelAnchor: 'center', labelArrow: 'none' },
-    y: { domain: [0, 1], label: 'accuracy', grid: true, labelArrow: 'none' },
-    marks: [
-      Plot.rectY(bins, { x1: 'lo', x2: 'hi', y: 'accuracy', fill: BLUE, fillOpacity: 0.35, inset: 1 }),
-      // Row counts along the foot of the bars, clear of the dots.
-      Plot.text(bins, { x: (b: Bin) => (b.lo + b.hi) / 2, y: 0, text: (b: Bin) => compact.format(b.count), dy: -7, fontSize: 10, fill: '#333' }),
-      Plot.line([[0, 0], [1, 1]], { stroke: '#777', strokeDasharray: '4 4' }),
-      Plot.line(bins, { x: 'confidence', y: 'accuracy', stroke: RED, strokeWidth: 1.5 }),
-      Plot.dot(bins, {
-        x: 'confidence', y: 'accuracy', r: 3.5, fill: RED,
-        tip: true,
-        title: (b: Bin) =>
-          `confidence ${figure(b.lo)}–${figure(b.hi)}: ${b.count.toLocaleString('en-US')} rows\n` +
-          `mean confidence ${figure(b.confidence)}, accuracy ${figure(b.accuracy)}`,
-      }),
-      Plot.ruleY([0]),
-    ],
-  });
-  const legend = h('p', { class: 'note' },
-    h('span', { class: 'swatch', style: `background:${BLUE};opacity:.45` }), ' accuracy per bin (its rows at the foot) ',
-    h('span', { class: 'dot', style: `background:${RED}` }), ' (mean confidence, accuracy) · dashed: perfect calibration');
-  target.replaceChildren(plot, legend);
-}
-
 export function renderPlots(report: Report): void {
   histogramPlot(byId('hist-ce'), report.crossEntropy, `cross-entropy (${report.unit})`, BLUE, 'cross-entropy');
   histogramPlot(byId('hist-entropy'), report.entropy, `entropy of the prediction (${report.unit})`, ORANGE, 'entropy');
-  reliabilityPlot(byId('reliability'), report);
-  const ece = byId('ece');
-  ece.textContent = figure(report.reliability.ece);
-  ece.dataset.value = String(report.reliability.ece);
 }

@@ -1,18 +1,6 @@
 import type { BenchReport, Report } from '../protocol.js';
 import { byId, fillTable, h, percent, valueCell } from './dom.js';
 
-/** Rows, mean cross-entropy, accuracy and mean probability of the true class, per class. */
-export function renderClasses(report: Report): void {
-  const rows = report.classes.map((c) =>
-    h('tr', { 'data-class': c.index },
-      h('th', { scope: 'row' }, String(c.index), h('small', {}, ` ${c.column}`)),
-      valueCell(c.rows),
-      valueCell(c.meanCrossEntropy),
-      valueCell(c.accuracy, percent(c.accuracy)),
-      valueCell(c.meanTrueProbability)));
-  fillTable(byId<HTMLTableElement>('classes'), ['class', 'rows', `mean cross-entropy (${report.unit})`, 'accuracy', 'mean p(true class)'], rows);
-}
-
 /** The rows with the largest cross-entropy: where the model was most confidently wrong. */
 export function renderWorst(report: Report): void {
   const rows = report.worst.map((w) =>

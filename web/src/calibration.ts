@@ -1,0 +1,72 @@
+import type { AccumulatorState, InputKind } from 'xentropy';
+import { fromJsonNumber } from '../../src/accumulator.js';
+import type { CalibrationBin, ScoreHistograms } from './protocol.js';
+
+/**
+ * The calibration bins of an Accumulator's state, the very sums `ece` is computed from:
+ * `ece = Σ_b (W_b / W)·|accuracy_b − confidence_b|` over the non-empty bins.
+ */
+export function calibrationBins(state: AccumulatorState): CalibrationBin[] {
+  const total = (sums: AccumulatorState['binWeight'], b: number) => {
+    const sum = fromJsonNumber(sums.sum[b]);
+    return Number.isFinite(sum) ? sum + fromJsonNumber(sums.carry[b]) : sum;
+  };
+  return Array.from({ length: state.bins }, (_, b) => {
+    const weight = total(state.binWeight, b);
+    return {
+      lo: b / state.bins,
+      hi: (b + 1) / state.bins,
+      weight,
+      confidence: total(state.binConfidence, b) / weight,
+      accuracy: total(state.binAccuracy, b) / weight,
+    };
+  });
+}
+
+/**
+ * The score histograms of a binary file: rows of each class counted by the probability of the
+ * positive class, on the calibration bins (`min(⌊p·B⌋, B − 1)`, as `ece` bins it). Counts are
+ * rows, weighted or not, as the per-class `rows` are.
+ */
+export class ScoreCounter {
+  private readonly negative: Float64Array;
+  private readonly positive: Float64Array;
+
+  constructor(
+    private readonly bins: number,
+    private readonly input: InputKind,
+  ) {
+    this.negative = new Float64Array(bins);
+    this.positive = new Float64Array(bins);
+  }
+
+  /** Adds rows: `labels` 1 (positive) or 0, `scores` one probability or logit each. */
+  add(labels: Float64Array, scores: Float64Array | Float32Array, rows: number): void {
+    const b = this.bins;
+    for (let i = 0; i < rows; i++) {
+      const p = this.input === 'logits' ? sigmoid(scores[i]) : scores[i];
+      const bin = Math.max(0, Math.min(Math.floor(p * b), b - 1));
+      if (labels[i] === 1) this.positive[bin]++;
+      else this.negative[bin]++;
+    }
+  }
+
+  histograms(names: readonly string[], threshold: number): ScoreHistograms {
+    return {
+      edges: Array.from({ length: this.bins + 1 }, (_, b) => b / this.bins),
+      negative: Array.from(this.negative),
+      positive: Array.from(this.positive),
+      names: [names[0], names[1]],
+      threshold,
+    };
+  }
+}
+
+/**
+ * σ(z) by the Accumulator's own steps (e^-|z| / (1 + e^-|z|) on the small side, 1 / (1 + e^-|z|)
+ * on the large), so a probability near a bin edge falls in the bin `ece` put it in.
+ */
+export function sigmoid(z: number): number {
+  const e = Math.exp(-Math.abs(z));
+  return z >= 0 ? 1 / (1 + e) : e / (1 + e);
+}

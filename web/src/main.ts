@@ -9,12 +9,12 @@ import { READABLE } from './formats.js';
 import { commandLine, OptionError, parseControls } from './options.js';
 import type { BaseName, InputChoice, NamedBlob, Report, ScoreOptions } from './protocol.js';
 import { byId, figure } from './render/dom.js';
-import { renderPlots } from './render/plots.js';
 import { renderSummary } from './render/summary.js';
 import { renderBench, renderWorst } from './render/tables.js';
 import { renderConfusion } from './views/confusion.js';
 import { renderPerClass } from './views/per-class.js';
 import { renderReliability } from './views/reliability.js';
+import { renderRowHistograms } from './views/row-histograms.js';
 import { renderScoreHistograms } from './views/score-histograms.js';
 import './style.css';
 
@@ -119,7 +119,7 @@ function show(r: Report): void {
   byId('bench').hidden = true;
   // Rendered once visible, so the plots can take the width of their boxes.
   renderSummary(r);
-  renderPlots(r);
+  renderRowHistograms(r);
   renderPerClass(byId<HTMLTableElement>('classes'), r);
   byId('classes-title').textContent = r.figures.task === 'multilabel' ? 'Per label' : 'Per class';
   renderReliability(byId('reliability'), r);

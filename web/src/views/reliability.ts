@@ -45,7 +45,7 @@ export function renderReliability(target: HTMLElement, report: Report): void {
   const bars = svg('g', { class: 'bars' });
   const dots = svg('g', { class: 'dots' });
   const foot = svg('g', { class: 'counts', 'aria-hidden': 'true' });
-  const roomy = (x(1) - x(0)) / bins.length >= 22;
+  const roomy = (x(1) - x(0)) / bins.length >= 26;
   for (const bin of filled) {
     const text =
       `bin ${bin.b + 1}, ${figure(bin.lo)}–${figure(bin.hi)}: ${what} ${figure(bin.weight)}, ` +

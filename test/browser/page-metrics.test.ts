@@ -36,9 +36,18 @@ const golden = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'))
   cases: Record<string, { file: string; args: string[]; expected: Json }>;
 };
 const CASES: Array<[string, Case]> = [
-  ['iris species (names, probabilities)', { file: 'examples/iris-species.csv', args: [], expected: readJson('examples/iris-species-summary.json') }],
-  ['digits ≥ 5 (binary logits)', { file: 'examples/digits-binary.csv', args: [], expected: readJson('examples/digits-binary-summary.json') }],
-  ...Object.entries(golden.cases).map(([name, c]): [string, Case] => [name, { file: `test/fixtures/metrics/${c.file}`, args: c.args, expected: c.expected }]),
+  [
+    'iris species (names, probabilities)',
+    { file: 'examples/iris-species.csv', args: [], expected: readJson('examples/iris-species-summary.json') },
+  ],
+  [
+    'digits ≥ 5 (binary logits)',
+    { file: 'examples/digits-binary.csv', args: [], expected: readJson('examples/digits-binary-summary.json') },
+  ],
+  ...Object.entries(golden.cases).map(([name, c]): [string, Case] => [
+    name,
+    { file: `test/fixtures/metrics/${c.file}`, args: c.args, expected: c.expected },
+  ]),
 ];
 
 function readJson(path: string): Json {
@@ -47,13 +56,19 @@ function readJson(path: string): Json {
 
 /** `xentropy score NAME … --json` run in the file's folder, so it names the file as the page does. */
 function cli(path: string, args: string[]): Json {
-  const out = execFileSync(process.execPath, [CLI, 'score', basename(path), '--json', '--no-progress', ...args], { cwd: dirname(path), encoding: 'utf8' });
+  const out = execFileSync(process.execPath, [CLI, 'score', basename(path), '--json', '--no-progress', ...args], {
+    cwd: dirname(path),
+    encoding: 'utf8',
+  });
   return JSON.parse(out) as Json;
 }
 
 /** The CLI's message for a file or options it refuses: its first stderr line without `xentropy: `. */
 function cliRefusal(path: string, args: string[]): { status: number; message: string } {
-  const run = spawnSync(process.execPath, [CLI, 'score', basename(path), '--json', '--no-progress', ...args], { cwd: dirname(path), encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [CLI, 'score', basename(path), '--json', '--no-progress', ...args], {
+    cwd: dirname(path),
+    encoding: 'utf8',
+  });
   return { status: run.status ?? -1, message: run.stderr.split('\n')[0].replace(/^xentropy: /, '') };
 }
 
@@ -62,7 +77,9 @@ function expectClose(got: unknown, want: unknown, rel: number, where: string): v
   if (typeof want === 'number' && !Number.isInteger(want)) {
     expect(typeof got, where).toBe('number');
     const delta = Math.abs((got as number) - want);
-    expect(delta <= rel * Math.abs(want) + 1e-15, `${where}: got ${String(got)}, expected ${want}, Δ ${delta}`).toBe(true);
+    expect(delta <= rel * Math.abs(want) + 1e-15, `${where}: got ${String(got)}, expected ${want}, Δ ${delta}`).toBe(
+      true,
+    );
   } else if (Array.isArray(want)) {
     expect(Array.isArray(got), `${where} is not an array`).toBe(true);
     expect((got as unknown[]).length, `${where} length`).toBe(want.length);
@@ -84,7 +101,10 @@ function option(args: string[], flag: string): string | undefined {
  * positive weight (multiclass: c = the top probability; binary and multilabel: c = p of the
  * positive class, one per label decision), and for binary files the rows of each class by bin.
  */
-function expectedBins(path: string, args: string[]): { weights: Map<number, number>; negative?: number[]; positive?: number[] } {
+function expectedBins(
+  path: string,
+  args: string[],
+): { weights: Map<number, number>; negative?: number[]; positive?: number[] } {
   const bins = Number(option(args, '--bins') ?? 15);
   const weightColumn = option(args, '--weight-column');
   const [head, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
@@ -131,7 +151,8 @@ let errors: string[];
 let runs = 0;
 
 beforeAll(async () => {
-  if (!existsSync(join(SITE, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (npm test runs it first)');
+  if (!existsSync(join(SITE, 'index.html')))
+    throw new Error('web/dist is missing: run `npm run build:web` (npm test runs it first)');
   [browser, site] = await Promise.all([launchChromium(), serveStatic(SITE)]);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   errors = watchErrors(page);
@@ -178,7 +199,9 @@ async function scoreOnPage(path: string, args: string[], extra = { perClass: tru
 
 /** A table's body as numbers from `data-value`, row by row (header cells skipped). */
 function tableValues(selector: string): Promise<number[][]> {
-  return page.$$eval(`${selector} tbody tr`, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.dataset.value))));
+  return page.$$eval(`${selector} tbody tr`, (trs) =>
+    trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => Number(td.dataset.value))),
+  );
 }
 
 describe('the page shows the command line’s and scikit-learn’s figures', () => {
@@ -187,7 +210,9 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
     const flags = ['--per-class', ...(c.expected.per_label ? [] : ['--confusion'])];
     const printed = cli(path, [...c.args, ...flags]);
     const shown = await scoreOnPage(path, c.args);
-    expect(await page.textContent('#command')).toBe(`xentropy score ${basename(path)} --json ${[...c.args, '--per-class', '--confusion'].join(' ')}`);
+    expect(await page.textContent('#command')).toBe(
+      `xentropy score ${basename(path)} --json ${[...c.args, '--per-class', '--confusion'].join(' ')}`,
+    );
 
     // The JSON is the CLI's, key for key; its figures are scikit-learn's.
     expect(Object.keys(shown)).toEqual(Object.keys(printed));
@@ -216,7 +241,12 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
       expect(row[column('predicted')], `${where} predicted`).toBe(want.predicted);
       expectClose(row[column('precision')], want.precision, 1e-12, `${where} precision`);
       expectClose(row[column(multilabel ? 'accuracy' : 'recall')], want.accuracy, 1e-12, `${where} recall`);
-      expectClose(row[column('mean cross-entropy (nats)')], want.mean_cross_entropy, 1e-12, `${where} mean cross-entropy`);
+      expectClose(
+        row[column('mean cross-entropy (nats)')],
+        want.mean_cross_entropy,
+        1e-12,
+        `${where} mean cross-entropy`,
+      );
       expectClose(row[column('mean p')], want.mean_probability, 1e-12, `${where} mean p`);
       if (!multilabel) {
         const p = want.precision as number;
@@ -229,7 +259,12 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
     const confusion = c.expected.confusion as number[][] | undefined;
     if (confusion) {
       const cells = await page.$$eval('#confusion-view rect.cell', (rects) =>
-        rects.map((r) => [Number(r.getAttribute('data-true')), Number(r.getAttribute('data-predicted')), Number(r.getAttribute('data-count'))]));
+        rects.map((r) => [
+          Number(r.getAttribute('data-true')),
+          Number(r.getAttribute('data-predicted')),
+          Number(r.getAttribute('data-count')),
+        ]),
+      );
       const k = confusion.length;
       expect(cells).toHaveLength(k * k);
       for (const [r, col, count] of cells) expect(count, `confusion[${r}][${col}]`).toBe(confusion[r][col]);
@@ -241,7 +276,13 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
     // The reliability diagram: one bar per non-empty bin, each bin's weight as counted here; ece from the bars.
     const want = expectedBins(path, c.args);
     const bars = await page.$$eval('#reliability rect.bar', (rects) =>
-      rects.map((r) => ({ bin: Number(r.getAttribute('data-bin')), weight: Number(r.getAttribute('data-weight')), confidence: Number(r.getAttribute('data-confidence')), accuracy: Number(r.getAttribute('data-accuracy')) })));
+      rects.map((r) => ({
+        bin: Number(r.getAttribute('data-bin')),
+        weight: Number(r.getAttribute('data-weight')),
+        confidence: Number(r.getAttribute('data-confidence')),
+        accuracy: Number(r.getAttribute('data-accuracy')),
+      })),
+    );
     expect(bars.map((b) => b.bin)).toEqual([...want.weights.keys()].sort((a, b) => a - b));
     for (const bar of bars) expectClose(bar.weight, want.weights.get(bar.bin), 1e-12, `weight of bin ${bar.bin}`);
     const total = bars.reduce((s, b) => s + b.weight, 0);
@@ -253,7 +294,9 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
     if (want.positive) {
       expect(await page.isHidden('#scores-panel')).toBe(false);
       const counts = (side: string) =>
-        page.$$eval(`#scores rect.bar-${side}`, (rects) => rects.map((r) => [Number(r.getAttribute('data-bin')), Number(r.getAttribute('data-count'))]));
+        page.$$eval(`#scores rect.bar-${side}`, (rects) =>
+          rects.map((r) => [Number(r.getAttribute('data-bin')), Number(r.getAttribute('data-count'))]),
+        );
       const dense = (pairs: number[][]) => {
         const out = new Array<number>(want.positive!.length).fill(0);
         for (const [b, n] of pairs) out[b] = n;

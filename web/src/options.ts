@@ -53,7 +53,9 @@ function fraction(flag: string, text: string): number | undefined {
  */
 export function parseControls(c: Controls): ScoreOptions {
   if (c.task !== '' && !TASKS.includes(c.task as Task)) {
-    throw new OptionError(`option '--task <task>' argument '${c.task}' is invalid. Allowed choices are ${TASKS.join(', ')}.`);
+    throw new OptionError(
+      `option '--task <task>' argument '${c.task}' is invalid. Allowed choices are ${TASKS.join(', ')}.`,
+    );
   }
   return {
     input: c.input,

@@ -37,7 +37,12 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
   const x = await load();
   const base = BASES[options.base];
   let bytes = 0;
-  const request = { labelColumn: options.labelColumn, task: options.task, weightColumn: options.weightColumn, positive: options.positive };
+  const request = {
+    labelColumn: options.labelColumn,
+    task: options.task,
+    weightColumn: options.weightColumn,
+    positive: options.positive,
+  };
   const source = await openFiles(files, request, (n) => (bytes += n));
   let acc: Accumulator | undefined;
   let store: RowStore | undefined;
@@ -138,8 +143,10 @@ function classNames(layout: Layout, batch: Batch, format: string): string[] | un
 /** A .npy file's task: from `--task`, else one score column is binary (the command line's rule, src/cli/input.ts). */
 function npyLayout(name: string, k: number, task: Task | undefined): Layout {
   const kind = task ?? (k === 1 ? 'binary' : 'multiclass');
-  if (kind === 'multilabel') throw new UsageError(`${name}: a .npy file holds binary or multiclass scores, not multilabel`);
+  if (kind === 'multilabel')
+    throw new UsageError(`${name}: a .npy file holds binary or multiclass scores, not multilabel`);
   if (kind === 'binary' && k !== 1) throw new UsageError(`${name}: a binary task has one score column, not ${k}`);
-  if (kind === 'multiclass' && k < 2) throw new UsageError(`${name}: a multiclass task needs two or more score columns, not ${k}: use --task binary`);
+  if (kind === 'multiclass' && k < 2)
+    throw new UsageError(`${name}: a multiclass task needs two or more score columns, not ${k}: use --task binary`);
   return { task: kind, classes: k, targets: false, weight: false };
 }

@@ -1,5 +1,5 @@
 import type { BenchReport, Report } from '../protocol.js';
-import { byId, fillTable, h, percent, valueCell } from './dom.js';
+import { byId, fillTable, h, valueCell } from './dom.js';
 
 /** The rows with the largest cross-entropy: where the model was most confidently wrong. */
 export function renderWorst(report: Report): void {

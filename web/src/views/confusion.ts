@@ -27,7 +27,11 @@ export function renderConfusion(target: HTMLElement, report: Report): void {
   const names = report.figures.per_class?.map((c) => c.class ?? '') ?? [];
   if (!matrix) {
     target.replaceChildren(
-      h('p', { class: 'note', 'data-empty': 'multilabel' }, 'Multilabel files have no confusion matrix: each label is a decision of its own (see the per-label table).'),
+      h(
+        'p',
+        { class: 'note', 'data-empty': 'multilabel' },
+        'Multilabel files have no confusion matrix: each label is a decision of its own (see the per-label table).',
+      ),
     );
     return;
   }
@@ -40,7 +44,9 @@ export function renderConfusion(target: HTMLElement, report: Report): void {
         'p',
         { class: 'note', 'data-too-many': k },
         `${k} classes are too many for a heatmap (at most ${HEATMAP_CLASSES}): `,
-        k <= TABLE_CLASSES ? 'the counts are in the table below.' : `the ${k} × ${k} counts are what xentropy score --confusion prints.`,
+        k <= TABLE_CLASSES
+          ? 'the counts are in the table below.'
+          : `the ${k} × ${k} counts are what xentropy score --confusion prints.`,
       ),
     );
   }
@@ -67,10 +73,30 @@ function heatmap(matrix: number[][], names: string[]): HTMLElement {
   const width = left + k * cell + 8;
   const height = top + k * cell + 8;
   const rowTotals = matrix.map((row) => row.reduce((a, b) => a + b, 0));
-  const svgChart = chart(width, height, `Confusion matrix of ${k} classes`, 'Rows: the true class; columns: the predicted class; a cell’s shade is its share of the true class’s rows.');
+  const svgChart = chart(
+    width,
+    height,
+    `Confusion matrix of ${k} classes`,
+    'Rows: the true class; columns: the predicted class; a cell’s shade is its share of the true class’s rows.',
+  );
   svgChart.append(
-    svg('text', { x: left + (k * cell) / 2, y: 12, 'text-anchor': 'middle', class: 'axis-label', 'aria-hidden': 'true' }, 'predicted'),
-    svg('text', { x: 10, y: top + (k * cell) / 2, 'text-anchor': 'middle', transform: `rotate(-90 10 ${top + (k * cell) / 2})`, class: 'axis-label', 'aria-hidden': 'true' }, 'true'),
+    svg(
+      'text',
+      { x: left + (k * cell) / 2, y: 12, 'text-anchor': 'middle', class: 'axis-label', 'aria-hidden': 'true' },
+      'predicted',
+    ),
+    svg(
+      'text',
+      {
+        x: 10,
+        y: top + (k * cell) / 2,
+        'text-anchor': 'middle',
+        transform: `rotate(-90 10 ${top + (k * cell) / 2})`,
+        class: 'axis-label',
+        'aria-hidden': 'true',
+      },
+      'true',
+    ),
   );
   const labels = svg('g', { class: 'axis', 'aria-hidden': 'true' });
   names.forEach((name, i) => {
@@ -78,7 +104,11 @@ function heatmap(matrix: number[][], names: string[]): HTMLElement {
     labels.append(svg('text', { x: left - 5, y: top + mid + 4, 'text-anchor': 'end' }, clip(name, labelChars)));
     labels.append(
       slant
-        ? svg('text', { x: left + mid, y: top - 5, transform: `rotate(-50 ${left + mid} ${top - 5})` }, clip(name, labelChars))
+        ? svg(
+            'text',
+            { x: left + mid, y: top - 5, transform: `rotate(-50 ${left + mid} ${top - 5})` },
+            clip(name, labelChars),
+          )
         : svg('text', { x: left + mid, y: top - 5, 'text-anchor': 'middle' }, clip(name, labelChars)),
     );
   });
@@ -93,13 +123,36 @@ function heatmap(matrix: number[][], names: string[]): HTMLElement {
       cells.append(
         svg(
           'rect',
-          { class: r === c ? 'cell diagonal-cell' : 'cell', x, y, width: cell - 1, height: cell - 1, fill: shade(share), 'data-true': r, 'data-predicted': c, 'data-count': count },
-          title(`true ${names[r]}, predicted ${names[c]}: ${count.toLocaleString('en-US')} rows (${percent(share)} of ${names[r]}’s rows)`),
+          {
+            class: r === c ? 'cell diagonal-cell' : 'cell',
+            x,
+            y,
+            width: cell - 1,
+            height: cell - 1,
+            fill: shade(share),
+            'data-true': r,
+            'data-predicted': c,
+            'data-count': count,
+          },
+          title(
+            `true ${names[r]}, predicted ${names[c]}: ${count.toLocaleString('en-US')} rows (${percent(share)} of ${names[r]}’s rows)`,
+          ),
         ),
       );
       if (cell >= 20 && count > 0) {
         const text = count >= 1000 ? `${Math.round(count / 100) / 10}k` : String(count);
-        figures.append(svg('text', { x: x + cell / 2 - 0.5, y: y + cell / 2 + 4, 'text-anchor': 'middle', class: share > 0.55 ? 'on-dark' : undefined }, text));
+        figures.append(
+          svg(
+            'text',
+            {
+              x: x + cell / 2 - 0.5,
+              y: y + cell / 2 + 4,
+              'text-anchor': 'middle',
+              class: share > 0.55 ? 'on-dark' : undefined,
+            },
+            text,
+          ),
+        );
       }
     });
   });

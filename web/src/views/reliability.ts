@@ -10,7 +10,9 @@ function counted(report: Report): string {
 
 /** What the confidence is, per task (API.md `ece`). */
 function confidenceLabel(report: Report): string {
-  return report.figures.task === 'multiclass' ? 'confidence (largest predicted probability)' : 'predicted probability of the positive class';
+  return report.figures.task === 'multiclass'
+    ? 'confidence (largest predicted probability)'
+    : 'predicted probability of the positive class';
 }
 
 /** What the bars measure: accuracy (multiclass), or how often the label is positive. */
@@ -40,8 +42,17 @@ export function renderReliability(target: HTMLElement, report: Report): void {
     `${outcomeLabel(report)} against ${confidenceLabel(report)} in ${filled.length} non-empty bins of ${bins.length}; expected calibration error ${figure(report.figures.ece)}.`,
   );
   const grid = ticks(1, 5);
-  svgChart.append(axisY(y, grid, m.left, width - m.right, outcomeLabel(report)), axisX(x, grid, height - m.bottom, confidenceLabel(report)));
-  svgChart.append(svg('line', { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: 'diagonal' }, title('perfect calibration: accuracy = confidence')));
+  svgChart.append(
+    axisY(y, grid, m.left, width - m.right, outcomeLabel(report)),
+    axisX(x, grid, height - m.bottom, confidenceLabel(report)),
+  );
+  svgChart.append(
+    svg(
+      'line',
+      { x1: x(0), y1: y(0), x2: x(1), y2: y(1), class: 'diagonal' },
+      title('perfect calibration: accuracy = confidence'),
+    ),
+  );
   const bars = svg('g', { class: 'bars' });
   const dots = svg('g', { class: 'dots' });
   const foot = svg('g', { class: 'counts', 'aria-hidden': 'true' });
@@ -57,10 +68,24 @@ export function renderReliability(target: HTMLElement, report: Report): void {
       'data-accuracy': String(bin.accuracy),
     };
     bars.append(
-      svg('rect', { class: 'bar', x: x(bin.lo) + 0.5, width: Math.max(0.5, x(bin.hi) - x(bin.lo) - 1), y: y(bin.accuracy), height: y(0) - y(bin.accuracy), ...data }, title(text)),
+      svg(
+        'rect',
+        {
+          class: 'bar',
+          x: x(bin.lo) + 0.5,
+          width: Math.max(0.5, x(bin.hi) - x(bin.lo) - 1),
+          y: y(bin.accuracy),
+          height: y(0) - y(bin.accuracy),
+          ...data,
+        },
+        title(text),
+      ),
     );
     dots.append(svg('circle', { class: 'dot', cx: x(bin.confidence), cy: y(bin.accuracy), r: 3.5 }, title(text)));
-    if (roomy) foot.append(svg('text', { x: (x(bin.lo) + x(bin.hi)) / 2, y: y(0) - 4, 'text-anchor': 'middle' }, short(bin.weight)));
+    if (roomy)
+      foot.append(
+        svg('text', { x: (x(bin.lo) + x(bin.hi)) / 2, y: y(0) - 4, 'text-anchor': 'middle' }, short(bin.weight)),
+      );
   }
   svgChart.append(bars, foot, dots);
   const legend = h(

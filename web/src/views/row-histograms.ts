@@ -18,19 +18,43 @@ function rowHistogram(target: HTMLElement, histogram: Histogram, label: string, 
   // y = √count, scaled to the plot's height.
   const y = (n: number) => height - m.bottom - Math.sqrt(n / max) * (height - m.bottom - m.top);
   const rows = bins.reduce((s, b) => s + b.count, 0);
-  const svgChart = chart(width, height, `Histogram of ${what}`, `${rows.toLocaleString('en-US')} rows in ${bins.length} bins from 0 to ${figure(hi)}; square-root count axis.`);
-  svgChart.append(axisY(y, sqrtTicks(max), m.left, width - m.right, 'rows', short), axisX(x, ticks(hi, 5), height - m.bottom, label));
+  const svgChart = chart(
+    width,
+    height,
+    `Histogram of ${what}`,
+    `${rows.toLocaleString('en-US')} rows in ${bins.length} bins from 0 to ${figure(hi)}; square-root count axis.`,
+  );
+  svgChart.append(
+    axisY(y, sqrtTicks(max), m.left, width - m.right, 'rows', short),
+    axisX(x, ticks(hi, 5), height - m.bottom, label),
+  );
   const bars = svg('g', { class: `bars bars-${kind}` });
   for (const b of bins) {
     if (b.count === 0) continue;
     bars.append(
-      svg('rect', { class: `bar bar-${kind}`, x: x(b.x0) + 0.5, width: Math.max(0.5, x(b.x1) - x(b.x0) - 1), y: y(b.count), height: y(0) - y(b.count), 'data-count': b.count }, title(`${figure(b.x0)} – ${figure(b.x1)}: ${b.count.toLocaleString('en-US')} rows`)),
+      svg(
+        'rect',
+        {
+          class: `bar bar-${kind}`,
+          x: x(b.x0) + 0.5,
+          width: Math.max(0.5, x(b.x1) - x(b.x0) - 1),
+          y: y(b.count),
+          height: y(0) - y(b.count),
+          'data-count': b.count,
+        },
+        title(`${figure(b.x0)} – ${figure(b.x1)}: ${b.count.toLocaleString('en-US')} rows`),
+      ),
     );
   }
   svgChart.append(bars);
-  const note = histogram.nonFinite > 0
-    ? h('p', { class: 'note', 'data-non-finite': histogram.nonFinite }, `${histogram.nonFinite.toLocaleString('en-US')} rows with infinite ${what} are not drawn`)
-    : null;
+  const note =
+    histogram.nonFinite > 0
+      ? h(
+          'p',
+          { class: 'note', 'data-non-finite': histogram.nonFinite },
+          `${histogram.nonFinite.toLocaleString('en-US')} rows with infinite ${what} are not drawn`,
+        )
+      : null;
   target.replaceChildren(svgChart, ...(note ? [note] : []));
 }
 
@@ -50,5 +74,11 @@ function sqrtTicks(max: number): number[] {
 /** The histograms of per-row cross-entropy and of the predictions' entropy. */
 export function renderRowHistograms(report: Report): void {
   rowHistogram(byId('hist-ce'), report.crossEntropy, `cross-entropy (${report.unit})`, 'ce', 'cross-entropy');
-  rowHistogram(byId('hist-entropy'), report.entropy, `entropy of the prediction (${report.unit})`, 'entropy', 'entropy');
+  rowHistogram(
+    byId('hist-entropy'),
+    report.entropy,
+    `entropy of the prediction (${report.unit})`,
+    'entropy',
+    'entropy',
+  );
 }

@@ -32,7 +32,13 @@ export function renderScoreHistograms(target: HTMLElement, s: ScoreHistograms): 
     const y = linear(0, max, top + panel, top);
     const g = svg('g', { class: `panel-${side}`, 'data-class': side });
     g.append(axisY(y, ticks(max, 3), m.left, width - m.right, 'rows', short));
-    g.append(svg('text', { x: m.left + 6, y: top - 6, class: 'panel-title' }, `label ${name} (${side}): ${total(counts).toLocaleString('en-US')} rows`));
+    g.append(
+      svg(
+        'text',
+        { x: m.left + 6, y: top - 6, class: 'panel-title' },
+        `label ${name} (${side}): ${total(counts).toLocaleString('en-US')} rows`,
+      ),
+    );
     counts.forEach((count, b) => {
       if (count === 0) return;
       const x0 = x(s.edges[b]);
@@ -40,8 +46,18 @@ export function renderScoreHistograms(target: HTMLElement, s: ScoreHistograms): 
       g.append(
         svg(
           'rect',
-          { class: `bar bar-${side}`, x: x0 + 0.5, width: Math.max(0.5, x1 - x0 - 1), y: y(count), height: top + panel - y(count), 'data-bin': b, 'data-count': count },
-          title(`label ${name}, p(${positive}) in ${figure(s.edges[b])}–${figure(s.edges[b + 1])}: ${count.toLocaleString('en-US')} rows`),
+          {
+            class: `bar bar-${side}`,
+            x: x0 + 0.5,
+            width: Math.max(0.5, x1 - x0 - 1),
+            y: y(count),
+            height: top + panel - y(count),
+            'data-bin': b,
+            'data-count': count,
+          },
+          title(
+            `label ${name}, p(${positive}) in ${figure(s.edges[b])}–${figure(s.edges[b + 1])}: ${count.toLocaleString('en-US')} rows`,
+          ),
         ),
       );
     });
@@ -50,7 +66,11 @@ export function renderScoreHistograms(target: HTMLElement, s: ScoreHistograms): 
   const bottom = m.top + 2 * panel + m.gap;
   svgChart.append(axisX(x, ticks(1, 5), bottom, `predicted probability of ${positive}`));
   svgChart.append(
-    svg('line', { class: 'threshold', x1: x(s.threshold), x2: x(s.threshold), y1: m.top - 4, y2: bottom }, title(`threshold ${figure(s.threshold)}: rows at or above it are predicted ${positive}`)),
+    svg(
+      'line',
+      { class: 'threshold', x1: x(s.threshold), x2: x(s.threshold), y1: m.top - 4, y2: bottom },
+      title(`threshold ${figure(s.threshold)}: rows at or above it are predicted ${positive}`),
+    ),
   );
   target.replaceChildren(svgChart, alternative(s));
 }
@@ -59,7 +79,13 @@ export function renderScoreHistograms(target: HTMLElement, s: ScoreHistograms): 
 function alternative(s: ScoreHistograms): HTMLElement {
   const table = h('table', { class: 'numbers', id: 'scores-table' });
   const rows = s.negative.map((_, b) =>
-    h('tr', { 'data-bin': b }, h('th', { scope: 'row' }, `${figure(s.edges[b])} – ${figure(s.edges[b + 1])}`), valueCell(s.negative[b]), valueCell(s.positive[b])),
+    h(
+      'tr',
+      { 'data-bin': b },
+      h('th', { scope: 'row' }, `${figure(s.edges[b])} – ${figure(s.edges[b + 1])}`),
+      valueCell(s.negative[b]),
+      valueCell(s.positive[b]),
+    ),
   );
   fillTable(table, [`p(${s.names[1]})`, `rows labelled ${s.names[0]}`, `rows labelled ${s.names[1]}`], rows);
   return h('details', {}, h('summary', {}, 'The counts as a table'), table);

@@ -33,7 +33,15 @@ export function chart(width: number, height: number, label: string, description?
   const id = `c${Math.random().toString(36).slice(2, 10)}`;
   return svg(
     'svg',
-    { viewBox: `0 0 ${width} ${height}`, width, height, role: 'img', 'aria-labelledby': `${id}-t`, 'aria-describedby': description ? `${id}-d` : undefined, class: 'chart' },
+    {
+      viewBox: `0 0 ${width} ${height}`,
+      width,
+      height,
+      role: 'img',
+      'aria-labelledby': `${id}-t`,
+      'aria-describedby': description ? `${id}-d` : undefined,
+      class: 'chart',
+    },
     svg('title', { id: `${id}-t` }, label),
     description ? svg('desc', { id: `${id}-d` }, description) : null,
   );
@@ -64,25 +72,50 @@ export function short(n: number): string {
 }
 
 /** The x axis along `y`: a base line, ticks with labels, a caption under them. */
-export function axisX(x: (v: number) => number, values: number[], y: number, label: string, format: (v: number) => string = String): SVGGElement {
+export function axisX(
+  x: (v: number) => number,
+  values: number[],
+  y: number,
+  label: string,
+  format: (v: number) => string = String,
+): SVGGElement {
   const g = svg('g', { class: 'axis', 'aria-hidden': 'true' });
   g.append(svg('line', { x1: x(values[0]), x2: x(values[values.length - 1]), y1: y, y2: y }));
   for (const v of values) {
     g.append(svg('line', { x1: x(v), x2: x(v), y1: y, y2: y + 4 }));
     g.append(svg('text', { x: x(v), y: y + 15, 'text-anchor': 'middle' }, format(v)));
   }
-  g.append(svg('text', { x: (x(values[0]) + x(values[values.length - 1])) / 2, y: y + 31, 'text-anchor': 'middle', class: 'axis-label' }, label));
+  g.append(
+    svg(
+      'text',
+      { x: (x(values[0]) + x(values[values.length - 1])) / 2, y: y + 31, 'text-anchor': 'middle', class: 'axis-label' },
+      label,
+    ),
+  );
   return g;
 }
 
 /** The y axis at `x`: grid lines across to `right`, tick labels, a caption along it. */
-export function axisY(y: (v: number) => number, values: number[], x: number, right: number, label: string, format: (v: number) => string = String): SVGGElement {
+export function axisY(
+  y: (v: number) => number,
+  values: number[],
+  x: number,
+  right: number,
+  label: string,
+  format: (v: number) => string = String,
+): SVGGElement {
   const g = svg('g', { class: 'axis', 'aria-hidden': 'true' });
   for (const v of values) {
     g.append(svg('line', { x1: x, x2: right, y1: y(v), y2: y(v), class: 'grid' }));
     g.append(svg('text', { x: x - 5, y: y(v) + 4, 'text-anchor': 'end' }, format(v)));
   }
   const mid = (y(values[0]) + y(values[values.length - 1])) / 2;
-  g.append(svg('text', { x: 12, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 12 ${mid})`, class: 'axis-label' }, label));
+  g.append(
+    svg(
+      'text',
+      { x: 12, y: mid, 'text-anchor': 'middle', transform: `rotate(-90 12 ${mid})`, class: 'axis-label' },
+      label,
+    ),
+  );
   return g;
 }

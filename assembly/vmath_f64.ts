@@ -26,22 +26,39 @@ const SMALLEST: f64 = -708.3964185322641;
 /** 1.5·2^52: x + SHIFT rounds x to an integer held in the low mantissa bits. */
 const SHIFT: f64 = 6755399441055744.0;
 
+// The FMA build (asconfig.json target "relaxed", see vmath_f32.ts): each a·b + c below is one
+// relaxed_madd there, fused or not by the engine; FDLIBM's error analysis holds for both.
+
+/** a·b + c per lane (float64). */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
+/** c - a·b per lane (float64). */
+// @ts-ignore: decorator
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
+  return f64x2.sub(c, f64x2.mul(a, b));
+}
+
 /** e^x per lane for x ≤ 0 (and -Infinity; NaN stays NaN); results below 2^-1022 are 0. No overflow handling. */
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
   const live = f64x2.ge(x, f64x2.splat(SMALLEST));
   const xc = f64x2.pmax(x, f64x2.splat(SMALLEST)); // keeps n in range for -Infinity lanes (one maxpd)
-  const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
+  const kd = madd(xc, f64x2.splat(INV_LN2), f64x2.splat(SHIFT));
   const n = f64x2.sub(kd, f64x2.splat(SHIFT));
-  const hi = f64x2.sub(xc, f64x2.mul(n, f64x2.splat(LN2_HI)));
+  const hi = nmadd(n, f64x2.splat(LN2_HI), xc); // n·LN2_HI is exact: fused or not, the same
   const lo = f64x2.mul(n, f64x2.splat(LN2_LO));
   const r = f64x2.sub(hi, lo);
   const t = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
-  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
-  const c = f64x2.sub(r, f64x2.mul(t, p));
+  let p = madd(t, f64x2.splat(P5), f64x2.splat(P4));
+  p = madd(t, p, f64x2.splat(P3));
+  p = madd(t, p, f64x2.splat(P2));
+  p = madd(t, p, f64x2.splat(P1));
+  const c = nmadd(t, p, r);
   // y = 1 - ((lo - r·c/(2 - c)) - hi)
   const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
   const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
@@ -125,12 +142,11 @@ const BIAS: f64 = 4503599627370496.0;
   const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6))))));
-  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(LG1), f64x2.mul(w,
-    f64x2.add(f64x2.splat(LG3), f64x2.mul(w, f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7))))))));
+  const t1 = f64x2.mul(w, madd(w, madd(w, f64x2.splat(LG6), f64x2.splat(LG4)), f64x2.splat(LG2)));
+  const t2 = f64x2.mul(z, madd(w, madd(w, madd(w, f64x2.splat(LG7), f64x2.splat(LG5)), f64x2.splat(LG3)), f64x2.splat(LG1)));
   const r = f64x2.add(t2, t1);
   const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
-  const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(kf, f64x2.splat(LN2_LO)));
+  const lo = madd(s, f64x2.add(hfsq, r), f64x2.mul(kf, f64x2.splat(LN2_LO)));
   return f64x2.sub(f64x2.mul(kf, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, lo), f));
 }
 

@@ -28,6 +28,8 @@ export type { Options };
 /** The xentropy API: the same on the wasm and the js backend. */
 export interface Xentropy {
   readonly backend: 'wasm' | 'js';
+  /** What the backend runs on: the wasm build chosen at load() ('relaxed': relaxed SIMD with fused multiply-add; 'plain': SIMD), 'none' for js. */
+  readonly features: Features;
   /** Bytes of memory the backend holds for its kernels (wasm: linear memory). Constant across calls and input sizes. */
   readonly memoryBytes: number;
   /** -log p elementwise (nats; bits with base 2). `informationContent(0.5, { base: 2 })` → 1; p = 0 → Infinity. */
@@ -85,6 +87,10 @@ export interface Xentropy {
    * const a = x.alloc(Float32Array, n * k), b = x.alloc(Float32Array, n * k); // both stay attached
    */
   reserve(bytes: number): void;
+}
+
+export interface Features {
+  simd: 'relaxed' | 'plain' | 'none';
 }
 
 export interface ScoreOptions {
@@ -275,9 +281,10 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
   return { crossEntropy: r.rows as Float64Array, entropy, predicted: Int32Array.from(work) }; // no `into`: a fresh Float64Array
 }
 
-export function createApi(be: Backend): Xentropy {
+export function createApi(be: Backend, features: Features = { simd: 'none' }): Xentropy {
   const api = {
     backend: be.name,
+    features: Object.freeze({ ...features }),
     get memoryBytes() {
       return be.memoryBytes();
     },

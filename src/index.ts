@@ -14,7 +14,7 @@ import { jsBackend } from './backend/js.js';
 
 export { load } from './load.js';
 export type { LoadOptions } from './load.js';
-export type { Xentropy, Options, Distribution, BatchInput, TargetInput, Rows, Result, ScoreOptions, ScoredRows } from './api.js';
+export type { Xentropy, Features, Options, Distribution, BatchInput, TargetInput, Rows, Result, ScoreOptions, ScoredRows } from './api.js';
 export { CompensatedSum } from './sum.js';
 
 /** The pure-TypeScript backend: synchronous, no loading, the same results as wasm. */

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { wasmBase64 } from '../src/wasm.generated.js';
+import { relaxedWasmBase64, wasmBase64 } from '../src/wasm.generated.js';
 import { decode } from './helpers.js';
 
 interface ExpCase {
@@ -27,9 +27,12 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.
   logf: { x: number; log: number | null; log1p: number }[];
 };
 
+/** The build under test: the relaxed-SIMD one when test/relaxed.test.ts runs this file with XENTROPY_SIMD=relaxed. */
+const moduleBase64 = process.env.XENTROPY_SIMD === 'relaxed' ? relaxedWasmBase64 : wasmBase64;
+
 /** The module's exports with its own memory (the kernel hook is not part of the public API). */
 async function instance() {
-  const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
+  const bytes = Uint8Array.from(atob(moduleBase64), (c) => c.charCodeAt(0));
   const { instance: i } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('abort'); } } });
   return i.exports as unknown as {
     memory: WebAssembly.Memory;

@@ -29,7 +29,7 @@ export function evaluate(wl) {
     const against = t.against === 'naive' ? base.naive : t.against === 'ort' ? base.ort : t.against === 'unchecked' ? base.unchecked : base.best;
     const text = t.against === 'unchecked'
       ? `${t.variant}: validation costs ≤ 10 % (validate: false median / default median ≥ ${t.min})`
-      : `${t.variant} ≥ ${t.min}× ${AGAINST[t.against]}`;
+      : `${t.variant} ≥ ${sig(t.min, 2)}× ${AGAINST[t.against]}${t.note ? ` (${t.note})` : ''}`;
     if (!row || row.median === undefined || !against) {
       const why = !row || row.median === undefined ? `${t.variant}: ${row?.na ?? row?.error ?? 'not run'}` : `no ${AGAINST[t.against]} figure`;
       return { ...t, text, why };
@@ -46,20 +46,25 @@ function workloadSection(wl) {
   const evals = evaluate(wl);
   const lines = [];
   lines.push(`## ${wl.id} — ${wl.title}`, '');
-  lines.push(`${(wl.elements / 1e6).toLocaleString('en-US')} M elements (${wl.dtype}). Best peer: ${best ? best.name : 'none'}.`, '');
-  lines.push('| implementation | median ms | min–max ms | samples | per-round medians ms | M elements/s | × naive | × best peer | check | target |');
-  lines.push('|---|--:|--:|--:|--:|--:|--:|--:|---|---|');
+  if (wl.reps) {
+    lines.push(`${wl.reps.toLocaleString('en-US')} calls per sample (${(wl.elements / wl.reps).toLocaleString('en-US')} elements each, ${wl.dtype}), cycling through distinct inputs; per call = sample median / ${wl.reps}.`, '');
+  } else {
+    lines.push(`${(wl.elements / 1e6).toLocaleString('en-US')} M elements (${wl.dtype}). Best peer: ${best ? best.name : 'none'}.`, '');
+  }
+  const perCall = (r) => (wl.reps ? ` ${sig((r.median / wl.reps) * 1e6)} |` : '');
+  lines.push(`| implementation |${wl.reps ? ' per call ns |' : ''} median ms | min–max ms | samples | per-round medians ms | M elements/s | × naive | × best peer | check | target |`);
+  lines.push(`|---|${wl.reps ? '--:|' : ''}--:|--:|--:|--:|--:|--:|--:|---|---|`);
   const notes = [];
   for (const r of wl.rows) {
     const mine = evals.filter((e) => e.variant === r.name);
-    const target = mine.map((e) => `${e.against === 'unchecked' ? 'validation ≤ 10 %' : `≥ ${e.min}× ${AGAINST[e.against]}`}: ${e.met === undefined ? 'not measured' : e.met ? 'met' : '**missed**'}`).join('; ');
+    const target = mine.map((e) => `${e.against === 'unchecked' ? 'validation ≤ 10 %' : `≥ ${sig(e.min, 2)}× ${AGAINST[e.against]}`}: ${e.met === undefined ? 'not measured' : e.met ? 'met' : '**missed**'}`).join('; ');
     if (r.median === undefined) {
-      lines.push(`| ${r.name} | n/a | | | | | | | | ${target} |`);
+      lines.push(`| ${r.name} |${wl.reps ? ' |' : ''} n/a | | | | | | | | ${target} |`);
       notes.push(`${r.name}: ${r.na ?? r.error}`);
       continue;
     }
     const check = r.check.reference ? 'reference' : `≤ ${r.check.max.toExponential(1)} (tol ${r.check.tol.toExponential(0)})`;
-    lines.push(`| ${r.name} | ${sig(r.median)} | ${sig(r.min)}–${sig(r.max)} | ${r.samples} | ${r.roundMedians.map((x) => sig(x)).join(', ')} | ${sig(wl.elements / r.median / 1e3)} | ${ratio(naive && naive.median / r.median)} | ${ratio(best && best.median / r.median)} | ${check} | ${target} |`);
+    lines.push(`| ${r.name} |${perCall(r)} ${sig(r.median)} | ${sig(r.min)}–${sig(r.max)} | ${r.samples} | ${r.roundMedians.map((x) => sig(x)).join(', ')} | ${sig(wl.elements / r.median / 1e3)} | ${ratio(naive && naive.median / r.median)} | ${ratio(best && best.median / r.median)} | ${check} | ${target} |`);
     if (r.note) notes.push(`${r.name}: ${r.note}`);
   }
   if (notes.length) lines.push('', ...notes.map((n) => `- ${n}`));

@@ -20,6 +20,14 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
 
 const args = process.argv.slice(2);
+
+// Node 20 runs relaxed SIMD (the 'xentropy wasm relaxed' rows) only behind a flag: rerun with it.
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (Number(process.versions.node.split('.')[0]) < 22 && !process.execArgv.includes(RELAXED_FLAG)) {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(',')) : null;
@@ -50,12 +58,12 @@ const { sizes } = await import('./sizes.mjs');
 const { report } = await import('./report.mjs');
 const { chart } = await import('./chart.mjs');
 const naive = (await import('./peers/naive.mjs')).default;
-const { xentropyWasm, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import('./peers/xentropy.mjs');
+const { xentropyWasm, xentropyRelaxed, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import('./peers/xentropy.mjs');
 const { tfjsCpu, tfjsWasm } = await import('./peers/tfjs.mjs');
 const onnx = (await import('./peers/onnx.mjs')).default;
 
 /** The reference (naive) first: every other result is checked against it. */
-const implementations = [naive, xentropyWasm, xentropyUnchecked, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
+const implementations = [naive, xentropyWasm, xentropyRelaxed, xentropyUnchecked, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
   .filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
 
 const indexUrl = pathToFileURL(path.join(root, 'dist', 'index.js')).href;
@@ -155,7 +163,7 @@ for (const w of workloads) {
     delete row.pooled;
     log(`  ${row.name.padEnd(26)} ${row.error ? `error: ${row.error}` : `median ${ms(row.median).padStart(8)} ms  (${row.samples} samples; per round ${row.roundMedians.map(ms).join(', ')})`}\n`);
   }
-  const wl = { id: w.id, title: w.title, elements: w.elements, dtype: w.dtype, targets: w.targets, rows };
+  const wl = { id: w.id, title: w.title, elements: w.elements, dtype: w.dtype, targets: w.targets, rows, ...(w.reps && { reps: w.reps }) };
   if (w.id === 'W6') {
     log('  wasm memory while streaming (fresh process) …\n');
     wl.memory = JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'child', 'stream-memory.mjs'), indexUrl], { encoding: 'utf8' }));

@@ -7,14 +7,88 @@ import { distributions, labels, normals, unitInterval } from './data.mjs';
  * A target: `variant`'s median must be at least `min` times faster than `against`'s
  * ('naive', 'ort' or 'best peer' = the fastest of TF.js cpu, TF.js wasm and onnxruntime).
  */
-const t = (variant, min, against) => ({ variant, min, against });
+const t = (variant, min, against, note) => ({ variant, min, against, ...(note && { note }) });
 
 /** The js backend must keep up with the naive loop on every workload. */
 const JS_TARGET = t('xentropy js', 1.0, 'naive');
 /** validate: true may cost at most 10 % over validate: false (calls without `out`): 1/1.1 = 0.91. */
 const CHECK_TARGET = t('xentropy wasm', 0.91, 'unchecked');
 
+/**
+ * W0, per-call cost: `reps` calls per timed sample, each on the next of a few distinct inputs (so
+ * no loop sees one value over and over); a sample's result is the sum of its calls' results.
+ */
+export function repeat(w, d, one) {
+  const { reps } = w;
+  const cases = d.cases;
+  return () => {
+    let s = 0;
+    for (let r = 0; r < reps; r++) s += one(cases[r % cases.length]);
+    return s;
+  };
+}
+
+const W0_PEERS = 'not run: W0 measures the per-call cost against the loop a user writes';
+const W0_SKIP = { 'TF.js cpu': W0_PEERS, 'TF.js wasm': W0_PEERS, onnxruntime: W0_PEERS };
+/** Distinct inputs cycled through by each W0 sample. */
+const W0_CASES = 16;
+
+/** W0 targets: both backends within `times`× the loop's time (a ratio ≥ 1/times). */
+const within = (times) => ['xentropy wasm', 'xentropy js'].map((v) => t(v, 1 / times, 'naive', `within ${times}× the loop's time`));
+
+/** W0 softmax cross-entropy over a float32 batch of `n` rows × 10 (index targets, mean). */
+function w0Batch(n, reps, targets) {
+  return {
+    id: `W0-sce${n}`,
+    title: `per call: softmaxCrossEntropy, f32 logits ${n} × 10, index targets, mean`,
+    kind: 'softmaxCrossEntropy', n, k: 10, dtype: 'f32', reps, skip: W0_SKIP,
+    build() {
+      return {
+        cases: Array.from({ length: W0_CASES }, (_, c) => ({
+          logits: normals(Float32Array, n * 10, 2, 1000 + 2 * c), labels: labels(n, 10, 1001 + 2 * c),
+        })),
+      };
+    },
+    targets,
+  };
+}
+
 export const workloads = [
+  {
+    id: 'W0-ce',
+    title: 'per call: crossEntropy(y, q), a class index and 3 probabilities (number[])',
+    kind: 'crossEntropySingle', n: 1, k: 3, dtype: 'f64', reps: 1000, skip: W0_SKIP,
+    build() {
+      return { cases: Array.from({ length: W0_CASES }, (_, c) => ({ y: c % 3, q: Array.from(distributions(Float64Array, 1, 3, 1, 900 + c)) })) };
+    },
+    targets: within(3),
+  },
+  {
+    id: 'W0-kl',
+    title: 'per call: klDivergence(p, q), two distributions of 3 (number[])',
+    kind: 'klDivergenceSingle', n: 1, k: 3, dtype: 'f64', reps: 1000, skip: W0_SKIP,
+    build() {
+      return {
+        cases: Array.from({ length: W0_CASES }, (_, c) => ({
+          p: Array.from(distributions(Float64Array, 1, 3, 1, 920 + c)), q: Array.from(distributions(Float64Array, 1, 3, 1, 940 + c)),
+        })),
+      };
+    },
+    targets: within(3),
+  },
+  {
+    id: 'W0-h',
+    title: 'per call: entropy(p), one distribution of 10 (number[])',
+    kind: 'entropySingle', n: 1, k: 10, dtype: 'f64', reps: 1000, skip: W0_SKIP,
+    build() {
+      return { cases: Array.from({ length: W0_CASES }, (_, c) => ({ p: Array.from(distributions(Float64Array, 1, 10, 1, 960 + c)) })) };
+    },
+    targets: within(3),
+  },
+  w0Batch(1, 1000, within(1.5)),
+  w0Batch(8, 400, [t('xentropy wasm', 1.5, 'naive'), t('xentropy js', 1, 'naive')]),
+  w0Batch(32, 200, [t('xentropy wasm', 4, 'naive'), t('xentropy js', 1, 'naive')]),
+  w0Batch(256, 40, [t('xentropy wasm', 7, 'naive'), t('xentropy js', 1, 'naive')]),
   {
     id: 'W1a',
     title: 'softmax cross-entropy, f32 logits 400 000 × 10, index targets, mean',
@@ -90,7 +164,7 @@ export const workloads = [
   },
 ];
 
-for (const w of workloads) w.elements = w.n * w.k;
+for (const w of workloads) w.elements = w.n * w.k * (w.reps ?? 1);
 
 /** Targets that are not ratios: checked by bench/sizes.mjs figures. */
 export const sizeTargets = {

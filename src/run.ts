@@ -9,6 +9,7 @@
 import type { Backend, View } from './backend/backend.js';
 import { jsBackend } from './backend/js.js';
 import type { OutKind } from './shapes.js';
+import { fastPath } from './fast-path.js';
 import { CompensatedSum } from './sum.js';
 import type { Resolved } from './validate.js';
 
@@ -94,6 +95,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const into = plan.keep ? plan.into : undefined;
   const direct = into !== undefined && !(plan.intoIsCallers && (plan.validate || !plan.outDirect));
   const rows = !plan.keep ? null : direct ? into! : into ? stagingArray(n * width) : new Float64Array(n * width);
+  if (n > 0 && n <= perChunk && fastPath.oneChunk) return runOneChunk(be, plan, step, locate, into, rows);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
   for (let r0 = 0; r0 < n; r0 += perChunk) {
@@ -111,6 +113,36 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   }
   if (into && rows !== into) into.set(rows!);
   return { rows: into ?? rows, sum: sum.value, den: den.value };
+}
+
+/**
+ * A compensated sum's value after merging one chunk's (sum, carry) into a fresh CompensatedSum,
+ * computed without the object: the same operations in the same order, so the same number.
+ */
+function mergedOnce(sum: number, carry: number): number {
+  const t = 0 + sum;
+  const c = 0 + (0 >= Math.abs(sum) ? 0 - t + sum : sum - t + 0) + carry;
+  return Number.isFinite(t) ? t + c : t;
+}
+
+/** runChunks for inputs that fit one chunk: no loop, no compensated-sum objects. */
+function runOneChunk(
+  be: Backend, plan: Plan, step: Step, locate: Locate, into: Float64Array | Float32Array | undefined,
+  rows: Float64Array | Float32Array | null,
+): Outcome {
+  const { n, width } = plan;
+  be.resetTotals(!plan.keep);
+  const out = be.output(rows, 0, n * width);
+  const bad = step(be, 0, n, out);
+  if (bad && plan.validate) {
+    throw locate(0, n) ?? new Error('xentropy: a kernel flagged an invalid value that validation cannot locate (a bug)');
+  }
+  if (rows) be.collect(rows, 0, n * width, out);
+  const t = be.totals();
+  const sum = mergedOnce(t.sum, t.carry);
+  const den = mergedOnce(t.den, t.denCarry);
+  if (into && rows !== into) into.set(rows!);
+  return { rows: into ?? rows, sum, den };
 }
 
 /** Whether two typed arrays share bytes. */

@@ -3,6 +3,7 @@
  * rows n and classes k, whether targets are class indices, and which kind of array to return.
  * Shape errors (API.md's TypeError list) are raised here, before any value is computed.
  */
+import { fastPath } from './fast-path.js';
 
 /** A flat, row-major view of an argument that can copy any range of its values into a Float64Array. */
 export interface Source {
@@ -105,6 +106,12 @@ export function refuseDetached(fn: string, arg: string, x: unknown): void {
 /** A plain array's element as float64: numbers as they are, anything else NaN (named by validation). */
 const numberOrNaN = (v: unknown): number => (typeof v === 'number' ? v : NaN);
 
+/** src[from, to) into dst at off (numeric typed arrays; set() converts). */
+function copyRange(src: Float64Array | Float32Array, dst: Float64Array, off: number, from: number, to: number): void {
+  if (to - from <= fastPath.smallCopy) for (let i = from; i < to; i++) dst[off + i - from] = src[i];
+  else dst.set(src.subarray(from, to), off);
+}
+
 /** A flat array or typed array (BigInt arrays are read through Number()). */
 export function flatSource(x: Numeric): Source {
   const tag = typedArrayTag(x);
@@ -114,7 +121,7 @@ export function flatSource(x: Numeric): Source {
       length: f.length,
       f64: f,
       f32: null,
-      copy: (dst, off, from, to) => dst.set(f.subarray(from, to), off),
+      copy: (dst, off, from, to) => copyRange(f, dst, off, from, to),
       at: (i) => f[i],
     };
   }
@@ -135,7 +142,7 @@ export function flatSource(x: Numeric): Source {
       length: t.length,
       f64: null,
       f32: tag === 'Float32Array' ? t : null,
-      copy: (dst, off, from, to) => dst.set(t.subarray(from, to), off),
+      copy: (dst, off, from, to) => copyRange(t, dst, off, from, to),
       at: (i) => t[i],
     };
   }

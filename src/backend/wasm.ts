@@ -9,6 +9,7 @@
  */
 import type { AllocatableArray, AllocatableType, Backend, Kernels, Slot, Totals, View, View32 } from './backend.js';
 import type { Source } from '../shapes.js';
+import { fastPath } from '../fast-path.js';
 
 type F = Float64Array;
 
@@ -91,10 +92,19 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
   const region = (i: number): number => base + i * capacity;
   let view = new Float64Array(e.memory.buffer);
   let view32 = new Float32Array(e.memory.buffer);
-  // A memory.grow (alloc) detaches the old buffer: take fresh views whenever the buffer changed.
-  const memory = (): Float64Array => (view.buffer === e.memory.buffer ? view : (view = new Float64Array(e.memory.buffer)));
-  const memory32 = (): Float32Array =>
-    view32.buffer === e.memory.buffer ? view32 : (view32 = new Float32Array(e.memory.buffer));
+  /**
+   * Memory grows only in the module's alloc (x.alloc, x.reserve): the kernels never grow it. A
+   * grow detaches the old buffer, so the views are taken again there, and only there (reading
+   * `e.memory.buffer` on every staging costs more than a small call's kernel).
+   */
+  const refreshViews = (): void => {
+    if (view.buffer !== e.memory.buffer) {
+      view = new Float64Array(e.memory.buffer);
+      view32 = new Float32Array(e.memory.buffer);
+    }
+  };
+  const memory = (): Float64Array => view;
+  const memory32 = (): Float32Array => view32;
   /** Arrays from alloc() and their addresses: free() releases only these, even once detached. */
   const live = new WeakMap<AllocatableArray, number>();
   const totals: Totals = { sum: 0, carry: 0, den: 0, denCarry: 0 };
@@ -132,7 +142,8 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       const f32 = src.f32!;
       if (f32.buffer === arr.buffer) return { arr, off: notScratch(f32).byteOffset / 4 + from };
       const off = region(slot) * 2;
-      arr.set(f32.subarray(from, to), off);
+      if (to - from <= fastPath.smallCopy) for (let i = from, o = off; i < to; i++, o++) arr[o] = f32[i];
+      else arr.set(f32.subarray(from, to), off);
       return { arr, off };
     },
     output(_dest, _from, _count) {
@@ -147,21 +158,32 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
         e.narrowF64ToF32(out.off * 8, dest.byteOffset + from * 4, count);
         return;
       }
-      dest.set(out.arr.subarray(out.off, out.off + count), from);
+      const src = out.arr;
+      if (count <= fastPath.smallCopy) for (let i = 0; i < count; i++) dest[from + i] = src[out.off + i];
+      else dest.set(src.subarray(out.off, out.off + count), from);
     },
     resetTotals: (wanted = true) => e.resetTotals(wanted ? 1 : 0),
     memoryBytes: () => e.memory.buffer.byteLength,
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
       if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
       // An i32 comes back: addresses at or above 2 GiB read negative unless taken as unsigned.
-      const address = e.alloc(Math.max(1, length) * type.BYTES_PER_ELEMENT) >>> 0;
+      let address: number;
+      try {
+        address = e.alloc(Math.max(1, length) * type.BYTES_PER_ELEMENT) >>> 0;
+      } finally {
+        refreshViews();
+      }
       const array = new type(e.memory.buffer, address, length);
       live.set(array, address);
       return array;
     },
     reserve(bytes: number) {
       // One block of that size, freed at once: TLSF keeps the grown memory and carves later allocs from it.
-      e.free(e.alloc(Math.max(1, bytes)));
+      try {
+        e.free(e.alloc(Math.max(1, bytes)));
+      } finally {
+        refreshViews();
+      }
     },
     free(array: AllocatableArray) {
       const address = live.get(array);

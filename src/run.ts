@@ -11,6 +11,7 @@ import { jsBackend } from './backend/js.js';
 import type { OutKind } from './shapes.js';
 import { CompensatedSum } from './sum.js';
 import type { Resolved } from './validate.js';
+import type { KernelParams } from './js/params.js';
 
 /** One chunk: rows [r0, r0 + rows). Returns the kernel's flag. */
 export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
@@ -32,6 +33,8 @@ export interface Plan {
   intoIsCallers?: boolean;
   /** The caller's `out` may be written chunk by chunk anyway (validation off and directOut()). */
   outDirect?: boolean;
+  /** The call's options as the kernels read them, set once before the first chunk. */
+  params: KernelParams;
 }
 
 export interface Outcome {
@@ -96,6 +99,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const rows = !plan.keep ? null : direct ? into! : into ? stagingArray(n * width) : new Float64Array(n * width);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
+  be.setParams(plan.params);
   for (let r0 = 0; r0 < n; r0 += perChunk) {
     const count = Math.min(perChunk, n - r0);
     be.resetTotals(!plan.keep);

@@ -1,5 +1,8 @@
 // Writes src/wasm.generated.ts: the bytes of both release builds as base64 with their SHA-256, so
-// the library loads the same way in Node, browsers and bundlers (no fetch, no fs, no asset config).
+// the library loads the same way in Node, browsers and bundlers (no fetch, no fs, no asset config);
+// and src/wasm-exports.generated.ts: the type of the module's exports, taken from the typings asc
+// emits with its bindings (build/xentropy.d.ts), so the wrapper's view of the exports is the
+// module's own (both builds come from one source and have the same exports).
 // Run by `npm run build:wasm`, after `asc --target release` (SIMD) and `asc --target relaxed`
 // (SIMD + relaxed SIMD: fused multiply-add in the vector math); load() picks one (src/load.ts).
 import { createHash } from 'node:crypto';
@@ -28,3 +31,19 @@ export const ${prefix}Base64 =
 writeFileSync(new URL('../src/wasm.generated.ts', import.meta.url), `// This is a generated file. Do not edit directly.
 // Generator: scripts/embed-wasm.mjs (npm run build:wasm), from build/xentropy.wasm and build/xentropy.relaxed.wasm.
 ${parts.join('')}`);
+
+// asc's typings declare the exports as `declare namespace __AdaptedExports { … }`: kept verbatim
+// (parameter names and AssemblyScript types in its doc comments), re-exported as one type.
+const dts = readFileSync(new URL('../build/xentropy.d.ts', import.meta.url), 'utf8');
+const start = dts.indexOf('declare namespace __AdaptedExports {');
+const end = dts.indexOf('\n}\n', start);
+if (start < 0 || end < 0) throw new Error('embed-wasm: build/xentropy.d.ts has no __AdaptedExports namespace (asconfig "bindings": "raw")');
+const exportsPath = new URL('../src/wasm-exports.generated.ts', import.meta.url);
+writeFileSync(exportsPath, `// This is a generated file. Do not edit directly.
+// Generator: scripts/embed-wasm.mjs (npm run build:wasm), from build/xentropy.d.ts (asc --bindings raw).
+/* eslint-disable */
+
+${dts.slice(start, end + 3)}
+/** The module's exports, as asc declares them (kernels, memory map globals, allocator, test hooks). */
+export type WasmExports = typeof __AdaptedExports;
+`);

@@ -12,6 +12,7 @@ import type { OutKind } from './shapes.js';
 import { fastPath } from './fast-path.js';
 import { CompensatedSum } from './sum.js';
 import type { Resolved } from './validate.js';
+import type { KernelParams } from './js/params.js';
 
 /** One chunk: rows [r0, r0 + rows). Returns the kernel's flag. */
 export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
@@ -33,6 +34,8 @@ export interface Plan {
   intoIsCallers?: boolean;
   /** The caller's `out` may be written chunk by chunk anyway (validation off and directOut()). */
   outDirect?: boolean;
+  /** The call's options as the kernels read them, set once before the first chunk. */
+  params: KernelParams;
 }
 
 export interface Outcome {
@@ -95,6 +98,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const into = plan.keep ? plan.into : undefined;
   const direct = into !== undefined && !(plan.intoIsCallers && (plan.validate || !plan.outDirect));
   const rows = !plan.keep ? null : direct ? into! : into ? stagingArray(n * width) : new Float64Array(n * width);
+  be.setParams(plan.params);
   if (n > 0 && n <= perChunk && fastPath.oneChunk) return runOneChunk(be, plan, step, locate, into, rows);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();

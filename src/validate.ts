@@ -7,6 +7,7 @@
  */
 import type { Source } from './shapes.js';
 import { checkClasses, describeValue, refuseDetached } from './shapes.js';
+import type { KernelParams } from './js/params.js';
 
 export type Reduction = 'none' | 'sum' | 'mean';
 
@@ -24,19 +25,17 @@ export interface Options {
   out?: Float64Array | Float32Array;
 }
 
-/** Options after checking, with defaults filled in. */
+/**
+ * Options after checking, with defaults filled in: what the wrapper acts on, and `params`, the
+ * numbers every kernel reads from its parameter block (src/js/params.ts, assembly/params.ts).
+ */
 export interface Resolved {
   classes: number | undefined;
   reduction: Reduction;
-  lnBase: number;
-  normalize: boolean;
-  eps: number;
   weights: ArrayLike<number> | undefined;
-  ignoreIndex: number;
-  labelSmoothing: number;
-  posWeight: number;
   validate: boolean;
   out: Float64Array | Float32Array | undefined;
+  params: KernelParams;
 }
 
 function finite(fn: string, name: string, v: unknown): number {
@@ -87,18 +86,16 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
     throw new TypeError(`${fn}: weights must be an array of per-class weights`);
   }
+  const classes = checkClasses(fn, opts.classes);
+  const lnBase = lnOf(fn, opts.base);
+  const normalize = +flag(fn, 'normalize', opts.normalize, false);
   return {
-    classes: checkClasses(fn, opts.classes),
+    classes,
     reduction,
-    lnBase: lnOf(fn, opts.base),
-    normalize: flag(fn, 'normalize', opts.normalize, false),
-    eps,
     weights: opts.weights,
-    ignoreIndex,
-    labelSmoothing,
-    posWeight,
     validate: flag(fn, 'validate', opts.validate, true),
     out,
+    params: { lnBase, eps, smoothing: labelSmoothing, ignoreIndex, posWeight, normalize, log: 0, logits: 0 },
   };
 }
 

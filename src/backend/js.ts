@@ -6,13 +6,14 @@
 import type { AllocatableArray, AllocatableType, Backend, Kernels, Slot, View, View32 } from './backend.js';
 import type { Source } from '../shapes.js';
 import { chunkTotals, resetTotals } from '../js/accumulate.js';
-import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy_f64.js';
-import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64, klDivergenceRowsF64 } from '../js/cross_entropy_f64.js';
-import {
-  softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64, softmaxRowsF64,
-} from '../js/softmax_f64.js';
-import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_f64.js';
-import { scoreRowsF32, scoreRowsF64 } from '../js/score_f64.js';
+import { setParams } from '../js/params.js';
+import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy.js';
+import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64 } from '../js/cross_entropy.js';
+import { klDivergenceRowsF64 } from '../js/kl_divergence.js';
+import { softmaxRowsF64 } from '../js/softmax.js';
+import { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64 } from '../js/softmax_cross_entropy.js';
+import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_cross_entropy.js';
+import { scoreRowsF32, scoreRowsF64 } from '../js/score.js';
 
 const kernels: Kernels = {
   informationContentF64,
@@ -46,6 +47,7 @@ function createJsBackend(): Backend {
   return {
     name: 'js',
     kernels,
+    setParams,
     capacity: CAPACITY,
     stage(slot: Slot, src: Source, from: number, to: number): View {
       if (src.f64) return { arr: src.f64, off: from };

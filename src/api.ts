@@ -9,7 +9,7 @@ import type { Outcome, Plan } from './run.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
-  checkWeights, findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
+  checkWeights, DEFAULT_OPTIONS, findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
 } from './validate.js';
 import type { Checked, Options, Resolved, Rule } from './validate.js';
 
@@ -179,6 +179,15 @@ function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
  * crossEntropy, klDivergence, softmaxCrossEntropy: targets (dense or indices) against a batch of
  * predictions. `dense` and `index` are the kernels for each target kind.
  */
+/** The fixed options of a function over a call's parameters; over the defaults, built once per `fixed`. */
+const fixedOverDefaults = new WeakMap<Partial<KernelParams>, KernelParams>();
+function withFixed(params: KernelParams, fixed: Partial<KernelParams>): KernelParams {
+  if (params !== DEFAULT_OPTIONS.params) return { ...params, ...fixed };
+  let merged = fixedOverDefaults.get(fixed);
+  if (!merged) fixedOverDefaults.set(fixed, (merged = Object.freeze({ ...params, ...fixed })));
+  return merged;
+}
+
 function rowsWithTargets(
   be0: Backend, fn: string, p: unknown, q: unknown, qArg: string, opts: Options | undefined,
   dense: RowKernel, index: RowKernel, index32?: RowKernel32, fixed?: Partial<KernelParams>,
@@ -186,7 +195,7 @@ function rowsWithTargets(
   const o = resolveOptions(fn, opts);
   // Options a function does not take are fixed (klDivergence: no clamp, smoothing or ignoreIndex);
   // the index kernel and the locator then agree on which target is ignored.
-  const params = fixed ? { ...o.params, ...fixed } : o.params;
+  const params = fixed ? withFixed(o.params, fixed) : o.params;
   const ignoreIndex = params.ignoreIndex;
   const qb = readBatch(fn, qArg, q, o.classes);
   const t: Targets = readTargets(fn, p, qb);
@@ -279,6 +288,9 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
   return { crossEntropy: r.rows as Float64Array, entropy, predicted: Int32Array.from(work) }; // no `into`: a fresh Float64Array
 }
 
+/** klDivergence takes no clamp, smoothing or ignoreIndex. */
+const KL_FIXED: Partial<KernelParams> = Object.freeze({ eps: 0, smoothing: 0, ignoreIndex: NaN });
+
 export function createApi(be: Backend, features: Features = { simd: 'none' }): Xentropy {
   const api = {
     backend: be.name,
@@ -315,7 +327,7 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
         // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y. No weights, no
         // clamp, no smoothing, no ignoreIndex (API.md: crossEntropy and softmaxCrossEntropy only).
         (K, t, q2, n, k, out) => K.crossEntropyIndexF64(t, q2, n, k, out, NO_WEIGHTS),
-        undefined, { eps: 0, smoothing: 0, ignoreIndex: NaN }),
+        undefined, KL_FIXED),
     softmax: (z: unknown, opts?: Options) => softmaxOf(be, 'softmax', z, opts, 0),
     logSoftmax: (z: unknown, opts?: Options) => softmaxOf(be, 'logSoftmax', z, opts, 1),
     softmaxCrossEntropy: (p: unknown, z: unknown, opts?: Options) =>

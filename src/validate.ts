@@ -8,6 +8,7 @@
 import type { Source } from './shapes.js';
 import { checkClasses, describeValue, refuseDetached } from './shapes.js';
 import type { KernelParams } from './js/params.js';
+import { fastPath } from './fast-path.js';
 
 export type Reduction = 'none' | 'sum' | 'mean';
 
@@ -60,7 +61,14 @@ function lnOf(fn: string, base: unknown): number {
   return Math.log(b);
 }
 
+/** The options of a call that passes none: one shared object (a per-call call allocates nothing here). */
+export const DEFAULT_OPTIONS: Resolved = Object.freeze({
+  classes: undefined, reduction: 'none', weights: undefined, validate: true, out: undefined,
+  params: Object.freeze({ lnBase: 1, eps: 0, smoothing: 0, ignoreIndex: NaN, posWeight: 1, normalize: 0, log: 0, logits: 0 }),
+});
+
 export function resolveOptions(fn: string, opts: Options | undefined): Resolved {
+  if (opts === undefined && fastPath.oneChunk) return DEFAULT_OPTIONS;
   if (opts === undefined || opts === null) opts = {};
   if (typeof opts !== 'object') throw new TypeError(`${fn}: options must be an object, got ${typeof opts}`);
   const reduction = opts.reduction ?? 'none';

@@ -147,6 +147,19 @@ describe.each(backends)('fast paths on %s give the general path\'s numbers', (_n
     }
   });
 
+  it('float32 per-row results are the float64 results rounded to nearest (narrowed in wasm above smallCopy rows)', () => {
+    for (const n of [fastPath.smallCopy + 1, 1000, Math.floor((1 << 18) / 10) + 3]) {
+      const q = probabilities(n, 10, n, true);
+      const y = labels(n, 10, n + 1);
+      const f32 = x.crossEntropy(y, q, { classes: 10 }) as Float32Array;
+      const f64 = x.crossEntropy(y, q, { classes: 10, out: new Float64Array(n) }) as Float64Array;
+      expect(f32).toBeInstanceOf(Float32Array);
+      expectSame(f32, Float32Array.from(f64), `crossEntropy ${n}×10 float32`);
+      const h = x.informationContent(q) as Float32Array;
+      expectSame(h, Float32Array.from(x.informationContent(q, { out: new Float64Array(q.length) }) as Float64Array), `informationContent ${q.length}`);
+    }
+  });
+
   it('refuses bad values with the same error on both paths', () => {
     for (const q of [[0.2, NaN, 0.8], [0.5, -0.5, 1], [0.5, '0.5' as unknown as number, 0]]) {
       const messages = both(() => {

@@ -142,7 +142,13 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       }
       const src = out.arr;
       if (count <= fastPath.smallCopy) for (let i = 0; i < count; i++) dest[from + i] = src[out.off + i];
-      else dest.set(src.subarray(out.off, out.off + count), from);
+      else if (dest instanceof Float32Array) {
+        // Float32 results: narrowed in wasm, in place (each block of four is read before its
+        // narrower write, which never reaches values not yet read), then one plain float32 copy;
+        // set() from a Float64Array converts element by element. Both round to nearest.
+        e.narrowF64ToF32(out.off * 8, out.off * 8, count);
+        dest.set(memory32().subarray(out.off * 2, out.off * 2 + count), from);
+      } else dest.set(src.subarray(out.off, out.off + count), from);
     },
     resetTotals: (wanted = true) => e.resetTotals(wanted ? 1 : 0),
     memoryBytes: () => e.memory.buffer.byteLength,

@@ -6,7 +6,7 @@
 // the 'mean' denominator Σ s_i, or Σ s_i·w_{y_i} over counted rows for class-index targets.
 // Algorithm: one product per row, compensated sums (Neumaier 1974) as every kernel's totals.
 // Error bound: one rounding per row on top of the kernel's (≤ 1 ulp): within API.md's bounds,
-// max(1e-13·|exact|, 1e-15) against test/fixtures/sampleWeighted.json (test/fixtures/gen.py),
+// max(1e-13·|exact|, 1e-15), against the "sample_weights" cases of test/fixtures/*.json (gen.py),
 // checked by test/fixtures.test.ts.
 import { sumError, totalsWanted } from './accumulate';
 import { classOf } from './targets';

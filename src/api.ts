@@ -157,7 +157,8 @@ function plan(
   const keep = o.reduction === 'none';
   const into = keep && !(one && !o.out) ? resultArray(kind, n * width, o.out) : undefined;
   return {
-    n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined, outDirect: directOut(o.out, inputs), params,
+    fn: o.fn, n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined,
+    outDirect: directOut(o.out, inputs), params,
   };
 }
 
@@ -263,7 +264,7 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   const r = runChunks(
     backendFor(be0, k),
     {
-      n, k, width: k, keep: true, validate: o.validate,
+      fn, n, k, width: k, keep: true, validate: o.validate,
       into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined,
       outDirect: directOut(o.out, [z], z), params: { ...o.params, log },
     },

@@ -31,6 +31,8 @@ export interface Options {
  * numbers every kernel reads from its parameter block (src/js/params.ts, assembly/params.ts).
  */
 export interface Resolved {
+  /** The public function's name, for messages. */
+  fn: string;
   classes: number | undefined;
   reduction: Reduction;
   weights: ArrayLike<number> | undefined;
@@ -100,6 +102,7 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   const lnBase = lnOf(fn, opts.base);
   const normalize = +flag(fn, 'normalize', opts.normalize, false);
   return {
+    fn,
     classes,
     reduction,
     weights: opts.weights,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readDelimited } from '../src/cli/csv.js';
-import type { DelimitedOptions } from '../src/cli/csv.js';
-import { InputError } from '../src/cli/errors.js';
-import { parseNumber } from '../src/cli/parse-number.js';
-import { RecordSplitter } from '../src/cli/records.js';
+import { readDelimited } from '../src/io/csv.js';
+import type { DelimitedOptions } from '../src/io/csv.js';
+import { InputError } from '../src/io/errors.js';
+import { parseNumber } from '../src/io/parse-number.js';
+import { RecordSplitter } from '../src/io/records.js';
 
 describe('parseNumber', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RecordCutter } from '../src/cli/csv-bytes.js';
-import { parsePiece, readDelimited, readHead } from '../src/cli/csv.js';
-import { readNumber } from '../src/cli/number-bytes.js';
+import { RecordCutter } from '../src/io/csv-bytes.js';
+import { parsePiece, readDelimited, readHead } from '../src/io/csv.js';
+import { readNumber } from '../src/io/number-bytes.js';
 import { rng } from './support/rng.mjs';
 
 const bytes = (text: string) => new TextEncoder().encode(text);

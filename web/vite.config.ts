@@ -1,7 +1,7 @@
 /**
  * The evaluation page: `vite web` serves it, `vite build web` writes the static site to web/dist.
  * `xentropy` resolves to the library's sources, so the page, its worker and the CLI readers it
- * shares (src/cli/) use one copy of the code; how a user's bundler sees the published package
+ * shares (src/io/) use one copy of the code; how a user's bundler sees the published package
  * is tested apart (test/browser/package.test.ts).
  */
 import { fileURLToPath } from 'node:url';

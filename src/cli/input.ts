@@ -5,17 +5,16 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { extname } from 'node:path';
-import type { TableBlock } from './arrow.js';
-import { RecordCutter } from './csv-bytes.js';
-import type { ByteSearch, CsvPlan } from './csv-bytes.js';
-import { delimiterByte, readHead } from './csv.js';
-import { InputError, UsageError } from './errors.js';
+import type { TableBlock } from '../io/arrow.js';
+import { RecordCutter } from '../io/csv-bytes.js';
+import type { ByteSearch, CsvPlan } from '../io/csv-bytes.js';
+import { delimiterByte, readHead } from '../io/csv.js';
+import { InputError, UsageError } from '../io/errors.js';
 import { readNpyFiles } from './npy-file.js';
-import { BufferPool } from './recycle.js';
+import { BufferPool } from '../io/recycle.js';
+import { formatOf } from '../io/format.js';
+import type { Format } from '../io/format.js';
 
-export const FORMATS = ['csv', 'tsv', 'npy', 'arrow', 'parquet'] as const;
-export type Format = (typeof FORMATS)[number];
 
 /** What the command line gives to open an input. */
 export interface OpenOptions {
@@ -95,14 +94,14 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     // Loaded only when needed: these libraries take longer to import than a small CSV takes to score.
-    const { readArrow } = await import('./arrow.js');
+    const { readArrow } = await import('../io/arrow.js');
     const blocks = readArrow(handle, { name, labelColumn: options.labelColumn, pool });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'parquet') {
     await file.close();
     const { asyncBufferFromFile } = await import('hyparquet');
-    const { readParquet } = await import('./parquet.js');
+    const { readParquet } = await import('../io/parquet.js');
     const buffer = await asyncBufferFromFile(path);
     let read = 0;
     const blocks = readParquet(buffer, { name, labelColumn: options.labelColumn });
@@ -180,26 +179,6 @@ function owned(view: Uint8Array): Uint8Array {
   return view;
 }
 
-/** The format a path's extension names (CSV when it names none of them). */
-export function formatOf(path: string): Format {
-  switch (extname(path).toLowerCase()) {
-    case '.tsv':
-    case '.tab':
-      return 'tsv';
-    case '.npy':
-      return 'npy';
-    case '.arrow':
-    case '.feather':
-    case '.ipc':
-      return 'arrow';
-    case '.parquet':
-    case '.pq':
-      return 'parquet';
-    default:
-      return 'csv';
-  }
-}
-
 async function openFile(path: string, name: string): Promise<FileHandle> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`cannot read ${name}: ${error.code === 'ENOENT' ? 'no such file' : error.message}`);
@@ -216,7 +195,7 @@ async function fromStream(
 ): Promise<Source> {
   if (format === 'arrow') {
     let read = 0;
-    const { readArrow } = await import('./arrow.js');
+    const { readArrow } = await import('../io/arrow.js');
     const blocks = readArrow(chunks as never, { name, labelColumn: options.labelColumn });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read += byteSize(b)));
   }

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { exitStatus } from './errors.js';
-import { FORMATS } from './input.js';
+import { exitStatus } from '../io/errors.js';
+import { FORMATS } from '../io/format.js';
 import { merge } from './merge.js';
 import type { MergeOptions } from './merge.js';
 import { score } from './score.js';

@@ -1,7 +1,7 @@
 import type { Accumulator } from '../accumulator.js';
-import { InputError } from './errors.js';
+import { InputError } from '../io/errors.js';
 import { readPartial, writePartial } from './partial.js';
-import { baseName, formatJson, formatHuman } from './report.js';
+import { baseName, formatJson, formatHuman } from '../io/report.js';
 
 export interface MergeOptions {
   json?: boolean;

@@ -5,11 +5,11 @@
  * copies every byte a second time; over a stream that is unavoidable, over a file it is not.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { ByteReader } from './bytes.js';
-import { InputError } from './errors.js';
-import type { BufferPool } from './recycle.js';
-import { checkNpyShapes, labelsToFloat64, readNpyHeader } from './npy.js';
-import type { NpyBlock, NpyHeader } from './npy.js';
+import { ByteReader } from '../io/bytes.js';
+import { InputError } from '../io/errors.js';
+import type { BufferPool } from '../io/recycle.js';
+import { checkNpyShapes, labelsToFloat64, readNpyHeader } from '../io/npy.js';
+import type { NpyBlock, NpyHeader } from '../io/npy.js';
 
 /** Scores read per block: large enough that per-task costs vanish, small enough to keep a few in flight. */
 const BLOCK_BYTES = 8 << 20;

@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { Accumulator } from '../accumulator.js';
 import type { AccumulatorState } from '../accumulator.js';
 import { js } from '../index.js';
-import { InputError, UsageError } from './errors.js';
+import { InputError, UsageError } from '../io/errors.js';
 import { removeOnInterrupt } from './interrupt.js';
 
 /** The file: the accumulator's state, marked, with the inputs it covers. */

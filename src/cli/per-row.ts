@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { UsageError } from './errors.js';
+import { UsageError } from '../io/errors.js';
+import { PER_ROW_HEADER, perRowLine } from '../io/per-row-format.js';
 import { removeOnInterrupt } from './interrupt.js';
-
-const HEADER = 'row,label,cross_entropy,entropy,predicted\n';
 
 /**
  * The `--per-row` CSV. Rows go to a temporary file beside the target, renamed over it only once
@@ -31,7 +30,7 @@ export class PerRowFile {
     });
     const file = new PerRowFile(path, temp, handle);
     file.forget = removeOnInterrupt(temp);
-    await file.append(HEADER);
+    await file.append(PER_ROW_HEADER);
     return file;
   }
 
@@ -46,7 +45,7 @@ export class PerRowFile {
     const n = block.length / 4;
     let text = '';
     for (let i = 0; i < n; i++) {
-      text += `${firstRow + i},${block[i]},${block[n + i]},${block[2 * n + i]},${block[3 * n + i]}\n`;
+      text += perRowLine(firstRow + i, block[i], block[n + i], block[2 * n + i], block[3 * n + i]);
       // Flushed now and then, so a large piece does not build one huge string.
       if (text.length > 1 << 20) {
         await this.append(text);

@@ -3,18 +3,19 @@ import { fileURLToPath } from 'node:url';
 import { Accumulator } from '../accumulator.js';
 import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
-import { inputKindFromNames, shownColumns } from './columns.js';
-import { InputError, UsageError } from './errors.js';
+import { inferInput } from '../io/columns.js';
+import { InputError } from '../io/errors.js';
 import { openSource } from './input.js';
-import type { Format, Source } from './input.js';
+import type { Source } from './input.js';
+import type { Format } from '../io/format.js';
 import { writePartial } from './partial.js';
 import { PerRowFile } from './per-row.js';
 import { executor } from './pool.js';
 import type { Executor } from './pool.js';
 import { progress } from './progress.js';
 import type { Progress } from './progress.js';
-import { BASES, formatHuman, formatJson } from './report.js';
-import type { BaseName } from './report.js';
+import { BASES, formatHuman, formatJson } from '../io/report.js';
+import type { BaseName } from '../io/report.js';
 import type { Outcome, Settings, Task } from './task.js';
 
 /** Scored when no file is given; the same place relative to src/cli and dist/cli. */
@@ -47,7 +48,7 @@ export async function score(file: string | undefined, options: ScoreOptions, std
   const source = await openSource(file ?? EXAMPLE, name, options);
   const settings: Settings = {
     classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
-    input: options.input ?? inferInput(source),
+    input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
     base: BASES[options.base].value,
     perRow: options.perRow !== undefined,
   };
@@ -125,20 +126,6 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     await Promise.allSettled(inFlight.map((f) => f.outcome));
   }
   return total;
-}
-
-/** `p_*` columns hold probabilities, `logit_*` columns logits; anything else needs --input. */
-function inferInput(source: Source): InputKind {
-  const columns = source.kind === 'csv' ? source.plan.columns : source.columns;
-  if (source.format === 'npy') {
-    throw new UsageError(`${source.name}: a .npy file does not say what its scores are: pass --input logits|probs`);
-  }
-  const kind = inputKindFromNames(columns);
-  if (kind) return kind;
-  throw new UsageError(
-    `cannot tell whether the score columns (${shownColumns(columns)}) are logits or probabilities: ` +
-      'name them logit_* or p_*, or pass --input logits|probs',
-  );
 }
 
 /** A path as short as it can be said from here. */

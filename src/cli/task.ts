@@ -6,9 +6,9 @@
  */
 import { Accumulator } from '../accumulator.js';
 import type { AccumulatorState, InputKind, Scorer } from '../accumulator.js';
-import { findFault } from './check.js';
-import type { CsvPlan, RowSink } from './csv-bytes.js';
-import { parsePiece } from './csv.js';
+import { findFault } from '../io/check.js';
+import type { CsvPlan, RowSink } from '../io/csv-bytes.js';
+import { parsePiece } from '../io/csv.js';
 
 /** What every task of a run shares. */
 export interface Settings {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RowResults } from '../../src/accumulator.js';
-import type { Batch } from '../../src/cli/batch.js';
+import type { Batch } from '../../src/io/batch.js';
 import { Breakdown, rowProbabilities } from '../../web/src/breakdown.js';
 import { histogram, niceStep } from '../../web/src/histogram.js';
 

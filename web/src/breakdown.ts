@@ -1,6 +1,6 @@
 import { CompensatedSum } from 'xentropy';
 import type { InputKind, RowResults } from 'xentropy';
-import type { Batch } from '../../src/cli/batch.js';
+import type { Batch } from '../../src/io/batch.js';
 import type { ClassRow, ReliabilityBin, WorstRow } from './protocol.js';
 
 /** Equal-width confidence bins of the reliability diagram and its expected calibration error. */

@@ -1,28 +1,21 @@
 /**
  * From dropped files to batches of rows: the same streaming readers as `xentropy score`
- * (src/cli/: CSV/TSV, NPY, Arrow IPC, Parquet), fed from Blobs instead of file handles.
+ * (src/io/: CSV/TSV, NPY, Arrow IPC, Parquet), fed from Blobs instead of file handles.
  */
-import type { Batch } from '../../src/cli/batch.js';
-import { ByteReader } from '../../src/cli/bytes.js';
-import { readDelimited } from '../../src/cli/csv.js';
-import { InputError } from '../../src/cli/errors.js';
-import { readNpy, readNpyHeader } from '../../src/cli/npy.js';
+import type { Batch } from '../../src/io/batch.js';
+import { ByteReader } from '../../src/io/bytes.js';
+import { readDelimited } from '../../src/io/csv.js';
+import { InputError } from '../../src/io/errors.js';
+import { readNpy, readNpyHeader } from '../../src/io/npy.js';
+import { formatOf } from '../../src/io/format.js';
+import type { Format } from '../../src/io/format.js';
 import type { NamedBlob } from './protocol.js';
 
-export type Format = 'csv' | 'tsv' | 'npy' | 'arrow' | 'parquet';
+export { formatOf };
+export type { Format };
 
 /** The formats the page reads, as the drop zone names them. */
 export const READABLE: Readonly<Record<Format, string>> = { csv: 'CSV', tsv: 'TSV', npy: 'NPY', arrow: 'Arrow IPC', parquet: 'Parquet' };
-
-const EXTENSIONS: Record<string, Format> = {
-  tsv: 'tsv', tab: 'tsv', npy: 'npy', arrow: 'arrow', feather: 'arrow', ipc: 'arrow', parquet: 'parquet', pq: 'parquet',
-};
-
-/** The format a file name says, as the CLI picks it (CSV when the extension names none). */
-export function formatOf(name: string): Format {
-  const dot = name.lastIndexOf('.');
-  return (dot >= 0 && EXTENSIONS[name.slice(dot + 1).toLowerCase()]) || 'csv';
-}
 
 /** Counts bytes as they are read, for the progress bar. */
 export type OnRead = (bytes: number) => void;
@@ -63,11 +56,11 @@ export async function openFiles(files: NamedBlob[], labelColumn: string, onRead:
       return { ...opened, batches: readDelimited(byteChunks(blob, onRead), { ...options, delimiter: format === 'tsv' ? '\t' : ',' }) };
     case 'arrow': {
       // Loaded only for these formats: the libraries weigh more than the rest of the page.
-      const { readArrow } = await import('../../src/cli/arrow.js');
+      const { readArrow } = await import('../../src/io/arrow.js');
       return { ...opened, batches: tableBatches(readArrow(byteChunks(blob, onRead) as never, options)) };
     }
     case 'parquet': {
-      const { readParquet } = await import('../../src/cli/parquet.js');
+      const { readParquet } = await import('../../src/io/parquet.js');
       return { ...opened, batches: tableBatches(readParquet(asyncBuffer(blob, onRead), options)) };
     }
     case 'npy':

@@ -3,7 +3,7 @@
  * Blobs (a dropped File, the per-row CSV) and plain objects of numbers.
  */
 
-import type { BaseName } from '../../src/cli/report.js';
+import type { BaseName } from '../../src/io/report.js';
 
 /** Logarithm base as the command line spells it (`--base e|2|10`). */
 export type { BaseName };

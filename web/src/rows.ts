@@ -1,5 +1,5 @@
 import type { RowResults } from 'xentropy';
-import type { Batch } from '../../src/cli/batch.js';
+import type { Batch } from '../../src/io/batch.js';
 
 /** Scores kept for the benchmark at most (8 bytes each: 256 MiB); past it the benchmark uses the first rows. */
 const MAX_SCORE_CELLS = 1 << 25;

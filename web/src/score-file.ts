@@ -1,10 +1,10 @@
 import { Accumulator, load } from 'xentropy';
 import type { InputKind } from 'xentropy';
-import { locate } from '../../src/cli/batch.js';
-import { inputKindFromNames, shownColumns } from '../../src/cli/columns.js';
-import { findFault } from '../../src/cli/check.js';
-import { InputError } from '../../src/cli/errors.js';
-import { BASES, formatJson } from '../../src/cli/report.js';
+import { locate } from '../../src/io/batch.js';
+import { inferInput } from '../../src/io/columns.js';
+import { findFault } from '../../src/io/check.js';
+import { InputError } from '../../src/io/errors.js';
+import { BASES, formatJson } from '../../src/io/report.js';
 import { Breakdown } from './breakdown.js';
 import { openFiles } from './formats.js';
 import { histogram } from './histogram.js';
@@ -38,7 +38,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
   let breakdown: Breakdown | undefined;
   for await (const batch of source.batches) {
     if (acc === undefined) {
-      const input = options.input === 'auto' ? inferInput(source.name, source.format, batch.columns) : options.input;
+      const input = options.input === 'auto' ? inferInput(source.name, source.format, batch.columns, 'choose logits or probabilities above') : options.input;
       // The rows are checked below with their lines, so the library need not check them again.
       acc = new Accumulator(x, { classes: batch.columns.length, input, base: base.value, validate: false });
       store = new RowStore(batch.columns.length);
@@ -67,18 +67,4 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
     worst: breakdown!.worstRows(),
   };
   return { report, store: store!, input: acc!.input, base: base.value };
-}
-
-/**
- * `p_*` columns hold probabilities, `logit_*` columns logits, as `xentropy score` infers them
- * (src/cli/score.ts, which this page cannot import: it reads files through node:fs).
- */
-function inferInput(name: string, format: string, columns: readonly string[]): InputKind {
-  if (format === 'npy') throw new InputError(`${name}: a .npy file does not say what its scores are: choose logits or probabilities above`);
-  const kind = inputKindFromNames(columns);
-  if (kind) return kind;
-  throw new InputError(
-    `${name}: cannot tell whether the score columns (${shownColumns(columns)}) are logits or probabilities: ` +
-      'name them logit_* or p_*, or choose logits or probabilities above',
-  );
 }

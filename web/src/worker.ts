@@ -5,7 +5,7 @@
  */
 /// <reference lib="webworker" />
 import { load } from 'xentropy';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/io/errors.js';
 import { benchmark } from './bench.js';
 import { perRowCsv } from './per-row-csv.js';
 import type { Request, Response } from './protocol.js';

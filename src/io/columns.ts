@@ -3,7 +3,7 @@
  * rows. This is the shared step between them: pick the label and score columns by name and
  * type, then interleave a block of rows into flat typed arrays.
  */
-import { InputError } from './errors.js';
+import { InputError, UsageError } from './errors.js';
 
 /** One column of a block: its values and, if it may hold nulls, a test for them. */
 export interface ColumnValues {
@@ -113,4 +113,19 @@ export function inputKindFromNames(columns: readonly string[]): 'probs' | 'logit
 /** Column names for a message: the first four, then an ellipsis. */
 export function shownColumns(columns: readonly string[]): string {
   return columns.length > 4 ? `${columns.slice(0, 4).join(', ')}, …` : columns.join(', ');
+}
+
+/**
+ * What the score columns hold when the user did not say: `p_*` → probabilities, `logit_*` →
+ * logits. `how` tells the user how to say it (`--input logits|probs` on the command line).
+ * @throws UsageError `NAME: …` for a .npy file (its columns have no names) or unnamed kinds
+ */
+export function inferInput(name: string, format: string, columns: readonly string[], how: string): 'probs' | 'logits' {
+  if (format === 'npy') throw new UsageError(`${name}: a .npy file does not say what its scores are: ${how}`);
+  const kind = inputKindFromNames(columns);
+  if (kind) return kind;
+  throw new UsageError(
+    `${name}: cannot tell whether the score columns (${shownColumns(columns)}) are logits or probabilities: ` +
+      `name them logit_* or p_*, or ${how}`,
+  );
 }

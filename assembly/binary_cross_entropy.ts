@@ -12,6 +12,7 @@
 import { addRow } from './accumulate';
 import { clampProbability } from './cross_entropy';
 import * as params from './params';
+import { weighRows } from './sample_weights';
 
 /** -(y ln p + (1-y) ln(1-p)), 0·ln 0 = 0; ln(1-p) as log1p(-p); eps clamps p (0: exact). */
 function binaryCrossEntropy(y: usize, p: usize, n: i32, out: usize, lnBase: f64, eps: f64): i32 {
@@ -55,11 +56,13 @@ function sigmoidCrossEntropy(y: usize, z: usize, n: i32, out: usize, lnBase: f64
 }
 
 /** Binary cross-entropy of float64 targets y and probabilities p (options: lnBase, eps). */
-export function binaryCrossEntropyF64(y: usize, p: usize, n: i32, out: usize): i32 {
-  return binaryCrossEntropy(y, p, n, out, params.lnBase(), params.eps());
+export function binaryCrossEntropyF64(y: usize, p: usize, n: i32, out: usize, s: usize): i32 {
+  const bad = binaryCrossEntropy(y, p, n, out, params.lnBase(), params.eps());
+  return s ? bad | weighRows(out, s, n) : bad;
 }
 
 /** Binary cross-entropy of float64 targets y and logits z (options: lnBase, posWeight). */
-export function sigmoidCrossEntropyF64(y: usize, z: usize, n: i32, out: usize): i32 {
-  return sigmoidCrossEntropy(y, z, n, out, params.lnBase(), params.posWeight());
+export function sigmoidCrossEntropyF64(y: usize, z: usize, n: i32, out: usize, s: usize): i32 {
+  const bad = sigmoidCrossEntropy(y, z, n, out, params.lnBase(), params.posWeight());
+  return s ? bad | weighRows(out, s, n) : bad;
 }

@@ -18,6 +18,7 @@ import { classOf, classless, INVALID } from './targets';
 import { inUnit } from './lanes';
 import { F32_MIN_NORMAL, MIN_NORMAL } from './constants';
 import * as params from './params';
+import { weighIndexRows, weighRows } from './sample_weights';
 
 
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
@@ -346,20 +347,23 @@ function writeClassless(y: usize, out: usize, r0: i32, b: i32, k: i32, ignoreInd
 }
 
 /** -Σ_c w_c p'_c ln q'_c per row of float64 targets p and predictions q (options: lnBase, normalize, eps, smoothing). */
-export function crossEntropyDenseF64(p: usize, q: usize, n: i32, k: i32, out: usize, w: usize): i32 {
-  return crossEntropyDense(p, q, n, k, out, params.lnBase(), params.normalize(), params.eps(), w, params.smoothing());
+export function crossEntropyDenseF64(p: usize, q: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = crossEntropyDense(p, q, n, k, out, params.lnBase(), params.normalize(), params.eps(), w, params.smoothing());
+  return s ? bad | weighRows(out, s, n) : bad;
 }
 
 /** Class-index targets y against float64 predictions q (options: lnBase, normalize, eps, smoothing, ignoreIndex). */
-export function crossEntropyIndexF64(y: usize, q: usize, n: i32, k: i32, out: usize, w: usize): i32 {
-  return crossEntropyIndex<f64>(
+export function crossEntropyIndexF64(y: usize, q: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = crossEntropyIndex<f64>(
     y, q, n, k, out, params.lnBase(), params.normalize(), params.eps(), w, params.smoothing(), params.ignoreIndex(),
   );
+  return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
 }
 
 /** The same over float32 predictions, read in place (float32 batches are never converted). */
-export function crossEntropyIndexF32(y: usize, q: usize, n: i32, k: i32, out: usize, w: usize): i32 {
-  return crossEntropyIndex<f32>(
+export function crossEntropyIndexF32(y: usize, q: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = crossEntropyIndex<f32>(
     y, q, n, k, out, params.lnBase(), params.normalize(), params.eps(), w, params.smoothing(), params.ignoreIndex(),
   );
+  return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
 }

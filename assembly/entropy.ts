@@ -13,6 +13,7 @@ import { vlog, vlogNormal } from './vmath_f64';
 import { inUnit, load1, load2 } from './lanes';
 import { MIN_NORMAL } from './constants';
 import * as params from './params';
+import { weighRows } from './sample_weights';
 
 /**
  * -ln p / ln b elementwise. First a lean pass for the common chunk, every p a normal float64 in
@@ -206,16 +207,19 @@ function entropyRowsNormalized(p: usize, n: i32, k: i32, out: usize, lnBase: f64
 }
 
 /** -ln p elementwise over float64 p (option: lnBase). */
-export function informationContentF64(p: usize, n: i32, out: usize): i32 {
-  return informationContent(p, n, out, params.lnBase());
+export function informationContentF64(p: usize, n: i32, out: usize, s: usize): i32 {
+  const bad = informationContent(p, n, out, params.lnBase());
+  return s ? bad | weighRows(out, s, n) : bad;
 }
 
 /** -(p ln p + (1-p) ln(1-p)) elementwise over float64 p (option: lnBase). */
-export function binaryEntropyF64(p: usize, n: i32, out: usize): i32 {
-  return binaryEntropy(p, n, out, params.lnBase());
+export function binaryEntropyF64(p: usize, n: i32, out: usize, s: usize): i32 {
+  const bad = binaryEntropy(p, n, out, params.lnBase());
+  return s ? bad | weighRows(out, s, n) : bad;
 }
 
 /** -Σ p ln p per row of float64 p (options: lnBase, normalize). */
-export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize): i32 {
-  return entropyRows(p, n, k, out, params.lnBase(), params.normalize());
+export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, s: usize): i32 {
+  const bad = entropyRows(p, n, k, out, params.lnBase(), params.normalize());
+  return s ? bad | weighRows(out, s, n) : bad;
 }

@@ -12,6 +12,7 @@ import { vlogOr1p } from './vmath_f64';
 import { inUnit } from './lanes';
 import { MIN_NORMAL, SQRT2_M1, SQRT_HALF_M1 } from './constants';
 import * as params from './params';
+import { weighRows } from './sample_weights';
 
 /**
  * ln(a/b) for a > 0: near a = b, log1p((a-b)/b) (a-b exact there, Sterbenz) instead of amplifying
@@ -115,6 +116,7 @@ function klDivergenceRowsScalar(
 }
 
 /** Σ p ln(p/q) per row of float64 p and q (options: lnBase, normalize). */
-export function klDivergenceRowsF64(p: usize, q: usize, n: i32, k: i32, out: usize): i32 {
-  return klDivergenceRows(p, q, n, k, out, params.lnBase(), params.normalize());
+export function klDivergenceRowsF64(p: usize, q: usize, n: i32, k: i32, out: usize, s: usize): i32 {
+  const bad = klDivergenceRows(p, q, n, k, out, params.lnBase(), params.normalize());
+  return s ? bad | weighRows(out, s, n) : bad;
 }

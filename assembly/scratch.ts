@@ -7,8 +7,8 @@
 /** Values per region: 2^18 (2 MiB), so rows up to 262 144 classes (LLM vocabularies) fit. */
 export const CAPACITY: i32 = 1 << 18;
 
-/** Regions: targets, predictions, per-class weights, results. */
-export const REGIONS: i32 = 4;
+/** Regions: targets, predictions, per-class weights, results, sample weights. */
+export const REGIONS: i32 = 5;
 
 /** Float64 slots of the parameter block (assembly/params.ts assigns them). */
 export const PARAMS_SLOTS: i32 = 16;

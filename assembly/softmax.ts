@@ -15,6 +15,7 @@ import { sexp, vexp } from './vmath_f64';
 import { classOf, classless, INVALID } from './targets';
 import { load1, load2 } from './lanes';
 import * as params from './params';
+import { weighRows } from './sample_weights';
 
 /** Set when a row read by rowMax holds a NaN or +Infinity logit; cleared by each kernel. */
 let flag: i32 = 0;
@@ -147,6 +148,32 @@ function softmaxRows<T>(z: usize, n: i32, k: i32, out: usize, log: i32): i32 {
 /** softmax, or logSoftmax (option: log), of each row of float64 logits; out may alias z. */
 export function softmaxRowsF64(z: usize, n: i32, k: i32, out: usize): i32 {
   return softmaxRows<f64>(z, n, k, out, params.log());
+}
+
+/**
+ * log Σ e^z per row (SciPy logsumexp): m + ln S. -Infinity entries count for nothing; an all
+ * -Infinity row (or k = 0) gives -Infinity; a NaN or +Infinity logit sets the flag (row NaN).
+ */
+function logSumExpRows<T>(z: usize, n: i32, k: i32, out: usize): i32 {
+  flag = 0;
+  for (let r = 0; r < n; r++) {
+    const row = z + ((<usize>r * <usize>k) << alignof<T>());
+    const m = rowMax<T>(row, k);
+    let v = m; // -Infinity (every entry masked) or NaN (flagged) as it is
+    if (m > -Infinity) {
+      expSum<T>(row, k, m);
+      v = m + lnSum();
+    }
+    store<f64>(out + (<usize>r << 3), v);
+    addRow(v);
+  }
+  return flag;
+}
+
+/** log Σ e^z of each row of float64 logits (no options). */
+export function logSumExpRowsF64(z: usize, n: i32, k: i32, out: usize, s: usize): i32 {
+  const bad = logSumExpRows<f64>(z, n, k, out);
+  return s ? bad | weighRows(out, s, n) : bad;
 }
 
 /** ln Σ exp(z_c - m) of a row of T (f64, or f32 promoted), compensated: the float32 kernel's fallback. */

@@ -16,6 +16,7 @@ import { clearFlag, expSum, flagged, lnSum, lnSumUnflushed, logSumExpShifted, ra
 import { addDen, addRow } from './accumulate';
 import { load1 } from './lanes';
 import * as params from './params';
+import { weighIndexRows, weighRows } from './sample_weights';
 import { vexpf, vexpfInRange, vlog1pf } from './vmath_f32';
 import { classOf, classless, INVALID } from './targets';
 
@@ -455,16 +456,19 @@ function softmaxCrossEntropyIndex<T>(
 }
 
 /** Dense float64 targets p against float64 logits z (options: lnBase, smoothing). */
-export function softmaxCrossEntropyDenseF64(p: usize, z: usize, n: i32, k: i32, out: usize, w: usize): i32 {
-  return softmaxCrossEntropyDense(p, z, n, k, out, params.lnBase(), w, params.smoothing());
+export function softmaxCrossEntropyDenseF64(p: usize, z: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = softmaxCrossEntropyDense(p, z, n, k, out, params.lnBase(), w, params.smoothing());
+  return s ? bad | weighRows(out, s, n) : bad;
 }
 
 /** Class-index targets y against float64 logits z (options: lnBase, smoothing, ignoreIndex). */
-export function softmaxCrossEntropyIndexF64(y: usize, z: usize, n: i32, k: i32, out: usize, w: usize): i32 {
-  return softmaxCrossEntropyIndex<f64>(y, z, n, k, out, params.lnBase(), w, params.smoothing(), params.ignoreIndex());
+export function softmaxCrossEntropyIndexF64(y: usize, z: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = softmaxCrossEntropyIndex<f64>(y, z, n, k, out, params.lnBase(), w, params.smoothing(), params.ignoreIndex());
+  return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
 }
 
 /** Class-index targets y against float32 logits z, read in place (options as the float64 kernel). */
-export function softmaxCrossEntropyIndexF32(y: usize, z: usize, n: i32, k: i32, out: usize, w: usize): i32 {
-  return softmaxCrossEntropyIndexFloat32(y, z, n, k, out, params.lnBase(), w, params.smoothing(), params.ignoreIndex());
+export function softmaxCrossEntropyIndexF32(y: usize, z: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = softmaxCrossEntropyIndexFloat32(y, z, n, k, out, params.lnBase(), w, params.smoothing(), params.ignoreIndex());
+  return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
 }

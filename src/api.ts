@@ -2,119 +2,56 @@
  * The public functions of API.md, built once over any backend: read shapes and options, plan the
  * chunks, call the backend's kernel per chunk, shape the result.
  */
-import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
+import { NO_WEIGHTS, PREDICTIONS, SAMPLE_WEIGHTS, TARGETS, WEIGHTS } from './backend/backend.js';
 import type { AllocatableArray, AllocatableType, Backend, KernelParams, Kernels, View, View32 } from './backend/backend.js';
 import { backendFor, checkOut, directOut, exclusive, reduce, resultArray, runChunks, shapeRows, single } from './run.js';
 import type { Outcome, Plan } from './run.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
-  checkWeights, DEFAULT_OPTIONS, findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
+  checkWeights, DEFAULT_KERNEL_PARAMS, findBadIndex, findBadSampleWeight, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
 } from './validate.js';
 import type { Checked, Options, Resolved, Rule } from './validate.js';
 
-/** A distribution: number[], Float64Array or Float32Array. */
-export type Distribution = ArrayLike<number>;
-/** A batch: rows (number[][]), or a flat row-major array with `classes`. */
-export type BatchInput = ArrayLike<number> | ArrayLike<number>[];
-/** Targets: a batch like the predictions, class indices (one per row), or one class index. */
-export type TargetInput = BatchInput | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | BigInt64Array | BigUint64Array | number | bigint;
-/** A per-row or elementwise result: mirrors the prediction's kind. */
-export type Rows = number[] | Float64Array | Float32Array;
-export type Result = number | Rows;
+import type { Features, Result, Rows, ScoredRows, ScoreOptions, Xentropy } from './types.js';
+export type {
+  BatchInput, Distribution, Result, Rows, ScoredRows, ScoreOptions, TargetInput, Xentropy,
+} from './types.js';
 export type { Options };
 
-/** The xentropy API: the same on the wasm and the js backend. */
-export interface Xentropy {
-  readonly backend: 'wasm' | 'js';
-  /** What the backend runs on: the wasm build chosen at load() ('relaxed': relaxed SIMD with fused multiply-add; 'plain': SIMD), 'none' for js. */
-  readonly features: Features;
-  /** Bytes of memory the backend holds for its kernels (wasm: linear memory). Constant across calls and input sizes. */
-  readonly memoryBytes: number;
-  /** -log p elementwise (nats; bits with base 2). `informationContent(0.5, { base: 2 })` → 1; p = 0 → Infinity. */
-  informationContent(p: number, opts?: Options): number;
-  informationContent(p: Distribution, opts?: Options): Result;
-  /** -p log p - (1-p) log(1-p) elementwise. `binaryEntropy(0.5, { base: 2 })` → 1; 0 and 1 → 0. */
-  binaryEntropy(p: number, opts?: Options): number;
-  binaryEntropy(p: Distribution, opts?: Options): Result;
-  /** -Σ p log p per distribution, 0·log 0 = 0. `entropy([0.5, 0.5], { base: 2 })` → 1. */
-  entropy(p: BatchInput, opts?: Options): Result;
-  /** -Σ p log q per row; p may be class indices. `crossEntropy([0, 1, 0], [0.2, 0.7, 0.1])` → 0.35667… (= -ln 0.7). */
-  crossEntropy(p: TargetInput, q: BatchInput, opts?: Options): Result;
-  /** Σ p log(p/q) per row. `klDivergence([1, 0, 0], [0.7, 0.2, 0.1])` → 0.35667… */
-  klDivergence(p: TargetInput, q: BatchInput, opts?: Options): Result;
-  /** Softmax per row, same shape and kind as the input. `softmax([0, 0])` → [0.5, 0.5]. */
-  softmax<T extends BatchInput>(logits: T, opts?: Options): T extends number[][] ? number[][] : Rows;
-  /** log-softmax per row, same shape and kind as the input. `logSoftmax([0, 0])` → [-0.693…, -0.693…]. */
-  logSoftmax<T extends BatchInput>(logits: T, opts?: Options): T extends number[][] ? number[][] : Rows;
-  /** crossEntropy(p, softmax(logits)), computed stably. `softmaxCrossEntropy(0, [0, 0])` → ln 2. */
-  softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: Options): Result;
-  /** -(y log p + (1-y) log(1-p)) elementwise. `binaryCrossEntropy(1, 0.5)` → ln 2; (1, 0) → Infinity. */
-  binaryCrossEntropy(y: number, p: number, opts?: Options): number;
-  binaryCrossEntropy(y: Distribution, p: Distribution, opts?: Options): Result;
-  /** Binary cross-entropy from logits: max(z,0) - z·y + log(1+e^-|z|). `sigmoidCrossEntropy(1, 0)` → ln 2. */
-  sigmoidCrossEntropy(y: number, logits: number, opts?: Options): number;
-  sigmoidCrossEntropy(y: Distribution, logits: Distribution, opts?: Options): Result;
-  /**
-   * Scores a batch of predictions against class indices in one pass: per row the cross-entropy,
-   * the entropy of the predicted distribution (for logits, of their softmax) and the arg-max
-   * (first on ties) — what `xentropy score` and {@link Accumulator} need. Scores are logits or
-   * probabilities (`input`), flat with `classes`; units follow `base`.
-   * @example
-   * x.scoreRows([0], [2, 0], { classes: 2, input: 'logits' });
-   * // { crossEntropy: Float64Array [0.1269…], entropy: Float64Array [0.3808…], predicted: Int32Array [0] }
-   */
-  scoreRows(labels: TargetInput, scores: Float64Array | Float32Array | number[], opts: ScoreOptions): ScoredRows;
-  /**
-   * A typed array living in the backend's own memory, which every function reads without a copy
-   * (zero-copy). On wasm it is a view of linear memory: a later `alloc` may grow that memory and
-   * detach earlier views (their length becomes 0), so allocate what you need before filling it,
-   * and `free` every array when done (freed space is reused). On js it is an ordinary array.
-   * @example
-   * const logits = x.alloc(Float32Array, n * k); // fill it, then:
-   * x.softmaxCrossEntropy(labels, logits, { classes: k, reduction: 'mean' });
-   * x.free(logits);
-   */
-  alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
-  /** Releases an array from `alloc` (also one detached by memory growth). */
-  free(array: AllocatableArray): void;
-  /**
-   * Grows the backend's memory once so that later `alloc` calls totalling `bytes` (plus 16 bytes
-   * each) fit without growing it again — so arrays allocated one after another are not detached.
-   * @example
-   * x.reserve(2 * n * k * 4 + 64);
-   * const a = x.alloc(Float32Array, n * k), b = x.alloc(Float32Array, n * k); // both stay attached
-   */
-  reserve(bytes: number): void;
+type Kernel1 = (K: Kernels, x: View, n: number, out: View, s: View) => number;
+type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, s: View) => number;
+type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View, w: View, s: View) => number;
+type RowKernel32 = (K: Kernels, t: View, q: View32, n: number, k: number, out: View, w: View, s: View) => number;
+
+/**
+ * The call's sample weights as a source of one weight per row (`what`: rows, or elements for the
+ * elementwise functions), or null for none; a length other than n is a TypeError.
+ */
+function readSampleWeights(fn: string, o: Resolved, n: number, what: string): Source | null {
+  const s = o.sampleWeights;
+  if (s === undefined) return null;
+  if (s.length !== n) throw new TypeError(`${fn}: sampleWeights has ${s.length} entries for ${n} ${what}`);
+  return flatSource(s);
 }
 
-export interface Features {
-  simd: 'relaxed' | 'plain' | 'none';
+/** Sample weights of rows [r0, r0 + rows), placed where the kernels read them (NO_WEIGHTS: none). */
+function stageSampleWeights(b: Backend, s: Source | null, r0: number, rows: number): View {
+  return s ? b.stage(SAMPLE_WEIGHTS, s, r0, r0 + rows) : NO_WEIGHTS;
 }
 
-export interface ScoreOptions {
-  classes: number;
-  /** What the scores hold. */
-  input: 'logits' | 'probs';
-  base?: number;
-  validate?: boolean;
+/** The bad sample weight of a flagged chunk, if the flag was one. */
+function badSampleWeight(fn: string, s: Source | null, r0: number, rows: number): Error | null {
+  return s ? findBadSampleWeight(fn, s, r0, r0 + rows) : null;
 }
 
-export interface ScoredRows {
-  crossEntropy: Float64Array;
-  entropy: Float64Array;
-  predicted: Int32Array;
-}
-
-type Kernel1 = (K: Kernels, x: View, n: number, out: View) => number;
-type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View) => number;
-type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View, w: View) => number;
-type RowKernel32 = (K: Kernels, t: View, q: View32, n: number, k: number, out: View, w: View) => number;
-
+/**
+ * The call's result. `denominator` is 'mean''s divisor without sample weights (n, or Σ w_{y_i}
+ * for index targets); with them the kernels have summed Σ s_i (or Σ s_i·w_{y_i}) into r.den.
+ */
 function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one: boolean): Result {
   // (A single distribution or number with `out` fills out[0]; checkOut has made sure out.length is 1.)
-  if (o.reduction !== 'none') return reduce(o, r, denominator);
+  if (o.reduction !== 'none') return reduce(o, r, o.sampleWeights ? r.den : denominator);
   if (one && !o.out) return single(r);
   return o.out ?? (shapeRows(r.rows!, kind) as Rows);
 }
@@ -129,7 +66,8 @@ function plan(
   const keep = o.reduction === 'none';
   const into = keep && !(one && !o.out) ? resultArray(kind, n * width, o.out) : undefined;
   return {
-    n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined, outDirect: directOut(o.out, inputs), params,
+    fn: o.fn, n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined,
+    outDirect: directOut(o.out, inputs), params,
   };
 }
 
@@ -138,11 +76,12 @@ function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefi
   const o = resolveOptions(fn, opts);
   const e = readElements(fn, 'p', p);
   checkOut(fn, o, e.n);
+  const sw = readSampleWeights(fn, o, e.n, 'elements');
   const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
   const r = runChunks(
-    be, plan(e.n, 1, 1, o, e.kind, e.scalar, [p]),
-    (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out),
-    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
+    be, plan(e.n, 1, 1, o, e.kind, e.scalar, [p, o.sampleWeights]),
+    (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, stageSampleWeights(b, sw, r0, n)),
+    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n) ?? badSampleWeight(fn, sw, r0, n),
   );
   return finish(o, r, e.n, e.kind, e.scalar);
 }
@@ -154,15 +93,18 @@ function elementwisePair(
   const o = resolveOptions(fn, opts);
   const [ey, ex] = readElementPair(fn, y, x, xArg);
   checkOut(fn, o, ex.n);
+  const sw = readSampleWeights(fn, o, ex.n, 'elements');
   const checked: Checked[] = [
     { name: 'y', src: ey.src, rule: probabilityRule },
     { name: xArg, src: ex.src, rule: xRule },
   ];
   const r = runChunks(
-    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x]),
-    (b, r0, n, out) =>
-      kernel(b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out),
-    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
+    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x, o.sampleWeights]),
+    (b, r0, n, out) => kernel(
+      b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out,
+      stageSampleWeights(b, sw, r0, n),
+    ),
+    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n) ?? badSampleWeight(fn, sw, r0, n),
   );
   return finish(o, r, ex.n, ex.kind, ex.scalar);
 }
@@ -182,7 +124,7 @@ function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
 /** The fixed options of a function over a call's parameters; over the defaults, built once per `fixed`. */
 const fixedOverDefaults = new WeakMap<Partial<KernelParams>, KernelParams>();
 function withFixed(params: KernelParams, fixed: Partial<KernelParams>): KernelParams {
-  if (params !== DEFAULT_OPTIONS.params) return { ...params, ...fixed };
+  if (params !== DEFAULT_KERNEL_PARAMS) return { ...params, ...fixed };
   let merged = fixedOverDefaults.get(fixed);
   if (!merged) fixedOverDefaults.set(fixed, (merged = Object.freeze({ ...params, ...fixed })));
   return merged;
@@ -201,6 +143,7 @@ function rowsWithTargets(
   const t: Targets = readTargets(fn, p, qb);
   const { n, k } = qb;
   checkOut(fn, o, n);
+  const sw = readSampleWeights(fn, o, n, 'rows');
   const be = backendFor(be0, k);
   const w = stageWeights(fn, be, o, k);
   const valueRule = qArg === 'logits' ? logitRule : params.normalize ? massRule : probabilityRule;
@@ -213,15 +156,16 @@ function rowsWithTargets(
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
   const r = runChunks(
-    be, plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights], params),
+    be, plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights, o.sampleWeights], params),
     (b, r0, rows, out) => {
       const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
-      if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w);
-      return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w);
+      const s = stageSampleWeights(b, sw, r0, rows);
+      if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
+      return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
     },
     (r0, rows) =>
       (t.index ? findBadIndex(fn, t.src, k, ignoreIndex, r0, r0 + rows) : null) ??
-      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k),
+      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
   );
   return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
 }
@@ -229,6 +173,8 @@ function rowsWithTargets(
 /** softmax / logSoftmax: the same shape and kind as the input. */
 function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefined, log: number): Result | number[][] {
   const o = resolveOptions(fn, opts);
+  // Softmax rows are distributions, not losses: there is nothing to weigh (API.md).
+  if (o.sampleWeights !== undefined) throw new TypeError(`${fn}: sampleWeights does not apply to ${fn}`);
   const b: Batch = readBatch(fn, 'logits', z, o.classes);
   const { n, k } = b;
   checkOut(fn, o, n * k);
@@ -236,7 +182,7 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   const r = runChunks(
     backendFor(be0, k),
     {
-      n, k, width: k, keep: true, validate: o.validate,
+      fn, n, k, width: k, keep: true, validate: o.validate,
       into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined,
       outDirect: directOut(o.out, [z], z), params: { ...o.params, log },
     },
@@ -299,48 +245,66 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
       return be.memoryBytes();
     },
     informationContent: (p: unknown, opts?: Options) =>
-      elementwise(be, 'informationContent', p, opts, (K, x, n, out) => K.informationContentF64(x, n, out)),
+      elementwise(be, 'informationContent', p, opts, (K, x, n, out, s) => K.informationContentF64(x, n, out, s)),
     binaryEntropy: (p: unknown, opts?: Options) =>
-      elementwise(be, 'binaryEntropy', p, opts, (K, x, n, out) => K.binaryEntropyF64(x, n, out)),
+      elementwise(be, 'binaryEntropy', p, opts, (K, x, n, out, s) => K.binaryEntropyF64(x, n, out, s)),
     entropy(p: unknown, opts?: Options) {
       const fn = 'entropy';
       const o = resolveOptions(fn, opts);
       const b = readBatch(fn, 'p', p, o.classes);
       const { n, k } = b;
       checkOut(fn, o, n);
+      const sw = readSampleWeights(fn, o, n, 'rows');
       const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.params.normalize ? massRule : probabilityRule }];
       const r = runChunks(
-        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [p]),
-        (b2, r0, rows, out) => b2.kernels.entropyRowsF64(b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out),
-        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k),
+        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [p, o.sampleWeights]),
+        (b2, r0, rows, out) => b2.kernels.entropyRowsF64(
+          b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out, stageSampleWeights(b2, sw, r0, rows)),
+        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
+      );
+      return finish(o, r, n, b.kind, b.single);
+    },
+    logSumExp(z: unknown, opts?: Options) {
+      const fn = 'logSumExp';
+      const o = resolveOptions(fn, opts);
+      const b = readBatch(fn, 'logits', z, o.classes);
+      const { n, k } = b;
+      checkOut(fn, o, n);
+      const sw = readSampleWeights(fn, o, n, 'rows');
+      const checked: Checked[] = [{ name: 'logits', src: b.src, rule: logitRule }];
+      const r = runChunks(
+        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [z, o.sampleWeights]),
+        (b2, r0, rows, out) => b2.kernels.logSumExpRowsF64(
+          b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out, stageSampleWeights(b2, sw, r0, rows)),
+        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
       );
       return finish(o, r, n, b.kind, b.single);
     },
     crossEntropy: (p: unknown, q: unknown, opts?: Options) =>
       rowsWithTargets(be, 'crossEntropy', p, q, 'q', opts,
-        (K, t, q2, n, k, out, w) => K.crossEntropyDenseF64(t, q2, n, k, out, w),
-        (K, t, q2, n, k, out, w) => K.crossEntropyIndexF64(t, q2, n, k, out, w),
-        (K, t, q2, n, k, out, w) => K.crossEntropyIndexF32(t, q2, n, k, out, w)),
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyDenseF64(t, q2, n, k, out, w, s),
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF64(t, q2, n, k, out, w, s),
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF32(t, q2, n, k, out, w, s)),
     klDivergence: (p: unknown, q: unknown, opts?: Options) =>
       rowsWithTargets(be, 'klDivergence', p, q, 'q', opts,
-        (K, t, q2, n, k, out) => K.klDivergenceRowsF64(t, q2, n, k, out),
+        (K, t, q2, n, k, out, _w, s) => K.klDivergenceRowsF64(t, q2, n, k, out, s),
         // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y. No weights, no
         // clamp, no smoothing, no ignoreIndex (API.md: crossEntropy and softmaxCrossEntropy only).
-        (K, t, q2, n, k, out) => K.crossEntropyIndexF64(t, q2, n, k, out, NO_WEIGHTS),
+        (K, t, q2, n, k, out, _w, s) => K.crossEntropyIndexF64(t, q2, n, k, out, NO_WEIGHTS, s),
         undefined, KL_FIXED),
     softmax: (z: unknown, opts?: Options) => softmaxOf(be, 'softmax', z, opts, 0),
     logSoftmax: (z: unknown, opts?: Options) => softmaxOf(be, 'logSoftmax', z, opts, 1),
     softmaxCrossEntropy: (p: unknown, z: unknown, opts?: Options) =>
       rowsWithTargets(be, 'softmaxCrossEntropy', p, z, 'logits', opts,
-        (K, t, zv, n, k, out, w) => K.softmaxCrossEntropyDenseF64(t, zv, n, k, out, w),
-        (K, t, zv, n, k, out, w) => K.softmaxCrossEntropyIndexF64(t, zv, n, k, out, w),
-        (K, t, zv, n, k, out, w) => K.softmaxCrossEntropyIndexF32(t, zv, n, k, out, w)),
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyDenseF64(t, zv, n, k, out, w, s),
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF64(t, zv, n, k, out, w, s),
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF32(t, zv, n, k, out, w, s)),
     binaryCrossEntropy: (y: unknown, p: unknown, opts?: Options) =>
-      elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out) =>
-        K.binaryCrossEntropyF64(yv, pv, n, out)),
+      elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out, s) =>
+        K.binaryCrossEntropyF64(yv, pv, n, out, s)),
     sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
-      elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out) =>
-        K.sigmoidCrossEntropyF64(yv, zv, n, out)),
+      elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, s) =>
+        K.sigmoidCrossEntropyF64(yv, zv, n, out, s)),
     scoreRows: (labels: unknown, scores: unknown, opts: ScoreOptions) => scoreRows(be, labels, scores, opts),
     alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => alloc(be, type, length),
     free: (array: AllocatableArray) => be.free(array),

@@ -20,6 +20,8 @@ export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
 export type Locate = (r0: number, rows: number) => Error | null;
 
 export interface Plan {
+  /** The public function's name, for messages. */
+  fn: string;
   n: number;
   /** Values per row (1 for elementwise functions). */
   k: number;
@@ -107,9 +109,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
     be.resetTotals(!plan.keep);
     const out = be.output(rows, r0 * width, count * width);
     const bad = step(be, r0, count, out);
-    if (bad && plan.validate) {
-      throw locate(r0, count) ?? new Error('xentropy: a kernel flagged an invalid value that validation cannot locate (a bug)');
-    }
+    if (bad && plan.validate) throw locate(r0, count) ?? changedWhileRead(plan.fn, r0, count);
     if (rows) be.collect(rows, r0 * width, count * width, out);
     const t = be.totals();
     sum.merge(t.sum, t.carry);
@@ -139,7 +139,7 @@ function runOneChunk(
   const out = be.output(rows, 0, n * width);
   const bad = step(be, 0, n, out);
   if (bad && plan.validate) {
-    throw locate(0, n) ?? new Error('xentropy: a kernel flagged an invalid value that validation cannot locate (a bug)');
+    throw locate(0, n) ?? changedWhileRead(plan.fn, 0, n);
   }
   if (rows) be.collect(rows, 0, n * width, out);
   const t = be.totals();
@@ -147,6 +147,18 @@ function runOneChunk(
   const den = mergedOnce(t.den, t.denCarry);
   if (into && rows !== into) into.set(rows!);
   return { rows: into ?? rows, sum, den };
+}
+
+/**
+ * The error for a flagged chunk whose inputs hold no bad value when validation reads them again:
+ * the kernel saw one, so an input changed between the two reads — an array on a
+ * SharedArrayBuffer written by another thread during the call, or a getter or Proxy that answers
+ * differently on the second read. The result would be a silently wrong number: refused instead.
+ */
+export function changedWhileRead(fn: string, r0: number, rows: number): Error {
+  return new Error(
+    `${fn}: an input changed while it was read: rows ${r0}–${r0 + rows - 1} held an invalid value when computed and none when checked (a SharedArrayBuffer written by another thread during the call, or a getter answering differently?); no result was written`,
+  );
 }
 
 /** Whether two typed arrays share bytes. */

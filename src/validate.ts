@@ -22,6 +22,7 @@ export interface Options {
   ignoreIndex?: number;
   labelSmoothing?: number;
   posWeight?: number;
+  sampleWeights?: ArrayLike<number>;
   validate?: boolean;
   out?: Float64Array | Float32Array;
 }
@@ -31,9 +32,13 @@ export interface Options {
  * numbers every kernel reads from its parameter block (src/js/params.ts, assembly/params.ts).
  */
 export interface Resolved {
+  /** The public function's name, for messages. */
+  fn: string;
   classes: number | undefined;
   reduction: Reduction;
   weights: ArrayLike<number> | undefined;
+  /** One weight per row (per element for elementwise functions); undefined: none. */
+  sampleWeights: ArrayLike<number> | undefined;
   validate: boolean;
   out: Float64Array | Float32Array | undefined;
   params: KernelParams;
@@ -61,14 +66,27 @@ function lnOf(fn: string, base: unknown): number {
   return Math.log(b);
 }
 
-/** The options of a call that passes none: one shared object (a per-call call allocates nothing here). */
-export const DEFAULT_OPTIONS: Resolved = Object.freeze({
-  classes: undefined, reduction: 'none', weights: undefined, validate: true, out: undefined,
-  params: Object.freeze({ lnBase: 1, eps: 0, smoothing: 0, ignoreIndex: NaN, posWeight: 1, normalize: 0, log: 0, logits: 0 }),
+/** The kernel parameters of a call that passes no options: one shared, frozen object. */
+export const DEFAULT_KERNEL_PARAMS: KernelParams = Object.freeze({
+  lnBase: 1, eps: 0, smoothing: 0, ignoreIndex: NaN, posWeight: 1, normalize: 0, log: 0, logits: 0,
 });
 
+/** The resolved options of a call that passes none, one frozen object per function (a per-sample call allocates nothing here). */
+const defaultOptions = new Map<string, Resolved>();
+function defaultsOf(fn: string): Resolved {
+  let o = defaultOptions.get(fn);
+  if (!o) {
+    o = Object.freeze({
+      fn, classes: undefined, reduction: 'none', weights: undefined, sampleWeights: undefined, validate: true, out: undefined,
+      params: DEFAULT_KERNEL_PARAMS,
+    } as const);
+    defaultOptions.set(fn, o);
+  }
+  return o;
+}
+
 export function resolveOptions(fn: string, opts: Options | undefined): Resolved {
-  if (opts === undefined && fastPath.oneChunk) return DEFAULT_OPTIONS;
+  if (opts === undefined && fastPath.oneChunk) return defaultsOf(fn);
   if (opts === undefined || opts === null) opts = {};
   if (typeof opts !== 'object') throw new TypeError(`${fn}: options must be an object, got ${typeof opts}`);
   const reduction = opts.reduction ?? 'none';
@@ -94,13 +112,22 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
     throw new TypeError(`${fn}: weights must be an array of per-class weights`);
   }
+  const sampleWeights = opts.sampleWeights;
+  if (sampleWeights !== undefined) {
+    if (!(Array.isArray(sampleWeights) || ArrayBuffer.isView(sampleWeights))) {
+      throw new TypeError(`${fn}: sampleWeights must be an array or typed array of per-row weights, got ${describeValue(sampleWeights)}`);
+    }
+    refuseDetached(fn, 'sampleWeights', sampleWeights);
+  }
   const classes = checkClasses(fn, opts.classes);
   const lnBase = lnOf(fn, opts.base);
   const normalize = +flag(fn, 'normalize', opts.normalize, false);
   return {
+    fn,
     classes,
     reduction,
     weights: opts.weights,
+    sampleWeights,
     validate: flag(fn, 'validate', opts.validate, true),
     out,
     params: { lnBase, eps, smoothing: labelSmoothing, ignoreIndex, posWeight, normalize, log: 0, logits: 0 },
@@ -168,6 +195,19 @@ export function checkWeights(fn: string, weights: ArrayLike<unknown>): void {
     if (typeof w !== 'number') throw notANumber(fn, `weights at index ${j}`, w);
     if (!Number.isFinite(w)) throw new RangeError(`${fn}: weights at index ${j} is ${w}; a weight must be finite`);
   }
+}
+
+/**
+ * The first bad sample weight among rows [from, to): not a number (TypeError), or negative, NaN
+ * or infinite (RangeError), named by its index; null when all are valid.
+ */
+export function findBadSampleWeight(fn: string, src: Source, from: number, to: number): Error | null {
+  for (let i = from; i < to; i++) {
+    const v = src.at(i);
+    if (typeof v !== 'number') return notANumber(fn, `sampleWeights at index ${i}`, v);
+    if (!(v >= 0 && v < Infinity)) return new RangeError(`${fn}: sampleWeights at index ${i} is ${v}; a sample weight must be finite and ≥ 0`);
+  }
+  return null;
 }
 
 /** The first class index in rows [from, to) that is not an integer in [0, k) nor ignoreIndex. */

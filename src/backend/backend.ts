@@ -29,31 +29,32 @@ export interface AllocatableType<T extends AllocatableArray> {
 
 /**
  * The kernels, one calling convention on both backends (src/js/*.ts and assembly/*.ts, same file
- * names): data only — targets, predictions, n rows, k classes, out, per-class weights — and the
- * call's options in the parameter block (setParams). Each returns 1 if it saw an invalid value.
+ * names): data only — targets, predictions, n rows, k classes, out, per-class weights w, sample
+ * weights s (NO_WEIGHTS: none) — and the call's options in the parameter block (setParams). Each returns 1 if it saw an invalid value.
  */
 export interface Kernels {
-  informationContentF64(p: View, n: number, out: View): number;
-  binaryEntropyF64(p: View, n: number, out: View): number;
-  entropyRowsF64(p: View, n: number, k: number, out: View): number;
-  crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View): number;
-  crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View): number;
-  crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View): number;
-  klDivergenceRowsF64(p: View, q: View, n: number, k: number, out: View): number;
+  informationContentF64(p: View, n: number, out: View, s: View): number;
+  binaryEntropyF64(p: View, n: number, out: View, s: View): number;
+  entropyRowsF64(p: View, n: number, k: number, out: View, s: View): number;
+  crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View, s: View): number;
+  crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View, s: View): number;
+  crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View, s: View): number;
+  klDivergenceRowsF64(p: View, q: View, n: number, k: number, out: View, s: View): number;
   softmaxRowsF64(z: View, n: number, k: number, out: View): number;
-  softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View): number;
-  softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View): number;
-  softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View): number;
+  logSumExpRowsF64(z: View, n: number, k: number, out: View, s: View): number;
+  softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View, s: View): number;
+  softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View, s: View): number;
+  softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View, s: View): number;
   scoreRowsF64(y: View, p: View, n: number, k: number, outCe: View, outH: View): number;
   scoreRowsF32(y: View, p: View32, n: number, k: number, outCe: View, outH: View): number;
-  binaryCrossEntropyF64(y: View, p: View, n: number, out: View): number;
-  sigmoidCrossEntropyF64(y: View, z: View, n: number, out: View): number;
+  binaryCrossEntropyF64(y: View, p: View, n: number, out: View, s: View): number;
+  sigmoidCrossEntropyF64(y: View, z: View, n: number, out: View, s: View): number;
 }
 
 /** Every kernel's name (the wasm backend binds these exports; test/kernels.test.ts checks both sides). */
 export const KERNEL_NAMES = [
   'informationContentF64', 'binaryEntropyF64', 'entropyRowsF64', 'crossEntropyDenseF64', 'crossEntropyIndexF64',
-  'crossEntropyIndexF32', 'klDivergenceRowsF64', 'softmaxRowsF64', 'softmaxCrossEntropyDenseF64',
+  'crossEntropyIndexF32', 'klDivergenceRowsF64', 'softmaxRowsF64', 'logSumExpRowsF64', 'softmaxCrossEntropyDenseF64',
   'softmaxCrossEntropyIndexF64', 'softmaxCrossEntropyIndexF32', 'scoreRowsF64', 'scoreRowsF32',
   'binaryCrossEntropyF64', 'sigmoidCrossEntropyF64',
 ] as const satisfies readonly (keyof Kernels)[];
@@ -71,13 +72,14 @@ export interface Totals {
   denCarry: number;
 }
 
-/** Input regions: targets, predictions, per-class weights. */
-export type Slot = 0 | 1 | 2;
+/** Input regions: targets, predictions, per-class weights, sample weights (region 3 holds results). */
+export type Slot = 0 | 1 | 2 | 4;
 export const TARGETS: Slot = 0;
 export const PREDICTIONS: Slot = 1;
 export const WEIGHTS: Slot = 2;
+export const SAMPLE_WEIGHTS: Slot = 4;
 
-/** A weights view meaning "no weights" (wOff < 0). */
+/** A weights view meaning "no weights" (off < 0; address 0 on wasm), per class or per sample. */
 export const NO_WEIGHTS: View = { arr: new Float64Array(0), off: -1 };
 
 export interface Backend {

@@ -10,7 +10,7 @@ import { setParams } from '../js/params.js';
 import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy.js';
 import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64 } from '../js/cross_entropy.js';
 import { klDivergenceRowsF64 } from '../js/kl_divergence.js';
-import { softmaxRowsF64 } from '../js/softmax.js';
+import { logSumExpRowsF64, softmaxRowsF64 } from '../js/softmax.js';
 import { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64 } from '../js/softmax_cross_entropy.js';
 import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_cross_entropy.js';
 import { scoreRowsF32, scoreRowsF64 } from '../js/score.js';
@@ -24,6 +24,7 @@ const kernels: Kernels = {
   crossEntropyIndexF32,
   klDivergenceRowsF64,
   softmaxRowsF64,
+  logSumExpRowsF64,
   softmaxCrossEntropyDenseF64,
   softmaxCrossEntropyIndexF64,
   softmaxCrossEntropyIndexF32,
@@ -39,7 +40,7 @@ const CAPACITY = 1 << 16;
 function createJsBackend(): Backend {
   /** Arrays from alloc(): free() accepts only these, once, as on wasm. */
   const live = new WeakSet<AllocatableArray>();
-  const scratch: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+  const scratch: Float64Array[] = Array.from({ length: 5 }, () => new Float64Array(0));
   const region = (slot: number, size: number): Float64Array => {
     if (scratch[slot].length < size) scratch[slot] = new Float64Array(Math.max(size, Math.min(CAPACITY, 2 * size)));
     return scratch[slot];

@@ -69,7 +69,7 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
   const base = e.SCRATCH.value / 8;
   const totalsAt = e.TOTALS.value / 8;
   const paramsBase = paramsAt(e);
-  /** Region i (targets, predictions, weights, results) starts at base + i·capacity, in float64 units. */
+  /** Region i (targets, predictions, weights, results, sample weights) starts at base + i·capacity, in float64 units. */
   const region = (i: number): number => base + i * capacity;
   let view = new Float64Array(e.memory.buffer);
   let view32 = new Float32Array(e.memory.buffer);

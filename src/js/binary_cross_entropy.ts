@@ -15,6 +15,7 @@ import { addRow } from './accumulate.js';
 import { clampProbability } from './cross_entropy.js';
 import type { View } from '../backend/backend.js';
 import { params } from './params.js';
+import { weighRows } from './sample_weights.js';
 
 
 /** -(y ln p + (1-y) ln(1-p)), 0·ln 0 = 0; ln(1-p) as log1p(-p); eps clamps p (0: exact). */
@@ -66,11 +67,13 @@ function sigmoidCrossEntropy(
 }
 
 /** Binary cross-entropy of targets y and probabilities p (params: lnBase, eps). */
-export function binaryCrossEntropyF64(y: View, p: View, n: number, out: View): number {
-  return binaryCrossEntropy(y.arr, y.off, p.arr, p.off, n, out.arr, out.off, params.lnBase, params.eps);
+export function binaryCrossEntropyF64(y: View, p: View, n: number, out: View, s: View): number {
+  const bad = binaryCrossEntropy(y.arr, y.off, p.arr, p.off, n, out.arr, out.off, params.lnBase, params.eps);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** Binary cross-entropy of targets y and logits z (params: lnBase, posWeight). */
-export function sigmoidCrossEntropyF64(y: View, z: View, n: number, out: View): number {
-  return sigmoidCrossEntropy(y.arr, y.off, z.arr, z.off, n, out.arr, out.off, params.lnBase, params.posWeight);
+export function sigmoidCrossEntropyF64(y: View, z: View, n: number, out: View, s: View): number {
+  const bad = sigmoidCrossEntropy(y.arr, y.off, z.arr, z.off, n, out.arr, out.off, params.lnBase, params.posWeight);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }

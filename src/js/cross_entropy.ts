@@ -17,6 +17,7 @@ import { HI_WORD, ln32, ln64, wordsOf } from './vmath.js';
 import { classOf, classless, INVALID } from './targets.js';
 import type { View, View32 } from '../backend/backend.js';
 import { params } from './params.js';
+import { weighIndexRows, weighRows } from './sample_weights.js';
 
 
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
@@ -225,23 +226,26 @@ function crossEntropyIndexGeneral(
 }
 
 /** -Σ_c w_c p'_c ln q'_c per row of p and q (params: lnBase, normalize, eps, smoothing). */
-export function crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View): number {
+export function crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View, s: View): number {
   const o = params;
-  return crossEntropyDense(p.arr, p.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing);
+  const bad = crossEntropyDense(p.arr, p.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** Class-index targets y against predictions q (params: lnBase, normalize, eps, smoothing, ignoreIndex). */
-export function crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View): number {
+export function crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View, s: View): number {
   const o = params;
-  return crossEntropyIndex(
+  const bad = crossEntropyIndex(
     y.arr, y.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing, o.ignoreIndex,
   );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, o.ignoreIndex);
 }
 
 /** The same over float32 predictions, read in place. */
-export function crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View): number {
+export function crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View, s: View): number {
   const o = params;
-  return crossEntropyIndexFloat32(
+  const bad = crossEntropyIndexFloat32(
     y.arr, y.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing, o.ignoreIndex,
   );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, o.ignoreIndex);
 }

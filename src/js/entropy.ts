@@ -14,6 +14,7 @@ import { addRow, mergeTotals, rowSum, settle, sumError, totalsWanted } from './a
 import { HI_WORD, ln64, wordsOf } from './vmath.js';
 import type { View } from '../backend/backend.js';
 import { params } from './params.js';
+import { weighRows } from './sample_weights.js';
 
 
 /** -ln p / ln b elementwise. p = 0 gives +Infinity. ln through vmath.ts (≤ 2 ulp), reading p's bits in place. */
@@ -139,16 +140,19 @@ function entropyRowsNormalized(
 }
 
 /** -ln p elementwise (params: lnBase). */
-export function informationContentF64(p: View, n: number, out: View): number {
-  return informationContent(p.arr, p.off, n, out.arr, out.off, params.lnBase);
+export function informationContentF64(p: View, n: number, out: View, s: View): number {
+  const bad = informationContent(p.arr, p.off, n, out.arr, out.off, params.lnBase);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** -(p ln p + (1-p) ln(1-p)) elementwise (params: lnBase). */
-export function binaryEntropyF64(p: View, n: number, out: View): number {
-  return binaryEntropy(p.arr, p.off, n, out.arr, out.off, params.lnBase);
+export function binaryEntropyF64(p: View, n: number, out: View, s: View): number {
+  const bad = binaryEntropy(p.arr, p.off, n, out.arr, out.off, params.lnBase);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** -Σ p ln p per row (params: lnBase, normalize). */
-export function entropyRowsF64(p: View, n: number, k: number, out: View): number {
-  return entropyRows(p.arr, p.off, n, k, out.arr, out.off, params.lnBase, params.normalize);
+export function entropyRowsF64(p: View, n: number, k: number, out: View, s: View): number {
+  const bad = entropyRows(p.arr, p.off, n, k, out.arr, out.off, params.lnBase, params.normalize);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }

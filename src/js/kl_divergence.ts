@@ -14,6 +14,7 @@ import { HI_WORD, ln64 } from './vmath.js';
 import { MIN_NORMAL } from './constants.js';
 import type { View, View32 } from '../backend/backend.js';
 import { params } from './params.js';
+import { weighRows } from './sample_weights.js';
 
 /**
  * ln(a/b) for a > 0 without the two classic losses: near a = b the quotient's rounding would be
@@ -84,6 +85,7 @@ function klDivergenceRows(
 }
 
 /** Σ p ln(p/q) per row of p and q (params: lnBase, normalize). */
-export function klDivergenceRowsF64(p: View, q: View, n: number, k: number, out: View): number {
-  return klDivergenceRows(p.arr, p.off, q.arr, q.off, n, k, out.arr, out.off, params.lnBase, params.normalize);
+export function klDivergenceRowsF64(p: View, q: View, n: number, k: number, out: View, s: View): number {
+  const bad = klDivergenceRows(p.arr, p.off, q.arr, q.off, n, k, out.arr, out.off, params.lnBase, params.normalize);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }

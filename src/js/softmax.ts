@@ -16,6 +16,7 @@ import { addRow, mergeTotals, settle, sumError, totalsWanted } from './accumulat
 import { expNeg } from './vmath.js';
 import type { View } from '../backend/backend.js';
 import { params } from './params.js';
+import { weighRows } from './sample_weights.js';
 
 
 /** Max of a row (-Infinity when every logit is -Infinity, or k = 0); NaN, flagged, when one is NaN or +Infinity. */
@@ -91,6 +92,32 @@ function softmaxRows(
     }
   }
   return flag.bad;
+}
+
+/**
+ * log Σ e^z per row (SciPy logsumexp): m + ln S. -Infinity entries count for nothing; an all
+ * -Infinity row (or k = 0) gives -Infinity; a NaN or +Infinity logit sets the flag (row NaN).
+ */
+function logSumExpRows(z: Float64Array, zOff: number, n: number, k: number, out: Float64Array, outOff: number): number {
+  const flag = { bad: 0 };
+  for (let r = 0; r < n; r++) {
+    const row = zOff + r * k;
+    const m = rowMax(z, row, k, flag);
+    let v = m; // -Infinity (every entry masked) or NaN (flagged) as it is
+    if (m > -Infinity) {
+      expSum(z, row, k, m);
+      v = m + lnSum();
+    }
+    out[outOff + r] = v;
+    addRow(v);
+  }
+  return flag.bad;
+}
+
+/** log Σ e^z of each row (no options). */
+export function logSumExpRowsF64(z: View, n: number, k: number, out: View, s: View): number {
+  const bad = logSumExpRows(z.arr, z.off, n, k, out.arr, out.off);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** softmax, or logSoftmax (params: log), of each row; out may alias z. */

@@ -17,6 +17,7 @@ import { classOf, classless, INVALID } from './targets.js';
 import { expSum, lnSum, lnSumUnflushed, rowMax, total } from './softmax.js';
 import type { View, View32 } from '../backend/backend.js';
 import { params } from './params.js';
+import { weighIndexRows, weighRows } from './sample_weights.js';
 
 /**
  * Dense targets: Σ_c w_c p'_c ((m - z_c) + ln S), p' = (1-ε)p + ε/k, as A + B·ln S with
@@ -136,20 +137,23 @@ function softmaxCrossEntropyIndex(
 }
 
 /** Dense targets p against logits z (params: lnBase, smoothing). */
-export function softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View): number {
-  return softmaxCrossEntropyDense(p.arr, p.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing);
+export function softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View, s: View): number {
+  const bad = softmaxCrossEntropyDense(p.arr, p.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** Class-index targets y against logits z (params: lnBase, smoothing, ignoreIndex). */
-export function softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View): number {
-  return softmaxCrossEntropyIndex(
+export function softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View, s: View): number {
+  const bad = softmaxCrossEntropyIndex(
     y.arr, y.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing, params.ignoreIndex,
   );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex);
 }
 
 /** Float32 logits: JavaScript reads either array kind with the same code. */
-export function softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View): number {
-  return softmaxCrossEntropyIndex(
+export function softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View, s: View): number {
+  const bad = softmaxCrossEntropyIndex(
     y.arr, y.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing, params.ignoreIndex,
   );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex);
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Accumulator, fromJsonNumber, jsonNumber } from '../src/accumulator.js';
 import type { AccumulatorOptions, Scorer, Summary } from '../src/accumulator.js';
 import { js, load } from '../src/index.js';
+import type { Xentropy } from '../src/index.js';
 import { rng } from './support/rng.mjs';
 
 const reference = JSON.parse(readFileSync('examples/digits-summary.json', 'utf8')) as Record<string, number>;
@@ -73,7 +74,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
 
 const wasm = await load({ backend: 'wasm' });
 
-describe.each([['js', js], ['wasm', wasm]] as Array<[string, Scorer]>)('Accumulator on %s', (_name, x) => {
+describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumulator on %s', (_name, x) => {
   const onePass = (options: AccumulatorOptions, data = logits) => {
     const acc = new Accumulator(x, options);
     acc.add(data.labels, data.scores, 0);

@@ -56,10 +56,10 @@ describe('xentropy score reads every format', () => {
   file('s64.npy', npy('<f8', [labels.length, K], logits));
   file('s32.npy', npy('<f4', [labels.length, K], Float32Array.from(logits)));
   file('y.npy', npy('<i8', [labels.length], int64(labels)));
-  const columns: Record<string, unknown> = { id: rows.map((_, i) => `img-${i}`), label: Int32Array.from(labels) };
+  const columns: Record<string, string[] | Int32Array | Float64Array> = { id: rows.map((_, i) => `img-${i}`), label: Int32Array.from(labels) };
   for (let c = 0; c < K; c++) columns[`logit_${c}`] = Float64Array.from(rows, (r) => r[c + 1]);
-  file('digits.arrow', tableToIPC(tableFromArrays(columns as never), 'file'));
-  file('digits.feather', tableToIPC(tableFromArrays(columns as never), 'file'));
+  file('digits.arrow', tableToIPC(tableFromArrays(columns), 'file'));
+  file('digits.feather', tableToIPC(tableFromArrays(columns), 'file'));
   file('first60.parquet', Buffer.from(DOUBLE_3_GROUPS, 'base64'));
   file('first60.csv', LOGITS.trim().split('\n').slice(0, 61).join('\n'));
 

@@ -68,7 +68,7 @@ function flushedLnS(fn, args) {
 }
 
 /** Whether wasmInfiniteWeightSums applies: validate off and a non-finite weight. */
-function infiniteWeights(fn, args) {
+function infiniteWeights(_fn, args) {
   if (!KNOWN_ISSUES.wasmInfiniteWeightSums) return false;
   const o = args[args.length - 1];
   if (!o || typeof o !== 'object' || o.validate !== false) return false;

@@ -175,7 +175,7 @@ export function refBatch(fn, o, q, t) {
     if (row === undefined || row.known) return row;
     rows.push(row);
   }
-  const denMode = t && t.index && fn !== 'klDivergence' ? 'weights' : 'rows';
+  const denMode = t?.index && fn !== 'klDivergence' ? 'weights' : 'rows';
   if (family === 'softmax') return finishSoftmax(o, rows, q);
   return finishRef(o, rows, q.kind, q.single, 1, false, denMode);
 }

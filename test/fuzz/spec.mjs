@@ -196,7 +196,7 @@ function batchValueProblems(fn, o, q, t) {
   const values = [];
   const batch = !q.single;
   const honorsIgnore = fn !== 'klDivergence';
-  if (t && t.index) {
+  if (t?.index) {
     for (let r = 0; r < n; r++) {
       const y = t.at(r);
       const where = t.length === 1 ? 'target ' : `target at row ${r} `;

@@ -41,7 +41,15 @@ describe('expectUlps', () => {
   });
 
   it('compares non-finite values exactly, and arrays of rows element by element', () => {
-    expectUlps([[NaN, Infinity], [-Infinity, 0]], [NaN, Infinity, -Infinity, 0], 0, 'rows');
+    expectUlps(
+      [
+        [NaN, Infinity],
+        [-Infinity, 0],
+      ],
+      [NaN, Infinity, -Infinity, 0],
+      0,
+      'rows',
+    );
     expect(() => expectUlps(NaN, 0, 1, 'nan')).toThrow(/nan \[0\]: got NaN, expected 0/);
     expect(() => expectUlps(Infinity, -Infinity, 1, 'inf')).toThrow(/inf \[0\]/);
     expect(() => expectUlps(1e308, Infinity, 1, 'finite for inf')).toThrow(/finite for inf \[0\]/);
@@ -49,7 +57,9 @@ describe('expectUlps', () => {
 
   it('fails on a length mismatch and on a value that is not numbers', () => {
     expect(() => expectUlps([1, 2], [1], 1, 'len')).toThrow(/len: result length/);
-    expect(() => expectUlps(undefined as unknown as number, 1, 1, 'missing')).toThrow(/missing: got: undefined is not a number/);
+    expect(() => expectUlps(undefined as unknown as number, 1, 1, 'missing')).toThrow(
+      /missing: got: undefined is not a number/,
+    );
   });
 
   it('uses the residual of each element', () => {
@@ -64,7 +74,9 @@ describe('expectRelative', () => {
     expect(boundOf(0, { rel: 1e-3, abs: 1e-9 })).toBe(1e-9);
     expectRelative(1.0005, 1, { rel: 1e-3 }, 'rel');
     expectRelative(1e-10, 0, { rel: 1e-3, abs: 1e-9 }, 'abs');
-    expect(() => expectRelative(1e-10, 0, { rel: 1e-3 }, 'zero')).toThrow(/zero \[0\]: got 1e-10, expected 0, Δ=1e-10, bound=0/);
+    expect(() => expectRelative(1e-10, 0, { rel: 1e-3 }, 'zero')).toThrow(
+      /zero \[0\]: got 1e-10, expected 0, Δ=1e-10, bound=0/,
+    );
   });
 
   it('fails beyond the bound with the whole input printed', () => {

@@ -43,7 +43,8 @@ export function relativeError(got: number, expected: number): number {
   return expected === 0 ? Math.abs(got) : Math.abs(got - expected) / Math.abs(expected);
 }
 
-const sameValue = (a: number, b: number): boolean => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || (a === 0 && b === 0);
+const sameValue = (a: number, b: number): boolean =>
+  Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b)) || (a === 0 && b === 0);
 
 /** The values of a number, an array or rows, flattened; anything else fails the test, named by `context`. */
 export function flatten(v: unknown, context = 'value'): number[] {
@@ -64,7 +65,9 @@ export interface InputOptions {
 
 function shown(options: InputOptions, i: number): string {
   const text = (v: unknown): string =>
-    typeof v === 'number' ? String(v) : (JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v)).slice(0, 300);
+    typeof v === 'number'
+      ? String(v)
+      : (JSON.stringify(v, (_, x) => (typeof x === 'bigint' ? `${x}n` : x)) ?? String(v)).slice(0, 300);
   if (options.inputs !== undefined) return ` input=${text(options.inputs[i])}`;
   if (options.input !== undefined) return ` input=${text(options.input)}`;
   return '';
@@ -83,7 +86,13 @@ export interface UlpOptions extends InputOptions {
  * Asserts every element of got is within maxUlps float64 ulps of the exact value (expected plus
  * its residual). Returns the worst error measured, to be printed next to the bound it meets.
  */
-export function expectUlps(got: Numbers, expected: Numbers, maxUlps: number, context: string, options: UlpOptions = {}): Worst {
+export function expectUlps(
+  got: Numbers,
+  expected: Numbers,
+  maxUlps: number,
+  context: string,
+  options: UlpOptions = {},
+): Worst {
   const g = flatten(got, `${context}: got`);
   const e = flatten(expected, `${context}: expected`);
   sameLength(g, e, context);
@@ -91,7 +100,9 @@ export function expectUlps(got: Numbers, expected: Numbers, maxUlps: number, con
   for (let i = 0; i < e.length; i++) {
     const err = ulpError(g[i], e[i], options.residual?.[i] ?? 0);
     if (!(err <= maxUlps)) {
-      expect.fail(`${context} [${i}]:${shown(options, i)} got ${g[i]}, expected ${e[i]}, Δ=${Math.abs(g[i] - e[i])}, error=${err} ulp, bound=${maxUlps} ulp`);
+      expect.fail(
+        `${context} [${i}]:${shown(options, i)} got ${g[i]}, expected ${e[i]}, Δ=${Math.abs(g[i] - e[i])}, error=${err} ulp, bound=${maxUlps} ulp`,
+      );
     }
     if (err > w.worst || w.index < 0) [w.worst, w.index] = [err, i];
   }
@@ -114,7 +125,13 @@ export function boundOf(expected: number, tol: Tolerance): number {
  * Asserts every element of got is within max(rel·|expected|, abs) of expected (non-finite values
  * must match exactly). Returns the worst relative error measured (|got| where expected is 0).
  */
-export function expectRelative(got: Numbers, expected: Numbers, tol: Tolerance, context: string, options: InputOptions = {}): Worst {
+export function expectRelative(
+  got: Numbers,
+  expected: Numbers,
+  tol: Tolerance,
+  context: string,
+  options: InputOptions = {},
+): Worst {
   const g = flatten(got, `${context}: got`);
   const e = flatten(expected, `${context}: expected`);
   sameLength(g, e, context);
@@ -123,7 +140,9 @@ export function expectRelative(got: Numbers, expected: Numbers, tol: Tolerance, 
     const b = boundOf(e[i], tol);
     const ok = Number.isFinite(e[i]) ? Math.abs(g[i] - e[i]) <= b : sameValue(g[i], e[i]);
     if (!ok) {
-      expect.fail(`${context} [${i}]:${shown(options, i)} got ${g[i]}, expected ${e[i]}, Δ=${Math.abs(g[i] - e[i])}, bound=${b}`);
+      expect.fail(
+        `${context} [${i}]:${shown(options, i)} got ${g[i]}, expected ${e[i]}, Δ=${Math.abs(g[i] - e[i])}, bound=${b}`,
+      );
     }
     const err = relativeError(g[i], e[i]);
     if (err > w.worst || w.index < 0) [w.worst, w.index] = [err, i];

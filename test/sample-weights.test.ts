@@ -174,7 +174,7 @@ describe.each(backends)('%s backend: sampleWeights and logSumExp errors', (_name
     ['too few weights', (out) => x.klDivergence(q, q, { sampleWeights: [1, 1], out }), TypeError, /klDivergence: sampleWeights has 2 entries for 3 rows/],
     ['too many weights', (out) => x.sigmoidCrossEntropy([1, 0, 1], [0, 0, 0], { sampleWeights: [1, 1, 1, 1], out }), TypeError, /sigmoidCrossEntropy: sampleWeights has 4 entries for 3 elements/],
     ['weights not an array', (out) => x.binaryEntropy([0.5, 0.5, 0.5], { sampleWeights: 2 as unknown as number[], out }), TypeError, /binaryEntropy: sampleWeights must be an array or typed array/],
-    ['softmax takes none', (out) => x.softmax([[0, 0, 0]], { sampleWeights: [1], out }), TypeError, /softmax: sampleWeights does not apply to softmax/],
+    ['softmax takes none', (out) => x.softmax([[0, 0, 0]], { sampleWeights: [1], out } as never), TypeError, /softmax: sampleWeights does not apply to softmax/],
     ['logSumExp NaN logit', (out) => x.logSumExp([[0, 1], [NaN, 1], [0, 0]], { out }), RangeError, /logSumExp: logits at row 1, column 0 is NaN/],
     ['logSumExp +Infinity logit', (out) => x.logSumExp([[0, 1], [2, 1], [0, Infinity]], { out }), RangeError, /logSumExp: logits at row 2, column 1 is Infinity; a logit must not be NaN or \+Infinity/],
     ['logSumExp out length', (out) => x.logSumExp([[0, 1]], { out }), TypeError, /logSumExp: out has length 3, expected 1/],

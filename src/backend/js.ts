@@ -61,14 +61,17 @@ function createJsBackend(): Backend {
       return { arr: src.f32!, off: from };
     },
     output(dest, from, count) {
-      // Kernels write numbers by index, so a Float32Array destination works as well (rounded on store).
-      return dest ? { arr: dest as Float64Array, off: from } : { arr: region(3, count), off: 0 };
+      // A Float64Array destination is written in place. A Float32Array one gets the float64
+      // results copied by collect(): kernels that weigh their own results (sample weights) read
+      // them back, and must not see them rounded to float32 first.
+      return dest instanceof Float64Array ? { arr: dest, off: from } : { arr: region(3, count), off: 0 };
     },
     outputAt(_slot, dest, from) {
       return { arr: dest, off: from };
     },
-    collect() {
-      // Kernels wrote straight into dest.
+    collect(dest, from, count, view) {
+      // Float64Array destinations were written in place; others get the results now (rounded once).
+      if (view.arr !== dest) dest.set(view.arr.subarray(view.off, view.off + count), from);
     },
     resetTotals,
     totals: () => chunkTotals,

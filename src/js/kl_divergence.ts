@@ -12,7 +12,7 @@
 import { mergeTotals, rowSum, settle, sumError, totalsWanted } from './accumulate.js';
 import { HI_WORD, ln64 } from './vmath.js';
 import { MIN_NORMAL } from './constants.js';
-import type { View, View32 } from '../backend/backend.js';
+import type { View, } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighRows } from './sample_weights.js';
 

@@ -12,7 +12,7 @@
  * digits (API.md's float64 bound); test/fixtures.test.ts checks softmax.json and logSoftmax.json
  * (test/fixtures/gen.py).
  */
-import { addRow, mergeTotals, settle, sumError, totalsWanted } from './accumulate.js';
+import { addRow, } from './accumulate.js';
 import { expNeg } from './vmath.js';
 import type { View } from '../backend/backend.js';
 import { params } from './params.js';

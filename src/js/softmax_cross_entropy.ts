@@ -14,7 +14,7 @@
  */
 import { addRow, mergeTotals, settle, sumError, totalsWanted } from './accumulate.js';
 import { classOf, classless, INVALID } from './targets.js';
-import { expSum, lnSum, lnSumUnflushed, rowMax, total } from './softmax.js';
+import { expSum, lnSum, lnSumUnflushed, rowMax, } from './softmax.js';
 import type { View, View32 } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighIndexRows, weighRows } from './sample_weights.js';

@@ -145,7 +145,7 @@ function warnRefusedOnce(error: unknown): void {
  * const x = await load();
  * x.backend; // → 'wasm'
  * (await load({ backend: 'js' })).backend; // → 'js'
- * x.features; // → { simd: 'relaxed' } (Chromium, Node ≥ 22) or { simd: 'plain' }
+ * ['relaxed', 'plain'].includes(x.features.simd); // → true (relaxed: Chromium, Node ≥ 22)
  * ```
  */
 export async function load(options: LoadOptions = {}): Promise<Xentropy> {

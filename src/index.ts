@@ -21,3 +21,5 @@ export { CompensatedSum } from './sum.js';
 export const js: Xentropy = createApi(jsBackend);
 export { Accumulator } from './accumulator.js';
 export type { AccumulatorOptions, AccumulatorState, InputKind, RowResults, Summary } from './accumulator.js';
+export { createPool } from './pool/pool.js';
+export type { Pool, PoolOptions, CallOptions, ScoreCallOptions } from './pool/pool.js';

@@ -14,8 +14,11 @@ import type { Resolved } from '../validate.js';
 /** Values per piece (about 1 MiB of float32 logits): a few ms of kernel time, so progress, abort and load balance stay fine-grained. */
 export const PIECE_VALUES = 1 << 18;
 
-/** How one positional argument travels: whole (a number), or cut into rows of `per` flat values. */
-type Cut = { whole: true } | { whole: false; per: number };
+/**
+ * How one positional argument travels: whole (a number), or cut into rows of `per` flat values
+ * (number[][]: `per` = 1 entry per row, each of `rowWidth` values).
+ */
+type Cut = { whole: true } | { whole: false; per: number; rowWidth?: number };
 
 /** What a piece sends back: per-row values, a reduction's parts, or scoreRows' three arrays. */
 export type Mode = 'rows' | 'parts' | 'scored';
@@ -52,7 +55,7 @@ function isRowsArray(x: unknown): boolean {
 /** The argument cut: number[][] by rows (one entry per row), flat arrays by `per` values per row. */
 function cutOf(x: unknown, per: number): Cut {
   if (typeof x === 'number' || typeof x === 'bigint') return { whole: true };
-  return { whole: false, per: isRowsArray(x) ? 1 : per };
+  return isRowsArray(x) ? { whole: false, per: 1, rowWidth: per } : { whole: false, per };
 }
 
 /** The function families of API.md, by how their arguments line up with rows. */
@@ -160,41 +163,94 @@ export function layout(fn: string, args: unknown[], opts: Record<string, unknown
   };
 }
 
+/**
+ * A buffer of at least `bytes` bytes for a piece's copy: the pool hands back buffers the threads
+ * returned, because a fresh one costs a page fault per 4 KiB on first touch (more than the copy).
+ */
+export type Take = (bytes: number) => ArrayBuffer;
+
 function isShared(x: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer === 'function' && x.buffer instanceof SharedArrayBuffer;
 }
 
 /**
- * Values [from, to) of an argument as the thread receives them: a view of shared memory (no copy),
- * a copy of that range of an ordinary typed array (its buffer moves to the thread), or a slice of
- * a plain array (number[][] rows that are typed arrays are copied row by row, never their whole buffer).
+ * A plain array's values [from, to) (rows of `rowWidth` values for number[][]) as a Float64Array
+ * when every value is a number — moved to the thread, not cloned value by value — or null when
+ * some value is not a number (its piece then goes as a plain slice, so that the synchronous API
+ * names the value exactly as it would).
  */
-function slice(x: unknown, from: number, to: number, transfer: Transferable[]): unknown {
+function packNumbers(a: unknown[], from: number, to: number, rowWidth: number | undefined, take: Take): Float64Array | null {
+  const count = (to - from) * (rowWidth ?? 1);
+  const dst = new Float64Array(take(count * 8), 0, count);
+  if (rowWidth === undefined) {
+    for (let i = from; i < to; i++) {
+      const v = a[i];
+      if (typeof v !== 'number') return null;
+      dst[i - from] = v;
+    }
+    return dst;
+  }
+  for (let r = from, o = 0; r < to; r++, o += rowWidth) {
+    const row = a[r] as ArrayLike<unknown>;
+    if (ArrayBuffer.isView(row)) {
+      if (typeof row[0] === 'bigint') return null;
+      dst.set(row as unknown as Float64Array, o);
+      continue;
+    }
+    for (let j = 0; j < rowWidth; j++) {
+      const v = row[j];
+      if (typeof v !== 'number') return null;
+      dst[o + j] = v;
+    }
+  }
+  return dst;
+}
+
+/**
+ * Values [from, to) of an argument as the thread receives them: a view of shared memory (no copy),
+ * a copy of that range of a typed array or of a plain array of numbers (its buffer moves to the
+ * thread), or else a slice of the plain array (number[][] rows that are typed arrays are copied
+ * row by row, never their whole buffer). `packed` is set when number[][] rows became flat.
+ */
+function slice(x: unknown, from: number, to: number, transfer: Transferable[], take: Take, rowWidth?: number): { v: unknown; packed: boolean } {
   if (ArrayBuffer.isView(x)) {
     const t = x as unknown as Float64Array;
-    if (isShared(t)) return t.subarray(from, to);
-    const copy = t.slice(from, to);
+    if (isShared(t)) return { v: t.subarray(from, to), packed: false };
+    const Ctor = t.constructor as Float64ArrayConstructor;
+    const copy = new Ctor(take((to - from) * t.BYTES_PER_ELEMENT), 0, to - from);
+    copy.set(t.subarray(from, to));
     transfer.push(copy.buffer);
-    return copy;
+    return { v: copy, packed: false };
+  }
+  const packed = packNumbers(x as unknown[], from, to, rowWidth, take);
+  if (packed) {
+    transfer.push(packed.buffer);
+    return { v: packed, packed: rowWidth !== undefined };
   }
   const a = (x as unknown[]).slice(from, to);
   for (let i = 0; i < a.length; i++) {
     const row = a[i];
     if (ArrayBuffer.isView(row) && !isShared(row)) a[i] = (row as unknown as Float64Array).slice();
   }
-  return a;
+  return { v: a, packed: false };
 }
 
 /** The arguments and options of piece `i`, and the buffers that move with them. */
-export function pieceOf(l: Layout, i: number): { args: unknown[]; opts: Record<string, unknown>; r0: number; rows: number; transfer: Transferable[] } {
+export function pieceOf(l: Layout, i: number, take: Take): { args: unknown[]; opts: Record<string, unknown>; r0: number; rows: number; transfer: Transferable[] } {
   const transfer: Transferable[] = [];
   const r0 = i * l.rowsPerPiece;
   const r1 = Math.min(l.n, r0 + l.rowsPerPiece);
+  let rowWidth: number | undefined;
   const args = l.args.map((x, j) => {
     const c = l.cuts[j];
-    return c === undefined || c.whole ? x : slice(x, r0 * c.per, r1 * c.per, transfer);
+    if (c === undefined || c.whole) return x;
+    const s = slice(x, r0 * c.per, r1 * c.per, transfer, take, c.rowWidth);
+    if (s.packed) rowWidth = c.rowWidth;
+    return s.v;
   });
   const opts = { ...l.opts };
-  for (const key of l.rowOptions) opts[key] = slice(l.opts[key], r0, r1, transfer);
+  // number[][] sent flat: the row width goes along (the same as the rows', checked on this thread).
+  if (rowWidth !== undefined) opts.classes = rowWidth;
+  for (const key of l.rowOptions) opts[key] = slice(l.opts[key], r0, r1, transfer, take).v;
   return { args, opts, r0, rows: r1 - r0, transfer };
 }

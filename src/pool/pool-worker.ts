@@ -28,8 +28,15 @@ function failure(e: unknown): { name: string; message: string } {
   return { name: 'Error', message: String(e) };
 }
 
-function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, reply: Reply): void {
+/** The piece's own input buffers (copies made for it), which go back to the pool for reuse. */
+function spentBuffers(msg: Extract<ToWorker, { type: 'piece' }>): ArrayBuffer[] {
+  return movable([...msg.args, ...Object.values(msg.opts)]) as ArrayBuffer[];
+}
+
+function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void {
   const { id, fn, args, r0 } = msg;
+  const spent = spentBuffers(msg);
+  const reply: Reply = (m, t = []) => send({ ...m, spent } as FromWorker, [...t, ...spent]);
   const opts = { ...msg.opts };
   if (msg.outType) opts.out = msg.outType === 'Float32Array' ? new Float32Array(msg.outLength!) : new Float64Array(msg.outLength!);
   let parts: { sum: number; den: number } | null = null;
@@ -94,9 +101,12 @@ async function handle(msg: ToWorker, reply: Reply): Promise<void> {
 }
 
 if (inNode()) {
-  const { parentPort } = await importNode<typeof import('node:worker_threads')>('node:worker_threads');
-  const port = parentPort!;
-  port.on('message', (msg: ToWorker) => void handle(msg, (m, t) => port.postMessage(m, (t ?? []) as never)));
+  // No top-level await: bundlers emit workers in formats without it (Vite: iife). Node queues
+  // messages on the port until the listener is attached.
+  void importNode<typeof import('node:worker_threads')>('node:worker_threads').then(({ parentPort }) => {
+    const port = parentPort!;
+    port.on('message', (msg: ToWorker) => void handle(msg, (m, t) => port.postMessage(m, (t ?? []) as never)));
+  });
 } else {
   // Set before anything is awaited, so that no message is dispatched without a listener.
   const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: unknown, t: Transferable[]): void };

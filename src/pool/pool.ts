@@ -215,7 +215,7 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
           transfer = job.task.transfer;
         } else {
           const l = job.layout!;
-          const p = pieceOf(l, piece);
+          const p = pieceOf(l, piece, take);
           const out = l.resolved.out;
           message = {
             type: 'piece', id, fn: l.fn, mode: l.mode, args: p.args, opts: p.opts, r0: p.r0,
@@ -309,8 +309,20 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     if (job.onProgress && now() - job.lastReport >= PROGRESS_MS) report(job);
   }
 
+  /** Buffers the threads handed back, by size: piece copies go into them. */
+  const spares: ArrayBuffer[] = [];
+  const take = (bytes: number): ArrayBuffer => {
+    const i = spares.findIndex((b) => b.byteLength >= bytes && b.byteLength <= 2 * bytes + 4096);
+    return i >= 0 ? spares.splice(i, 1)[0] : new ArrayBuffer(bytes);
+  };
+
   function onMessage(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready' || m.type === 'failed') return;
+    if ('spent' in m && m.spent) {
+      spares.push(...m.spent);
+      // Enough for every piece in flight, each with a few arguments.
+      if (spares.length > 8 * DEPTH * slots.length) spares.splice(0, spares.length - 8 * DEPTH * slots.length);
+    }
     const entry = inflight.get(m.id);
     if (!entry) return;
     inflight.delete(m.id);

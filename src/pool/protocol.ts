@@ -24,15 +24,15 @@ export type ToWorker =
     }
   | { type: 'task'; id: number; module: string; name: string; args: unknown[] };
 
-/** A reply to a piece or a task. */
+/** A reply to a piece or a task. Piece replies hand back the input buffers the piece came in (`spent`), for reuse. */
 export type FromWorker =
   | { type: 'ready'; backend: 'wasm' | 'js' }
   | { type: 'failed'; name: string; message: string }
-  | { type: 'rows'; id: number; value: number | Float64Array | Float32Array }
-  | { type: 'parts'; id: number; sum: number; den: number }
-  | { type: 'scored'; id: number; crossEntropy: Float64Array; entropy: Float64Array; predicted: Int32Array }
+  | { type: 'rows'; id: number; spent?: ArrayBuffer[]; value: number | Float64Array | Float32Array }
+  | { type: 'parts'; id: number; spent?: ArrayBuffer[]; sum: number; den: number }
+  | { type: 'scored'; id: number; spent?: ArrayBuffer[]; crossEntropy: Float64Array; entropy: Float64Array; predicted: Int32Array }
   | { type: 'value'; id: number; value: unknown }
-  | { type: 'error'; id: number; name: string; message: string };
+  | { type: 'error'; id: number; spent?: ArrayBuffer[]; name: string; message: string };
 
 /**
  * A piece's error message with its positions moved from the piece to the whole input: `row R` and

@@ -57,7 +57,14 @@ export async function startThread(events: ThreadEvents): Promise<Thread> {
     // The URL goes through a variable: a browser bundler would otherwise emit the worker a second
     // time as a raw asset for this Node-only branch.
     const here = import.meta.url;
-    const worker = new Worker(new URL('./pool-worker.js', here));
+    // The threads take the process's Node options, except those that only make sense for its
+    // entry point (`node --input-type=module -e …` would refuse to start a worker file).
+    const execArgv: string[] = [];
+    for (let i = 0, a = process.execArgv; i < a.length; i++) {
+      if (a[i] === '--input-type') i++;
+      else if (!a[i].startsWith('--input-type=')) execArgv.push(a[i]);
+    }
+    const worker = new Worker(new URL('./pool-worker.js', here), { execArgv });
     worker.on('message', (data) => events.message(data));
     worker.on('error', (e) => events.failure(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => events.failure(new Error(`xentropy pool: a worker thread exited (code ${code})`)));

@@ -1,0 +1,8 @@
+/** A task module for test/pool.test.ts's pool.run(): runs on a pool thread. */
+import { js } from '../../dist/index.js';
+
+/** -log2 of each probability, and their sum. */
+export function scoreSlice(p) {
+  const rows = js.informationContent(p, { base: 2 });
+  return { sum: rows[0] + rows[1], rows };
+}

@@ -64,7 +64,7 @@ const ELEMENTWISE2: Record<string, string> = { binaryCrossEntropy: 'p', sigmoidC
 const WITH_TARGETS: Record<string, string> = { crossEntropy: 'q', klDivergence: 'q', softmaxCrossEntropy: 'logits' };
 const SOFTMAX = new Set(['softmax', 'logSoftmax']);
 export const FUNCTIONS = [
-  ...ELEMENTWISE1, ...Object.keys(ELEMENTWISE2), 'entropy', ...Object.keys(WITH_TARGETS), ...SOFTMAX, 'scoreRows',
+  ...ELEMENTWISE1, ...Object.keys(ELEMENTWISE2), 'entropy', 'logSumExp', ...Object.keys(WITH_TARGETS), ...SOFTMAX, 'scoreRows',
 ];
 
 function checkOut(fn: string, o: Resolved, length: number): void {
@@ -113,8 +113,8 @@ export function layout(fn: string, args: unknown[], opts: Record<string, unknown
       ({ n, kind } = ex);
       one = ex.scalar;
       cuts = [cutOf(args[0], 1), cutOf(args[1], 1)];
-    } else if (fn === 'entropy') {
-      const b = readBatch(fn, 'p', args[0], o.classes);
+    } else if (fn === 'entropy' || fn === 'logSumExp') {
+      const b = readBatch(fn, fn === 'entropy' ? 'p' : 'logits', args[0], o.classes);
       checkOut(fn, o, b.n);
       ({ n, kind } = b);
       per = b.k;

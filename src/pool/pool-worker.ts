@@ -45,7 +45,9 @@ function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void 
   });
   let value: unknown;
   try {
-    value = (api as unknown as Record<string, (...a: unknown[]) => unknown>)[fn](...args, opts);
+    const f = (api as unknown as Record<string, (...a: unknown[]) => unknown>)[fn];
+    if (typeof f !== 'function') throw new TypeError(`xentropy pool: this build has no function ${fn}`);
+    value = f(...args, opts);
   } catch (e) {
     const { name, message } = failure(e);
     reply({ type: 'error', id, name, message: shiftPositions(message, r0) });

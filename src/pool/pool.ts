@@ -9,7 +9,10 @@
  * depend on the thread count or on which thread finished first.
  */
 import type { AllocatableArray, AllocatableType } from '../backend/backend.js';
-import type { BatchInput, Distribution, Options, Rows, ScoreOptions, ScoredRows, TargetInput } from '../api.js';
+import type {
+  BatchInput, Distribution, Nested, Options, OutArray, OutOptions, PerRow, ReducedOptions, Result, RowOptions, SameKind,
+  ScoredRows, ScoreOptions, SingleOptions, SoftmaxOptions, TargetInput,
+} from '../types.js';
 import { describeValue } from '../shapes.js';
 import { CompensatedSum } from '../sum.js';
 import { layout, pieceOf } from './pieces.js';
@@ -25,23 +28,22 @@ export interface PoolOptions {
   backend?: 'wasm' | 'js';
 }
 
-/** A pool call's options: those of the synchronous call, plus `signal` and `onProgress`. */
-export interface CallOptions extends Options {
+/** The pool's own options of a call, next to those of the synchronous call. */
+export interface PoolCall {
   /** Aborts the call: it rejects with the signal's reason and writes nothing. */
   signal?: AbortSignal;
-  /** Rows done so far and in all; called at most every 50 ms while the call runs. */
+  /** Rows (elements) done so far and in all; called at most every 50 ms while the call runs. */
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface ScoreCallOptions extends ScoreOptions {
-  signal?: AbortSignal;
-  onProgress?: (done: number, total: number) => void;
-}
+/** A pool call's options: those of the synchronous call, plus `signal` and `onProgress`. */
+export type CallOptions = Options & PoolCall;
+export type ScoreCallOptions = ScoreOptions & PoolCall;
 
-type Out<T> = Promise<T>;
-type R = number | Rows;
-
-/** The pool: the functions of {@link Xentropy}, each returning a Promise, plus threads, alloc and close. */
+/**
+ * The pool: every function of {@link Xentropy} with the same arguments, options, results and
+ * errors, returning a Promise; plus its threads, `alloc`, `run` and `close`.
+ */
 export interface Pool {
   /** Number of worker threads. */
   readonly threads: number;
@@ -49,21 +51,61 @@ export interface Pool {
   readonly backend: 'wasm' | 'js';
   /** Whether `alloc` returns shared memory (false in a page that is not cross-origin isolated). */
   readonly shared: boolean;
-  informationContent(p: number, opts?: CallOptions): Out<number>;
-  informationContent(p: Distribution, opts?: CallOptions): Out<R>;
-  binaryEntropy(p: number, opts?: CallOptions): Out<number>;
-  binaryEntropy(p: Distribution, opts?: CallOptions): Out<R>;
-  entropy(p: BatchInput, opts?: CallOptions): Out<R>;
-  crossEntropy(p: TargetInput, q: BatchInput, opts?: CallOptions): Out<R>;
-  klDivergence(p: TargetInput, q: BatchInput, opts?: CallOptions): Out<R>;
-  softmax<T extends BatchInput>(logits: T, opts?: CallOptions): Out<T extends number[][] ? number[][] : Rows>;
-  logSoftmax<T extends BatchInput>(logits: T, opts?: CallOptions): Out<T extends number[][] ? number[][] : Rows>;
-  softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: CallOptions): Out<R>;
-  binaryCrossEntropy(y: number, p: number, opts?: CallOptions): Out<number>;
-  binaryCrossEntropy(y: Distribution, p: Distribution, opts?: CallOptions): Out<R>;
-  sigmoidCrossEntropy(y: number, logits: number, opts?: CallOptions): Out<number>;
-  sigmoidCrossEntropy(y: Distribution, logits: Distribution, opts?: CallOptions): Out<R>;
-  scoreRows(labels: TargetInput, scores: Float64Array | Float32Array | number[], opts: ScoreCallOptions): Out<ScoredRows>;
+  informationContent(p: number | Distribution, opts: ReducedOptions & PoolCall): Promise<number>;
+  informationContent<O extends OutArray>(p: number | Distribution, opts: OutOptions<O> & PoolCall): Promise<O>;
+  informationContent(p: number, opts?: RowOptions & PoolCall): Promise<number>;
+  informationContent<P extends Distribution>(p: P, opts?: RowOptions & PoolCall): Promise<PerRow<P>>;
+  informationContent(p: number | Distribution, opts?: Options & PoolCall): Promise<Result>;
+  binaryEntropy(p: number | Distribution, opts: ReducedOptions & PoolCall): Promise<number>;
+  binaryEntropy<O extends OutArray>(p: number | Distribution, opts: OutOptions<O> & PoolCall): Promise<O>;
+  binaryEntropy(p: number, opts?: RowOptions & PoolCall): Promise<number>;
+  binaryEntropy<P extends Distribution>(p: P, opts?: RowOptions & PoolCall): Promise<PerRow<P>>;
+  binaryEntropy(p: number | Distribution, opts?: Options & PoolCall): Promise<Result>;
+  entropy(p: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
+  entropy<O extends OutArray>(p: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
+  entropy(p: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
+  entropy<P extends Distribution>(p: P, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<P>>;
+  entropy(p: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
+  entropy(p: BatchInput, opts?: Options & PoolCall): Promise<Result>;
+  crossEntropy(p: TargetInput, q: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
+  crossEntropy<O extends OutArray>(p: TargetInput, q: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
+  crossEntropy(p: TargetInput, q: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
+  crossEntropy<Q extends Distribution>(p: TargetInput, q: Q, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<Q>>;
+  crossEntropy(p: number | bigint | Distribution, q: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
+  crossEntropy(p: TargetInput, q: BatchInput, opts?: Options & PoolCall): Promise<Result>;
+  klDivergence(p: TargetInput, q: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
+  klDivergence<O extends OutArray>(p: TargetInput, q: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
+  klDivergence(p: TargetInput, q: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
+  klDivergence<Q extends Distribution>(p: TargetInput, q: Q, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<Q>>;
+  klDivergence(p: number | bigint | Distribution, q: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
+  klDivergence(p: TargetInput, q: BatchInput, opts?: Options & PoolCall): Promise<Result>;
+  softmax<O extends OutArray>(logits: BatchInput, opts: SoftmaxOptions & { out: O } & PoolCall): Promise<O>;
+  softmax<T extends BatchInput>(logits: T, opts?: SoftmaxOptions & { out?: undefined } & PoolCall): Promise<SameKind<T>>;
+  logSoftmax<O extends OutArray>(logits: BatchInput, opts: SoftmaxOptions & { out: O } & PoolCall): Promise<O>;
+  logSoftmax<T extends BatchInput>(logits: T, opts?: SoftmaxOptions & { out?: undefined } & PoolCall): Promise<SameKind<T>>;
+  logSumExp(logits: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
+  logSumExp<O extends OutArray>(logits: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
+  logSumExp(logits: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
+  logSumExp<T extends Distribution>(logits: T, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<T>>;
+  logSumExp(logits: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
+  logSumExp(logits: BatchInput, opts?: Options & PoolCall): Promise<Result>;
+  softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
+  softmaxCrossEntropy<O extends OutArray>(p: TargetInput, logits: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
+  softmaxCrossEntropy(p: TargetInput, logits: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
+  softmaxCrossEntropy<Q extends Distribution>(p: TargetInput, logits: Q, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<Q>>;
+  softmaxCrossEntropy(p: number | bigint | Distribution, logits: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
+  softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: Options & PoolCall): Promise<Result>;
+  binaryCrossEntropy(y: number | Distribution, p: number | Distribution, opts: ReducedOptions & PoolCall): Promise<number>;
+  binaryCrossEntropy<O extends OutArray>(y: number | Distribution, p: number | Distribution, opts: OutOptions<O> & PoolCall): Promise<O>;
+  binaryCrossEntropy(y: number, p: number, opts?: RowOptions & PoolCall): Promise<number>;
+  binaryCrossEntropy<P extends Distribution>(y: Distribution, p: P, opts?: RowOptions & PoolCall): Promise<PerRow<P>>;
+  binaryCrossEntropy(y: number | Distribution, p: number | Distribution, opts?: Options & PoolCall): Promise<Result>;
+  sigmoidCrossEntropy(y: number | Distribution, logits: number | Distribution, opts: ReducedOptions & PoolCall): Promise<number>;
+  sigmoidCrossEntropy<O extends OutArray>(y: number | Distribution, logits: number | Distribution, opts: OutOptions<O> & PoolCall): Promise<O>;
+  sigmoidCrossEntropy(y: number, logits: number, opts?: RowOptions & PoolCall): Promise<number>;
+  sigmoidCrossEntropy<P extends Distribution>(y: Distribution, logits: P, opts?: RowOptions & PoolCall): Promise<PerRow<P>>;
+  sigmoidCrossEntropy(y: number | Distribution, logits: number | Distribution, opts?: Options & PoolCall): Promise<Result>;
+  scoreRows(labels: TargetInput, scores: Float64Array | Float32Array | number[], opts: ScoreCallOptions): Promise<ScoredRows>;
   /**
    * A typed array in shared memory (a SharedArrayBuffer) that every thread reads in place: no
    * copy on the calling thread. Where shared memory is unavailable (a page that is not
@@ -116,7 +158,7 @@ interface Job {
 const ALLOCATABLE: readonly unknown[] = [Float64Array, Float32Array, Int32Array];
 
 const ARITY: Record<string, number> = {
-  informationContent: 1, binaryEntropy: 1, entropy: 1, softmax: 1, logSoftmax: 1,
+  informationContent: 1, binaryEntropy: 1, entropy: 1, softmax: 1, logSoftmax: 1, logSumExp: 1,
   crossEntropy: 2, klDivergence: 2, softmaxCrossEntropy: 2, binaryCrossEntropy: 2, sigmoidCrossEntropy: 2, scoreRows: 2,
 };
 
@@ -138,7 +180,7 @@ function rebuild(name: string, message: string): Error {
 /** The pool's own options, checked; the rest belongs to the synchronous call. */
 function callControls(fn: string, opts: unknown): { signal?: AbortSignal; onProgress?: (d: number, t: number) => void } {
   if (opts === null || typeof opts !== 'object') return {};
-  const { signal, onProgress } = opts as CallOptions;
+  const { signal, onProgress } = opts as PoolCall;
   if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
     throw new TypeError(`${fn}: signal must be an AbortSignal, got ${describeValue(signal)}`);
   }

@@ -57,14 +57,22 @@ export async function startThread(events: ThreadEvents): Promise<Thread> {
     // The URL goes through a variable: a browser bundler would otherwise emit the worker a second
     // time as a raw asset for this Node-only branch.
     const here = import.meta.url;
-    // The threads take the process's Node options, except those that only make sense for its
-    // entry point (`node --input-type=module -e …` would refuse to start a worker file).
-    const execArgv: string[] = [];
-    for (let i = 0, a = process.execArgv; i < a.length; i++) {
-      if (a[i] === '--input-type') i++;
-      else if (!a[i].startsWith('--input-type=')) execArgv.push(a[i]);
+    // The threads take the process's Node options, except --input-type, which only makes sense
+    // for its entry point (`node --input-type=module -e …` would refuse to start a worker file).
+    // A list given explicitly must hold only per-thread options: failing that, none.
+    const argv = process.execArgv;
+    let execArgv: string[] | undefined;
+    if (argv.some((a) => a.startsWith('--input-type'))) {
+      execArgv = argv.filter((a, i) => !a.startsWith('--input-type') && argv[i - 1] !== '--input-type');
     }
-    const worker = new Worker(new URL('./pool-worker.js', here), { execArgv });
+    const url = new URL('./pool-worker.js', here);
+    let worker: InstanceType<typeof Worker>;
+    try {
+      worker = new Worker(url, { execArgv });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw e;
+      worker = new Worker(url, { execArgv: [] });
+    }
     worker.on('message', (data) => events.message(data));
     worker.on('error', (e) => events.failure(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => events.failure(new Error(`xentropy pool: a worker thread exited (code ${code})`)));

@@ -14,7 +14,10 @@ const lib = new URL('../dist/index.js', import.meta.url).href;
 function runChild(script: string, timeoutMs: number): Promise<{ code: number | null; out: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'], cwd: fileURLToPath(new URL('..', import.meta.url)) });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (b) => (out += b));
@@ -32,22 +35,28 @@ function runChild(script: string, timeoutMs: number): Promise<{ code: number | n
 
 describe('createPool: threads and the process', () => {
   it('a process exits on its own after close()', async () => {
-    const r = await runChild(`
+    const r = await runChild(
+      `
       import { createPool } from '${lib}';
       const pool = await createPool({ threads: 3 });
       console.log(await pool.entropy([0.5, 0.5], { base: 2 }));
       await pool.close();
-    `, 20_000);
+    `,
+      20_000,
+    );
     expect(r.out.trim()).toBe('1');
     expect(r.code).toBe(0);
   });
 
   it('an idle pool that was never closed does not keep the process alive', async () => {
-    const r = await runChild(`
+    const r = await runChild(
+      `
       import { createPool } from '${lib}';
       const pool = await createPool({ threads: 2 });
       console.log(await pool.softmaxCrossEntropy([0, 1], new Float64Array([0, 0, 0, 0]), { classes: 2, reduction: 'sum' }));
-    `, 20_000);
+    `,
+      20_000,
+    );
     expect(Number(r.out.trim())).toBeCloseTo(2 * Math.LN2, 15);
     expect(r.code).toBe(0);
   });
@@ -98,7 +107,10 @@ describe('createPool: threads and the process', () => {
       ticking = false;
       expect(calls).toBeGreaterThan(0);
       // The pool's share of the stall: what contention for the cores costs the loop is not its own.
-      expect(longest - idle, `longest event-loop stall over ${calls} calls: ${longest} ms (threads busy without messages: ${idle} ms)`).toBeLessThan(50);
+      expect(
+        longest - idle,
+        `longest event-loop stall over ${calls} calls: ${longest} ms (threads busy without messages: ${idle} ms)`,
+      ).toBeLessThan(50);
     } finally {
       await pool.close();
     }

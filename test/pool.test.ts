@@ -42,7 +42,19 @@ function inputs(seed: number) {
   const labelsPlain = Array.from(labels);
   labelsPlain[7] = -100; // ignored with ignoreIndex below
   labelsPlain[N - 3] = -100;
-  return { probs, targets, logits32, logits, labels, labelsPlain, p, y, z, rowsPlain, pPlain: Array.from(p.subarray(0, E)) };
+  return {
+    probs,
+    targets,
+    logits32,
+    logits,
+    labels,
+    labelsPlain,
+    p,
+    y,
+    z,
+    rowsPlain,
+    pPlain: Array.from(p.subarray(0, E)),
+  };
 }
 
 const d = inputs(17);
@@ -58,13 +70,21 @@ const calls: Call[] = [
   ['entropy flat', (x, o) => x.entropy(d.probs, { classes: K, ...o })],
   ['entropy number[][] normalize', (x, o) => x.entropy(d.rowsPlain, { normalize: true, base: 10, ...o })],
   ['crossEntropy dense', (x, o) => x.crossEntropy(d.targets, d.probs, { classes: K, ...o })],
-  ['crossEntropy indices, weights, ignoreIndex, smoothing', (x, o) =>
-    x.crossEntropy(d.labelsPlain, d.probs, { classes: K, weights, ignoreIndex: -100, labelSmoothing: 0.1, ...o })],
+  [
+    'crossEntropy indices, weights, ignoreIndex, smoothing',
+    (x, o) =>
+      x.crossEntropy(d.labelsPlain, d.probs, { classes: K, weights, ignoreIndex: -100, labelSmoothing: 0.1, ...o }),
+  ],
   ['klDivergence', (x, o) => x.klDivergence(d.targets, d.probs, { classes: K, ...o })],
   ['softmaxCrossEntropy f32 indices', (x, o) => x.softmaxCrossEntropy(d.labels, d.logits32, { classes: K, ...o })],
-  ['softmaxCrossEntropy weights, ignoreIndex', (x, o) =>
-    x.softmaxCrossEntropy(d.labelsPlain, d.logits, { classes: K, weights, ignoreIndex: -100, ...o })],
-  ['softmaxCrossEntropy dense number[][]', (x, o) => x.softmaxCrossEntropy(d.rowsPlain, d.logits, { classes: K, ...o })],
+  [
+    'softmaxCrossEntropy weights, ignoreIndex',
+    (x, o) => x.softmaxCrossEntropy(d.labelsPlain, d.logits, { classes: K, weights, ignoreIndex: -100, ...o }),
+  ],
+  [
+    'softmaxCrossEntropy dense number[][]',
+    (x, o) => x.softmaxCrossEntropy(d.rowsPlain, d.logits, { classes: K, ...o }),
+  ],
 ];
 const softmaxCalls: Call[] = [
   ['softmax f32', (x, o) => x.softmax(d.logits32, { classes: K, ...o })],
@@ -78,7 +98,10 @@ const bits = (v: unknown): string => {
   return `${t.constructor.name}:${Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString('base64')}`;
 };
 
-describe.each([['wasm', wasm], ['js', js]] as const)('createPool, %s backend', (backend, sync) => {
+describe.each([
+  ['wasm', wasm],
+  ['js', js],
+] as const)('createPool, %s backend', (backend, sync) => {
   const pools: Pool[] = [];
   beforeAll(async () => {
     for (const threads of [1, 2, 3, 4]) pools.push(await createPool({ threads, backend }));
@@ -91,19 +114,24 @@ describe.each([['wasm', wasm], ['js', js]] as const)('createPool, %s backend', (
     expect(pools.map((p) => [p.threads, p.backend])).toEqual([1, 2, 3, 4].map((t) => [t, backend]));
   });
 
-  it.each(calls)('%s: every reduction bit-identical for 1–4 threads; per-row values as the synchronous API', async (_, run) => {
-    for (const reduction of ['none', 'sum', 'mean'] as const) {
-      const got = await Promise.all(pools.map((p) => run(p, { reduction }) as Promise<unknown>));
-      const expected = run(sync, { reduction });
-      for (let t = 1; t < got.length; t++) expect(bits(got[t]), `${reduction}, ${t + 1} threads`).toBe(bits(got[0]));
-      if (reduction === 'none') {
-        expect(bits(got[0]), 'per-row values').toBe(bits(expected));
-      } else {
-        const e = expected as number;
-        expect(Math.abs((got[0] as number) - e), `${reduction}: ${got[0]} vs ${e}`).toBeLessThanOrEqual(1e-13 * Math.abs(e));
+  it.each(calls)(
+    '%s: every reduction bit-identical for 1–4 threads; per-row values as the synchronous API',
+    async (_, run) => {
+      for (const reduction of ['none', 'sum', 'mean'] as const) {
+        const got = await Promise.all(pools.map((p) => run(p, { reduction }) as Promise<unknown>));
+        const expected = run(sync, { reduction });
+        for (let t = 1; t < got.length; t++) expect(bits(got[t]), `${reduction}, ${t + 1} threads`).toBe(bits(got[0]));
+        if (reduction === 'none') {
+          expect(bits(got[0]), 'per-row values').toBe(bits(expected));
+        } else {
+          const e = expected as number;
+          expect(Math.abs((got[0] as number) - e), `${reduction}: ${got[0]} vs ${e}`).toBeLessThanOrEqual(
+            1e-13 * Math.abs(e),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it.each(softmaxCalls)('%s: bit-identical for 1–4 threads and to the synchronous API', async (_, run) => {
     const got = await Promise.all(pools.map((p) => run(p, {}) as Promise<unknown>));
@@ -118,7 +146,9 @@ describe.each([['wasm', wasm], ['js', js]] as const)('createPool, %s backend', (
     const out = new Float64Array(N);
     const same = await pools[2].softmaxCrossEntropy(d.labels, d.logits32, { classes: K, out });
     expect(same).toBe(out);
-    expect(bits(out)).toBe(bits(sync.softmaxCrossEntropy(d.labels, d.logits32, { classes: K, out: new Float64Array(N) })));
+    expect(bits(out)).toBe(
+      bits(sync.softmaxCrossEntropy(d.labels, d.logits32, { classes: K, out: new Float64Array(N) })),
+    );
   });
 
   it('single distributions and numbers: one piece, the synchronous result', async () => {
@@ -136,11 +166,19 @@ describe.each([['wasm', wasm], ['js', js]] as const)('createPool, %s backend', (
   it('a mean over zero counted rows is NaN; rows ignored in some pieces count for nothing', async () => {
     const labels = new Int32Array(N).fill(-1);
     labels[N - 1] = 2;
-    const got = await Promise.all(pools.map((p) => p.softmaxCrossEntropy(labels, d.logits, { classes: K, ignoreIndex: -1, reduction: 'mean' })));
-    const expected = sync.softmaxCrossEntropy(labels, d.logits, { classes: K, ignoreIndex: -1, reduction: 'mean' }) as number;
+    const got = await Promise.all(
+      pools.map((p) => p.softmaxCrossEntropy(labels, d.logits, { classes: K, ignoreIndex: -1, reduction: 'mean' })),
+    );
+    const expected = sync.softmaxCrossEntropy(labels, d.logits, {
+      classes: K,
+      ignoreIndex: -1,
+      reduction: 'mean',
+    }) as number;
     for (const g of got) expect(g).toBe(expected);
     labels[N - 1] = -1;
-    expect(await pools[1].softmaxCrossEntropy(labels, d.logits, { classes: K, ignoreIndex: -1, reduction: 'mean' })).toBeNaN();
+    expect(
+      await pools[1].softmaxCrossEntropy(labels, d.logits, { classes: K, ignoreIndex: -1, reduction: 'mean' }),
+    ).toBeNaN();
   });
 });
 
@@ -175,7 +213,9 @@ describe('createPool: errors', () => {
       expect(e).toBeInstanceOf(RangeError);
       expect((e as Error).message).toBe(expected.message);
       expect(out.every((v) => v === 7)).toBe(true);
-      await expect(p.softmaxCrossEntropy(d.labels, logits, { classes: K, reduction: 'mean' })).rejects.toThrow(expected.message);
+      await expect(p.softmaxCrossEntropy(d.labels, logits, { classes: K, reduction: 'mean' })).rejects.toThrow(
+        expected.message,
+      );
     }
   });
 
@@ -199,13 +239,17 @@ describe('createPool: errors', () => {
         expect(e.message, what).toBe(expected.message);
       }
     }
-    expect(syncError(() => js.crossEntropy(labels as number[], d.probs, { classes: K })).message).toContain(`target at row ${N - 5} is 9`);
+    expect(syncError(() => js.crossEntropy(labels as number[], d.probs, { classes: K })).message).toContain(
+      `target at row ${N - 5} is 9`,
+    );
     expect(syncError(() => js.informationContent(p as number[])).message).toContain(`index ${E - 2} is the string "x"`);
   });
 
   it('per-class weights name their own index, whichever piece checks them', async () => {
     const expected = syncError(() => js.crossEntropy(d.labels, d.probs, { classes: K, weights: [1, 1, NaN, 1, 1] }));
-    await expect(pools[1].crossEntropy(d.labels, d.probs, { classes: K, weights: [1, 1, NaN, 1, 1] })).rejects.toThrow(expected.message);
+    await expect(pools[1].crossEntropy(d.labels, d.probs, { classes: K, weights: [1, 1, NaN, 1, 1] })).rejects.toThrow(
+      expected.message,
+    );
     expect(expected.message).toContain('weights at index 2');
   });
 
@@ -228,7 +272,9 @@ describe('createPool: errors', () => {
       expect(e.message).toBe(expected.message);
     }
     await expect(p.entropy(d.probs, { classes: K, signal: 'no' as never })).rejects.toThrow(TypeError);
-    await expect(p.entropy(d.probs, { classes: K, onProgress: 3 as never })).rejects.toThrow(/onProgress must be a function/);
+    await expect(p.entropy(d.probs, { classes: K, onProgress: 3 as never })).rejects.toThrow(
+      /onProgress must be a function/,
+    );
   });
 
   it('createPool checks its options', async () => {
@@ -255,12 +301,15 @@ describe('createPool: memory, concurrency, abort, progress, close', () => {
     logits.set(d.logits32);
     labels.set(d.labels);
     for (const reduction of ['none', 'mean'] as const) {
-      expect(bits(await pool.softmaxCrossEntropy(labels, logits, { classes: K, reduction })))
-        .toBe(bits(await pool.softmaxCrossEntropy(d.labels, d.logits32, { classes: K, reduction })));
+      expect(bits(await pool.softmaxCrossEntropy(labels, logits, { classes: K, reduction }))).toBe(
+        bits(await pool.softmaxCrossEntropy(d.labels, d.logits32, { classes: K, reduction })),
+      );
     }
     // Read in place: a change made after allocation is what the threads see.
     logits[0] = Infinity;
-    await expect(pool.softmaxCrossEntropy(labels, logits, { classes: K })).rejects.toThrow(/row 0, column 0 is Infinity/);
+    await expect(pool.softmaxCrossEntropy(labels, logits, { classes: K })).rejects.toThrow(
+      /row 0, column 0 is Infinity/,
+    );
     expect(() => pool.alloc(Uint8Array as never, 3)).toThrow(TypeError);
     expect(() => pool.alloc(Float64Array, -1)).toThrow(RangeError);
   });
@@ -311,7 +360,10 @@ describe('createPool: memory, concurrency, abort, progress, close', () => {
     try {
       const big = new Float64Array(40 * PIECE).fill(0.25);
       const seen: [number, number, number][] = [];
-      await slow.informationContent(big, { onProgress: (done, total) => seen.push([performance.now(), done, total]), reduction: 'sum' });
+      await slow.informationContent(big, {
+        onProgress: (done, total) => seen.push([performance.now(), done, total]),
+        reduction: 'sum',
+      });
       expect(seen.length).toBeGreaterThan(0);
       for (let i = 0; i < seen.length; i++) {
         expect(seen[i][2]).toBe(big.length);
@@ -327,7 +379,10 @@ describe('createPool: memory, concurrency, abort, progress, close', () => {
 
   it('calls after close() reject, and a call running at close() rejects', async () => {
     const p = await createPool({ threads: 2 });
-    const running = p.informationContent(new Float64Array(20 * PIECE).fill(0.5)).then(() => 'resolved', (e: Error) => e.message);
+    const running = p.informationContent(new Float64Array(20 * PIECE).fill(0.5)).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    );
     await p.close();
     expect(await running).toBe('xentropy pool: the pool was closed while the call ran');
     await expect(p.entropy([0.5, 0.5])).rejects.toThrow('xentropy pool: the pool is closed');
@@ -336,7 +391,9 @@ describe('createPool: memory, concurrency, abort, progress, close', () => {
 
   it('run(): a module function on a thread, typed arrays moving back', async () => {
     const module = new URL('./child/pool-task.mjs', import.meta.url).href;
-    const got = await pool.run<{ sum: number; rows: Float64Array }>(module, 'scoreSlice', [Float64Array.from([0.25, 0.5])]);
+    const got = await pool.run<{ sum: number; rows: Float64Array }>(module, 'scoreSlice', [
+      Float64Array.from([0.25, 0.5]),
+    ]);
     expect(got.sum).toBe(3);
     expect(Array.from(got.rows)).toEqual([2, 1]);
     await expect(pool.run(module, 'missing', [])).rejects.toThrow(/exports no function missing/);

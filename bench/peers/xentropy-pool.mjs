@@ -51,11 +51,15 @@ function poolPeer(name, shared) {
           v.set(a);
           return v;
         };
-        data = w.kind === 'softmaxCrossEntropy'
-          ? { labels: place(d.labels), logits: place(d.logits) }
-          : { ...d, chunks: d.chunks.map((c) => ({ labels: place(c.labels), logits: place(c.logits) })) };
+        data =
+          w.kind === 'softmaxCrossEntropy'
+            ? { labels: place(d.labels), logits: place(d.logits) }
+            : { ...d, chunks: d.chunks.map((c) => ({ labels: place(c.labels), logits: place(c.logits) })) };
       }
-      return { run: calls(pool, w, data), note: `${pool.threads} threads${shared ? ', inputs in pool.alloc shared memory' : ''}` };
+      return {
+        run: calls(pool, w, data),
+        note: `${pool.threads} threads${shared ? ', inputs in pool.alloc shared memory' : ''}`,
+      };
     },
   };
 }

@@ -64,11 +64,18 @@ const ELEMENTWISE2: Record<string, string> = { binaryCrossEntropy: 'p', sigmoidC
 const WITH_TARGETS: Record<string, string> = { crossEntropy: 'q', klDivergence: 'q', softmaxCrossEntropy: 'logits' };
 const SOFTMAX = new Set(['softmax', 'logSoftmax']);
 export const FUNCTIONS = [
-  ...ELEMENTWISE1, ...Object.keys(ELEMENTWISE2), 'entropy', 'logSumExp', ...Object.keys(WITH_TARGETS), ...SOFTMAX, 'scoreRows',
+  ...ELEMENTWISE1,
+  ...Object.keys(ELEMENTWISE2),
+  'entropy',
+  'logSumExp',
+  ...Object.keys(WITH_TARGETS),
+  ...SOFTMAX,
+  'scoreRows',
 ];
 
 function checkOut(fn: string, o: Resolved, length: number): void {
-  if (o.out && o.out.length !== length) throw new TypeError(`${fn}: out has length ${o.out.length}, expected ${length}`);
+  if (o.out && o.out.length !== length)
+    throw new TypeError(`${fn}: out has length ${o.out.length}, expected ${length}`);
 }
 
 /**
@@ -158,8 +165,19 @@ export function layout(fn: string, args: unknown[], opts: Record<string, unknown
   const pieces = one ? 1 : Math.max(1, Math.ceil(n / rowsPerPiece));
   const mode: Mode = fn === 'scoreRows' ? 'scored' : o.reduction !== 'none' && !SOFTMAX.has(fn) ? 'parts' : 'rows';
   return {
-    fn, mode, n, width, rowsPerPiece: one ? Math.max(n, 1) : rowsPerPiece, pieces, kind, nested, cuts, args,
-    opts: workerOpts, rowOptions, resolved: o,
+    fn,
+    mode,
+    n,
+    width,
+    rowsPerPiece: one ? Math.max(n, 1) : rowsPerPiece,
+    pieces,
+    kind,
+    nested,
+    cuts,
+    args,
+    opts: workerOpts,
+    rowOptions,
+    resolved: o,
   };
 }
 
@@ -179,7 +197,13 @@ function isShared(x: ArrayBufferView): boolean {
  * some value is not a number (its piece then goes as a plain slice, so that the synchronous API
  * names the value exactly as it would).
  */
-function packNumbers(a: unknown[], from: number, to: number, rowWidth: number | undefined, take: Take): Float64Array | null {
+function packNumbers(
+  a: unknown[],
+  from: number,
+  to: number,
+  rowWidth: number | undefined,
+  take: Take,
+): Float64Array | null {
   const count = (to - from) * (rowWidth ?? 1);
   const dst = new Float64Array(take(count * 8), 0, count);
   if (rowWidth === undefined) {
@@ -212,7 +236,14 @@ function packNumbers(a: unknown[], from: number, to: number, rowWidth: number | 
  * thread), or else a slice of the plain array (number[][] rows that are typed arrays are copied
  * row by row, never their whole buffer). `packed` is set when number[][] rows became flat.
  */
-function slice(x: unknown, from: number, to: number, transfer: Transferable[], take: Take, rowWidth?: number): { v: unknown; packed: boolean } {
+function slice(
+  x: unknown,
+  from: number,
+  to: number,
+  transfer: Transferable[],
+  take: Take,
+  rowWidth?: number,
+): { v: unknown; packed: boolean } {
   if (ArrayBuffer.isView(x)) {
     const t = x as unknown as Float64Array;
     if (isShared(t)) return { v: t.subarray(from, to), packed: false };
@@ -236,7 +267,11 @@ function slice(x: unknown, from: number, to: number, transfer: Transferable[], t
 }
 
 /** The arguments and options of piece `i`, and the buffers that move with them. */
-export function pieceOf(l: Layout, i: number, take: Take): { args: unknown[]; opts: Record<string, unknown>; r0: number; rows: number; transfer: Transferable[] } {
+export function pieceOf(
+  l: Layout,
+  i: number,
+  take: Take,
+): { args: unknown[]; opts: Record<string, unknown>; r0: number; rows: number; transfer: Transferable[] } {
   const transfer: Transferable[] = [];
   const r0 = i * l.rowsPerPiece;
   const r1 = Math.min(l.n, r0 + l.rowsPerPiece);

@@ -38,7 +38,8 @@ function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void 
   const spent = spentBuffers(msg);
   const reply: Reply = (m, t = []) => send({ ...m, spent } as FromWorker, [...t, ...spent]);
   const opts = { ...msg.opts };
-  if (msg.outType) opts.out = msg.outType === 'Float32Array' ? new Float32Array(msg.outLength!) : new Float64Array(msg.outLength!);
+  if (msg.outType)
+    opts.out = msg.outType === 'Float32Array' ? new Float32Array(msg.outLength!) : new Float64Array(msg.outLength!);
   let parts: { sum: number; den: number } | null = null;
   reportReductionParts((sum, den) => {
     parts = { sum, den };
@@ -58,7 +59,12 @@ function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void 
   if (msg.mode === 'parts') {
     const p = parts as { sum: number; den: number } | null;
     if (!p) {
-      reply({ type: 'error', id, name: 'Error', message: `xentropy pool: ${fn} reduced without reporting its parts (a bug)` });
+      reply({
+        type: 'error',
+        id,
+        name: 'Error',
+        message: `xentropy pool: ${fn} reduced without reporting its parts (a bug)`,
+      });
       return;
     }
     reply({ type: 'parts', id, sum: p.sum, den: p.den });
@@ -70,7 +76,12 @@ function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void 
     return;
   }
   // number[] results travel as a Float64Array (the same doubles); the caller rebuilds the kind.
-  const rows = typeof value === 'number' ? value : Array.isArray(value) ? Float64Array.from(value as number[]) : (value as Float64Array | Float32Array);
+  const rows =
+    typeof value === 'number'
+      ? value
+      : Array.isArray(value)
+        ? Float64Array.from(value as number[])
+        : (value as Float64Array | Float32Array);
   reply({ type: 'rows', id, value: rows }, typeof rows === 'number' ? [] : movable([rows]));
 }
 
@@ -80,7 +91,8 @@ async function runTask(msg: Extract<ToWorker, { type: 'task' }>, reply: Reply): 
     const f = mod[msg.name];
     if (typeof f !== 'function') throw new TypeError(`xentropy pool: ${msg.module} exports no function ${msg.name}`);
     const value = await (f as (...a: unknown[]) => unknown)(...msg.args);
-    const parts = value !== null && typeof value === 'object' ? (Array.isArray(value) ? value : Object.values(value)) : [];
+    const parts =
+      value !== null && typeof value === 'object' ? (Array.isArray(value) ? value : Object.values(value)) : [];
     reply({ type: 'value', id: msg.id, value }, movable(ArrayBuffer.isView(value) ? [value] : parts));
   } catch (e) {
     reply({ type: 'error', id: msg.id, ...failure(e) });
@@ -111,6 +123,9 @@ if (inNode()) {
   });
 } else {
   // Set before anything is awaited, so that no message is dispatched without a listener.
-  const scope = globalThis as unknown as { onmessage: ((e: MessageEvent) => void) | null; postMessage(m: unknown, t: Transferable[]): void };
+  const scope = globalThis as unknown as {
+    onmessage: ((e: MessageEvent) => void) | null;
+    postMessage(m: unknown, t: Transferable[]): void;
+  };
   scope.onmessage = (e: MessageEvent) => void handle(e.data as ToWorker, (m, t) => scope.postMessage(m, t ?? []));
 }

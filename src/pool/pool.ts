@@ -10,8 +10,22 @@
  */
 import type { AllocatableArray, AllocatableType } from '../backend/backend.js';
 import type {
-  BatchInput, Distribution, Nested, Options, OutArray, OutOptions, PerRow, ReducedOptions, Result, RowOptions, SameKind,
-  ScoredRows, ScoreOptions, SingleOptions, SoftmaxOptions, TargetInput,
+  BatchInput,
+  Distribution,
+  Nested,
+  Options,
+  OutArray,
+  OutOptions,
+  PerRow,
+  ReducedOptions,
+  Result,
+  RowOptions,
+  SameKind,
+  ScoredRows,
+  ScoreOptions,
+  SingleOptions,
+  SoftmaxOptions,
+  TargetInput,
 } from '../types.js';
 import { describeValue } from '../shapes.js';
 import { CompensatedSum } from '../sum.js';
@@ -70,19 +84,33 @@ export interface Pool {
   crossEntropy(p: TargetInput, q: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
   crossEntropy<O extends OutArray>(p: TargetInput, q: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
   crossEntropy(p: TargetInput, q: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
-  crossEntropy<Q extends Distribution>(p: TargetInput, q: Q, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<Q>>;
+  crossEntropy<Q extends Distribution>(
+    p: TargetInput,
+    q: Q,
+    opts: RowOptions & { classes: number } & PoolCall,
+  ): Promise<PerRow<Q>>;
   crossEntropy(p: number | bigint | Distribution, q: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
   crossEntropy(p: TargetInput, q: BatchInput, opts?: Options & PoolCall): Promise<Result>;
   klDivergence(p: TargetInput, q: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
   klDivergence<O extends OutArray>(p: TargetInput, q: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
   klDivergence(p: TargetInput, q: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
-  klDivergence<Q extends Distribution>(p: TargetInput, q: Q, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<Q>>;
+  klDivergence<Q extends Distribution>(
+    p: TargetInput,
+    q: Q,
+    opts: RowOptions & { classes: number } & PoolCall,
+  ): Promise<PerRow<Q>>;
   klDivergence(p: number | bigint | Distribution, q: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
   klDivergence(p: TargetInput, q: BatchInput, opts?: Options & PoolCall): Promise<Result>;
   softmax<O extends OutArray>(logits: BatchInput, opts: SoftmaxOptions & { out: O } & PoolCall): Promise<O>;
-  softmax<T extends BatchInput>(logits: T, opts?: SoftmaxOptions & { out?: undefined } & PoolCall): Promise<SameKind<T>>;
+  softmax<T extends BatchInput>(
+    logits: T,
+    opts?: SoftmaxOptions & { out?: undefined } & PoolCall,
+  ): Promise<SameKind<T>>;
   logSoftmax<O extends OutArray>(logits: BatchInput, opts: SoftmaxOptions & { out: O } & PoolCall): Promise<O>;
-  logSoftmax<T extends BatchInput>(logits: T, opts?: SoftmaxOptions & { out?: undefined } & PoolCall): Promise<SameKind<T>>;
+  logSoftmax<T extends BatchInput>(
+    logits: T,
+    opts?: SoftmaxOptions & { out?: undefined } & PoolCall,
+  ): Promise<SameKind<T>>;
   logSumExp(logits: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
   logSumExp<O extends OutArray>(logits: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
   logSumExp(logits: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
@@ -90,22 +118,62 @@ export interface Pool {
   logSumExp(logits: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
   logSumExp(logits: BatchInput, opts?: Options & PoolCall): Promise<Result>;
   softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts: ReducedOptions & PoolCall): Promise<number>;
-  softmaxCrossEntropy<O extends OutArray>(p: TargetInput, logits: BatchInput, opts: OutOptions<O> & PoolCall): Promise<O>;
+  softmaxCrossEntropy<O extends OutArray>(
+    p: TargetInput,
+    logits: BatchInput,
+    opts: OutOptions<O> & PoolCall,
+  ): Promise<O>;
   softmaxCrossEntropy(p: TargetInput, logits: Nested, opts?: RowOptions & PoolCall): Promise<number[]>;
-  softmaxCrossEntropy<Q extends Distribution>(p: TargetInput, logits: Q, opts: RowOptions & { classes: number } & PoolCall): Promise<PerRow<Q>>;
-  softmaxCrossEntropy(p: number | bigint | Distribution, logits: Distribution, opts?: SingleOptions & PoolCall): Promise<number>;
+  softmaxCrossEntropy<Q extends Distribution>(
+    p: TargetInput,
+    logits: Q,
+    opts: RowOptions & { classes: number } & PoolCall,
+  ): Promise<PerRow<Q>>;
+  softmaxCrossEntropy(
+    p: number | bigint | Distribution,
+    logits: Distribution,
+    opts?: SingleOptions & PoolCall,
+  ): Promise<number>;
   softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: Options & PoolCall): Promise<Result>;
-  binaryCrossEntropy(y: number | Distribution, p: number | Distribution, opts: ReducedOptions & PoolCall): Promise<number>;
-  binaryCrossEntropy<O extends OutArray>(y: number | Distribution, p: number | Distribution, opts: OutOptions<O> & PoolCall): Promise<O>;
+  binaryCrossEntropy(
+    y: number | Distribution,
+    p: number | Distribution,
+    opts: ReducedOptions & PoolCall,
+  ): Promise<number>;
+  binaryCrossEntropy<O extends OutArray>(
+    y: number | Distribution,
+    p: number | Distribution,
+    opts: OutOptions<O> & PoolCall,
+  ): Promise<O>;
   binaryCrossEntropy(y: number, p: number, opts?: RowOptions & PoolCall): Promise<number>;
   binaryCrossEntropy<P extends Distribution>(y: Distribution, p: P, opts?: RowOptions & PoolCall): Promise<PerRow<P>>;
   binaryCrossEntropy(y: number | Distribution, p: number | Distribution, opts?: Options & PoolCall): Promise<Result>;
-  sigmoidCrossEntropy(y: number | Distribution, logits: number | Distribution, opts: ReducedOptions & PoolCall): Promise<number>;
-  sigmoidCrossEntropy<O extends OutArray>(y: number | Distribution, logits: number | Distribution, opts: OutOptions<O> & PoolCall): Promise<O>;
+  sigmoidCrossEntropy(
+    y: number | Distribution,
+    logits: number | Distribution,
+    opts: ReducedOptions & PoolCall,
+  ): Promise<number>;
+  sigmoidCrossEntropy<O extends OutArray>(
+    y: number | Distribution,
+    logits: number | Distribution,
+    opts: OutOptions<O> & PoolCall,
+  ): Promise<O>;
   sigmoidCrossEntropy(y: number, logits: number, opts?: RowOptions & PoolCall): Promise<number>;
-  sigmoidCrossEntropy<P extends Distribution>(y: Distribution, logits: P, opts?: RowOptions & PoolCall): Promise<PerRow<P>>;
-  sigmoidCrossEntropy(y: number | Distribution, logits: number | Distribution, opts?: Options & PoolCall): Promise<Result>;
-  scoreRows(labels: TargetInput, scores: Float64Array | Float32Array | number[], opts: ScoreCallOptions): Promise<ScoredRows>;
+  sigmoidCrossEntropy<P extends Distribution>(
+    y: Distribution,
+    logits: P,
+    opts?: RowOptions & PoolCall,
+  ): Promise<PerRow<P>>;
+  sigmoidCrossEntropy(
+    y: number | Distribution,
+    logits: number | Distribution,
+    opts?: Options & PoolCall,
+  ): Promise<Result>;
+  scoreRows(
+    labels: TargetInput,
+    scores: Float64Array | Float32Array | number[],
+    opts: ScoreCallOptions,
+  ): Promise<ScoredRows>;
   /**
    * A typed array in shared memory (a SharedArrayBuffer) that every thread reads in place: no
    * copy on the calling thread. Where shared memory is unavailable (a page that is not
@@ -158,8 +226,18 @@ interface Job {
 const ALLOCATABLE: readonly unknown[] = [Float64Array, Float32Array, Int32Array];
 
 const ARITY: Record<string, number> = {
-  informationContent: 1, binaryEntropy: 1, entropy: 1, softmax: 1, logSoftmax: 1, logSumExp: 1,
-  crossEntropy: 2, klDivergence: 2, softmaxCrossEntropy: 2, binaryCrossEntropy: 2, sigmoidCrossEntropy: 2, scoreRows: 2,
+  informationContent: 1,
+  binaryEntropy: 1,
+  entropy: 1,
+  softmax: 1,
+  logSoftmax: 1,
+  logSumExp: 1,
+  crossEntropy: 2,
+  klDivergence: 2,
+  softmaxCrossEntropy: 2,
+  binaryCrossEntropy: 2,
+  sigmoidCrossEntropy: 2,
+  scoreRows: 2,
 };
 
 /** Pieces in flight per thread: the next one is already there when a thread finishes one. */
@@ -178,10 +256,21 @@ function rebuild(name: string, message: string): Error {
 }
 
 /** The pool's own options, checked; the rest belongs to the synchronous call. */
-function callControls(fn: string, opts: unknown): { signal?: AbortSignal; onProgress?: (d: number, t: number) => void } {
+function callControls(
+  fn: string,
+  opts: unknown,
+): { signal?: AbortSignal; onProgress?: (d: number, t: number) => void } {
   if (opts === null || typeof opts !== 'object') return {};
   const { signal, onProgress } = opts as PoolCall;
-  if (signal !== undefined && !(typeof signal === 'object' && signal !== null && typeof signal.aborted === 'boolean' && typeof signal.addEventListener === 'function')) {
+  if (
+    signal !== undefined &&
+    !(
+      typeof signal === 'object' &&
+      signal !== null &&
+      typeof signal.aborted === 'boolean' &&
+      typeof signal.addEventListener === 'function'
+    )
+  ) {
     throw new TypeError(`${fn}: signal must be an AbortSignal, got ${describeValue(signal)}`);
   }
   if (onProgress !== undefined && typeof onProgress !== 'function') {
@@ -209,7 +298,8 @@ function stagingFor(l: Layout): unknown {
  * await pool.close();
  */
 export async function createPool(options: PoolOptions = {}): Promise<Pool> {
-  if (options === null || typeof options !== 'object') throw new TypeError(`createPool: options must be an object, got ${describeValue(options)}`);
+  if (options === null || typeof options !== 'object')
+    throw new TypeError(`createPool: options must be an object, got ${describeValue(options)}`);
   const { backend } = options;
   if (backend !== undefined && backend !== 'wasm' && backend !== 'js') {
     throw new RangeError(`createPool: backend must be 'wasm' or 'js', got ${describeValue(backend)}`);
@@ -260,8 +350,16 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
           const p = pieceOf(l, piece, take);
           const out = l.resolved.out;
           message = {
-            type: 'piece', id, fn: l.fn, mode: l.mode, args: p.args, opts: p.opts, r0: p.r0,
-            ...(out ? { outType: out instanceof Float32Array ? 'Float32Array' : 'Float64Array', outLength: p.rows * l.width } : {}),
+            type: 'piece',
+            id,
+            fn: l.fn,
+            mode: l.mode,
+            args: p.args,
+            opts: p.opts,
+            r0: p.r0,
+            ...(out
+              ? { outType: out instanceof Float32Array ? 'Float32Array' : 'Float64Array', outLength: p.rows * l.width }
+              : {}),
           } as ToWorker;
           transfer = p.transfer;
         }
@@ -280,9 +378,14 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   }
 
   function finish(job: Job): void {
+    if (job.layout && job.onProgress && now() - job.lastReport >= PROGRESS_MS) report(job);
+    settle(job, true, resultOf(job));
+  }
+
+  /** A finished job's result: merged reduction parts, the staged rows (copied into `out`), or the one value. */
+  function resultOf(job: Job): unknown {
     const l = job.layout;
-    if (!l) return settle(job, true, job.value);
-    if (job.onProgress && now() - job.lastReport >= PROGRESS_MS) report(job);
+    if (!l) return job.value;
     if (l.mode === 'parts') {
       const sum = new CompensatedSum();
       const den = new CompensatedSum();
@@ -290,21 +393,19 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
         sum.add(job.sums[i]);
         den.add(job.dens[i]);
       }
-      if (l.resolved.reduction === 'sum') return settle(job, true, sum.value);
+      if (l.resolved.reduction === 'sum') return sum.value;
       const d = den.value;
-      return settle(job, true, d === 0 ? NaN : sum.value / d);
+      return d === 0 ? NaN : sum.value / d;
     }
-    if (job.value !== undefined) return settle(job, true, job.value);
+    if (job.value !== undefined) return job.value;
     const out = l.resolved.out;
-    if (out) {
-      let off = 0;
-      for (const part of job.pieceRows) {
-        out.set(part, off);
-        off += part.length;
-      }
-      return settle(job, true, out);
+    if (!out) return job.rows;
+    let off = 0;
+    for (const part of job.pieceRows) {
+      out.set(part, off);
+      off += part.length;
     }
-    settle(job, true, job.rows);
+    return out;
   }
 
   function report(job: Job): void {
@@ -338,7 +439,8 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
       else if (l.resolved.out) job.pieceRows[piece] = v;
       else if (l.nested) {
         const rows = job.rows as number[][];
-        for (let r = 0; r * l.width < v.length; r++) rows[r0 + r] = Array.from(v.subarray(r * l.width, (r + 1) * l.width));
+        for (let r = 0; r * l.width < v.length; r++)
+          rows[r0 + r] = Array.from(v.subarray(r * l.width, (r + 1) * l.width));
       } else if (ArrayBuffer.isView(job.rows)) (job.rows as Float64Array).set(v, r0 * l.width);
       else {
         const rows = job.rows as number[];
@@ -387,37 +489,43 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   }
 
   // Start the threads, each loading its backend; the pool is ready when all are.
-  const started = await Promise.allSettled(Array.from({ length: threads }, () => new Promise<Slot>((resolve, reject) => {
-    let slot: Slot | null = null;
-    let ready = false;
-    startThread({
-      message(data) {
-        const m = data as FromWorker;
-        if (!ready) {
-          if (m.type === 'ready') {
-            ready = true;
-            backendName = m.backend;
-            // Held while it started; an idle thread does not keep the process alive.
-            slot!.thread.hold(false);
-            resolve(slot!);
-          } else if (m.type === 'failed') {
-            reject(rebuild(m.name, m.message));
-          }
-          return;
-        }
-        onMessage(slot!, m);
-      },
-      failure(error) {
-        if (!ready) return reject(error);
-        if (closed) return;
-        broken ??= error;
-        failAll(error);
-      },
-    }).then((thread) => {
-      slot = { thread, inflight: 0 };
-      thread.post({ type: 'init', backend } satisfies ToWorker, []);
-    }, reject);
-  })));
+  const started = await Promise.allSettled(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise<Slot>((resolve, reject) => {
+          let slot: Slot | null = null;
+          let ready = false;
+          startThread({
+            message(data) {
+              const m = data as FromWorker;
+              if (!ready) {
+                if (m.type === 'ready') {
+                  ready = true;
+                  backendName = m.backend;
+                  // Held while it started; an idle thread does not keep the process alive.
+                  slot!.thread.hold(false);
+                  resolve(slot!);
+                } else if (m.type === 'failed') {
+                  reject(rebuild(m.name, m.message));
+                }
+                return;
+              }
+              onMessage(slot!, m);
+            },
+            failure(error) {
+              if (!ready) return reject(error);
+              if (closed) return;
+              broken ??= error;
+              failAll(error);
+            },
+          }).then((thread) => {
+            slot = { thread, inflight: 0 };
+            thread.post({ type: 'init', backend } satisfies ToWorker, []);
+          }, reject);
+        }),
+    ),
+  );
   for (const s of started) if (s.status === 'fulfilled') slots.push(s.value);
   const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
   if (failed) {
@@ -426,7 +534,10 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   }
   const shared = sharedMemoryUsable();
 
-  function enqueue(fn: string, job: Omit<Job, 'settled' | 'resolve' | 'reject' | 'cleanup'>, signal: AbortSignal | undefined): Promise<unknown> {
+  function enqueue(
+    job: Omit<Job, 'settled' | 'resolve' | 'reject' | 'cleanup'>,
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const full = job as Job;
       full.settled = false;
@@ -452,14 +563,32 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     const { signal, onProgress } = callControls(fn, opts);
     if (signal?.aborted) throw signal.reason;
     const l = layout(fn, argv.slice(0, arity), opts as Record<string, unknown> | undefined);
-    const rows = l.mode === 'scored'
-      ? { crossEntropy: new Float64Array(l.n), entropy: new Float64Array(l.n), predicted: new Int32Array(l.n) }
-      : l.mode === 'rows' ? stagingFor(l) : null;
-    return enqueue(fn, {
-      layout: l, pieces: l.pieces, next: 0, back: new Uint8Array(l.pieces), prefix: 0, failedAt: Infinity, errors: new Map(),
-      sums: new Float64Array(l.mode === 'parts' ? l.pieces : 0), dens: new Float64Array(l.mode === 'parts' ? l.pieces : 0),
-      rows, pieceRows: [], value: undefined, doneRows: 0, lastReport: now(), onProgress,
-    }, signal);
+    const rows =
+      l.mode === 'scored'
+        ? { crossEntropy: new Float64Array(l.n), entropy: new Float64Array(l.n), predicted: new Int32Array(l.n) }
+        : l.mode === 'rows'
+          ? stagingFor(l)
+          : null;
+    return enqueue(
+      {
+        layout: l,
+        pieces: l.pieces,
+        next: 0,
+        back: new Uint8Array(l.pieces),
+        prefix: 0,
+        failedAt: Infinity,
+        errors: new Map(),
+        sums: new Float64Array(l.mode === 'parts' ? l.pieces : 0),
+        dens: new Float64Array(l.mode === 'parts' ? l.pieces : 0),
+        rows,
+        pieceRows: [],
+        value: undefined,
+        doneRows: 0,
+        lastReport: now(),
+        onProgress,
+      },
+      signal,
+    );
   }
 
   const pool: Record<string, unknown> = {
@@ -474,7 +603,8 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     },
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
       if (!ALLOCATABLE.includes(type)) {
-        const name = typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
+        const name =
+          typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
         throw new TypeError(`alloc: type must be Float64Array, Float32Array or Int32Array, got ${name}`);
       }
       if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
@@ -487,11 +617,26 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
       if (typeof module !== 'string' || typeof name !== 'string' || !Array.isArray(args)) {
         throw new TypeError('run: expected (module URL, export name, arguments array)');
       }
-      return enqueue('run', {
-        layout: null, task: { module, name, args, transfer }, pieces: 1, next: 0, back: new Uint8Array(1), prefix: 0,
-        failedAt: Infinity, errors: new Map(), sums: new Float64Array(0), dens: new Float64Array(0), rows: null,
-        pieceRows: [], value: undefined, doneRows: 0, lastReport: now(),
-      }, undefined);
+      return enqueue(
+        {
+          layout: null,
+          task: { module, name, args, transfer },
+          pieces: 1,
+          next: 0,
+          back: new Uint8Array(1),
+          prefix: 0,
+          failedAt: Infinity,
+          errors: new Map(),
+          sums: new Float64Array(0),
+          dens: new Float64Array(0),
+          rows: null,
+          pieceRows: [],
+          value: undefined,
+          doneRows: 0,
+          lastReport: now(),
+        },
+        undefined,
+      );
     },
     async close() {
       if (closed) return;

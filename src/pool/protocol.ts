@@ -30,7 +30,14 @@ export type FromWorker =
   | { type: 'failed'; name: string; message: string }
   | { type: 'rows'; id: number; spent?: ArrayBuffer[]; value: number | Float64Array | Float32Array }
   | { type: 'parts'; id: number; spent?: ArrayBuffer[]; sum: number; den: number }
-  | { type: 'scored'; id: number; spent?: ArrayBuffer[]; crossEntropy: Float64Array; entropy: Float64Array; predicted: Int32Array }
+  | {
+      type: 'scored';
+      id: number;
+      spent?: ArrayBuffer[];
+      crossEntropy: Float64Array;
+      entropy: Float64Array;
+      predicted: Int32Array;
+    }
   | { type: 'value'; id: number; value: unknown }
   | { type: 'error'; id: number; spent?: ArrayBuffer[]; name: string; message: string };
 
@@ -43,7 +50,10 @@ export function shiftPositions(message: string, r0: number): string {
   if (r0 === 0) return message;
   const cut = message.indexOf(' is ');
   const head = cut < 0 ? message : message.slice(0, cut);
-  const shifted = head.replace(/(?<![A-Za-z])(weights at )?\b(row|index) (\d+)/g, (all: string, perClass: string | undefined, word: string, at: string) =>
-    perClass ? all : `${word} ${Number(at) + r0}`);
+  const shifted = head.replace(
+    /(?<![A-Za-z])(weights at )?\b(row|index) (\d+)/g,
+    (all: string, perClass: string | undefined, word: string, at: string) =>
+      perClass ? all : `${word} ${Number(at) + r0}`,
+  );
   return cut < 0 ? shifted : shifted + message.slice(cut);
 }

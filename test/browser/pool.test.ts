@@ -55,13 +55,18 @@ const report = (v) => { document.body.dataset.result = JSON.stringify(v); };
 })().catch((e) => report({ failed: String(e && e.stack || e) }));
 `;
 
-const INDEX = '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="/main.js"></script></body></html>\n';
+const INDEX =
+  '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="/main.js"></script></body></html>\n';
 const PLAIN = `<!doctype html><html><head><link rel="icon" href="data:,">
 <script type="importmap">{ "imports": { "xentropy": "./node_modules/xentropy/dist/index.js" } }</script>
 </head><body><script type="module">${MAIN}</script></body></html>
 `;
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+};
 
 /** A static server on 127.0.0.1; `isolated` adds the headers that make a page cross-origin isolated. */
 async function serve(root: string, isolated: boolean): Promise<{ url: string; close: () => Promise<void> }> {
@@ -74,7 +79,9 @@ async function serve(root: string, isolated: boolean): Promise<{ url: string; cl
       res.writeHead(200, {
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-        ...(isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {}),
+        ...(isolated
+          ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }
+          : {}),
       });
       res.end(body);
     } catch {
@@ -84,10 +91,11 @@ async function serve(root: string, isolated: boolean): Promise<{ url: string; cl
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -110,8 +118,16 @@ beforeAll(async () => {
   const messages: string[] = [];
   const logger = createLogger('warn', { allowClearScreen: false });
   await build({
-    root: app, configFile: false, logLevel: 'warn',
-    customLogger: { ...logger, warn: (m) => messages.push(m), warnOnce: (m) => messages.push(m), error: (m) => messages.push(m), info: () => undefined },
+    root: app,
+    configFile: false,
+    logLevel: 'warn',
+    customLogger: {
+      ...logger,
+      warn: (m) => messages.push(m),
+      warnOnce: (m) => messages.push(m),
+      error: (m) => messages.push(m),
+      info: () => undefined,
+    },
     build: { outDir: 'dist' },
   });
   // Rolldown's note on slow plugins (a loaded machine) is not a warning about the build.
@@ -131,7 +147,10 @@ async function visit(root: string, path: string, isolated: boolean): Promise<Rec
   try {
     await page.goto(site.url + path);
     await page.waitForSelector('body[data-result]', { state: 'attached', timeout: 60_000 });
-    const result = JSON.parse((await page.evaluate(() => document.body.dataset.result)) ?? '{}') as Record<string, unknown>;
+    const result = JSON.parse((await page.evaluate(() => document.body.dataset.result)) ?? '{}') as Record<
+      string,
+      unknown
+    >;
     return { ...result, errors };
   } finally {
     await page.close();
@@ -149,8 +168,18 @@ describe.each([
   it.each([true, false])('cross-origin isolated: %s', async (isolated) => {
     const got = await visit(root(), path, isolated);
     expect(got).toEqual({
-      backend: 'wasm', threads: 2, shared: isolated, isolated, sab: isolated, rowsSame: true, rowsPlainSame: true,
-      kind: 'Float32Array', meanSame: true, meanClose: true, error: expectedError, errors: [],
+      backend: 'wasm',
+      threads: 2,
+      shared: isolated,
+      isolated,
+      sab: isolated,
+      rowsSame: true,
+      rowsPlainSame: true,
+      kind: 'Float32Array',
+      meanSame: true,
+      meanClose: true,
+      error: expectedError,
+      errors: [],
     });
   });
 });

@@ -240,12 +240,49 @@ const ARITY: Record<string, number> = {
   scoreRows: 2,
 };
 
+/** Per-row values placed per turn of the event loop (256 KiB of float32: a millisecond or so). */
+const SLICE = 1 << 16;
+
+/** Copies values [from, to) of a piece's results to `dst` at `off + from` (a typed array or number[]). */
+function place(
+  dst: Float64Array | number[],
+  off: number,
+  v: Float64Array | Float32Array,
+  from: number,
+  to: number,
+): void {
+  if (ArrayBuffer.isView(dst)) {
+    dst.set(v.subarray(from, to), off + from);
+    return;
+  }
+  for (let j = from; j < to; j++) dst[off + j] = v[j];
+}
+
 /** Pieces in flight per thread: the next one is already there when a thread finishes one. */
 const DEPTH = 2;
 /** onProgress spacing, ms (API.md: at most every 50 ms). */
 const PROGRESS_MS = 50;
 
 const now = (): number => (typeof performance === 'object' ? performance.now() : Date.now());
+
+/** Runs `f` in a later turn of the event loop, after timers and I/O due now (setImmediate; a MessageChannel in browsers). */
+const nextTurn: (f: () => void) => void = (() => {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  if (typeof g.setImmediate === 'function') return (f) => g.setImmediate!(f);
+  if (typeof MessageChannel === 'function') {
+    let channel: MessageChannel | null = null;
+    const queue: (() => void)[] = [];
+    return (f) => {
+      if (!channel) {
+        channel = new MessageChannel();
+        channel.port1.onmessage = () => queue.shift()?.();
+      }
+      queue.push(f);
+      channel.port2.postMessage(null);
+    };
+  }
+  return (f) => setTimeout(f, 0);
+})();
 
 function rebuild(name: string, message: string): Error {
   if (name === 'RangeError') return new RangeError(message);
@@ -418,7 +455,7 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   }
 
   /** Puts a piece's reply where it belongs. */
-  function accept(job: Job, piece: number, m: FromWorker): void {
+  function accept(job: Job, piece: number, m: FromWorker, placed = 0): void {
     const l = job.layout;
     if (!l) {
       job.value = (m as { value: unknown }).value;
@@ -441,12 +478,7 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
         const rows = job.rows as number[][];
         for (let r = 0; r * l.width < v.length; r++)
           rows[r0 + r] = Array.from(v.subarray(r * l.width, (r + 1) * l.width));
-      } else if (ArrayBuffer.isView(job.rows)) (job.rows as Float64Array).set(v, r0 * l.width);
-      else {
-        const rows = job.rows as number[];
-        const off = r0 * l.width;
-        for (let j = 0; j < v.length; j++) rows[off + j] = v[j];
-      }
+      } else place(job.rows as Float64Array | number[], r0 * l.width, v, placed, v.length);
     }
     const rowsBack = Math.min(l.n, r0 + l.rowsPerPiece) - r0;
     job.doneRows += rowsBack;
@@ -460,7 +492,17 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     return i >= 0 ? spares.splice(i, 1)[0] : new ArrayBuffer(bytes);
   };
 
-  function onMessage(slot: Slot, m: FromWorker): void {
+  /**
+   * Replies are handled in slices, one per turn of the event loop: a runtime may deliver many at
+   * once, and placing results is a copy into fresh pages (a page fault per 4 KiB, slow on some
+   * VMs), so per-row results are placed {@link SLICE} values per turn.
+   */
+  type Entry = { job: Job; piece: number; slot: Slot };
+  const replies: { entry: Entry; m: FromWorker; placed: number }[] = [];
+  let draining = false;
+
+  /** A reply arrives: its thread is free for the next piece at once; its results are placed in later turns. */
+  function receive(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready' || m.type === 'failed') return;
     if ('spent' in m && m.spent) {
       spares.push(...m.spent);
@@ -471,21 +513,55 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     if (!entry) return;
     inflight.delete(m.id);
     if (--slot.inflight === 0) slot.thread.hold(false);
-    const { job, piece } = entry;
-    if (!job.settled) {
-      if (m.type === 'error') {
-        job.failedAt = Math.min(job.failedAt, piece);
-        job.errors.set(piece, rebuild(m.name, m.message));
-      } else {
-        accept(job, piece, m);
-        job.back[piece] = 1;
+    if (!entry.job.settled) {
+      replies.push({ entry, m, placed: 0 });
+      if (!draining) {
+        draining = true;
+        nextTurn(drain);
       }
-      while (job.prefix < job.pieces && job.back[job.prefix]) job.prefix++;
-      // The first failing piece's error wins once every piece before it came back clean.
-      if (!job.settled && job.prefix >= job.failedAt) settle(job, false, job.errors.get(job.failedAt));
-      else if (!job.settled && job.prefix === job.pieces) finish(job);
     }
     pump();
+  }
+
+  function drain(): void {
+    const head = replies[0];
+    if (head && !placeSlice(head)) {
+      replies.shift();
+      settleReply(head.entry, head.m, head.placed);
+    }
+    if (replies.length > 0) nextTurn(drain);
+    else draining = false;
+  }
+
+  /** Places one slice of a reply's per-row values into its call's staging; true while more remain. */
+  function placeSlice(r: { entry: Entry; m: FromWorker; placed: number }): boolean {
+    const { job, piece } = r.entry;
+    const l = job.layout;
+    if (r.m.type !== 'rows' || typeof r.m.value === 'number' || job.settled || !l || l.resolved.out || l.nested)
+      return false;
+    const v = r.m.value;
+    if (v.length - r.placed <= SLICE) return false;
+    place(job.rows as Float64Array | number[], piece * l.rowsPerPiece * l.width, v, r.placed, r.placed + SLICE);
+    r.placed += SLICE;
+    return true;
+  }
+
+  /** A piece's outcome: its results accepted or its error kept; the call ends when its prefix allows. */
+  function settleReply(entry: Entry, m: FromWorker, placed: number): void {
+    const { job, piece } = entry;
+    if (job.settled) return;
+    if (m.type === 'error') {
+      job.failedAt = Math.min(job.failedAt, piece);
+      job.errors.set(piece, rebuild(m.name, m.message));
+    } else {
+      accept(job, piece, m, placed);
+      job.back[piece] = 1;
+    }
+    while (job.prefix < job.pieces && job.back[job.prefix]) job.prefix++;
+    // The first failing piece's error wins once every piece before it came back clean.
+    if (job.settled) return;
+    if (job.prefix >= job.failedAt) settle(job, false, job.errors.get(job.failedAt));
+    else if (job.prefix === job.pieces) finish(job);
   }
 
   // Start the threads, each loading its backend; the pool is ready when all are.
@@ -511,7 +587,7 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
                 }
                 return;
               }
-              onMessage(slot!, m);
+              receive(slot!, m);
             },
             failure(error) {
               if (!ready) return reject(error);

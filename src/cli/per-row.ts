@@ -25,11 +25,14 @@ export class PerRowFile {
    */
   static async create(path: string): Promise<PerRowFile> {
     const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+    // Registered before the file exists: an interrupt that lands while it is being created removes it too.
+    const forget = removeOnInterrupt(temp);
     const handle = await open(temp, 'wx').catch((error: NodeJS.ErrnoException) => {
+      forget();
       throw new UsageError(`cannot write ${path}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
     });
     const file = new PerRowFile(path, temp, handle);
-    file.forget = removeOnInterrupt(temp);
+    file.forget = forget;
     await file.append(PER_ROW_HEADER);
     return file;
   }

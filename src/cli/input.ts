@@ -56,8 +56,11 @@ export type Source = CsvSource | BlockSource;
 
 /** Read size: large enough that per-chunk costs vanish, small enough to stream any file. */
 const READ_BYTES = 1 << 20;
-/** A CSV piece (one task for a worker) is about this long. */
-const PIECE_BYTES = 2 << 20;
+/**
+ * A CSV piece (one task for a worker) is about this long. XENTROPY_PIECE_BYTES sets it smaller
+ * for the fuzzer (test/fuzz/cli-csv.mjs), so that small files are cut into many pieces.
+ */
+const PIECE_BYTES = Number(process.env.XENTROPY_PIECE_BYTES) > 0 ? Number(process.env.XENTROPY_PIECE_BYTES) : 2 << 20;
 /** Room before each chunk read for the end of the record the previous chunk began. */
 const HEADROOM = 1 << 16;
 

@@ -5,7 +5,7 @@ import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
 import { inferInput } from '../io/columns.js';
 import { InputError, UsageError } from '../io/errors.js';
-import { openSource } from './input.js';
+import { RecordTooLong, openSource } from './input.js';
 import type { Source } from './input.js';
 import type { Format } from '../io/format.js';
 import { writePartial } from './partial.js';
@@ -113,7 +113,14 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
 
   try {
     if (source.kind === 'csv') {
-      for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
+      try {
+        for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
+      } catch (error) {
+        if (!(error instanceof RecordTooLong)) throw error;
+        // A bad row in an earlier piece comes first; else the long record starts after them.
+        while (inFlight.length > 0) await take();
+        throw new InputError(`${source.name}:${breaks + 1}: ${error.message}`);
+      }
     } else {
       for await (const block of source.blocks) {
         const { labels, scores, columns } = block;

@@ -42,6 +42,8 @@ export interface CsvSource extends SourceBase {
   plan: CsvPlan;
   /** Line breaks before the first piece (header, empty lines). */
   breaks: number;
+  /** Bytes before the first piece (a byte-order mark, the header). */
+  headerBytes: number;
   pieces: AsyncIterable<Uint8Array>;
 }
 
@@ -91,7 +93,9 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     return fromStream(format, '-', counted.chunks, counted.position, undefined, options);
   }
   const file = await openFile(path, name);
-  const size = (await file.stat()).size;
+  const stats = await file.stat();
+  if (!stats.isFile()) return openStreamFile(file, format, name, options);
+  const size = stats.size;
   if (format === 'arrow') {
     // Random access: the file format's batches are read one by one from the footer's index.
     const handle = file;
@@ -129,6 +133,33 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
   }
   const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
   return fromStream(format, name, counted.chunks, counted.position, size, options);
+}
+
+/**
+ * A path that is not a regular file (a FIFO, a pipe such as `<(cat x.csv)` or `/dev/stdin`, a
+ * device): a stream read once to its end, with no size to hold it to.
+ */
+async function openStreamFile(file: FileHandle, format: Format, name: string, options: OpenOptions): Promise<Source> {
+  if (format === 'parquet') {
+    await file.close();
+    throw new UsageError(`${name}: a Parquet file cannot be read from a pipe or FIFO (its index is at its end): give a regular file`);
+  }
+  const chunksOf = (handle: FileHandle) => handle.createReadStream({ highWaterMark: READ_BYTES, start: undefined }) as AsyncIterable<Uint8Array>;
+  if (format === 'npy') {
+    const labelsFile = await openFile(options.labels!, options.labels!).catch(async (error: unknown) => {
+      await file.close();
+      throw error;
+    });
+    let read = 0;
+    const { readNpy } = await import('../io/npy.js');
+    const blocks = npyBlocks(readNpy(chunksOf(file), chunksOf(labelsFile), { name, labelsName: options.labels! }));
+    const close = async () => {
+      await Promise.all([file.close().catch(() => undefined), labelsFile.close().catch(() => undefined)]);
+    };
+    return peekBlocks({ name, format, size: undefined, position: () => read }, blocks, (b) => (read += b.scores.byteLength), close);
+  }
+  const counted = counting(chunksOf(file));
+  return fromStream(format, name, counted.chunks, counted.position, undefined, options);
 }
 
 /**
@@ -209,11 +240,15 @@ async function fromStream(
   // ended): a first row of any length costs a linear number of bytes scanned, not one scan per chunk.
   let tried = 0;
   let first = true;
+  let bom = 0;
   for (;;) {
     const next = await iterator.next();
     if (!next.done) {
       let bytes = next.value;
-      if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        bytes = bytes.subarray(3);
+        bom = 3;
+      }
       if (first) notUtf16(bytes, name);
       first = false;
       head.append(bytes);
@@ -228,7 +263,7 @@ async function fromStream(
     if (found !== undefined) {
       const rest = buffer.subarray(found.dataStart);
       return {
-        kind: 'csv', name, format, size, position, plan: found.plan, breaks: found.dataLine - 1, recycle: () => undefined,
+        kind: 'csv', name, format, size, position, plan: found.plan, breaks: found.dataLine - 1, headerBytes: bom + found.dataStart, recycle: () => undefined,
         pieces: cutPieces(rest, next.done ? undefined : iterator, delimiter),
       };
     }

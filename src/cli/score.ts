@@ -10,6 +10,7 @@ import type { Source } from './input.js';
 import type { Format } from '../io/format.js';
 import { writePartial } from './partial.js';
 import { PerRowFile } from './per-row.js';
+import { Output, identities } from './output.js';
 import { executor } from './pool.js';
 import type { Executor } from './pool.js';
 import { progress } from './progress.js';
@@ -32,6 +33,8 @@ export interface ScoreOptions {
   perRow?: string;
   partial?: string;
   progress: boolean;
+  /** Nothing but errors (and the JSON, with --json). */
+  quiet?: boolean;
   workers?: number;
 }
 
@@ -45,33 +48,46 @@ export interface ScoreOptions {
  */
 export async function score(file: string | undefined, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
   const name = file ?? displayPath(EXAMPLE);
+  if (options.perRow === '-' && (options.json || options.partial === '-')) {
+    throw new UsageError(`--per-row - writes the rows to stdout: ${options.json ? '--json' : '--partial -'} cannot go there too (send one of them to a file)`);
+  }
+  const inputs = await identities([file ?? EXAMPLE, options.labels]);
   const source = await openSource(file ?? EXAMPLE, name, options);
-  const settings: Settings = {
-    classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
-    input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
-    base: BASES[options.base].value,
-    perRow: options.perRow !== undefined,
-  };
-  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow);
-  const bar = await progress(options.progress, source.size);
-  const run = executor(await load(), options.workers, source.size);
+  // The outputs are opened before any row is scored: an unwritable target, or one that is an
+  // input, fails at once.
+  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, inputs);
+  let partial: Output | undefined;
   let acc: Accumulator;
+  let settings: Settings;
   try {
-    acc = await scoreAll(source, settings, run, perRow, bar);
+    partial = options.partial === undefined ? undefined : await Output.open(options.partial, inputs);
+    settings = {
+      classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
+      input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
+      base: BASES[options.base].value,
+      perRow: options.perRow !== undefined,
+    };
+    const bar = await progress(options.progress && !options.quiet, source.size);
+    const run = executor(await load(), options.workers, source.size);
+    try {
+      acc = await scoreAll(source, settings, run, perRow, bar);
+    } finally {
+      bar.stop();
+      await run.close();
+    }
     await perRow?.commit();
   } catch (error) {
     await perRow?.discard();
+    await partial?.discard();
     throw error;
-  } finally {
-    bar.stop();
-    await run.close();
   }
-  if (options.partial !== undefined) {
-    await writePartial(options.partial, acc, [name]);
+  if (partial !== undefined) {
+    await writePartial(partial, acc, [name]);
     return;
   }
   const info = { file: name, input: settings.input, base: options.base };
-  stdout.write(options.json ? formatJson(acc.result(), info) : formatHuman(acc.result(), info));
+  if (options.json) stdout.write(formatJson(acc.result(), info));
+  else if (!options.quiet) (perRow?.toStdout ? process.stderr : stdout).write(formatHuman(acc.result(), info));
 }
 
 /** Runs every piece of the input, keeping a few in flight, and takes their outcomes in order. */
@@ -79,7 +95,9 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
   const total = new Accumulator(js, settings);
   let rows = 0;
   let breaks = source.kind === 'csv' ? source.breaks : 0;
-  const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number }> = [];
+  const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number; bytes: number }> = [];
+  // The bar counts bytes scored, not read (reading runs ahead), so rows and percentage agree.
+  let done = source.kind === 'csv' ? source.headerBytes : 0;
 
   const take = async () => {
     const next = inFlight.shift()!;
@@ -98,7 +116,8 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow);
     rows = firstRow + outcome.rows;
     breaks += outcome.breaks;
-    bar.update(source.position(), rows);
+    done += next.bytes;
+    bar.update(source.kind === 'csv' ? done : source.position(), rows);
   };
 
   const submit = async (task: Task, bytes: number, firstRow?: number) => {
@@ -107,7 +126,7 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     // the reader fills them again. Awaited in order by take(); until then a rejection must
     // not count as unhandled.
     outcome.then((o) => source.recycle(o.recycled), () => undefined);
-    inFlight.push({ outcome, firstRow });
+    inFlight.push({ outcome, firstRow, bytes });
     while (inFlight.length >= run.depth) await take();
   };
 

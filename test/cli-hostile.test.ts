@@ -110,3 +110,151 @@ describe('item 13: a stray " inside an unquoted field', () => {
     expect(oneLine(r.stderr)).toBe('xentropy: unclosed.csv:202: a record longer than 8192 bytes starts on this line (a quoted field never closed?)');
   });
 });
+
+describe('item 7: where output goes', () => {
+  it('-: the rows go to stdout and the human summary to stderr', () => {
+    const r = run(['score', file('out-dash.csv', SMALL), '--per-row', '-', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('row,label,cross_entropy,entropy,predicted');
+    expect(r.stdout.trim().split('\n')).toHaveLength(4);
+    expect(r.stderr).toMatch(/^file +out-dash\.csv\n/);
+    expect(existsSync(join(dir, '-'))).toBe(false);
+  });
+
+  it.each([
+    [['--per-row', '-', '--json']],
+    [['--per-row', '-', '--partial', '-']],
+  ])('two outputs asking for stdout (%j) are a usage error (exit 2)', (extra) => {
+    const r = run(['score', file('two.csv', SMALL), '--no-progress', ...extra]);
+    expect(r.status).toBe(2);
+    expect(oneLine(r.stderr)).toMatch(/^xentropy: --per-row - writes the rows to stdout/);
+  });
+
+  it('--partial - writes the partial state to stdout', () => {
+    const r = run(['score', file('part.csv', SMALL), '--partial', '-', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).format).toBe('xentropy-partial');
+  });
+
+  it('an output that is the input (by name, through a symlink, or a hard link) is refused with exit 2, the input untouched', () => {
+    const name = file('self.csv', SMALL);
+    symlinkSync('self.csv', join(dir, 'self-link.csv'));
+    spawnSync('ln', [join(dir, 'self.csv'), join(dir, 'self-hard.csv')]);
+    for (const [out, option] of [['self.csv', '--per-row'], ['./self-link.csv', '--per-row'], ['self-hard.csv', '--partial']]) {
+      const r = run(['score', name, option, out, '--no-progress']);
+      expect(r.status, `${option} ${out}`).toBe(2);
+      expect(oneLine(r.stderr)).toBe(`xentropy: ${out} is the input self.csv: writing it would destroy the input (choose another output)`);
+      expect(readFileSync(join(dir, 'self.csv'), 'utf8')).toBe(SMALL);
+    }
+  });
+
+  it('a symbolic link is followed: the file it points to gets the rows, the link stays a link', () => {
+    file('real-rows.csv', 'old\n');
+    symlinkSync('real-rows.csv', join(dir, 'link-rows.csv'));
+    const r = run(['score', file('for-link.csv', SMALL), '--per-row', 'link-rows.csv', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(lstatSync(join(dir, 'link-rows.csv')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(dir, 'real-rows.csv'), 'utf8')).toMatch(/^row,label,/);
+  });
+
+  it('a FIFO is written in place (its reader gets the rows; it stays a FIFO)', async () => {
+    const fifo = join(dir, 'rows.fifo');
+    spawnSync('mkfifo', [fifo]);
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.on('data', (d) => (got += d));
+    const readerDone = new Promise((r) => reader.on('close', r));
+    const r = run(['score', file('for-fifo.csv', SMALL), '--per-row', 'rows.fifo', '--no-progress']);
+    await readerDone;
+    expect(r.status, r.stderr).toBe(0);
+    expect(got.split('\n')[0]).toBe('row,label,cross_entropy,entropy,predicted');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('a process substitution >(…) is written in place', () => {
+    const r = spawnSync('bash', ['-c', `node ${MAIN} score for-fifo.csv --per-row >(cat > from-subst.csv) --no-progress --quiet; sleep 2`], { cwd: dir, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'from-subst.csv'), 'utf8').split('\n')[0]).toBe('row,label,cross_entropy,entropy,predicted');
+  });
+
+  it.skipIf(!isRoot)('device nodes (made with mknod here) are written in place, never replaced; a full device is one line, exit 1', () => {
+    const devices = join(dir, 'dev');
+    mkdirSync(devices);
+    spawnSync('mknod', [join(devices, 'null'), 'c', '1', '3']);
+    spawnSync('mknod', [join(devices, 'full'), 'c', '1', '7']);
+    const name = file('for-dev.csv', SMALL);
+    let r = run(['score', name, '--per-row', 'dev/null', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(statSync(join(devices, 'null')).isCharacterDevice()).toBe(true);
+    r = run(['score', name, '--per-row', 'dev/full', '--no-progress']);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toBe('xentropy: cannot write dev/full: no space left on the device');
+    expect(statSync(join(devices, 'full')).isCharacterDevice()).toBe(true);
+    expect(readdirSync(devices).sort()).toEqual(['full', 'null']);
+  });
+
+  it('a directory as output is one line (exit 1), checked before scoring: nothing of a bad input is read', () => {
+    mkdirSync(join(dir, 'adir'));
+    const r = run(['score', file('dir-out.csv', SMALL), '--per-row', 'adir', '--no-progress']);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toBe('xentropy: cannot write adir: it is a directory');
+    // Before scoring: a bad row later in the input is not what is reported.
+    const bad = file('dir-out-bad.csv', `${SMALL}1,x,2\n`);
+    expect(oneLine(run(['score', bad, '--partial', 'adir', '--no-progress']).stderr)).toBe('xentropy: cannot write adir: it is a directory');
+  });
+
+  it.skipIf(isRoot)('a folder without write permission is one line (exit 1)', () => {
+    mkdirSync(join(dir, 'ro'), { mode: 0o555 });
+    const r = run(['score', file('ro.csv', SMALL), '--per-row', 'ro/rows.csv', '--no-progress']);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toBe('xentropy: cannot write ro/rows.csv: permission denied');
+  });
+
+  it('a regular target is replaced only on success: a failure leaves the old file and no temporary', () => {
+    file('keep-rows.csv', 'old\n');
+    const r = run(['score', file('fails-late.csv', `${SMALL}1,x,2\n`), '--per-row', 'keep-rows.csv', '--no-progress']);
+    expect(r.status).toBe(1);
+    expect(readFileSync(join(dir, 'keep-rows.csv'), 'utf8')).toBe('old\n');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.keep-rows.csv.'))).toEqual([]);
+  });
+
+  it('a reader that closes early (EPIPE) ends the run quietly', () => {
+    const rows = 'label,logit_0,logit_1\n' + '0,2,1\n'.repeat(200_000);
+    const name = file('epipe.csv', rows);
+    const r = spawnSync('bash', ['-c', `set -o pipefail; node ${MAIN} score ${name} --per-row - --no-progress 2>err.txt | head -1`], { cwd: dir, encoding: 'utf8' });
+    expect(r.stdout).toBe('row,label,cross_entropy,entropy,predicted\n');
+    expect(r.status).toBe(0);
+    expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
+  });
+});
+
+describe('--per-row formats', () => {
+  it('.jsonl: one JSON object per row with the same columns', () => {
+    const r = run(['score', file('jl.csv', SMALL), '--per-row', 'rows.jsonl', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const csv = run(['score', 'jl.csv', '--per-row', '-', '--no-progress']).stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(lines).toHaveLength(3);
+    lines.forEach((o, i) => {
+      expect(Object.keys(o)).toEqual(['row', 'label', 'cross_entropy', 'entropy', 'predicted']);
+      expect([o.row, o.label, o.cross_entropy, o.entropy, o.predicted].map(String)).toEqual(csv[i]);
+    });
+  });
+
+  it('.parquet: a Parquet file (read back by hyparquet) with the same columns and values, in several row groups', async () => {
+    const rows = 'label,logit_0,logit_1\n' + Array.from({ length: 500 }, (_, i) => `${i % 2},${(i % 7) - 3},${(i % 5) / 2}`).join('\n') + '\n';
+    const r = run(['score', file('pq.csv', rows), '--per-row', 'rows.parquet', '--no-progress'], { env: { ...process.env, XENTROPY_PIECE_BYTES: '1000' } });
+    expect(r.status, r.stderr).toBe(0);
+    const { parquetReadObjects, parquetMetadata } = await import('hyparquet');
+    const bytes = readFileSync(join(dir, 'rows.parquet'));
+    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    expect(parquetMetadata(buffer).row_groups.length).toBeGreaterThan(1);
+    const got = await parquetReadObjects({ file: buffer });
+    const csv = run(['score', 'pq.csv', '--per-row', '-', '--no-progress']).stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    expect(got).toHaveLength(500);
+    got.forEach((o, i) => {
+      expect(Object.keys(o)).toEqual(['row', 'label', 'cross_entropy', 'entropy', 'predicted']);
+      expect([o.row, o.label, o.cross_entropy, o.entropy, o.predicted].map(String)).toEqual(csv[i]);
+    });
+  });
+});

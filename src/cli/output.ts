@@ -105,17 +105,21 @@ export class Output {
       if (e.code === 'ENOENT') throw new UsageError(`cannot write ${path}: no such directory`);
       throw new OutputError(`cannot write ${path}: ${errnoText(e)}`);
     };
-    const target = await followLinks(path).catch(fail);
+    // /dev/stdout, /dev/fd/N (a process substitution), /proc/self/fd/N: links the kernel
+    // resolves itself (to a pipe, a terminal, or the file a shell redirected to): opened as named.
+    const special = /^\/(dev|proc)\//.test(path);
+    const target = special ? path : await followLinks(path).catch(fail);
     const existing = await stat(target).catch(() => undefined);
     if (existing) {
       const same = inputs.find((i) => i.dev === existing.dev && i.ino === existing.ino);
       if (same) throw new UsageError(`${path} is the input ${same.name}: writing it would destroy the input (choose another output)`);
       if (existing.isDirectory()) fail(Object.assign(new Error(), { code: 'EISDIR' }));
     }
-    const inPlace = (existing !== undefined && !existing.isFile()) || /^\/(dev|proc)\//.test(target) || /^\/(dev|proc)\//.test(path);
+    const inPlace = special || (existing !== undefined && !existing.isFile()) || /^\/(dev|proc)\//.test(target);
     if (inPlace) {
       // A pipe, FIFO or device: written where it is (a FIFO waits here for its reader).
-      const handle = await open(target, 'w').catch(fail);
+      // Appending: a shell's `>> file` behind /dev/stdout keeps what it holds (O_TRUNC would not).
+      const handle = await open(target, 'a').catch(fail);
       return new Output(path, handle);
     }
     if (existing) await access(target, constants.W_OK).catch(fail);

@@ -258,3 +258,129 @@ describe('--per-row formats', () => {
     });
   });
 });
+
+describe('item 8: interrupts', () => {
+  it('SIGHUP mid-run: exit 129, no --per-row file, no temporary left', async () => {
+    const target = 'rows-hup.csv';
+    const child = spawn(process.execPath, [MAIN, 'score', '-', '--per-row', target, '--no-progress'], { cwd: dir });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    child.stdin.write(`label,logit_0,logit_1\n${'1,0.5,2\n'.repeat(100)}`);
+    const temps = () => readdirSync(dir).filter((f) => f.startsWith(`.${target}.`));
+    const end = Date.now() + 30_000;
+    while (temps().length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(temps()).toHaveLength(1);
+    child.kill('SIGHUP');
+    expect(await closed).toBe(129);
+    expect(stderr).toMatch(/xentropy: interrupted \(SIGHUP\)/);
+    expect(existsSync(join(dir, target))).toBe(false);
+    expect(temps()).toEqual([]);
+  });
+
+  it('Ctrl-C with the progress bar on a terminal gives the cursor back and turns line wrap on', () => {
+    // A child whose stderr claims to be a terminal: the bar starts, then SIGINT arrives.
+    const script = `
+      process.stderr.isTTY = true; process.stderr.columns = 80;
+      const { handleInterrupts } = await import(${JSON.stringify(resolve(import.meta.dirname, '../dist/cli/interrupt.js'))});
+      const { progress } = await import(${JSON.stringify(resolve(import.meta.dirname, '../dist/cli/progress.js'))});
+      handleInterrupts();
+      const bar = await progress(true, 1000);
+      bar.update(500, 10);
+      process.kill(process.pid, 'SIGINT');
+      setTimeout(() => {}, 5000);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(130);
+    expect(r.stderr).toContain('\x1b[?25l');
+    const restored = r.stderr.lastIndexOf('\x1b[?25h');
+    expect(restored).toBeGreaterThan(r.stderr.lastIndexOf('\x1b[?25l'));
+    expect(r.stderr.slice(restored)).toContain('\x1b[?7h');
+  });
+});
+
+describe('item 10: --workers larger than the input', () => {
+  it.each([8, 32, 64])('--workers %i on a tiny file, three times: exit 0 and the summary each time', (workers) => {
+    const name = file(`tiny-${workers}.csv`, SMALL);
+    const one = run(['score', name, '--json', '--no-progress', '--workers', '1']);
+    for (let i = 0; i < 3; i++) {
+      const r = run(['score', name, '--json', '--no-progress', '--workers', String(workers)]);
+      expect(r.stderr).not.toMatch(/FATAL|IsGraphAsync/);
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual(JSON.parse(one.stdout));
+    }
+  });
+
+  it('--workers 64 on a file of a few small pieces', () => {
+    const name = file('few-pieces.csv', `label,logit_0,logit_1\n${'0,2,1\n1,0.5,1.5\n'.repeat(300)}`);
+    const r = run(['score', name, '--json', '--no-progress', '--workers', '64'], { env: { ...process.env, XENTROPY_PIECE_BYTES: '1024' } });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).rows).toBe(600);
+  });
+});
+
+describe('item 14: a non-regular input is a stream read to its end', () => {
+  it('<(cat x.csv), /dev/stdin as FILE and a FIFO score as the file does', async () => {
+    const name = file('stream.csv', SMALL);
+    const expected = JSON.parse(run(['score', name, '--json', '--no-progress']).stdout);
+    const viaBash = (cmd: string) => spawnSync('bash', ['-c', cmd], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    for (const cmd of [
+      `node ${MAIN} score <(cat stream.csv) --json --no-progress`,
+      `cat stream.csv | node ${MAIN} score /dev/stdin --json --no-progress`,
+    ]) {
+      const r = viaBash(cmd);
+      expect(r.status, `${cmd}: ${r.stderr}`).toBe(0);
+      const { file: _f, ...got } = JSON.parse(r.stdout);
+      const { file: _e, ...want } = expected;
+      expect(got).toEqual(want);
+    }
+    spawnSync('mkfifo', [join(dir, 'in.fifo')]);
+    const writer = spawn('bash', ['-c', 'cat stream.csv > in.fifo'], { cwd: dir });
+    const r = run(['score', 'in.fifo', '--json', '--no-progress']);
+    await new Promise((done) => writer.on('close', done));
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).mean_cross_entropy).toBe(expected.mean_cross_entropy);
+  });
+
+  it('.npy scores and labels from FIFOs', async () => {
+    const { npy } = await import('./support/npy.mjs');
+    const scores = npy('<f8', [3, 2], Float64Array.of(2, 1, 0.5, 1.5, 3, -1));
+    const labels = npy('<i8', [3], BigInt64Array.of(0n, 1n, 1n));
+    file('s.npy', scores);
+    file('l.npy', labels);
+    const expected = JSON.parse(run(['score', 's.npy', '--labels', 'l.npy', '--input', 'logits', '--json', '--no-progress']).stdout);
+    spawnSync('mkfifo', [join(dir, 's.fifo.npy'), join(dir, 'l.fifo.npy')]);
+    const writers = ['s', 'l'].map((n) => spawn('bash', ['-c', `cat ${n}.npy > ${n}.fifo.npy`], { cwd: dir }));
+    const r = run(['score', 's.fifo.npy', '--labels', 'l.fifo.npy', '--input', 'logits', '--json', '--no-progress']);
+    await Promise.all(writers.map((w) => new Promise((done) => w.on('close', done))));
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).mean_cross_entropy).toBe(expected.mean_cross_entropy);
+  });
+});
+
+describe('--quiet and the progress line', () => {
+  it('--quiet prints nothing on success; with --json only the JSON; errors still show', () => {
+    const name = file('quiet.csv', SMALL);
+    expect(run(['score', name, '--quiet'])).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    const r = run(['score', name, '--quiet', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).rows).toBe(3);
+    expect(r.stderr).toBe('');
+    expect(run(['score', file('quiet-bad.csv', `${SMALL}1,x,2\n`), '--quiet']).stderr).toMatch(/^xentropy: quiet-bad\.csv:5: /);
+  });
+
+  it('fits the terminal: rows, MB/s and time left at 40 and 80 columns, degrading to fewer figures', async () => {
+    const { progressLine } = await import('../src/cli/progress.js');
+    const state = { fraction: 0.42, rows: 1_234_567, megabytes: 420, seconds: 10 };
+    for (const width of [40, 80, 120]) {
+      const line = progressLine(width, state);
+      expect(line.length).toBeLessThan(width);
+      expect(line).toContain('1,234,567 rows');
+      expect(line).toContain('42.0 MB/s');
+      expect(line).toContain('0:14 left');
+    }
+    expect(progressLine(80, state)).toMatch(/^\[#+-+\] 42% /);
+    expect(progressLine(30, state)).toBe('1,234,567 rows 42.0 MB/s');
+    expect(progressLine(12, state).length).toBeLessThan(12);
+    expect(progressLine(80, { rows: 10, megabytes: 1, seconds: 1 })).toBe('10 rows 1.0 MB/s 1.0 MB');
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * The progress bar on stderr (Node only): rows, MB/s and time left, on a terminal only; a pipe,
  * a file, `--no-progress` or `--quiet` gets nothing. The line fits the terminal's width: the bar
- * takes what the figures leave, and the figures are dropped one by one (percentage last) when
+ * takes what the figures leave, and the figures are dropped one by one (the percentage first) when
  * even they do not fit. The cursor is hidden while it shows and given back on any exit
  * (interrupts included: see interrupt.ts).
  */
@@ -55,10 +55,11 @@ export function progressLine(width: number, state: ProgressState): string {
   if (fraction !== undefined && fraction > 0 && seconds > 0.5) parts.push(`${clock((seconds * (1 - fraction)) / fraction)} left`);
   else if (fraction === undefined) parts.push(`${megabytes.toFixed(1)} MB`);
   const room = width - 1;
-  // Figures dropped from the end, then the percentage, until they fit.
+  // Too narrow: the percentage goes first, then figures from the end, until they fit.
   let figures = parts.join(' ');
   while (figures.length > room && parts.length > 1) {
-    parts.splice(parts.length > 2 ? parts.length - 1 : 0, 1);
+    if (parts[0] === percent) parts.shift();
+    else parts.pop();
     figures = parts.join(' ');
   }
   if (figures.length > room) return figures.slice(0, Math.max(0, room));

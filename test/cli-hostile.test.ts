@@ -384,3 +384,32 @@ describe('--quiet and the progress line', () => {
     expect(progressLine(80, { rows: 10, megabytes: 1, seconds: 1 })).toBe('10 rows 1.0 MB/s 1.0 MB');
   });
 });
+
+describe('item 17: messages', () => {
+  it('a label is quoted as written (9007199254740993 is not the float64 …992)', () => {
+    const r = run(['score', file('biglabel.csv', 'label,logit_0,logit_1\n0,1,2\n9007199254740993,1,2\n'), '--no-progress']);
+    expect(r.status).toBe(1);
+    expect(oneLine(r.stderr)).toBe('xentropy: biglabel.csv:3: label "9007199254740993" is not a class index in [0, 2)');
+  });
+
+  it('a UTF-16 file is said to be not UTF-8 (not "no column named label")', () => {
+    const text = 'label,p_0,p_1\n0,0.5,0.5\n';
+    const utf16 = new Uint8Array(2 + 2 * text.length);
+    utf16.set([0xff, 0xfe]);
+    for (let i = 0; i < text.length; i++) utf16[2 + 2 * i] = text.charCodeAt(i);
+    for (const [name, bytes] of [['utf16-bom.csv', utf16], ['utf16-nobom.csv', utf16.subarray(2)]] as const) {
+      const r = run(['score', file(name, bytes), '--no-progress']);
+      expect(r.status).toBe(1);
+      expect(oneLine(r.stderr)).toBe(`xentropy: ${name}:1: the file is not UTF-8 (it looks like UTF-16): save it as UTF-8 text`);
+    }
+  });
+
+  it('write errors are words naming the path, not raw errno text', () => {
+    mkdirSync(join(dir, 'isdir'));
+    const r = run(['score', file('errno.csv', SMALL), '--partial', 'isdir', '--no-progress']);
+    expect(r.status).toBe(1);
+    const line = oneLine(r.stderr);
+    expect(line).toBe('xentropy: cannot write isdir: it is a directory');
+    expect(line).not.toMatch(/EISDIR|illegal operation/);
+  });
+});

@@ -14,11 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'xentropy-fuzz-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('fuzz:cli short run (fixed seed)', () => {
-  it('csv: 40 mutated files, each scored as the reference parse says or refused at its first bad line', async () => {
-    const result = await csv.run({ seed: 20_261_202, from: 0, cases: 40, main: MAIN, dir });
+  it('csv: 15 mutated files, each scored as the reference parse says or refused at its first bad line', async () => {
+    const result = await csv.run({ seed: 20_261_202, from: 0, cases: 15, main: MAIN, dir });
     console.log('fuzz:cli csv', JSON.stringify(result.stats));
     expect(result.failures).toEqual([]);
-    expect(result.stats.valid).toBeGreaterThan(5);
-    expect(result.stats.refused).toBeGreaterThan(5);
+    expect(result.stats.valid).toBeGreaterThan(2);
+    expect(result.stats.refused).toBeGreaterThan(2);
   }, 300_000);
 });

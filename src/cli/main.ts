@@ -92,7 +92,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Commander has printed its own message (or the help); only the status is left to choose.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`xentropy: ${error instanceof Error ? error.message : String(error)}\n`);
+    // One line, always: a message with a line break in it would look like two errors.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`xentropy: ${message}\n`);
     return exitStatus(error);
   }
 }

@@ -10,7 +10,7 @@ import type { Source } from './input.js';
 import type { Format } from '../io/format.js';
 import { writePartial } from './partial.js';
 import { PerRowFile } from './per-row.js';
-import { Output, identities } from './output.js';
+import { Output, OutputError, identities } from './output.js';
 import { executor } from './pool.js';
 import type { Executor } from './pool.js';
 import { progress } from './progress.js';
@@ -48,6 +48,31 @@ export interface ScoreOptions {
  */
 export async function score(file: string | undefined, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
   const name = file ?? displayPath(EXAMPLE);
+  try {
+    await scoreFile(file, name, options, stdout);
+  } catch (error) {
+    throw named(error, name);
+  }
+}
+
+/**
+ * An error as the one line the user sees: ours pass through; an engine error (out of memory, a
+ * TypeError from a bug) names the file and says what happened, without the engine's own text.
+ */
+function named(error: unknown, name: string): unknown {
+  if (error instanceof InputError || error instanceof UsageError || error instanceof OutputError) return error;
+  if (error instanceof RangeError && /allocation failed|Invalid array length|Invalid typed array length/i.test(error.message)) {
+    return new InputError(`${name}: not enough memory to read it (a row or block larger than memory allows?)`);
+  }
+  if (error instanceof Error && error.constructor === Error) {
+    // A library's own message (a reader's): kept, naming the file.
+    return error.message.startsWith(`${name}:`) ? error : new Error(`${name}: ${error.message}`);
+  }
+  const what = error instanceof Error ? error.name : typeof error;
+  return new Error(`${name}: could not be read: an internal error (${what}); please report it with the input that caused it`);
+}
+
+async function scoreFile(file: string | undefined, name: string, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
   if (options.perRow === '-' && (options.json || options.partial === '-')) {
     throw new UsageError(`--per-row - writes the rows to stdout: ${options.json ? '--json' : '--partial -'} cannot go there too (send one of them to a file)`);
   }

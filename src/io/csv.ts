@@ -273,3 +273,25 @@ function join(a: Uint8Array, rest: Uint8Array[]): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The text fields of the `row`-th record (0-based, empty lines skipped) of a piece, as written:
+ * for messages that must quote a value as the file holds it (a label `9007199254740993` is not
+ * the float64 `9007199254740992`). Undefined if the piece has no such record.
+ */
+export function recordText(b: Uint8Array, row: number, delimiter: number): string[] | undefined {
+  let at = 0;
+  for (let r = 0; ; r++) {
+    at = skipEmptyLines(b, at).pos;
+    if (at >= b.length) return undefined;
+    let record;
+    try {
+      record = scanRecord(b, at, true, delimiter);
+    } catch {
+      return undefined;
+    }
+    if (record === undefined) return undefined;
+    if (r === row) return record.fields;
+    at = record.next;
+  }
+}

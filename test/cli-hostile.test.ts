@@ -278,23 +278,21 @@ describe('item 8: interrupts', () => {
     expect(temps()).toEqual([]);
   });
 
-  it('Ctrl-C with the progress bar on a terminal gives the cursor back and turns line wrap on', () => {
-    // A child whose stderr claims to be a terminal: the bar starts, then SIGINT arrives.
-    const script = `
-      process.stderr.isTTY = true; process.stderr.columns = 80;
-      const { handleInterrupts } = await import(${JSON.stringify(resolve(import.meta.dirname, '../dist/cli/interrupt.js'))});
-      const { progress } = await import(${JSON.stringify(resolve(import.meta.dirname, '../dist/cli/progress.js'))});
-      handleInterrupts();
-      const bar = await progress(true, 1000);
-      bar.update(500, 10);
-      process.kill(process.pid, 'SIGINT');
-      setTimeout(() => {}, 5000);`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
-    expect(r.status).toBe(130);
-    expect(r.stderr).toContain('\x1b[?25l');
-    const restored = r.stderr.lastIndexOf('\x1b[?25h');
-    expect(restored).toBeGreaterThan(r.stderr.lastIndexOf('\x1b[?25l'));
-    expect(r.stderr.slice(restored)).toContain('\x1b[?7h');
+  it('Ctrl-C with the progress bar on a terminal gives the cursor back and turns line wrap on', async () => {
+    // The bar drawn on a pipe (XENTROPY_PROGRESS_ON_PIPE), held mid-run by reading stdin.
+    const child = spawn(process.execPath, [MAIN, 'score', '-'], { cwd: dir, env: { ...process.env, XENTROPY_PROGRESS_ON_PIPE: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    child.stdin.write(`label,logit_0,logit_1\n${'1,0.5,2\n'.repeat(100)}`);
+    const end = Date.now() + 30_000;
+    while (!stderr.includes('\x1b[?25l') && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toContain('\x1b[?25l'); // the cursor hidden
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    const restored = stderr.lastIndexOf('\x1b[?25h');
+    expect(restored).toBeGreaterThan(stderr.lastIndexOf('\x1b[?25l'));
+    expect(stderr.slice(restored)).toContain('\x1b[?7h');
   });
 });
 

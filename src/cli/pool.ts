@@ -76,7 +76,7 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
   // pieces; each says when it has loaded (worker.ts), and close() waits for every one alive:
   // tearing down a thread still loading its modules aborts Node (v8::Module::IsGraphAsync).
   const loaded = new Set<number>();
-  let onLoaded = () => undefined as void;
+  let onLoaded: () => void = () => undefined;
   const start = () => (pool ??= import('piscina').then(({ Piscina }) => {
     const p = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,

@@ -284,7 +284,7 @@ export function recordText(b: Uint8Array, row: number, delimiter: number): strin
   for (let r = 0; ; r++) {
     at = skipEmptyLines(b, at).pos;
     if (at >= b.length) return undefined;
-    let record;
+    let record: ReturnType<typeof scanRecord>;
     try {
       record = scanRecord(b, at, true, delimiter);
     } catch {

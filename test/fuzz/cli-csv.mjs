@@ -265,7 +265,7 @@ function expected(c) {
   const first = records[1].fields;
   if (first.length !== header.length) return fail(records[1].from, records[1].to, 'field count');
   const scoreAt = [];
-  header.forEach((h, j) => {
+  header.forEach((_h, j) => {
     if (j !== labelAt && number(first[j]) !== undefined) scoreAt.push(j);
   });
   const k = scoreAt.length;
@@ -303,14 +303,15 @@ function figures(rows, input) {
   let maxTie = false;
   rows.forEach(({ y, s }, i) => {
     let q;
+    let ce;
     if (input === 'logits') {
       const m = Math.max(...s);
       const lse = m + Math.log(s.reduce((a, z) => a + Math.exp(z - m), 0));
       q = s.map((z) => Math.exp(z - lse));
-      var ce = lse - s[y];
+      ce = lse - s[y];
     } else {
       q = s;
-      var ce = -Math.log(s[y]);
+      ce = -Math.log(s[y]);
     }
     const h = -q.reduce((a, p) => a + (p > 0 ? p * Math.log(p) : 0), 0);
     const top = Math.max(...s);

@@ -124,9 +124,14 @@ export class Output {
     }
     if (existing) await access(target, constants.W_OK).catch(fail);
     const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temp, 'wx').catch(fail);
+    // Registered before the file exists: an interrupt that lands while it is being created removes it too.
+    const forget = removeOnInterrupt(temp);
+    const handle = await open(temp, 'wx').catch((error: unknown) => {
+      forget();
+      return fail(error);
+    });
     const output = new Output(path, handle, temp, target);
-    output.forget = removeOnInterrupt(temp);
+    output.forget = forget;
     return output;
   }
 

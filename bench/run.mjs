@@ -60,10 +60,11 @@ const { chart } = await import('./chart.mjs');
 const naive = (await import('./peers/naive.mjs')).default;
 const { xentropyWasm, xentropyRelaxed, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import('./peers/xentropy.mjs');
 const { tfjsCpu, tfjsWasm } = await import('./peers/tfjs.mjs');
-const onnx = (await import('./peers/onnx.mjs')).default;
+const { default: onnx, onnxThreads } = await import('./peers/onnx.mjs');
+const { xentropyPool, xentropyPoolShared } = await import('./peers/xentropy-pool.mjs');
 
 /** The reference (naive) first: every other result is checked against it. */
-const implementations = [naive, xentropyWasm, xentropyRelaxed, xentropyUnchecked, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
+const implementations = [naive, xentropyWasm, xentropyRelaxed, xentropyUnchecked, xentropyZeroCopy, xentropyJs, xentropyPool, xentropyPoolShared, tfjsCpu, tfjsWasm, onnx, onnxThreads]
   .filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
 
 const indexUrl = pathToFileURL(path.join(root, 'dist', 'index.js')).href;
@@ -86,7 +87,7 @@ const results = [];
 /** Prepares one implementation and checks its first result; returns the row and, if it is to be timed, the prepared call. */
 async function prepareAndCheck(impl, w, data, reference) {
   const row = { name: impl.name, group: impl.group };
-  const na = initErrors.get(impl) ?? w.skip?.[impl.name];
+  const na = initErrors.get(impl) ?? w.skip?.[impl.name] ?? (w.runsOnly && !w.runsOnly.runs.includes(impl.name) ? w.runsOnly.reason : undefined);
   if (na) return { row: { ...row, na } };
   let p;
   try {

@@ -13,6 +13,8 @@ const t = (variant, min, against, note) => ({ variant, min, against, ...(note &&
 const JS_TARGET = t('xentropy js', 1.0, 'naive');
 /** validate: true may cost at most 10 % over validate: false (calls without `out`): 1/1.1 = 0.91. */
 const CHECK_TARGET = t('xentropy wasm', 0.91, 'unchecked');
+/** createPool on all cores (issue 17): against the one-thread wasm call, with shared and with ordinary arrays. */
+const POOL_TARGETS = [t('xentropy pool, pool.alloc', 1.5, 'single'), t('xentropy pool', 1.2, 'single')];
 
 /**
  * W0, per-call cost: `reps` calls per timed sample, each on the next of a few distinct inputs (so
@@ -28,8 +30,11 @@ export function repeat(w, d, one) {
   };
 }
 
-const W0_PEERS = 'not run: W0 measures the per-call cost against the loop a user writes';
-const W0_SKIP = { 'TF.js cpu': W0_PEERS, 'TF.js wasm': W0_PEERS, onnxruntime: W0_PEERS };
+/** W0 runs only these (every other implementation is 'n/a' with `skipReason`). */
+const W0_SKIP = {
+  runs: ['naive JS', 'xentropy wasm', 'xentropy wasm relaxed', 'xentropy wasm, validate: false', 'xentropy js'],
+  reason: 'not run: W0 measures the per-call cost against the loop a user writes',
+};
 /** Distinct inputs cycled through by each W0 sample. */
 const W0_CASES = 16;
 
@@ -41,7 +46,7 @@ function w0Batch(n, reps, targets) {
   return {
     id: `W0-sce${n}`,
     title: `per call: softmaxCrossEntropy, f32 logits ${n} × 10, index targets, mean`,
-    kind: 'softmaxCrossEntropy', n, k: 10, dtype: 'f32', reps, skip: W0_SKIP,
+    kind: 'softmaxCrossEntropy', n, k: 10, dtype: 'f32', reps, runsOnly: W0_SKIP,
     build() {
       return {
         cases: Array.from({ length: W0_CASES }, (_, c) => ({
@@ -57,7 +62,7 @@ export const workloads = [
   {
     id: 'W0-ce',
     title: 'per call: crossEntropy(y, q), a class index and 3 probabilities (number[])',
-    kind: 'crossEntropySingle', n: 1, k: 3, dtype: 'f64', reps: 1000, skip: W0_SKIP,
+    kind: 'crossEntropySingle', n: 1, k: 3, dtype: 'f64', reps: 1000, runsOnly: W0_SKIP,
     build() {
       return { cases: Array.from({ length: W0_CASES }, (_, c) => ({ y: c % 3, q: Array.from(distributions(Float64Array, 1, 3, 1, 900 + c)) })) };
     },
@@ -66,7 +71,7 @@ export const workloads = [
   {
     id: 'W0-kl',
     title: 'per call: klDivergence(p, q), two distributions of 3 (number[])',
-    kind: 'klDivergenceSingle', n: 1, k: 3, dtype: 'f64', reps: 1000, skip: W0_SKIP,
+    kind: 'klDivergenceSingle', n: 1, k: 3, dtype: 'f64', reps: 1000, runsOnly: W0_SKIP,
     build() {
       return {
         cases: Array.from({ length: W0_CASES }, (_, c) => ({
@@ -79,7 +84,7 @@ export const workloads = [
   {
     id: 'W0-h',
     title: 'per call: entropy(p), one distribution of 10 (number[])',
-    kind: 'entropySingle', n: 1, k: 10, dtype: 'f64', reps: 1000, skip: W0_SKIP,
+    kind: 'entropySingle', n: 1, k: 10, dtype: 'f64', reps: 1000, runsOnly: W0_SKIP,
     build() {
       return { cases: Array.from({ length: W0_CASES }, (_, c) => ({ p: Array.from(distributions(Float64Array, 1, 10, 1, 960 + c)) })) };
     },
@@ -96,7 +101,7 @@ export const workloads = [
     build() {
       return { logits: normals(Float32Array, this.n * this.k, 2, 11), labels: labels(this.n, this.k, 12) };
     },
-    targets: [t('xentropy wasm', 2, 'ort'), t('xentropy wasm', 6, 'naive'), JS_TARGET, CHECK_TARGET],
+    targets: [t('xentropy wasm', 2, 'ort'), t('xentropy wasm', 6, 'naive'), JS_TARGET, CHECK_TARGET, ...POOL_TARGETS],
   },
   {
     id: 'W1b',
@@ -105,7 +110,7 @@ export const workloads = [
     build() {
       return { logits: normals(Float32Array, this.n * this.k, 2, 21), labels: labels(this.n, this.k, 22) };
     },
-    targets: [t('xentropy wasm', 1, 'ort'), t('xentropy wasm zero-copy', 1.2, 'ort'), t('xentropy wasm', 10, 'naive'), JS_TARGET, CHECK_TARGET],
+    targets: [t('xentropy wasm', 1, 'ort'), t('xentropy wasm zero-copy', 1.2, 'ort'), t('xentropy wasm', 10, 'naive'), JS_TARGET, CHECK_TARGET, ...POOL_TARGETS],
   },
   {
     id: 'W2',
@@ -160,7 +165,7 @@ export const workloads = [
     /** Few, long iterations: one is ~1 s for the fastest implementation. */
     slow: true,
     skip: { 'TF.js cpu': 'not run: ~60 s per pass at its W1a rate (~1.7 M elements/s), over the time budget' },
-    targets: [JS_TARGET],
+    targets: [JS_TARGET, ...POOL_TARGETS],
   },
 ];
 

@@ -209,8 +209,21 @@ export function checkOut(fn: string, o: Resolved, length: number): void {
   }
 }
 
+/**
+ * Where a call's reduction parts go just before they combine: a pool worker (src/pool/) takes the
+ * compensated Σ and the denominator of its piece, so that pieces merge in piece order whatever
+ * the options made of them. One slot per realm (calls are synchronous).
+ */
+let partsSink: ((sum: number, denominator: number) => void) | null = null;
+
+/** Sets (or, with null, clears) the receiver of the next reductions' parts. */
+export function reportReductionParts(sink: ((sum: number, denominator: number) => void) | null): void {
+  partsSink = sink;
+}
+
 /** The reduced value: 'sum' → Σ, 'mean' → Σ / denominator (NaN over zero counted rows). */
 export function reduce(o: Resolved, r: Outcome, denominator: number): number {
+  partsSink?.(r.sum, denominator);
   if (o.reduction === 'sum') return r.sum;
   return denominator === 0 ? NaN : r.sum / denominator;
 }

@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { js, load } from '../src/index.js';
 import { relaxedWasmByteLength, relaxedWasmSha256, wasmSha256 } from '../src/wasm.generated.js';
@@ -85,7 +86,7 @@ describe('load(): which wasm build runs', () => {
       ], { cwd: root, encoding: 'utf8', env: childEnv({ XENTROPY_SIMD: 'relaxed' }) });
       const text = r.stdout + r.stderr;
       expect(r.status, text.slice(-3000)).toBe(0);
-      const passed = Number(/Tests\D+(\d+) passed/.exec(text.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]);
+      const passed = Number(/Tests\D+(\d+) passed/.exec(stripVTControlCharacters(text))?.[1]);
       expect(passed, text.slice(-2000)).toBeGreaterThan(1000);
     }, 300_000);
   }

@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { TableBlock } from '../io/arrow.js';
+import type { RandomAccessFile, TableBlock } from '../io/arrow.js';
 import { RecordCutter } from '../io/csv-bytes.js';
 import type { ByteSearch, CsvPlan } from '../io/csv-bytes.js';
 import { delimiterByte, readHead } from '../io/csv.js';
@@ -90,12 +90,11 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
   const file = await openFile(path, name);
   const size = (await file.stat()).size;
   if (format === 'arrow') {
-    // Random access: the file format's batches are read one by one from the footer's index.
+    // Each message read by position straight into a buffer of its own.
     const handle = file;
     let read = 0;
-    // Loaded only when needed: these libraries take longer to import than a small CSV takes to score.
     const { readArrow } = await import('../io/arrow.js');
-    const blocks = readArrow(handle, { name, labelColumn: options.labelColumn, pool });
+    const blocks = readArrow(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'parquet') {
@@ -177,6 +176,23 @@ const ours = new WeakSet<ArrayBufferLike>();
 function owned(view: Uint8Array): Uint8Array {
   ours.add(view.buffer);
   return view;
+}
+
+/** Reads by position from an open file (the binary readers' random access). */
+function randomAccess(file: FileHandle, size: number): RandomAccessFile {
+  return {
+    size,
+    async read(position, length) {
+      const out = new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await file.read(out, filled, length - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === length ? out : out.subarray(0, filled);
+    },
+  };
 }
 
 async function openFile(path: string, name: string): Promise<FileHandle> {

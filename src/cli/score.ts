@@ -116,8 +116,8 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
       for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
     } else {
       for await (const block of source.blocks) {
-        const { labels, scores, columns } = block;
-        await submit({ kind: 'batch', labels, scores, columns, settings }, scores.byteLength, block.firstRow);
+        const { labels, scores, columns, firstNull } = block;
+        await submit({ kind: 'batch', labels, scores, columns, firstNull, settings }, scores.byteLength, block.firstRow);
       }
     }
     while (inFlight.length > 0) await take();

@@ -26,6 +26,8 @@ export type Task =
     labels: Float64Array;
     scores: Float64Array | Float32Array;
     columns: readonly string[];
+    /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
+    firstNull?: { row: number; column: string };
     settings: Settings;
   };
 
@@ -91,7 +93,10 @@ export function runTask(x: Scorer, task: Task): Outcome {
   const columns = task.kind === 'csv' ? task.plan.columns : task.columns;
   // A bad value in an earlier row comes before a syntax error further on.
   const found = findFault({ firstRow: 0, rows, labels, scores, columns }, settings.input);
-  const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
+  let fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
+  if (task.kind === 'batch' && task.firstNull && !(found && found.index < task.firstNull.row)) {
+    fault = { row: task.firstNull.row, line: undefined, message: `column ${JSON.stringify(task.firstNull.column)} is null` };
+  }
   if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault };
   const results = acc.add(labels, scores, 0);
   const outcome: Outcome = { rows, breaks, state: acc.toJSON() };

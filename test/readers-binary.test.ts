@@ -278,8 +278,11 @@ describe('readParquet', () => {
     expect(got.scores).toEqual(Array.from(Float32Array.from(first60.scores)));
   });
 
-  it('names the row and column of a null', async () => {
-    expect((await failure(readParquet(asyncBuffer(NULL_AT_ROW_37), options))).message).toBe('x.parquet: row 37: column "logit_3" is null');
+  it('marks the row and column of a null (in the second row group) and stops there', async () => {
+    const got = [];
+    for await (const b of readParquet(asyncBuffer(NULL_AT_ROW_37), options)) got.push(b);
+    expect(got.at(-1)!.firstRow).toBe(35); // groups of 25: the second group's blocks start at 25, 35
+    expect(got.at(-1)!.firstNull).toEqual({ row: 2, column: 'logit_3' });
   });
 
   it('rejects a missing label column and bytes that are not Parquet', async () => {

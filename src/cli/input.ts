@@ -98,13 +98,11 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'parquet') {
-    await file.close();
-    const { asyncBufferFromFile } = await import('hyparquet');
-    const { readParquet } = await import('../io/parquet.js');
-    const buffer = await asyncBufferFromFile(path);
+    const handle = file;
     let read = 0;
-    const blocks = readParquet(buffer, { name, labelColumn: options.labelColumn });
-    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))));
+    const { readParquet } = await import('../io/parquet.js');
+    const blocks = readParquet(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
+    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'csv' || format === 'tsv') {
     let read = 0;

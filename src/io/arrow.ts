@@ -137,7 +137,8 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
     choice = chooseColumns(infos, options.labelColumn, name);
   };
   let fromFooter = false;
-  if (lead.length >= 6 && MAGIC.every((m, i) => lead[i] === m)) {
+  const fileMagic = lead.length >= 6 && MAGIC.every((m, i) => lead[i] === m);
+  if (fileMagic) {
     if (input.size !== undefined) {
       // The file format's schema is in its footer (writers need not repeat it as a message).
       const footer = await readFooter(source as RandomAccessFile | Uint8Array, input.size, name);
@@ -167,7 +168,7 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
       continue;
     }
     fromFooter = false;
-    if (!layout || !choice) return bad('a record batch before the schema', start);
+    if (!layout || !choice) return bad(fileMagic ? 'an Arrow file whose schema is only in its footer: give it as a file, not a stream' : 'a record batch before the schema', start);
     if (type === 2) {
       const id = header.int64(0);
       const kind = layout.dictionaries.get(id);

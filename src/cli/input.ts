@@ -180,8 +180,8 @@ function owned(view: Uint8Array): Uint8Array {
 function randomAccess(file: FileHandle, size: number): RandomAccessFile {
   return {
     size,
-    async read(position, length) {
-      const out = new Uint8Array(length);
+    async read(position, length, into) {
+      const out = into !== undefined && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
       let filled = 0;
       while (filled < length) {
         const { bytesRead } = await file.read(out, filled, length - filled, position + filled);

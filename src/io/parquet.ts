@@ -8,14 +8,14 @@
  */
 import { BLOCK_ROWS } from './arrow.js';
 import type { RandomAccessFile, TableBlock, TableOptions } from './arrow.js';
-import { CodecError, decompress } from './codecs.js';
+import { CodecError, decompress, prepare } from './codecs.js';
 import type { Codec } from './codecs.js';
 import { chooseColumns } from './columns.js';
 import type { ColumnInfo } from './columns.js';
 import { InputError } from './errors.js';
 import {
   DOUBLE, FIXED_LEN_BYTE_ARRAY, FLOAT, INT32, INT64, PageError,
-  byteStreamSplit, deltaBinaryPacked, dictionaryValues, hybrid, plain,
+  FRESH, Scratch, byteStreamSplit, deltaBinaryPacked, dictionaryValues, hybrid, plain,
 } from './parquet/pages.js';
 import type { Leaf, Values } from './parquet/pages.js';
 import { ThriftError, list, num, readStruct, str, struct, structs } from './parquet/thrift.js';
@@ -67,10 +67,14 @@ export async function* readParquet(source: AsyncBuffer | RandomAccessFile, optio
   const wanted = [choice.label, ...choice.scores].map((n) => flat.find((l) => l.name === n)!);
   const k = choice.scores.length;
   let groupStart = 0;
+  // One set of buffers per column for the whole file.
+  const scratches = wanted.map(() => new Scratch());
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g];
     const rows = group.rows;
-    const cursors = wanted.map((leaf) => new ColumnCursor(file, leaf, chunkOf(group.columns, leaf.index, file.size, name, groupStart), name, groupStart));
+    const chunks = wanted.map((leaf) => chunkOf(group.columns, leaf.index, file.size, name, groupStart));
+    for (const chunk of chunks) await prepare(chunk.codec);
+    const cursors = wanted.map((leaf, c) => new ColumnCursor(file, leaf, chunks[c], name, groupStart, scratches[c]));
     for (let from = 0; from < rows; from += blockRows) {
       const n = Math.min(blockRows, rows - from);
       const take = (bytes: number) => options.pool?.take(bytes) ?? new ArrayBuffer(bytes);
@@ -217,7 +221,7 @@ class ColumnCursor {
 
   constructor(
     private readonly file: RandomAccessFile, private readonly leaf: Leaf, private readonly chunk: Chunk,
-    private readonly name: string, private readonly groupStart: number,
+    private readonly name: string, private readonly groupStart: number, private readonly scratch: Scratch,
   ) {
     this.position = chunk.start;
     this.end = chunk.start + chunk.length;
@@ -267,7 +271,8 @@ class ColumnCursor {
       return this.window.subarray(from - this.windowStart, from - this.windowStart + n);
     }
     const length = Math.min(this.end - from, Math.max(n, WINDOW_BYTES));
-    this.window = await this.file.read(from, length);
+    // The window's buffer is used again: the page read from the last one has been consumed.
+    this.window = await this.file.read(from, length, new Uint8Array(this.scratch.take('window', length), 0, length));
     this.windowStart = from;
     if (this.window.length < n) this.fail('the file ends inside the column chunk');
     return this.window.subarray(0, n);
@@ -311,7 +316,8 @@ class ColumnCursor {
           const count = dict ? num(dict, 1) ?? -1 : -1;
           const encoding = dict ? num(dict, 2) ?? 0 : 0;
           if (count < 0 || (encoding !== 0 && encoding !== 2)) this.fail('a bad dictionary page header');
-          this.dictionary = plain(this.inflate(body, uncompressed), 0, count, this.leaf);
+          // Its own memory: it outlives the scratch buffers of the pages that use it.
+          this.dictionary = plain(this.inflate(body, uncompressed).slice(), 0, count, this.leaf, FRESH);
           continue;
         }
         if (type === 0) return this.pageV1(header, this.inflate(body, uncompressed));
@@ -326,7 +332,7 @@ class ColumnCursor {
 
   private inflate(body: Uint8Array, length: number): Uint8Array {
     if (this.chunk.codec === 'UNCOMPRESSED' && body.length !== length) throw new PageError(`an uncompressed page of ${body.length} bytes claiming ${length}`);
-    return decompress(this.chunk.codec, body, length);
+    return decompress(this.chunk.codec, body, length, this.scratch.take('inflate', length));
   }
 
   private pageV1(header: ThriftStruct, page: Uint8Array): void {
@@ -341,7 +347,7 @@ class ColumnCursor {
       if (page.length < 4) throw new PageError('the definition levels are missing');
       const length = new DataView(page.buffer, page.byteOffset, 4).getUint32(0, true);
       if (4 + length > page.length) throw new PageError('the definition levels run past the page');
-      defined = new Uint8Array(count);
+      defined = new Uint8Array(this.scratch.take('levels', count), 0, count);
       hybrid(page, 4, 4 + length, 1, count, defined);
       at = 4 + length;
     }
@@ -360,7 +366,7 @@ class ColumnCursor {
     if (defLength < 0 || repLength < 0 || defLength + repLength > body.length) throw new PageError('levels longer than the page');
     let defined: Uint8Array | undefined;
     if (this.leaf.optional) {
-      defined = new Uint8Array(count);
+      defined = new Uint8Array(this.scratch.take('levels', count), 0, count);
       hybrid(body, repLength, repLength + defLength, 1, count, defined);
     }
     const levels = repLength + defLength;
@@ -386,12 +392,12 @@ class ColumnCursor {
     }
     let values: Values;
     switch (encoding) {
-      case 0: values = plain(bytes, at, present, this.leaf); break;
+      case 0: values = plain(bytes, at, present, this.leaf, this.scratch); break;
       case 2: case 8:
         if (!this.dictionary) throw new PageError('dictionary-encoded values without a dictionary page');
-        values = dictionaryValues(bytes, at, present, this.dictionary);
+        values = dictionaryValues(bytes, at, present, this.dictionary, this.scratch);
         break;
-      case 9: values = byteStreamSplit(bytes, at, present, this.leaf); break;
+      case 9: values = byteStreamSplit(bytes, at, present, this.leaf, this.scratch); break;
       case 5:
         if (this.leaf.physical !== INT32 && this.leaf.physical !== INT64) throw new PageError('DELTA_BINARY_PACKED on a non-integer column');
         values = deltaBinaryPacked(bytes, at, present, this.leaf);
@@ -400,7 +406,7 @@ class ColumnCursor {
     }
     if (firstNull >= 0) {
       // Spread the present values over the rows, NaN at the nulls.
-      const full = new Float64Array(count);
+      const full = new Float64Array(this.scratch.take('expand', 8 * count), 0, count);
       for (let i = 0, j = 0; i < count; i++) full[i] = defined![i] === 1 ? values[j++] : NaN;
       values = full;
     }

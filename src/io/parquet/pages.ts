@@ -25,6 +25,29 @@ export interface Leaf {
 /** The values of a page or a dictionary, one number each. */
 export type Values = Float64Array | Float32Array | Int32Array | Uint32Array;
 
+/**
+ * Buffers a column's pages are decoded into, kept from page to page: fresh memory costs a page
+ * fault per 4 KiB (see src/io/recycle.ts), more than the decoding. A page's values live in them
+ * until the next page is decoded.
+ */
+export class Scratch {
+  private readonly buffers = new Map<string, ArrayBuffer>();
+
+  /** A buffer of at least `bytes` for `slot` (one slot per stage, so stages never overlap). */
+  take(slot: string, bytes: number): ArrayBuffer {
+    let b = this.buffers.get(slot);
+    if (b === undefined || b.byteLength < bytes) {
+      b = new ArrayBuffer(Math.max(bytes, Math.floor((b?.byteLength ?? 0) * 1.5)));
+      this.buffers.set(slot, b);
+    }
+    return b;
+  }
+}
+
+/** Fresh arrays (for values that must outlive the page: a dictionary). */
+const FRESH = { take: (_slot: string, bytes: number) => new ArrayBuffer(bytes) } as unknown as Scratch;
+export { FRESH };
+
 export const INT32 = 1;
 export const INT64 = 2;
 export const FLOAT = 4;
@@ -41,23 +64,27 @@ export function plainWidth(leaf: Leaf): number {
   }
 }
 
-/** `count` PLAIN values from `bytes` at `at`. */
-export function plain(bytes: Uint8Array, at: number, count: number, leaf: Leaf): Values {
+/** `count` PLAIN values from `bytes` at `at` (a view of `bytes` when aligned, else in `scratch`). */
+export function plain(bytes: Uint8Array, at: number, count: number, leaf: Leaf, scratch: Scratch): Values {
   const width = plainWidth(leaf);
   if (at + count * width > bytes.length) throw new PageError(`${count} values need ${count * width} bytes, the page has ${bytes.length - at}`);
   let src = bytes.subarray(at, at + count * width);
   const align = leaf.physical === FIXED_LEN_BYTE_ARRAY ? 2 : Math.min(width, 4);
-  if (src.byteOffset % (leaf.physical === DOUBLE ? 8 : align) !== 0) src = src.slice();
+  if (src.byteOffset % (leaf.physical === DOUBLE ? 8 : align) !== 0) {
+    const copy = new Uint8Array(scratch.take('align', src.length), 0, src.length);
+    copy.set(src);
+    src = copy;
+  }
   const { buffer, byteOffset } = src;
   switch (leaf.physical) {
     case DOUBLE: return new Float64Array(buffer, byteOffset, count);
     case FLOAT: return new Float32Array(buffer, byteOffset, count);
     case INT32: return leaf.unsigned ? new Uint32Array(buffer, byteOffset, count) : new Int32Array(buffer, byteOffset, count);
-    case INT64: return int64(new Uint32Array(buffer, byteOffset, 2 * count), leaf.unsigned);
+    case INT64: return int64(new Uint32Array(buffer, byteOffset, 2 * count), leaf.unsigned, new Float64Array(scratch.take('convert', 8 * count), 0, count));
     default: {
       if (!leaf.float16) throw new PageError('fixed-length byte arrays are read only as FLOAT16');
       const bits = new Uint16Array(buffer, byteOffset, count);
-      const out = new Float32Array(count);
+      const out = new Float32Array(scratch.take('convert', 4 * count), 0, count);
       for (let i = 0; i < count; i++) out[i] = half(bits[i]);
       return out;
     }
@@ -65,8 +92,7 @@ export function plain(bytes: Uint8Array, at: number, count: number, leaf: Leaf):
 }
 
 /** 64-bit integers from their 32-bit halves: a BigInt each would cost more than the row's scoring. Exact below 2^53. */
-function int64(words: Uint32Array, unsigned: boolean): Float64Array {
-  const out = new Float64Array(words.length / 2);
+function int64(words: Uint32Array, unsigned: boolean, out: Float64Array): Float64Array {
   for (let i = 0; i < out.length; i++) out[i] = (unsigned ? words[2 * i + 1] : words[2 * i + 1] | 0) * 4294967296 + words[2 * i];
   return out;
 }
@@ -74,15 +100,15 @@ function int64(words: Uint32Array, unsigned: boolean): Float64Array {
 /**
  * BYTE_STREAM_SPLIT: byte b of value i is at `b * count + i`; gathered back into PLAIN order.
  */
-export function byteStreamSplit(bytes: Uint8Array, at: number, count: number, leaf: Leaf): Values {
+export function byteStreamSplit(bytes: Uint8Array, at: number, count: number, leaf: Leaf, scratch: Scratch): Values {
   const width = plainWidth(leaf);
   if (at + count * width > bytes.length) throw new PageError(`${count} values need ${count * width} bytes, the page has ${bytes.length - at}`);
-  const joined = new Uint8Array(count * width);
+  const joined = new Uint8Array(scratch.take('split', count * width), 0, count * width);
   for (let b = 0; b < width; b++) {
     const from = at + b * count;
     for (let i = 0; i < count; i++) joined[i * width + b] = bytes[from + i];
   }
-  return plain(joined, 0, count, leaf);
+  return plain(joined, 0, count, leaf, scratch);
 }
 
 /**
@@ -166,12 +192,13 @@ function unpack(bytes: Uint8Array, at: number, bitWidth: number, n: number, out:
 }
 
 /** Dictionary indices (a bit-width byte, then the hybrid) gathered into the dictionary's values. */
-export function dictionaryValues(bytes: Uint8Array, at: number, count: number, dictionary: Values): Values {
+export function dictionaryValues(bytes: Uint8Array, at: number, count: number, dictionary: Values, scratch: Scratch): Values {
   if (at >= bytes.length && count > 0) throw new PageError('the dictionary indices are missing');
   const bitWidth = bytes[at];
-  const indices = new Uint32Array(count);
+  const indices = new Uint32Array(scratch.take('indices', 4 * count), 0, count);
   hybrid(bytes, at + 1, bytes.length, bitWidth, count, indices);
-  const out = new (dictionary.constructor as new (n: number) => Values)(count);
+  const Kind = dictionary.constructor as new (buffer: ArrayBuffer, offset: number, n: number) => Values;
+  const out = new Kind(scratch.take('gather', dictionary.BYTES_PER_ELEMENT * count), 0, count);
   const size = dictionary.length;
   for (let i = 0; i < count; i++) {
     const index = indices[i];

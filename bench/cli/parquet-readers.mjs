@@ -85,19 +85,21 @@ async function one(reader, path) {
 if (process.argv[2] === '--one') {
   await one(process.argv[3], process.argv[4]);
 } else {
-  console.log('| file | MB | reader | time (s) | peak RSS (MB) | rows | checksum |');
-  console.log('|---|--:|---|--:|--:|--:|---|');
+  console.log('| file | MB | reader | time (s) | CPU (s) | peak RSS (MB) | rows | checksum |');
+  console.log('|---|--:|---|--:|--:|--:|--:|---|');
   for (const path of process.argv.slice(2)) {
     for (const reader of READERS) {
-      const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, import.meta.filename, '--one', reader, path], { cwd: `${ROOT}/bench`, encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, import.meta.filename, '--one', reader, path], { cwd: `${ROOT}/bench`, encoding: 'utf8', maxBuffer: 1 << 24 });
       const rss = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
+      const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
+      const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
       let out;
       try {
         out = JSON.parse(r.stdout.trim().split('\n').at(-1));
       } catch {
         out = { seconds: NaN, rows: NaN, sum: `failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
       }
-      console.log(`| ${path.split('/').pop()} | ${(statSync(path).size / 1e6).toFixed(0)} | ${reader} | ${out.seconds.toFixed(2)} | ${rss.toFixed(0)} | ${out.rows} | ${out.sum} |`);
+      console.log(`| ${path.split('/').pop()} | ${(statSync(path).size / 1e6).toFixed(0)} | ${reader} | ${out.seconds.toFixed(2)} | ${cpuSeconds.toFixed(2)} | ${rss.toFixed(0)} | ${out.rows} | ${out.sum} |`);
     }
   }
 }

@@ -100,7 +100,8 @@ interface ColumnData {
 interface Input {
   position: number;
   size?: number;
-  read(n: number): Promise<Uint8Array>;
+  /** `reuse`: into the buffer of the last such read (its contents are no longer needed). */
+  read(n: number, reuse?: boolean): Promise<Uint8Array>;
 }
 
 /**
@@ -227,11 +228,16 @@ function inputOf(source: ArrowSource): Input {
   }
   if ('read' in source && 'size' in source) {
     const file = source;
+    // Record batch bodies are read into one buffer again and again: fresh memory costs a page
+    // fault per 4 KiB (src/io/recycle.ts), and a body is done with once its blocks are made.
+    let body = new ArrayBuffer(0);
     const input: Input = {
       position: 0,
       size: file.size,
-      read: async (n) => {
-        const out = await file.read(input.position, Math.min(n, Math.max(0, file.size - input.position)));
+      read: async (n, reuse) => {
+        const length = Math.min(n, Math.max(0, file.size - input.position));
+        if (reuse && body.byteLength < length) body = new ArrayBuffer(length);
+        const out = await file.read(input.position, length, reuse ? new Uint8Array(body, 0, length) : undefined);
         input.position += out.length;
         return out;
       },
@@ -330,7 +336,7 @@ async function readMessage(
   if (extra.length >= bodyLength) {
     body = extra.subarray(0, bodyLength);
   } else {
-    const rest = await input.read(bodyLength - extra.length);
+    const rest = await input.read(bodyLength - extra.length, extra.length === 0);
     if (rest.length < bodyLength - extra.length) bad('the data ends inside a record batch', bodyStart);
     if (extra.length === 0) {
       body = rest;
@@ -512,8 +518,8 @@ function dictionaryValues(data: FlatTable, kind: Kind, body: Uint8Array, bodySta
     if (kind.kind === 'other') return new Float64Array(0);
     const rows = data.int64(0);
     const fail = (m: string): never => bad(`dictionary: ${m}`, bodyStart);
-    const values = typed(bufferAt(data, 1, body, bodyStart, bad), kind, rows, fail);
-    return values;
+    // A copy: the body's buffer is read into again.
+    return typed(bufferAt(data, 1, body, bodyStart, bad), kind, rows, fail).slice();
   } catch (error) {
     if (error instanceof FlatbufferError) return bad(`unreadable dictionary batch (${error.message})`, bodyStart);
     throw error;

@@ -9,8 +9,8 @@
 import { FlatTable, FlatbufferError } from './arrow-flatbuffer.js';
 import { ByteReader } from './bytes.js';
 import { CodecError, decompress, prepare } from './codecs.js';
-import { chooseColumns } from './columns.js';
-import type { BufferSource, ColumnChoice, ColumnInfo } from './columns.js';
+import { chooseColumns, interleave } from './columns.js';
+import type { BufferSource, ColumnChoice, ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 
 export interface TableOptions {
@@ -61,6 +61,7 @@ const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // ARROW1
 type Kind =
   | { kind: 'int'; bits: number; signed: boolean }
   | { kind: 'float'; bits: 16 | 32 | 64 }
+  | { kind: 'text'; large: boolean }
   | { kind: 'other' };
 
 interface Column {
@@ -93,7 +94,16 @@ interface ColumnData {
   /** Validity bits, if the column has nulls here. */
   valid?: Uint8Array;
   /** For a dictionary column: the dictionary's values (the `values` above are indices). */
-  dictionary?: { values: Values; kind: Kind };
+  dictionary?: Dictionary;
+  /** A text column's values (null where missing). */
+  strings?: Array<string | null>;
+}
+
+/** A dictionary's values: numbers, or strings for text. */
+interface Dictionary {
+  values: Values;
+  kind: Kind;
+  strings?: string[];
 }
 
 /** Sequential reads of exact lengths, wherever the bytes come from. */
@@ -153,7 +163,7 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
   } else {
     pending = lead;
   }
-  const dictionaries = new Map<number, { values: Values; kind: Kind }>();
+  const dictionaries = new Map<number, Dictionary>();
   let firstRow = 0;
   for (;;) {
     const start = input.position - (pending?.length ?? 0);
@@ -183,15 +193,17 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
       }
       const compression = data.table(3);
       if (compression) await prepare(compression.int8(0) === 0 ? 'LZ4_FRAME' : 'ZSTD');
-      const values = dictionaryValues(data, kind, body, bodyStart, bad);
+      const dictionary = dictionaryValues(data, kind, body, bodyStart, bad);
       const old = dictionaries.get(id);
       if (header.bool(2) && old) {
+        const { values } = dictionary;
         const joined = new (values.constructor as new (n: number) => Values)(old.values.length + values.length);
         joined.set(old.values as never);
         joined.set(values as never, old.values.length);
-        dictionaries.set(id, { values: joined, kind });
+        const strings = old.strings && dictionary.strings ? [...old.strings, ...dictionary.strings] : undefined;
+        dictionaries.set(id, { values: joined, kind, strings });
       } else {
-        dictionaries.set(id, { values, kind });
+        dictionaries.set(id, dictionary);
       }
       continue;
     }
@@ -201,11 +213,14 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
     if (compression) await prepare(compression.int8(0) === 0 ? 'LZ4_FRAME' : 'ZSTD');
     const wanted = [choice.label, ...choice.scores].map((n) => layout!.columns.find((c) => c.name === n)!);
     const data = wanted.map((column) => columnData(column, layout!, header, body, bodyStart, rows, dictionaries, bad));
+    const [label, ...scores] = data.map((d, c) => columnValues(d, rows, wanted[c].name, firstRow, name));
     for (let from = 0; from < rows; from += blockRows) {
       const to = Math.min(rows, from + blockRows);
-      const block = interleaveBlock(data, wanted, choice, from, to, firstRow, name, options.pool);
-      yield { firstRow: firstRow + from, ...block, columns: choice.scores };
-      if (block.firstNull) return;
+      const firstNull = firstNullIn(data, wanted, from, to);
+      // Nulls are NaN here and named through firstNull (after any earlier bad row), never thrown.
+      const block = interleave(label, scores, choice.scores, choice.float32, from, to, firstRow, name, options.pool);
+      yield { firstRow: firstRow + from, ...block, columns: choice.scores, firstNull };
+      if (firstNull) return;
     }
     firstRow += rows;
   }
@@ -407,6 +422,7 @@ function schemaLayout(schema: FlatTable, name: string, at: number): Layout {
 }
 
 function kindOf(typeType: number, type: FlatTable | undefined): Kind {
+  if (typeType === 5 || typeType === 20) return { kind: 'text', large: typeType === 20 };
   if (typeType === 2 && type) {
     const bits = type.int32(0);
     if ([8, 16, 32, 64].includes(bits)) return { kind: 'int', bits, signed: type.bool(1) };
@@ -418,9 +434,14 @@ function kindOf(typeType: number, type: FlatTable | undefined): Kind {
   return { kind: 'other' };
 }
 
+/**
+ * How the column choice sees a column. `text` marks a text column (plain or dictionary-encoded),
+ * which can only be a label column (class names): its blocks' values are strings.
+ */
 function columnInfo(column: Column): ColumnInfo {
   const { kind } = column;
-  return { name: column.name, numeric: kind.kind !== 'other', float32: kind.kind === 'float' && kind.bits !== 64 };
+  const info = { name: column.name, numeric: kind.kind === 'int' || kind.kind === 'float', float32: kind.kind === 'float' && kind.bits !== 64, text: kind.kind === 'text' };
+  return info;
 }
 
 /** A buffer of a record batch: decompressed if the batch is, checked against the body. */
@@ -454,9 +475,32 @@ function bufferAt(
   }
 }
 
+/** Strings from Arrow's (Large)Utf8 layout: `rows + 1` offsets (32- or 64-bit) into UTF-8 bytes. */
+function textValues(
+  offsets: Uint8Array, bytes: Uint8Array, large: boolean, rows: number, valid: Uint8Array | undefined, fail: (m: string) => never,
+): Array<string | null> {
+  const width = large ? 8 : 4;
+  if (offsets.length < (rows + 1) * width) fail(`${rows} strings need ${(rows + 1) * width} bytes of offsets, the buffer has ${offsets.length}`);
+  const view = new DataView(offsets.buffer, offsets.byteOffset, offsets.length);
+  const at = (i: number) => (large ? Number(view.getBigInt64(i * 8, true)) : view.getInt32(i * 4, true));
+  const decoder = new TextDecoder();
+  const out: Array<string | null> = [];
+  for (let i = 0; i < rows; i++) {
+    if (valid && (valid[i >>> 3] & (1 << (i & 7))) === 0) {
+      out.push(null);
+      continue;
+    }
+    const start = at(i);
+    const end = at(i + 1);
+    if (!(start >= 0 && start <= end && end <= bytes.length)) fail(`string ${i} at bytes [${start}, ${end}) outside its ${bytes.length}-byte buffer`);
+    out.push(decoder.decode(bytes.subarray(start, end)));
+  }
+  return out;
+}
+
 /** A view of `bytes` as `kind`'s typed array (copied when misaligned). */
 function typed(bytes: Uint8Array, kind: Kind, length: number, bad: (m: string) => never): Values {
-  const bits = kind.kind === 'other' ? 8 : kind.bits;
+  const bits = kind.kind === 'int' || kind.kind === 'float' ? kind.bits : 8;
   const width = bits / 8;
   if (bytes.length < length * width) bad(`a data buffer of ${bytes.length} bytes for ${length} values of ${width} bytes`);
   if (bytes.byteOffset % width !== 0) bytes = bytes.slice(0, length * width);
@@ -486,7 +530,7 @@ function firstBuffer(column: Column, batch: FlatTable): number {
 
 function columnData(
   column: Column, layout: Layout, batch: FlatTable, body: Uint8Array, bodyStart: number, rows: number,
-  dictionaries: Map<number, { values: Values; kind: Kind }>, bad: (m: string, at?: number) => never,
+  dictionaries: Map<number, Dictionary>, bad: (m: string, at?: number) => never,
 ): ColumnData {
   try {
     const nodes = batch.vector(1, 16);
@@ -500,6 +544,10 @@ function columnData(
     if (nulls > 0 && validity.length < Math.ceil(rows / 8)) bad(`column ${JSON.stringify(column.name)}: a validity bitmap shorter than its ${rows} rows`, bodyStart);
     const fail = (m: string): never => bad(`column ${JSON.stringify(column.name)}: ${m}`, bodyStart);
     const valid = nulls > 0 ? validity : undefined;
+    if (column.kind.kind === 'text' && !column.dictionary) {
+      const strings = textValues(data, bufferAt(batch, b + 2, body, bodyStart, bad), column.kind.large, rows, valid, fail);
+      return { values: new Float64Array(0), kind: column.kind, valid, strings };
+    }
     if (column.dictionary) {
       const dictionary = dictionaries.get(column.dictionary.id);
       if (!dictionary) return fail(`dictionary ${column.dictionary.id} was never sent`);
@@ -512,107 +560,91 @@ function columnData(
   }
 }
 
-/** A dictionary batch's values (one column, no nulls wanted: a null dictionary entry reads as NaN). */
-function dictionaryValues(data: FlatTable, kind: Kind, body: Uint8Array, bodyStart: number, bad: (m: string, at?: number) => never): Values {
+/** A dictionary batch's values (one column; a null entry reads as whatever its slot holds). */
+function dictionaryValues(data: FlatTable, kind: Kind, body: Uint8Array, bodyStart: number, bad: (m: string, at?: number) => never): Dictionary {
   try {
-    if (kind.kind === 'other') return new Float64Array(0);
+    if (kind.kind === 'other') return { values: new Float64Array(0), kind };
     const rows = data.int64(0);
     const fail = (m: string): never => bad(`dictionary: ${m}`, bodyStart);
+    if (kind.kind === 'text') {
+      const strings = textValues(bufferAt(data, 1, body, bodyStart, bad), bufferAt(data, 2, body, bodyStart, bad), kind.large, rows, undefined, fail);
+      return { values: new Float64Array(0), kind, strings: strings.map((t) => t ?? '') };
+    }
     // A copy: the body's buffer is read into again.
-    return typed(bufferAt(data, 1, body, bodyStart, bad), kind, rows, fail).slice();
+    return { values: typed(bufferAt(data, 1, body, bodyStart, bad), kind, rows, fail).slice(), kind };
   } catch (error) {
     if (error instanceof FlatbufferError) return bad(`unreadable dictionary batch (${error.message})`, bodyStart);
     throw error;
   }
 }
 
-/** Rows `[from, to)` of the batch's columns as labels and row-major scores. */
-function interleaveBlock(
-  data: ColumnData[], columns: Column[], choice: ColumnChoice, from: number, to: number, batchFirstRow: number, name: string, pool?: BufferSource,
-): { labels: Float64Array; scores: Float32Array | Float64Array; firstNull?: { row: number; column: string } } {
-  const n = to - from;
-  const k = data.length - 1;
-  const take = (bytes: number) => pool?.take(bytes) ?? new ArrayBuffer(bytes);
-  const labels = new Float64Array(take(8 * n), 0, n);
-  const scores = choice.float32 ? new Float32Array(take(4 * n * k), 0, n * k) : new Float64Array(take(8 * n * k), 0, n * k);
-  copyColumn(data[0], labels, from, to, 0, 1, batchFirstRow, columns[0].name, name);
-  // Rows in tiles whose output stays in cache (a pass per column over the whole block would
-  // fetch each output line k times).
-  for (let t = from; t < to; t += 256) {
-    const end = Math.min(to, t + 256);
-    for (let c = 0; c < k; c++) copyColumn(data[c + 1], scores, t, end, (t - from) * k + c, k, batchFirstRow, columns[c + 1].name, name);
-  }
-  let firstNull: { row: number; column: string } | undefined;
-  data.forEach((d, c) => {
-    if (!d.valid) return;
-    const limit = firstNull?.row ?? n;
-    for (let i = 0; i < limit; i++) {
-      const r = from + i;
-      if ((d.valid[r >>> 3] & (1 << (r & 7))) === 0) {
-        firstNull = { row: i, column: columns[c].name };
-        break;
-      }
-    }
-  });
-  if (firstNull) {
-    // NaN where the values are missing: whatever reads this block cannot take them for numbers.
-    const { row } = firstNull;
-    data.forEach((d, c) => {
-      if (d.valid && (d.valid[(from + row) >>> 3] & (1 << ((from + row) & 7))) === 0) {
-        if (c === 0) labels[row] = NaN;
-        else scores[row * k + c - 1] = NaN;
-      }
-    });
-  }
-  return { labels, scores, firstNull };
-}
-
-/** One column's rows `[from, to)` into `out` from `offset` every `stride`. */
-function copyColumn(
-  d: ColumnData, out: Float64Array | Float32Array, from: number, to: number, offset: number, stride: number,
-  batchFirstRow: number, column: string, name: string,
-): void {
-  const { values } = d;
+/**
+ * A column of a batch as numbers (or, for a text column, strings) with NaN (null) where a value
+ * is missing: what {@link interleave} takes. Plain float columns without nulls are the body's
+ * bytes as they are.
+ */
+function columnValues(d: ColumnData, rows: number, column: string, batchFirstRow: number, name: string): ColumnValues {
+  const isNull = (i: number) => d.valid !== undefined && (d.valid[i >>> 3] & (1 << (i & 7))) === 0;
+  if (d.strings) return { values: d.strings } as unknown as ColumnValues;
+  const { values, kind } = d;
+  let out: Float64Array | Float32Array;
   if (d.dictionary) {
     const dict = d.dictionary.values;
-    for (let i = from, o = offset; i < to; i++, o += stride) {
+    if (d.dictionary.strings) {
+      // Text labels, dictionary-encoded.
+      const strings = d.dictionary.strings;
+      const text = Array.from({ length: rows }, (_, i) => (isNull(i) ? null : strings[Number(values[i])] ?? null));
+      return { values: text } as unknown as ColumnValues;
+    }
+    out = dict instanceof Float32Array || (d.dictionary.kind.kind === 'float' && d.dictionary.kind.bits === 16) ? new Float32Array(rows) : new Float64Array(rows);
+    for (let i = 0; i < rows; i++) {
+      if (isNull(i)) {
+        out[i] = NaN;
+        continue;
+      }
       const index = Number(values[i]);
       if (!(index >= 0 && index < dict.length)) {
-        if (d.valid && (d.valid[i >>> 3] & (1 << (i & 7))) === 0) continue;
         throw new InputError(`${name}: row ${batchFirstRow + i}: column ${JSON.stringify(column)} has dictionary index ${index}, outside its ${dict.length} entries`);
       }
-      out[o] = valueOf(dict, d.dictionary.kind, index);
+      out[i] = d.dictionary.kind.kind === 'float' && d.dictionary.kind.bits === 16 ? half(dict[index] as number) : Number(dict[index]);
     }
-    return;
+    return { values: out };
   }
-  if (d.kind.kind === 'float' && d.kind.bits === 16) {
-    for (let i = from, o = offset; i < to; i++, o += stride) out[o] = half(values[i] as number);
+  if (kind.kind === 'float' && kind.bits === 16) {
+    out = new Float32Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = half(values[i] as number);
   } else if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     // Two 32-bit halves: a BigInt per value would cost more than scoring the row. Exact below 2^53.
     const words = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
     const signed = values instanceof BigInt64Array;
-    for (let i = from, o = offset; i < to; i++, o += stride) out[o] = (signed ? words[2 * i + 1] | 0 : words[2 * i + 1]) * 4294967296 + words[2 * i];
-  } else if (out instanceof Float64Array && values instanceof Float64Array) {
-    strided64(out, values, from, to, offset, stride);
-  } else if (out instanceof Float32Array && values instanceof Float32Array) {
-    strided32(out, values, from, to, offset, stride);
+    out = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) out[i] = (signed ? words[2 * i + 1] | 0 : words[2 * i + 1]) * 4294967296 + words[2 * i];
+  } else if (d.valid && (values instanceof Float64Array || values instanceof Float32Array)) {
+    // A copy to write NaN into: the body may be the caller's bytes.
+    out = values.slice(0, rows);
+  } else if (d.valid) {
+    out = Float64Array.from(values as ArrayLike<number>);
   } else {
-    const v = values as Exclude<Values, BigInt64Array | BigUint64Array>;
-    for (let i = from, o = offset; i < to; i++, o += stride) out[o] = v[i];
+    return { values: values as ArrayLike<number> };
   }
+  if (d.valid) for (let i = 0; i < rows; i++) if (isNull(i)) out[i] = NaN;
+  return { values: out };
 }
 
-function strided64(out: Float64Array, values: Float64Array, from: number, to: number, offset: number, stride: number): void {
-  for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
-}
-
-function strided32(out: Float32Array, values: Float32Array, from: number, to: number, offset: number, stride: number): void {
-  for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
-}
-
-function valueOf(values: Values, kind: Kind, i: number): number {
-  if (kind.kind === 'float' && kind.bits === 16) return half(values[i] as number);
-  return Number(values[i]);
+/** The first null among rows `[from, to)` of the columns: its row within the range and column. */
+function firstNullIn(data: ColumnData[], columns: Column[], from: number, to: number): { row: number; column: string } | undefined {
+  let first: { row: number; column: string } | undefined;
+  data.forEach((d, c) => {
+    if (!d.valid) return;
+    const limit = first === undefined ? to : from + first.row;
+    for (let r = from; r < limit; r++) {
+      if ((d.valid[r >>> 3] & (1 << (r & 7))) === 0) {
+        first = { row: r - from, column: columns[c].name };
+        break;
+      }
+    }
+  });
+  return first;
 }
 
 /** An IEEE 754 half-precision value from its bits (exact in float32 and float64). */

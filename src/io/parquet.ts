@@ -10,8 +10,8 @@ import { BLOCK_ROWS } from './arrow.js';
 import type { RandomAccessFile, TableBlock, TableOptions } from './arrow.js';
 import { CodecError, decompress, prepare } from './codecs.js';
 import type { Codec } from './codecs.js';
-import { chooseColumns } from './columns.js';
-import type { ColumnInfo } from './columns.js';
+import { chooseColumns, interleave } from './columns.js';
+import type { ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 import {
   DOUBLE, FIXED_LEN_BYTE_ARRAY, FLOAT, INT32, INT64, PageError,
@@ -34,8 +34,6 @@ const MAX_FOOTER_BYTES = 64 << 20;
 const MAX_PAGE_BYTES = 256 << 20;
 /** Column-chunk bytes read at a time: a few pages' worth. */
 const WINDOW_BYTES = 1 << 20;
-/** Rows interleaved at a time: the block's output for these rows stays in cache. */
-const TILE_ROWS = 2048;
 
 /** Integer logical types that are numbers (not dates, times or decimals): INT_8 … INT_64, UINT_8 … UINT_64. */
 const INTEGER_CONVERSIONS = new Set([11, 12, 13, 14, 15, 16, 17, 18]);
@@ -66,9 +64,12 @@ export async function* readParquet(source: AsyncBuffer | RandomAccessFile, optio
   const choice = chooseColumns(flat.map(columnInfo), options.labelColumn, name);
   const wanted = [choice.label, ...choice.scores].map((n) => flat.find((l) => l.name === n)!);
   const k = choice.scores.length;
+  const maxRows = Math.max(0, ...groups.map((g) => g.rows));
   let groupStart = 0;
   // One set of buffers per column for the whole file.
   const scratches = wanted.map(() => new Scratch());
+  const blockLength = Math.min(blockRows, maxRows);
+  const columnBlocks = wanted.map((_, c) => (c > 0 && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength)));
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g];
     const rows = group.rows;
@@ -77,19 +78,17 @@ export async function* readParquet(source: AsyncBuffer | RandomAccessFile, optio
     const cursors = wanted.map((leaf, c) => new ColumnCursor(file, leaf, chunks[c], name, groupStart, scratches[c]));
     for (let from = 0; from < rows; from += blockRows) {
       const n = Math.min(blockRows, rows - from);
-      const take = (bytes: number) => options.pool?.take(bytes) ?? new ArrayBuffer(bytes);
-      const labels = new Float64Array(take(8 * n), 0, n);
-      const scores = choice.float32 ? new Float32Array(take(4 * n * k), 0, n * k) : new Float64Array(take(8 * n * k), 0, n * k);
+      // The block's rows column by column (NaN at nulls), then interleaved as every columnar reader's are.
       let firstNull: { row: number; column: string } | undefined;
-      for (let t = 0; t < n; t += TILE_ROWS) {
-        const tile = Math.min(TILE_ROWS, n - t);
-        for (let c = 0; c <= k; c++) {
-          const nullAt = await cursors[c].fill(tile, c === 0 ? labels : scores, c === 0 ? t : t * k + c - 1, c === 0 ? 1 : k);
-          if (nullAt >= 0 && (firstNull === undefined || t + nullAt < firstNull.row)) firstNull = { row: t + nullAt, column: wanted[c].name };
-        }
-        if (firstNull) break;
+      const values: ColumnValues[] = [];
+      for (let c = 0; c <= k; c++) {
+        const out = columnBlocks[c].subarray(0, n);
+        const nullAt = await cursors[c].fill(n, out, 0, 1);
+        if (nullAt >= 0 && (firstNull === undefined || nullAt < firstNull.row)) firstNull = { row: nullAt, column: wanted[c].name };
+        values.push({ values: out });
       }
-      yield { firstRow: groupStart + from, labels, scores, columns: choice.scores, firstNull };
+      const block = interleave(values[0], values.slice(1), choice.scores, choice.float32, 0, n, groupStart + from, name, options.pool);
+      yield { firstRow: groupStart + from, ...block, columns: choice.scores, firstNull };
       if (firstNull) return;
     }
     for (const c of cursors) c.finish(rows);

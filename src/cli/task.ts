@@ -92,11 +92,9 @@ export function runTask(x: Scorer, task: Task): Outcome {
   const rows = labels.length;
   const columns = task.kind === 'csv' ? task.plan.columns : task.columns;
   // A bad value in an earlier row comes before a syntax error further on.
-  const found = findFault({ firstRow: 0, rows, labels, scores, columns }, settings.input);
-  let fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
-  if (task.kind === 'batch' && task.firstNull && !(found && found.index < task.firstNull.row)) {
-    fault = { row: task.firstNull.row, line: undefined, message: `column ${JSON.stringify(task.firstNull.column)} is null` };
-  }
+  const firstNull = task.kind === 'batch' ? task.firstNull : undefined;
+  const found = findFault({ firstRow: 0, rows, labels, scores, columns, firstNull }, settings.input);
+  const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
   if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault };
   const results = acc.add(labels, scores, 0);
   const outcome: Outcome = { rows, breaks, state: acc.toJSON() };

@@ -10,7 +10,7 @@
  * Each path runs in its own process, timed wall-clock (best of --repeat, default 2) with peak
  * RSS from /usr/bin/time. Writes bench/results/cli.md.
  *
- *   npm run bench:cli [-- --rows 2000000 --repeat 2]
+ *   npm run bench:cli [-- --rows 2000000 --repeat 2 --skip-python]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string', default: '2000000' }, repeat: { type: 'string', default: '2' } },
+  options: { rows: { type: 'string', default: '2000000' }, repeat: { type: 'string', default: '2' }, 'skip-python': { type: 'boolean', default: false } },
 });
 const ROWS = Number(args.rows);
 const K = 10;
@@ -37,8 +37,8 @@ function sh(command, argv, options = {}) {
 // Peers and tools the comparison needs, installed only when missing.
 if (!existsSync(join(ROOT, 'bench/node_modules/csv-parse')) || !existsSync(join(ROOT, 'bench/node_modules/@duckdb/node-api'))) sh('npm', ['ci', '--prefix', 'bench']);
 if (!existsSync(MAIN)) sh('npm', ['run', 'build']);
-const hasPandas = () => spawnSync(PYTHON, ['-c', 'import pandas, scipy'], { stdio: 'ignore' }).status === 0;
-if (!hasPandas()) {
+const hasPandas = () => !args['skip-python'] && spawnSync(PYTHON, ['-c', 'import pandas, scipy'], { stdio: 'ignore' }).status === 0;
+if (!args['skip-python'] && !hasPandas()) {
   try {
     sh('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pandas python3-scipy']);
   } catch {

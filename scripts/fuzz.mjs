@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run fuzz`: the properties of test/fuzz.test.ts (oracle: test/fuzz/harness.mjs) run ≥ 10^6
+ * `npm run fuzz`: the properties of test/fuzz.test.ts (oracle: test/fuzz/, entry harness.mjs) run ≥ 10^6
  * times on the built package (dist/), both backends, with a random seed printed first for replay.
  *
  *   node scripts/fuzz.mjs                         # 1 000 000 cases, random seed

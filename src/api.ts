@@ -13,93 +13,11 @@ import {
 } from './validate.js';
 import type { Checked, Options, Resolved, Rule } from './validate.js';
 
-/** A distribution: number[], Float64Array or Float32Array. */
-export type Distribution = ArrayLike<number>;
-/** A batch: rows (number[][]), or a flat row-major array with `classes`. */
-export type BatchInput = ArrayLike<number> | ArrayLike<number>[];
-/** Targets: a batch like the predictions, class indices (one per row), or one class index. */
-export type TargetInput = BatchInput | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | BigInt64Array | BigUint64Array | number | bigint;
-/** A per-row or elementwise result: mirrors the prediction's kind. */
-export type Rows = number[] | Float64Array | Float32Array;
-export type Result = number | Rows;
+import type { Result, Rows, ScoredRows, ScoreOptions, Xentropy } from './types.js';
+export type {
+  BatchInput, Distribution, Result, Rows, ScoredRows, ScoreOptions, TargetInput, Xentropy,
+} from './types.js';
 export type { Options };
-
-/** The xentropy API: the same on the wasm and the js backend. */
-export interface Xentropy {
-  readonly backend: 'wasm' | 'js';
-  /** Bytes of memory the backend holds for its kernels (wasm: linear memory). Constant across calls and input sizes. */
-  readonly memoryBytes: number;
-  /** -log p elementwise (nats; bits with base 2). `informationContent(0.5, { base: 2 })` → 1; p = 0 → Infinity. */
-  informationContent(p: number, opts?: Options): number;
-  informationContent(p: Distribution, opts?: Options): Result;
-  /** -p log p - (1-p) log(1-p) elementwise. `binaryEntropy(0.5, { base: 2 })` → 1; 0 and 1 → 0. */
-  binaryEntropy(p: number, opts?: Options): number;
-  binaryEntropy(p: Distribution, opts?: Options): Result;
-  /** -Σ p log p per distribution, 0·log 0 = 0. `entropy([0.5, 0.5], { base: 2 })` → 1. */
-  entropy(p: BatchInput, opts?: Options): Result;
-  /** -Σ p log q per row; p may be class indices. `crossEntropy([0, 1, 0], [0.2, 0.7, 0.1])` → 0.35667… (= -ln 0.7). */
-  crossEntropy(p: TargetInput, q: BatchInput, opts?: Options): Result;
-  /** Σ p log(p/q) per row. `klDivergence([1, 0, 0], [0.7, 0.2, 0.1])` → 0.35667… */
-  klDivergence(p: TargetInput, q: BatchInput, opts?: Options): Result;
-  /** Softmax per row, same shape and kind as the input. `softmax([0, 0])` → [0.5, 0.5]. */
-  softmax<T extends BatchInput>(logits: T, opts?: Options): T extends number[][] ? number[][] : Rows;
-  /** log-softmax per row, same shape and kind as the input. `logSoftmax([0, 0])` → [-0.693…, -0.693…]. */
-  logSoftmax<T extends BatchInput>(logits: T, opts?: Options): T extends number[][] ? number[][] : Rows;
-  /** crossEntropy(p, softmax(logits)), computed stably. `softmaxCrossEntropy(0, [0, 0])` → ln 2. */
-  softmaxCrossEntropy(p: TargetInput, logits: BatchInput, opts?: Options): Result;
-  /** -(y log p + (1-y) log(1-p)) elementwise. `binaryCrossEntropy(1, 0.5)` → ln 2; (1, 0) → Infinity. */
-  binaryCrossEntropy(y: number, p: number, opts?: Options): number;
-  binaryCrossEntropy(y: Distribution, p: Distribution, opts?: Options): Result;
-  /** Binary cross-entropy from logits: max(z,0) - z·y + log(1+e^-|z|). `sigmoidCrossEntropy(1, 0)` → ln 2. */
-  sigmoidCrossEntropy(y: number, logits: number, opts?: Options): number;
-  sigmoidCrossEntropy(y: Distribution, logits: Distribution, opts?: Options): Result;
-  /**
-   * Scores a batch of predictions against class indices in one pass: per row the cross-entropy,
-   * the entropy of the predicted distribution (for logits, of their softmax) and the arg-max
-   * (first on ties) — what `xentropy score` and {@link Accumulator} need. Scores are logits or
-   * probabilities (`input`), flat with `classes`; units follow `base`.
-   * @example
-   * x.scoreRows([0], [2, 0], { classes: 2, input: 'logits' });
-   * // { crossEntropy: Float64Array [0.1269…], entropy: Float64Array [0.3808…], predicted: Int32Array [0] }
-   */
-  scoreRows(labels: TargetInput, scores: Float64Array | Float32Array | number[], opts: ScoreOptions): ScoredRows;
-  /**
-   * A typed array living in the backend's own memory, which every function reads without a copy
-   * (zero-copy). On wasm it is a view of linear memory: a later `alloc` may grow that memory and
-   * detach earlier views (their length becomes 0), so allocate what you need before filling it,
-   * and `free` every array when done (freed space is reused). On js it is an ordinary array.
-   * @example
-   * const logits = x.alloc(Float32Array, n * k); // fill it, then:
-   * x.softmaxCrossEntropy(labels, logits, { classes: k, reduction: 'mean' });
-   * x.free(logits);
-   */
-  alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T;
-  /** Releases an array from `alloc` (also one detached by memory growth). */
-  free(array: AllocatableArray): void;
-  /**
-   * Grows the backend's memory once so that later `alloc` calls totalling `bytes` (plus 16 bytes
-   * each) fit without growing it again — so arrays allocated one after another are not detached.
-   * @example
-   * x.reserve(2 * n * k * 4 + 64);
-   * const a = x.alloc(Float32Array, n * k), b = x.alloc(Float32Array, n * k); // both stay attached
-   */
-  reserve(bytes: number): void;
-}
-
-export interface ScoreOptions {
-  classes: number;
-  /** What the scores hold. */
-  input: 'logits' | 'probs';
-  base?: number;
-  validate?: boolean;
-}
-
-export interface ScoredRows {
-  crossEntropy: Float64Array;
-  entropy: Float64Array;
-  predicted: Int32Array;
-}
 
 type Kernel1 = (K: Kernels, x: View, n: number, out: View, o: Resolved) => number;
 type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, o: Resolved) => number;

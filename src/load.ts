@@ -65,12 +65,40 @@ function instantiateOnce(): Promise<Xentropy> {
   return wasmApi;
 }
 
+let warnedRefused = false;
+
+/**
+ * WebAssembly exists but would not compile: a Content-Security-Policy without
+ * 'wasm-unsafe-eval' refuses it (Chromium, Firefox and Safari throw a CompileError or EvalError).
+ * The js backend gives the same numbers more slowly; say so once, rather than fall back silently.
+ */
+function warnRefusedOnce(error: unknown): void {
+  if (warnedRefused || typeof WebAssembly !== 'object') return;
+  warnedRefused = true;
+  const why = error instanceof Error ? error.message : String(error);
+  console.warn(
+    `xentropy: WebAssembly compilation was refused (${why}); using the js backend. ` +
+    "A Content-Security-Policy needs script-src 'wasm-unsafe-eval' for the wasm backend.",
+  );
+}
+
 /**
  * Loads a backend: the wasm API is compiled and instantiated once and shared by every call.
  *
+ * Without options it gives the wasm backend, or the js backend where WebAssembly is missing or
+ * refused (a Content-Security-Policy without `'wasm-unsafe-eval'`: then it warns once on the
+ * console). `{ backend: 'wasm' }` never falls back; `{ backend: 'js' }` skips WebAssembly.
+ *
+ * @param options - `backend`: `'wasm'` (or throw) or `'js'`
+ * @returns the API, with the same methods and results on both backends
+ * @throws Error with `{ backend: 'wasm' }` where WebAssembly is unavailable or refused
+ * @throws RangeError for a backend name other than `'wasm'` or `'js'`
  * @example
- * const x = await load();                 // x.backend === 'wasm'
- * const w = await load({ backend: 'wasm' }); // throws where WebAssembly is unavailable
+ * ```ts
+ * const x = await load();
+ * x.backend; // → 'wasm'
+ * (await load({ backend: 'js' })).backend; // → 'js'
+ * ```
  */
 export async function load(options: LoadOptions = {}): Promise<Xentropy> {
   const wanted = options?.backend;
@@ -82,6 +110,7 @@ export async function load(options: LoadOptions = {}): Promise<Xentropy> {
       return await instantiateOnce();
     } catch (e) {
       if (wanted === 'wasm') throw e;
+      warnRefusedOnce(e);
     }
   }
   jsApi ??= createApi(jsBackend);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { expectClose as expectWithinBound } from './helpers.js';
+import { expectClose as expectWithinBound, expectRelative } from './helpers.js';
 import { describe, expect, it } from 'vitest';
 import { Accumulator, fromJsonNumber, jsonNumber } from '../src/accumulator.js';
 import type { AccumulatorOptions, Scorer, Summary } from '../src/accumulator.js';
 import { js, load } from '../src/index.js';
+import type { Xentropy } from '../src/index.js';
 import { rng } from './support/rng.mjs';
 
 const reference = JSON.parse(readFileSync('examples/digits-summary.json', 'utf8')) as Record<string, number>;
@@ -18,11 +19,9 @@ const probs = example('examples/digits-probs.csv');
 const K = 10;
 const N = logits.labels.length;
 
-/** |got - expected| ≤ rel·|expected|, printing both and the difference when not. */
+/** |got - expected| ≤ rel·|expected| (test/helpers/tolerance.ts). */
 function expectClose(got: number, expected: number, rel: number, what: string): void {
-  const delta = Math.abs(got - expected);
-  const bound = rel * Math.abs(expected);
-  expect(delta <= bound || Object.is(got, expected), `${what}: got ${got}, expected ${expected}, Δ ${delta} > ${bound}`).toBe(true);
+  expectRelative(got, expected, { rel }, what);
 }
 
 const FIGURES = ['mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy', 'accuracy', 'perplexity'] as const;
@@ -75,7 +74,7 @@ function shuffled<T>(items: T[], seed: number): T[] {
 
 const wasm = await load({ backend: 'wasm' });
 
-describe.each([['js', js], ['wasm', wasm]] as Array<[string, Scorer]>)('Accumulator on %s', (_name, x) => {
+describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumulator on %s', (_name, x) => {
   const onePass = (options: AccumulatorOptions, data = logits) => {
     const acc = new Accumulator(x, options);
     acc.add(data.labels, data.scores, 0);

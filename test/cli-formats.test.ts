@@ -1,4 +1,4 @@
-import { expectClose } from './helpers.js';
+import { expectClose, expectRelative } from './helpers.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,10 +47,7 @@ function summary(args: string[], input?: string): Record<string, number | string
 function expectFigures(got: Record<string, unknown>, expected: Record<string, unknown>, rel: number): void {
   expect(got.rows).toBe(expected.rows);
   expect(got.max_cross_entropy_row).toBe(expected.max_cross_entropy_row);
-  for (const key of FIGURES) {
-    const [g, e] = [got[key] as number, expected[key] as number];
-    expect(Math.abs(g - e) <= rel * Math.abs(e), `${key}: got ${g}, expected ${e}, Δ ${Math.abs(g - e)}`).toBe(true);
-  }
+  for (const key of FIGURES) expectRelative(got[key] as number, expected[key] as number, { rel }, key);
 }
 
 const int64 = (a: Float64Array) => BigInt64Array.from(a, (y) => BigInt(y));
@@ -59,10 +56,10 @@ describe('xentropy score reads every format', () => {
   file('s64.npy', npy('<f8', [labels.length, K], logits));
   file('s32.npy', npy('<f4', [labels.length, K], Float32Array.from(logits)));
   file('y.npy', npy('<i8', [labels.length], int64(labels)));
-  const columns: Record<string, unknown> = { id: rows.map((_, i) => `img-${i}`), label: Int32Array.from(labels) };
+  const columns: Record<string, string[] | Int32Array | Float64Array> = { id: rows.map((_, i) => `img-${i}`), label: Int32Array.from(labels) };
   for (let c = 0; c < K; c++) columns[`logit_${c}`] = Float64Array.from(rows, (r) => r[c + 1]);
-  file('digits.arrow', tableToIPC(tableFromArrays(columns as never), 'file'));
-  file('digits.feather', tableToIPC(tableFromArrays(columns as never), 'file'));
+  file('digits.arrow', tableToIPC(tableFromArrays(columns), 'file'));
+  file('digits.feather', tableToIPC(tableFromArrays(columns), 'file'));
   file('first60.parquet', Buffer.from(DOUBLE_3_GROUPS, 'base64'));
   file('first60.csv', LOGITS.trim().split('\n').slice(0, 61).join('\n'));
 

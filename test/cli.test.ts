@@ -1,4 +1,4 @@
-import { expectClose } from './helpers.js';
+import { expectClose, expectRelative } from './helpers.js';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,11 +43,7 @@ function file(name: string, text: string): string {
 
 /** Every figure within `rel` of `expected` (relative), printing both and the difference when not. */
 function expectFigures(got: Record<string, unknown>, expected: Record<string, number>, rel: number): void {
-  for (const key of KEYS) {
-    const [g, e] = [got[key] as number, expected[key]];
-    const delta = Math.abs(g - e);
-    expect(delta <= rel * Math.abs(e), `${key}: got ${g}, expected ${e}, Δ ${delta} > ${rel * Math.abs(e)}`).toBe(true);
-  }
+  for (const key of KEYS) expectRelative(got[key] as number, expected[key], { rel }, key);
 }
 
 /** The summary of a successful `--json` run (stdout must be one JSON object and nothing else). */

@@ -69,7 +69,11 @@ describe.each(backends)('%s backend: float32 blocks, fast and shifted', (_name, 
     const got = x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' });
     expectClose(got, expected, 'float32', `k=${k} per row`);
     let total = 0, den = 0;
-    for (let r = 0; r < n; r++) if (y[r] !== -100) (total += expected[r]), (den += w[y[r]]);
+    for (let r = 0; r < n; r++) {
+      if (y[r] === -100) continue;
+      total += expected[r];
+      den += w[y[r]];
+    }
     expectClose(x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'mean' }), [total / den], 'float32', `k=${k} mean`);
   });
 });

@@ -1,10 +1,14 @@
 /**
- * Shared test helpers: both backends, API.md's accuracy bounds, and one comparison that prints
- * input, got, expected, Δ and the bound on failure.
+ * Shared test helpers: both backends, API.md's accuracy bounds, the fixtures' decoding, and the
+ * tolerance helpers of test/helpers/tolerance.ts (expectUlps, expectRelative), re-exported. Tests
+ * that must not load the wasm module import test/helpers/tolerance.ts directly.
  */
-import { expect } from 'vitest';
 import { js, load } from '../src/index.js';
 import type { Xentropy } from '../src/index.js';
+import { boundOf, expectRelative } from './helpers/tolerance.js';
+import type { Numbers, Tolerance } from './helpers/tolerance.js';
+
+export * from './helpers/tolerance.js';
 
 export const wasm: Xentropy = await load({ backend: 'wasm' });
 
@@ -16,9 +20,15 @@ export const backends: [string, Xentropy][] = [
 
 export type Dtype = 'float64' | 'float32';
 
-/** API.md: float64 within max(1e-13·|exact|, 1e-15); float32 within max(2e-6·|exact|, 2^-126). */
+/** API.md's accuracy bound per dtype: float64 max(1e-13·|exact|, 1e-15); float32 max(2e-6·|exact|, 2^-126). */
+export const API_BOUND: Record<Dtype, Tolerance> = {
+  float64: { rel: 1e-13, abs: 1e-15 },
+  float32: { rel: 2e-6, abs: 2 ** -126 },
+};
+
+/** API.md's bound for one exact value. */
 export function bound(expected: number, dtype: Dtype): number {
-  return dtype === 'float32' ? Math.max(2e-6 * Math.abs(expected), 2 ** -126) : Math.max(1e-13 * Math.abs(expected), 1e-15);
+  return boundOf(expected, API_BOUND[dtype]);
 }
 
 /** Decodes the fixtures' "Infinity" / "-Infinity" / "NaN" strings, recursively. */
@@ -30,28 +40,12 @@ export function decode<T>(v: unknown): T {
   return v as T;
 }
 
-function flatten(v: unknown): number[] {
-  if (typeof v === 'number') return [v];
-  return Array.from(v as ArrayLike<unknown>).flatMap((x) => flatten(x));
-}
-
 /**
  * Asserts got ≈ expected element by element within API.md's bound (non-finite values must match
  * exactly). `what` names the case; the message carries input, got, expected, Δ and bound.
  */
 export function expectClose(got: unknown, expected: unknown, dtype: Dtype, what: string, input?: unknown): void {
-  const g = flatten(got);
-  const e = flatten(expected);
-  expect(g.length, `${what}: result length`).toBe(e.length);
-  for (let i = 0; i < e.length; i++) {
-    const ok = Number.isFinite(e[i]) ? Math.abs(g[i] - e[i]) <= bound(e[i], dtype) : Object.is(g[i], e[i]);
-    if (!ok) {
-      const shown = input === undefined ? '' : ` input=${JSON.stringify(input)?.slice(0, 300)}`;
-      expect.fail(
-        `${what} [${i}]: got ${g[i]}, expected ${e[i]}, Δ=${Math.abs(g[i] - e[i])}, bound=${bound(e[i], dtype)}${shown}`,
-      );
-    }
-  }
+  expectRelative(got as Numbers, expected as Numbers, API_BOUND[dtype], what, { input });
 }
 
 /** The seeded generator for tests that build large inputs (test/support/rng.mjs). */

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Vector } from 'apache-arrow';
 import { Dictionary, Field, Float16, Float32, Float64, Int8, Int16, Int32, Int64, RecordBatch, Schema, Struct, Table, Uint32, Utf8, makeData, tableToIPC, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readArrow } from '../src/io/arrow.js';
@@ -113,11 +114,16 @@ describe('readNpy', () => {
   });
 });
 
+/** readArrow over bytes (its source type names only the file-handle overload of RecordBatchReader.from). */
+function readArrowBytes(bytes: Uint8Array, options: Parameters<typeof readArrow>[1]): ReturnType<typeof readArrow> {
+  return readArrow(bytes as never, options);
+}
+
 /** The example as an Arrow table: an id, the label, the logits (float64 or float32), optionally a null. */
 function arrowTable(float32: boolean, nullAt?: number): Table {
-  const columns: Record<string, ReturnType<typeof vectorFromArray>> = {
+  const columns: Record<string, Vector> = {
     id: vectorFromArray(rows.map((_, i) => `img-${i}`), new Utf8()),
-    label: vectorFromArray(BigInt64Array.from(labels, (y) => BigInt(y)), new Int64()),
+    label: vectorFromArray(Array.from(labels, (y) => BigInt(y)), new Int64()),
   };
   for (let c = 0; c < K; c++) {
     const values = rows.map((r, i) => (i === nullAt && c === 3 ? null : r[c + 1]));
@@ -130,7 +136,7 @@ describe('readArrow', () => {
   const options = { name: 'x.arrow', labelColumn: 'label', blockRows: 700 };
 
   it.each([['file', 'file'], ['stream', 'stream']] as const)('reads the %s format in blocks, float64 kept', async (_name, format) => {
-    const got = await collect(readArrow(tableToIPC(arrowTable(false), format), options));
+    const got = await collect(readArrowBytes(tableToIPC(arrowTable(false), format), options));
     expect(got.labels).toEqual(Array.from(labels));
     expect(got.scores).toEqual(Array.from(logits));
     expect([...got.kinds]).toEqual(['Float64Array']);
@@ -138,7 +144,7 @@ describe('readArrow', () => {
   });
 
   it('keeps float32 columns float32', async () => {
-    const got = await collect(readArrow(tableToIPC(arrowTable(true)), options));
+    const got = await collect(readArrowBytes(tableToIPC(arrowTable(true)), options));
     expect([...got.kinds]).toEqual(['Float32Array']);
     expect(got.scores).toEqual(Array.from(Float32Array.from(logits)));
   });
@@ -146,7 +152,7 @@ describe('readArrow', () => {
   it('reads several record batches, counting rows through them', async () => {
     const t = arrowTable(false);
     const two = new Table([...t.slice(0, 1000).batches, ...t.slice(1000).batches]);
-    const got = await collect(readArrow(tableToIPC(two), options));
+    const got = await collect(readArrowBytes(tableToIPC(two), options));
     expect(got.labels).toEqual(Array.from(labels));
   });
 
@@ -245,11 +251,11 @@ describe('readArrow', () => {
     ['a missing label column', { labelColumn: 'y' }, /^x\.arrow: no column named "y"/],
     ['a text label column', { labelColumn: 'id' }, /^x\.arrow: the label column "id" is not numeric$/],
   ])('rejects %s', async (_name, extra, message) => {
-    expect((await failure(readArrow(tableToIPC(arrowTable(false)), { ...options, ...extra }))).message).toMatch(message);
+    expect((await failure(readArrowBytes(tableToIPC(arrowTable(false)), { ...options, ...extra }))).message).toMatch(message);
   });
 
   it('rejects bytes that are not Arrow', async () => {
-    expect((await failure(readArrow(new TextEncoder().encode('label,p_0\n0,1\n'), options))).message).toMatch(/^x\.arrow: /);
+    expect((await failure(readArrowBytes(new TextEncoder().encode('label,p_0\n0,1\n'), options))).message).toMatch(/^x\.arrow: /);
   });
 });
 

@@ -5,13 +5,11 @@
  * saves); the pool starts once an input proves large.
  *
  * Why this thread scores too: its own share of the work (reading, cutting CSV into pieces) is a
- * few percent of the whole, so a pool of one worker per core left it idle while the workers
- * competed with it for the cores: on this 2-core machine that ran slower than --workers 1
- * (4.21 s against 3.75 s, bench/results/cli.md before this change). Now N threads score on N
- * cores, the main thread taking a task whenever the workers already have enough queued, and
- * while they start up; the 2-thread default ran 1.76 s against 3.03 s for --workers 1 (load
- * average 2.2–2.7 from other jobs). A second thread only helps if a core is free: when other
- * jobs keep both cores busy, 1 thread can win by its start-up and JIT warm-up (~0.3 s of CPU).
+ * few percent of the whole, so a pool of one worker per core would leave it idle while the
+ * workers compete with it for the cores, slower than --workers 1 on two cores. N threads score
+ * on N cores, the main thread taking a task whenever the workers already have enough queued,
+ * and while they start up. A second thread only helps if a core is free: when other jobs keep
+ * both cores busy, 1 thread can win by its start-up and JIT warm-up (~0.3 s of CPU).
  */
 import { availableParallelism } from 'node:os';
 import type { Piscina } from 'piscina';

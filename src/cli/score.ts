@@ -4,7 +4,7 @@ import { Accumulator } from '../accumulator.js';
 import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
 import { inferInput } from '../io/columns.js';
-import { InputError, UsageError } from '../io/errors.js';
+import { InputError } from '../io/errors.js';
 import { openSource } from './input.js';
 import type { Source } from './input.js';
 import type { Format } from '../io/format.js';

@@ -30,7 +30,9 @@ describe('binary byte-flip fuzzing (short run)', () => {
   it('judges crashes, hangs, stack traces and bad messages as failures', () => {
     expect(judge({ status: 134, signal: null, stderr: 'abort', stdout: '' })).toMatch(/a crash/);
     expect(judge({ status: null, signal: 'SIGKILL', stderr: '', stdout: '' })).toMatch(/a hang/);
-    expect(judge({ status: 1, signal: null, stderr: 'xentropy: x: bad\n    at f (x.js:1:1)\n', stdout: '' })).toMatch(/stack trace/);
+    expect(judge({ status: 1, signal: null, stderr: 'xentropy: x: bad\n    at f (x.js:1:1)\n', stdout: '' })).toMatch(
+      /stack trace/,
+    );
     expect(judge({ status: 1, signal: null, stderr: 'bad\n', stdout: '' })).toMatch(/not one line/);
     expect(judge({ status: 0, signal: null, stderr: '', stdout: 'nope' })).toMatch(/without a JSON summary/);
     expect(judge({ status: 1, signal: null, stderr: 'xentropy: x.arrow: byte 8: bad\n', stdout: '' })).toBeUndefined();

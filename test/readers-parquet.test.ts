@@ -13,16 +13,24 @@ import type { TableBlock } from '../src/io/arrow.js';
 
 const DIR = join(import.meta.dirname, 'fixtures/parquet');
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as {
-  rows: number; k: number; labels: number[]; scores: number[][]; scores32: number[][];
+  rows: number;
+  k: number;
+  labels: number[];
+  scores: number[][];
+  scores32: number[][];
 };
 
 /** Random access over bytes, counting the bytes read. */
 function source(bytes: Uint8Array) {
-  const file = { size: bytes.length, bytesRead: 0, read: async (at: number, n: number) => {
-    const out = bytes.slice(at, at + n);
-    file.bytesRead += out.length;
-    return out;
-  } };
+  const file = {
+    size: bytes.length,
+    bytesRead: 0,
+    read: async (at: number, n: number) => {
+      const out = bytes.slice(at, at + n);
+      file.bytesRead += out.length;
+      return out;
+    },
+  };
   return file;
 }
 
@@ -30,13 +38,16 @@ const fixture = (name: string) => new Uint8Array(readFileSync(join(DIR, name)));
 
 async function blocks(bytes: Uint8Array, options: { blockRows?: number } = {}): Promise<TableBlock[]> {
   const out: TableBlock[] = [];
-  for await (const b of readParquet(source(bytes), { name: 'x.parquet', labelColumn: 'label', ...options })) out.push(b);
+  for await (const b of readParquet(source(bytes), { name: 'x.parquet', labelColumn: 'label', ...options }))
+    out.push(b);
   return out;
 }
 
 async function failure(bytes: Uint8Array, labelColumn = 'label'): Promise<string> {
   try {
-    for await (const _ of readParquet(source(bytes), { name: 'x.parquet', labelColumn })) { /* drain */ }
+    for await (const _ of readParquet(source(bytes), { name: 'x.parquet', labelColumn })) {
+      /* drain */
+    }
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     return (error as Error).message;
@@ -48,10 +59,11 @@ describe('readParquet (DuckDB fixtures)', () => {
   const files = readdirSync(DIR).filter((f) => f.endsWith('.parquet') && !/null|nan/.test(f));
 
   it('has a fixture for every codec', () => {
-    for (const codec of ['uncompressed', 'snappy', 'zstd', 'gzip', 'brotli', 'lz4']) expect(files).toContain(`${codec}.parquet`);
+    for (const codec of ['uncompressed', 'snappy', 'zstd', 'gzip', 'brotli', 'lz4'])
+      expect(files).toContain(`${codec}.parquet`);
   });
 
-  it.each(files)('%s gives back the generator\'s rows exactly', async (file) => {
+  it.each(files)("%s gives back the generator's rows exactly", async (file) => {
     const float32 = file.startsWith('float32');
     for (const blockRows of [undefined, 7]) {
       const got = await blocks(fixture(file), { blockRows });
@@ -98,14 +110,28 @@ describe('readParquet (DuckDB fixtures)', () => {
   it('reads a page at a time: a file read once, in windows', async () => {
     const bytes = fixture('zstd.parquet');
     const file = source(bytes);
-    for await (const _ of readParquet(file, { name: 'x', labelColumn: 'label' })) { /* drain */ }
+    for await (const _ of readParquet(file, { name: 'x', labelColumn: 'label' })) {
+      /* drain */
+    }
     // Footer, then each wanted column chunk once (the text id column is never read).
     expect(file.bytesRead).toBeLessThan(bytes.length + 64);
   });
 
   it.each([
-    ['a truncated file', (b: Uint8Array) => b.subarray(0, b.length - 30), /^x\.parquet: not a Parquet file \(no PAR1 at its end: truncated\?\)$/],
-    ['a footer length past the start', (b: Uint8Array) => { const c = b.slice(); new DataView(c.buffer).setUint32(c.length - 8, c.length, true); return c; }, /^x\.parquet: byte \d+: a footer length \(\d+\) that does not fit the file$/],
+    [
+      'a truncated file',
+      (b: Uint8Array) => b.subarray(0, b.length - 30),
+      /^x\.parquet: not a Parquet file \(no PAR1 at its end: truncated\?\)$/,
+    ],
+    [
+      'a footer length past the start',
+      (b: Uint8Array) => {
+        const c = b.slice();
+        new DataView(c.buffer).setUint32(c.length - 8, c.length, true);
+        return c;
+      },
+      /^x\.parquet: byte \d+: a footer length \(\d+\) that does not fit the file$/,
+    ],
     ['no data', () => new Uint8Array(4), /^x\.parquet: not a Parquet file \(4 bytes\)$/],
   ])('refuses %s', async (_name, corrupt, message) => {
     expect(await failure(corrupt(fixture('snappy.parquet')))).toMatch(message);
@@ -123,7 +149,9 @@ describe('readParquet (DuckDB fixtures)', () => {
         const bytes = clean.slice();
         bytes[at] ^= 0x5a;
         try {
-          for await (const _ of readParquet(source(bytes), { name: 'x.parquet', labelColumn: 'label' })) { /* drain */ }
+          for await (const _ of readParquet(source(bytes), { name: 'x.parquet', labelColumn: 'label' })) {
+            /* drain */
+          }
         } catch (error) {
           if (!(error instanceof InputError)) expect.fail(`${file} byte ${at}: ${(error as Error).stack}`);
           expect((error as Error).message).toMatch(/^x\.parquet: [^\n]+$/);

@@ -57,7 +57,11 @@ async function one(reader, path) {
     for (const group of metadata.row_groups) {
       const end = start + Number(group.num_rows);
       await parquetRead({
-        file, metadata, compressors, rowStart: start, rowEnd: end,
+        file,
+        metadata,
+        compressors,
+        rowStart: start,
+        rowEnd: end,
         onChunk: ({ columnData }) => {
           for (let i = 0; i < columnData.length; i++) sum += Number(columnData[i]);
         },
@@ -89,7 +93,11 @@ if (process.argv[2] === '--one') {
   console.log('|---|--:|---|--:|--:|--:|--:|---|');
   for (const path of process.argv.slice(2)) {
     for (const reader of READERS) {
-      const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, import.meta.filename, '--one', reader, path], { cwd: `${ROOT}/bench`, encoding: 'utf8', maxBuffer: 1 << 24 });
+      const r = spawnSync(
+        '/usr/bin/time',
+        ['-f', 'maxrss=%M cpu=%U+%S', process.execPath, import.meta.filename, '--one', reader, path],
+        { cwd: `${ROOT}/bench`, encoding: 'utf8', maxBuffer: 1 << 24 },
+      );
       const rss = Number(/maxrss=(\d+)/.exec(r.stderr)?.[1] ?? NaN) / 1024;
       const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr);
       const cpuSeconds = cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN;
@@ -99,7 +107,9 @@ if (process.argv[2] === '--one') {
       } catch {
         out = { seconds: NaN, rows: NaN, sum: `failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}` };
       }
-      console.log(`| ${path.split('/').pop()} | ${(statSync(path).size / 1e6).toFixed(0)} | ${reader} | ${out.seconds.toFixed(2)} | ${cpuSeconds.toFixed(2)} | ${rss.toFixed(0)} | ${out.rows} | ${out.sum} |`);
+      console.log(
+        `| ${path.split('/').pop()} | ${(statSync(path).size / 1e6).toFixed(0)} | ${reader} | ${out.seconds.toFixed(2)} | ${cpuSeconds.toFixed(2)} | ${rss.toFixed(0)} | ${out.rows} | ${out.sum} |`,
+      );
     }
   }
 }

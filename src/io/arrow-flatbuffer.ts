@@ -17,7 +17,10 @@ export class FlatTable {
     return new FlatTable(bytes, indirect(bytes, 0));
   }
 
-  constructor(readonly bytes: Uint8Array, readonly position: number) {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly position: number,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     check(bytes, position, 4);
     this.vtable = position - this.view.getInt32(position, true);
@@ -132,6 +135,7 @@ function int64At(view: DataView, at: number): number {
   const lo = view.getUint32(at, true);
   const hi = view.getInt32(at + 4, true);
   const value = hi * 4294967296 + lo;
-  if (!Number.isSafeInteger(value)) throw new FlatbufferError(`a 64-bit value (${view.getBigInt64(at, true)}) is out of range`);
+  if (!Number.isSafeInteger(value))
+    throw new FlatbufferError(`a 64-bit value (${view.getBigInt64(at, true)}) is out of range`);
   return value;
 }

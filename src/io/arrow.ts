@@ -86,7 +86,17 @@ interface Layout {
 }
 
 /** Decoded values of a numeric column for one batch. */
-type Values = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | BigInt64Array | BigUint64Array;
+type Values =
+  | Float64Array
+  | Float32Array
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array;
 
 interface ColumnData {
   values: Values;
@@ -118,12 +128,16 @@ interface Input {
  * Streams the rows of an Arrow IPC source.
  * @throws InputError `NAME: …` on unreadable data, a missing label column, nulls, or no rows
  */
-export async function* readArrow(source: ArrowSource, options: TableOptions): AsyncGenerator<TableBlock, void, undefined> {
+export async function* readArrow(
+  source: ArrowSource,
+  options: TableOptions,
+): AsyncGenerator<TableBlock, void, undefined> {
   try {
     yield* readBlocks(source, options);
   } catch (error) {
     // A corrupt value the checks along the way did not place (an offset inside a table).
-    if (error instanceof FlatbufferError) throw new InputError(`${options.name}: unreadable Arrow metadata (${error.message})`);
+    if (error instanceof FlatbufferError)
+      throw new InputError(`${options.name}: unreadable Arrow metadata (${error.message})`);
     throw error;
   }
 }
@@ -145,7 +159,8 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
     const infos = layout.columns.map(columnInfo);
     const seen = new Set<string>();
     for (const c of infos) {
-      if (seen.has(c.name)) throw new InputError(`${name}: the column name ${JSON.stringify(c.name)} appears twice: rename one`);
+      if (seen.has(c.name))
+        throw new InputError(`${name}: the column name ${JSON.stringify(c.name)} appears twice: rename one`);
       seen.add(c.name);
     }
     choice = chooseColumns(infos, options.labelColumn, name);
@@ -182,7 +197,13 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
       continue;
     }
     fromFooter = false;
-    if (!layout || !choice) return bad(fileMagic ? 'an Arrow file whose schema is only in its footer: give it as a file, not a stream' : 'a record batch before the schema', start);
+    if (!layout || !choice)
+      return bad(
+        fileMagic
+          ? 'an Arrow file whose schema is only in its footer: give it as a file, not a stream'
+          : 'a record batch before the schema',
+        start,
+      );
     if (type === 2) {
       const id = header.int64(0);
       const kind = layout.dictionaries.get(id);
@@ -264,7 +285,9 @@ function inputOf(source: ArrowSource): Input {
     get position() {
       return reader.position;
     },
-    set position(_: number) { /* read-only */ },
+    set position(_: number) {
+      /* read-only */
+    },
     read: (n) => reader.read(n),
   };
 }
@@ -273,8 +296,13 @@ function inputOf(source: ArrowSource): Input {
  * The file format's footer, which the last 10 bytes locate: its schema, and where the messages
  * before it end.
  */
-async function readFooter(source: RandomAccessFile | Uint8Array, size: number, name: string): Promise<{ end: number; schema: FlatTable }> {
-  const at = (position: number, length: number) => (source instanceof Uint8Array ? source.slice(position, position + length) : source.read(position, length));
+async function readFooter(
+  source: RandomAccessFile | Uint8Array,
+  size: number,
+  name: string,
+): Promise<{ end: number; schema: FlatTable }> {
+  const at = (position: number, length: number) =>
+    source instanceof Uint8Array ? source.slice(position, position + length) : source.read(position, length);
   const tail = size >= 18 ? await at(size - 10, 10) : new Uint8Array(0);
   if (tail.length < 10 || !MAGIC.every((m, i) => tail[4 + i] === m)) {
     throw new InputError(`${name}: not a whole Arrow IPC file (no ARROW1 at its end: truncated?)`);
@@ -289,20 +317,25 @@ async function readFooter(source: RandomAccessFile | Uint8Array, size: number, n
     if (!schema) throw new FlatbufferError('no schema');
     return { end, schema };
   } catch (error) {
-    if (error instanceof FlatbufferError) throw new InputError(`${name}: byte ${end}: unreadable Arrow footer (${error.message})`);
+    if (error instanceof FlatbufferError)
+      throw new InputError(`${name}: byte ${end}: unreadable Arrow footer (${error.message})`);
     throw error;
   }
 }
 
 /** One encapsulated message (continuation marker, metadata length, metadata, body), or undefined at the end. */
 async function readMessage(
-  input: Input, pending: Uint8Array | undefined, end: number | undefined, bad: (m: string, at?: number) => never,
+  input: Input,
+  pending: Uint8Array | undefined,
+  end: number | undefined,
+  bad: (m: string, at?: number) => never,
 ): Promise<{ type: number; header: FlatTable; body: Uint8Array; bodyStart: number } | undefined> {
   const start = input.position - (pending?.length ?? 0);
-  let prefix = pending ?? await input.read(8);
-  if (prefix.length < 8 && prefix.length > 0 && prefix.length < 4) bad('the stream ends inside a message length', start);
+  const prefix = pending ?? (await input.read(8));
+  if (prefix.length < 8 && prefix.length > 0 && prefix.length < 4)
+    bad('the stream ends inside a message length', start);
   if (prefix.length === 0) return undefined;
-  let view = new DataView(prefix.buffer, prefix.byteOffset, prefix.length);
+  const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.length);
   let length: number;
   let metaStart: number;
   if (view.getUint32(0, true) === 0xffffffff) {
@@ -316,7 +349,8 @@ async function readMessage(
   }
   if (length === 0) return undefined;
   const limit = end === undefined ? MAX_METADATA_BYTES : Math.min(MAX_METADATA_BYTES, end - start - metaStart);
-  if (length < 0 || length > limit) bad(`a message length (${length}) that does not fit ${end === undefined ? 'a message' : 'the file'}`, start);
+  if (length < 0 || length > limit)
+    bad(`a message length (${length}) that does not fit ${end === undefined ? 'a message' : 'the file'}`, start);
   const have = prefix.subarray(metaStart);
   let metadata: Uint8Array;
   if (have.length >= length) {
@@ -345,7 +379,10 @@ async function readMessage(
   const bodyStart = start + metaStart + length;
   const bodyLimit = end === undefined ? MAX_BODY_BYTES : Math.min(MAX_BODY_BYTES, end - bodyStart);
   if (bodyLength < 0 || bodyLength > bodyLimit) {
-    bad(`a message body of ${bodyLength} bytes that does not fit ${end === undefined || bodyLength > MAX_BODY_BYTES ? `in ${MAX_BODY_BYTES} bytes (write smaller record batches)` : 'the file'}`, start);
+    bad(
+      `a message body of ${bodyLength} bytes that does not fit ${end === undefined || bodyLength > MAX_BODY_BYTES ? `in ${MAX_BODY_BYTES} bytes (write smaller record batches)` : 'the file'}`,
+      start,
+    );
   }
   let body: Uint8Array;
   if (extra.length >= bodyLength) {
@@ -379,16 +416,53 @@ function schemaLayout(schema: FlatTable, name: string, at: number): Layout {
       buffers = 2;
     } else {
       switch (typeType) {
-        case 1: buffers = 0; break; // Null
-        case 4: case 5: case 19: case 20: buffers = 3; break; // (Large)Binary, (Large)Utf8
-        case 12: case 17: case 21: buffers = 2; break; // List, Map, LargeList
-        case 13: case 16: buffers = 1; break; // Struct, FixedSizeList
-        case 14: buffers = (type?.int16(0) ?? 0) === 1 ? 2 : 1; break; // Union: type ids (+ offsets when dense)
-        case 22: buffers = 0; break; // RunEndEncoded
-        case 23: case 24: buffers = 2; views++; break; // BinaryView, Utf8View: + variadic buffers
-        case 25: case 26: buffers = 3; break; // ListView, LargeListView
-        case 2: case 3: case 6: case 7: case 8: case 9: case 10: case 11: case 15: case 18: buffers = 2; break;
-        default: throw new FlatbufferError(`a field of unknown type ${typeType}`);
+        case 1:
+          buffers = 0;
+          break; // Null
+        case 4:
+        case 5:
+        case 19:
+        case 20:
+          buffers = 3;
+          break; // (Large)Binary, (Large)Utf8
+        case 12:
+        case 17:
+        case 21:
+          buffers = 2;
+          break; // List, Map, LargeList
+        case 13:
+        case 16:
+          buffers = 1;
+          break; // Struct, FixedSizeList
+        case 14:
+          buffers = (type?.int16(0) ?? 0) === 1 ? 2 : 1;
+          break; // Union: type ids (+ offsets when dense)
+        case 22:
+          buffers = 0;
+          break; // RunEndEncoded
+        case 23:
+        case 24:
+          buffers = 2;
+          views++;
+          break; // BinaryView, Utf8View: + variadic buffers
+        case 25:
+        case 26:
+          buffers = 3;
+          break; // ListView, LargeListView
+        case 2:
+        case 3:
+        case 6:
+        case 7:
+        case 8:
+        case 9:
+        case 10:
+        case 11:
+        case 15:
+        case 18:
+          buffers = 2;
+          break;
+        default:
+          throw new FlatbufferError(`a field of unknown type ${typeType}`);
       }
     }
     layout.fixedBuffers += buffers;
@@ -402,12 +476,21 @@ function schemaLayout(schema: FlatTable, name: string, at: number): Layout {
       const viewsBefore = views;
       const kind = walk(field, 0);
       // The variadic buffers of earlier view fields come before this one's.
-      const column: Column = { name: field.string(0) ?? '', kind, node, buffer, views: Array.from({ length: viewsBefore }, (_, i) => i) };
+      const column: Column = {
+        name: field.string(0) ?? '',
+        kind,
+        node,
+        buffer,
+        views: Array.from({ length: viewsBefore }, (_, i) => i),
+      };
       const dictionary = field.table(4);
       if (dictionary) {
         const index = dictionary.table(1);
-        const indexKind: Kind = index ? { kind: 'int', bits: index.int32(0), signed: index.bool(1) } : { kind: 'int', bits: 32, signed: true };
-        if (indexKind.kind !== 'int' || ![8, 16, 32, 64].includes(indexKind.bits)) throw new FlatbufferError('a dictionary index that is not an integer type');
+        const indexKind: Kind = index
+          ? { kind: 'int', bits: index.int32(0), signed: index.bool(1) }
+          : { kind: 'int', bits: 32, signed: true };
+        if (indexKind.kind !== 'int' || ![8, 16, 32, 64].includes(indexKind.bits))
+          throw new FlatbufferError('a dictionary index that is not an integer type');
         const id = dictionary.int64(0);
         column.dictionary = { id, index: indexKind as Kind & { kind: 'int' } };
         layout.dictionaries.set(id, kind);
@@ -415,7 +498,8 @@ function schemaLayout(schema: FlatTable, name: string, at: number): Layout {
       layout.columns.push(column);
     }
   } catch (error) {
-    if (error instanceof FlatbufferError) throw new InputError(`${name}: byte ${at}: unreadable Arrow schema (${error.message})`);
+    if (error instanceof FlatbufferError)
+      throw new InputError(`${name}: byte ${at}: unreadable Arrow schema (${error.message})`);
     throw error;
   }
   return layout;
@@ -440,16 +524,26 @@ function kindOf(typeType: number, type: FlatTable | undefined): Kind {
  */
 function columnInfo(column: Column): ColumnInfo {
   const { kind } = column;
-  const info = { name: column.name, numeric: kind.kind === 'int' || kind.kind === 'float', float32: kind.kind === 'float' && kind.bits !== 64, text: kind.kind === 'text' };
+  const info = {
+    name: column.name,
+    numeric: kind.kind === 'int' || kind.kind === 'float',
+    float32: kind.kind === 'float' && kind.bits !== 64,
+    text: kind.kind === 'text',
+  };
   return info;
 }
 
 /** A buffer of a record batch: decompressed if the batch is, checked against the body. */
 function bufferAt(
-  batch: FlatTable, index: number, body: Uint8Array, bodyStart: number, bad: (m: string, at?: number) => never,
+  batch: FlatTable,
+  index: number,
+  body: Uint8Array,
+  bodyStart: number,
+  bad: (m: string, at?: number) => never,
 ): Uint8Array {
   const buffers = batch.vector(2, 16);
-  if (index >= buffers.length) bad(`a record batch with ${buffers.length} buffers, ${index + 1} or more expected`, bodyStart);
+  if (index >= buffers.length)
+    bad(`a record batch with ${buffers.length} buffers, ${index + 1} or more expected`, bodyStart);
   const offset = batch.int64At(buffers.start + 16 * index);
   const length = batch.int64At(buffers.start + 16 * index + 8);
   if (offset < 0 || length < 0 || offset + length > body.length) {
@@ -477,10 +571,16 @@ function bufferAt(
 
 /** Strings from Arrow's (Large)Utf8 layout: `rows + 1` offsets (32- or 64-bit) into UTF-8 bytes. */
 function textValues(
-  offsets: Uint8Array, bytes: Uint8Array, large: boolean, rows: number, valid: Uint8Array | undefined, fail: (m: string) => never,
+  offsets: Uint8Array,
+  bytes: Uint8Array,
+  large: boolean,
+  rows: number,
+  valid: Uint8Array | undefined,
+  fail: (m: string) => never,
 ): Array<string | null> {
   const width = large ? 8 : 4;
-  if (offsets.length < (rows + 1) * width) fail(`${rows} strings need ${(rows + 1) * width} bytes of offsets, the buffer has ${offsets.length}`);
+  if (offsets.length < (rows + 1) * width)
+    fail(`${rows} strings need ${(rows + 1) * width} bytes of offsets, the buffer has ${offsets.length}`);
   const view = new DataView(offsets.buffer, offsets.byteOffset, offsets.length);
   const at = (i: number) => (large ? Number(view.getBigInt64(i * 8, true)) : view.getInt32(i * 4, true));
   const decoder = new TextDecoder();
@@ -492,7 +592,8 @@ function textValues(
     }
     const start = at(i);
     const end = at(i + 1);
-    if (!(start >= 0 && start <= end && end <= bytes.length)) fail(`string ${i} at bytes [${start}, ${end}) outside its ${bytes.length}-byte buffer`);
+    if (!(start >= 0 && start <= end && end <= bytes.length))
+      fail(`string ${i} at bytes [${start}, ${end}) outside its ${bytes.length}-byte buffer`);
     out.push(decoder.decode(bytes.subarray(start, end)));
   }
   return out;
@@ -502,7 +603,8 @@ function textValues(
 function typed(bytes: Uint8Array, kind: Kind, length: number, bad: (m: string) => never): Values {
   const bits = kind.kind === 'int' || kind.kind === 'float' ? kind.bits : 8;
   const width = bits / 8;
-  if (bytes.length < length * width) bad(`a data buffer of ${bytes.length} bytes for ${length} values of ${width} bytes`);
+  if (bytes.length < length * width)
+    bad(`a data buffer of ${bytes.length} bytes for ${length} values of ${width} bytes`);
   if (bytes.byteOffset % width !== 0) bytes = bytes.slice(0, length * width);
   const { buffer, byteOffset } = bytes;
   if (kind.kind === 'float') {
@@ -512,10 +614,16 @@ function typed(bytes: Uint8Array, kind: Kind, length: number, bad: (m: string) =
   }
   if (kind.kind !== 'int') return bad('a column of an unsupported type');
   switch (kind.bits) {
-    case 8: return kind.signed ? new Int8Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length);
-    case 16: return kind.signed ? new Int16Array(buffer, byteOffset, length) : new Uint16Array(buffer, byteOffset, length);
-    case 32: return kind.signed ? new Int32Array(buffer, byteOffset, length) : new Uint32Array(buffer, byteOffset, length);
-    default: return kind.signed ? new BigInt64Array(buffer, byteOffset, length) : new BigUint64Array(buffer, byteOffset, length);
+    case 8:
+      return kind.signed ? new Int8Array(buffer, byteOffset, length) : new Uint8Array(buffer, byteOffset, length);
+    case 16:
+      return kind.signed ? new Int16Array(buffer, byteOffset, length) : new Uint16Array(buffer, byteOffset, length);
+    case 32:
+      return kind.signed ? new Int32Array(buffer, byteOffset, length) : new Uint32Array(buffer, byteOffset, length);
+    default:
+      return kind.signed
+        ? new BigInt64Array(buffer, byteOffset, length)
+        : new BigUint64Array(buffer, byteOffset, length);
   }
 }
 
@@ -529,29 +637,50 @@ function firstBuffer(column: Column, batch: FlatTable): number {
 }
 
 function columnData(
-  column: Column, layout: Layout, batch: FlatTable, body: Uint8Array, bodyStart: number, rows: number,
-  dictionaries: Map<number, Dictionary>, bad: (m: string, at?: number) => never,
+  column: Column,
+  layout: Layout,
+  batch: FlatTable,
+  body: Uint8Array,
+  bodyStart: number,
+  rows: number,
+  dictionaries: Map<number, Dictionary>,
+  bad: (m: string, at?: number) => never,
 ): ColumnData {
   try {
     const nodes = batch.vector(1, 16);
-    if (nodes.length !== layout.nodes) bad(`a record batch with ${nodes.length} field nodes, ${layout.nodes} expected`, bodyStart);
+    if (nodes.length !== layout.nodes)
+      bad(`a record batch with ${nodes.length} field nodes, ${layout.nodes} expected`, bodyStart);
     const length = batch.int64At(nodes.start + 16 * column.node);
     const nulls = batch.int64At(nodes.start + 16 * column.node + 8);
-    if (length !== rows) bad(`column ${JSON.stringify(column.name)} has ${length} values in a batch of ${rows} rows`, bodyStart);
+    if (length !== rows)
+      bad(`column ${JSON.stringify(column.name)} has ${length} values in a batch of ${rows} rows`, bodyStart);
     const b = firstBuffer(column, batch);
     const validity = bufferAt(batch, b, body, bodyStart, bad);
     const data = bufferAt(batch, b + 1, body, bodyStart, bad);
-    if (nulls > 0 && validity.length < Math.ceil(rows / 8)) bad(`column ${JSON.stringify(column.name)}: a validity bitmap shorter than its ${rows} rows`, bodyStart);
+    if (nulls > 0 && validity.length < Math.ceil(rows / 8))
+      bad(`column ${JSON.stringify(column.name)}: a validity bitmap shorter than its ${rows} rows`, bodyStart);
     const fail = (m: string): never => bad(`column ${JSON.stringify(column.name)}: ${m}`, bodyStart);
     const valid = nulls > 0 ? validity : undefined;
     if (column.kind.kind === 'text' && !column.dictionary) {
-      const strings = textValues(data, bufferAt(batch, b + 2, body, bodyStart, bad), column.kind.large, rows, valid, fail);
+      const strings = textValues(
+        data,
+        bufferAt(batch, b + 2, body, bodyStart, bad),
+        column.kind.large,
+        rows,
+        valid,
+        fail,
+      );
       return { values: new Float64Array(0), kind: column.kind, valid, strings };
     }
     if (column.dictionary) {
       const dictionary = dictionaries.get(column.dictionary.id);
       if (!dictionary) return fail(`dictionary ${column.dictionary.id} was never sent`);
-      return { values: typed(data, column.dictionary.index, rows, fail), kind: column.dictionary.index, valid, dictionary };
+      return {
+        values: typed(data, column.dictionary.index, rows, fail),
+        kind: column.dictionary.index,
+        valid,
+        dictionary,
+      };
     }
     return { values: typed(data, column.kind, rows, fail), kind: column.kind, valid };
   } catch (error) {
@@ -561,13 +690,26 @@ function columnData(
 }
 
 /** A dictionary batch's values (one column; a null entry reads as whatever its slot holds). */
-function dictionaryValues(data: FlatTable, kind: Kind, body: Uint8Array, bodyStart: number, bad: (m: string, at?: number) => never): Dictionary {
+function dictionaryValues(
+  data: FlatTable,
+  kind: Kind,
+  body: Uint8Array,
+  bodyStart: number,
+  bad: (m: string, at?: number) => never,
+): Dictionary {
   try {
     if (kind.kind === 'other') return { values: new Float64Array(0), kind };
     const rows = data.int64(0);
     const fail = (m: string): never => bad(`dictionary: ${m}`, bodyStart);
     if (kind.kind === 'text') {
-      const strings = textValues(bufferAt(data, 1, body, bodyStart, bad), bufferAt(data, 2, body, bodyStart, bad), kind.large, rows, undefined, fail);
+      const strings = textValues(
+        bufferAt(data, 1, body, bodyStart, bad),
+        bufferAt(data, 2, body, bodyStart, bad),
+        kind.large,
+        rows,
+        undefined,
+        fail,
+      );
       return { values: new Float64Array(0), kind, strings: strings.map((t) => t ?? '') };
     }
     // A copy: the body's buffer is read into again.
@@ -593,10 +735,13 @@ function columnValues(d: ColumnData, rows: number, column: string, batchFirstRow
     if (d.dictionary.strings) {
       // Text labels, dictionary-encoded.
       const strings = d.dictionary.strings;
-      const text = Array.from({ length: rows }, (_, i) => (isNull(i) ? null : strings[Number(values[i])] ?? null));
+      const text = Array.from({ length: rows }, (_, i) => (isNull(i) ? null : (strings[Number(values[i])] ?? null)));
       return { values: text } as unknown as ColumnValues;
     }
-    out = dict instanceof Float32Array || (d.dictionary.kind.kind === 'float' && d.dictionary.kind.bits === 16) ? new Float32Array(rows) : new Float64Array(rows);
+    out =
+      dict instanceof Float32Array || (d.dictionary.kind.kind === 'float' && d.dictionary.kind.bits === 16)
+        ? new Float32Array(rows)
+        : new Float64Array(rows);
     for (let i = 0; i < rows; i++) {
       if (isNull(i)) {
         out[i] = NaN;
@@ -604,9 +749,14 @@ function columnValues(d: ColumnData, rows: number, column: string, batchFirstRow
       }
       const index = Number(values[i]);
       if (!(index >= 0 && index < dict.length)) {
-        throw new InputError(`${name}: row ${batchFirstRow + i}: column ${JSON.stringify(column)} has dictionary index ${index}, outside its ${dict.length} entries`);
+        throw new InputError(
+          `${name}: row ${batchFirstRow + i}: column ${JSON.stringify(column)} has dictionary index ${index}, outside its ${dict.length} entries`,
+        );
       }
-      out[i] = d.dictionary.kind.kind === 'float' && d.dictionary.kind.bits === 16 ? half(dict[index] as number) : Number(dict[index]);
+      out[i] =
+        d.dictionary.kind.kind === 'float' && d.dictionary.kind.bits === 16
+          ? half(dict[index] as number)
+          : Number(dict[index]);
     }
     return { values: out };
   }
@@ -618,7 +768,8 @@ function columnValues(d: ColumnData, rows: number, column: string, batchFirstRow
     const words = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
     const signed = values instanceof BigInt64Array;
     out = new Float64Array(rows);
-    for (let i = 0; i < rows; i++) out[i] = (signed ? words[2 * i + 1] | 0 : words[2 * i + 1]) * 4294967296 + words[2 * i];
+    for (let i = 0; i < rows; i++)
+      out[i] = (signed ? words[2 * i + 1] | 0 : words[2 * i + 1]) * 4294967296 + words[2 * i];
   } else if (d.valid && (values instanceof Float64Array || values instanceof Float32Array)) {
     // A copy to write NaN into: the body may be the caller's bytes.
     out = values.slice(0, rows);
@@ -632,7 +783,12 @@ function columnValues(d: ColumnData, rows: number, column: string, batchFirstRow
 }
 
 /** The first null among rows `[from, to)` of the columns: its row within the range and column. */
-function firstNullIn(data: ColumnData[], columns: Column[], from: number, to: number): { row: number; column: string } | undefined {
+function firstNullIn(
+  data: ColumnData[],
+  columns: Column[],
+  from: number,
+  to: number,
+): { row: number; column: string } | undefined {
   let first: { row: number; column: string } | undefined;
   data.forEach((d, c) => {
     if (!d.valid) return;

@@ -42,21 +42,39 @@ export function decompress(codec: Codec, input: Uint8Array, length: number, into
   const target = () => (into && into.byteLength >= length ? new Uint8Array(into, 0, length) : new Uint8Array(length));
   try {
     switch (codec) {
-      case 'UNCOMPRESSED': out = input; break;
-      case 'SNAPPY': out = snappy(input, target()); break;
-      case 'ZSTD': out = zstd(input, length); break;
+      case 'UNCOMPRESSED':
+        out = input;
+        break;
+      case 'SNAPPY':
+        out = snappy(input, target());
+        break;
+      case 'ZSTD':
+        out = zstd(input, length);
+        break;
       case 'GZIP':
         // The gzip trailer's ISIZE is the length mod 2^32 (RFC 1952): a stream that stops short is caught.
-        if (input.length < 18 || new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) !== length % 4294967296) {
+        if (
+          input.length < 18 ||
+          new DataView(input.buffer, input.byteOffset + input.length - 4, 4).getUint32(0, true) !== length % 4294967296
+        ) {
           throw new CodecError(`corrupt GZIP data (its trailer does not give ${length} bytes)`);
         }
         out = gunzip(input, target());
         break;
-      case 'BROTLI': out = decompressBrotli(input, length); break;
-      case 'LZ4': out = decompressLz4(input, length); break;
-      case 'LZ4_RAW': out = decompressLz4Raw(input, length); break;
-      case 'LZ4_FRAME': out = lz4Frame(input, target()); break;
-      default: throw new CodecError(`the ${codec} codec is not supported`);
+      case 'BROTLI':
+        out = decompressBrotli(input, length);
+        break;
+      case 'LZ4':
+        out = decompressLz4(input, length);
+        break;
+      case 'LZ4_RAW':
+        out = decompressLz4Raw(input, length);
+        break;
+      case 'LZ4_FRAME':
+        out = lz4Frame(input, target());
+        break;
+      default:
+        throw new CodecError(`the ${codec} codec is not supported`);
     }
   } catch (error) {
     if (error instanceof CodecError) throw error;
@@ -139,7 +157,8 @@ function lz4Frame(input: Uint8Array, out: Uint8Array): Uint8Array {
   let o = 0;
   let i = 0;
   while (i < input.length) {
-    if (i + 7 > input.length || view.getUint32(i, true) !== 0x184d2204) throw new CodecError('corrupt LZ4_FRAME data (no frame magic)');
+    if (i + 7 > input.length || view.getUint32(i, true) !== 0x184d2204)
+      throw new CodecError('corrupt LZ4_FRAME data (no frame magic)');
     const flags = input[i + 4];
     const blockChecksum = (flags & 0x10) !== 0;
     const contentSize = (flags & 0x08) !== 0;
@@ -178,7 +197,7 @@ function lz4Block(input: Uint8Array, out: Uint8Array, at: number): number {
     const token = input[i++];
     let literals = token >>> 4;
     if (literals === 15) {
-      for (let b = 255; b === 255;) {
+      for (let b = 255; b === 255; ) {
         if (i >= input.length) throw fail();
         b = input[i++];
         literals += b;
@@ -194,7 +213,7 @@ function lz4Block(input: Uint8Array, out: Uint8Array, at: number): number {
     i += 2;
     let n = token & 15;
     if (n === 15) {
-      for (let b = 255; b === 255;) {
+      for (let b = 255; b === 255; ) {
         if (i >= input.length) throw fail();
         b = input[i++];
         n += b;

@@ -14,11 +14,22 @@ import { chooseColumns, interleave } from './columns.js';
 import type { ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 import {
-  DOUBLE, FIXED_LEN_BYTE_ARRAY, FLOAT, INT32, INT64, PageError,
-  FRESH, Scratch, byteStreamSplit, deltaBinaryPacked, dictionaryValues, hybrid, plain,
+  DOUBLE,
+  FIXED_LEN_BYTE_ARRAY,
+  FLOAT,
+  INT32,
+  INT64,
+  PageError,
+  FRESH,
+  Scratch,
+  byteStreamSplit,
+  deltaBinaryPacked,
+  dictionaryValues,
+  hybrid,
+  plain,
 } from './parquet/pages.js';
 import type { Leaf, Values } from './parquet/pages.js';
-import { ThriftError, list, num, readStruct, str, struct, structs } from './parquet/thrift.js';
+import { ThriftError, num, readStruct, str, struct, structs } from './parquet/thrift.js';
 import type { ThriftStruct } from './parquet/thrift.js';
 
 /** hyparquet's `AsyncBuffer`, which the page passes: `slice` resolves to the bytes `[start, end)`. */
@@ -50,7 +61,10 @@ interface Chunk {
  * Streams the rows of a Parquet file.
  * @throws InputError `NAME: …` on unreadable data, a missing label column, nulls, or no rows
  */
-export async function* readParquet(source: AsyncBuffer | RandomAccessFile, options: TableOptions): AsyncGenerator<TableBlock, void, undefined> {
+export async function* readParquet(
+  source: AsyncBuffer | RandomAccessFile,
+  options: TableOptions,
+): AsyncGenerator<TableBlock, void, undefined> {
   const { name } = options;
   const file = randomAccess(source);
   const blockRows = options.blockRows ?? BLOCK_ROWS;
@@ -58,7 +72,8 @@ export async function* readParquet(source: AsyncBuffer | RandomAccessFile, optio
   const flat = leaves.filter((l) => l.top);
   const seen = new Set<string>();
   for (const l of flat) {
-    if (seen.has(l.name)) throw new InputError(`${name}: the column name ${JSON.stringify(l.name)} appears twice: rename one`);
+    if (seen.has(l.name))
+      throw new InputError(`${name}: the column name ${JSON.stringify(l.name)} appears twice: rename one`);
     seen.add(l.name);
   }
   const choice = chooseColumns(flat.map(columnInfo), options.labelColumn, name);
@@ -69,7 +84,9 @@ export async function* readParquet(source: AsyncBuffer | RandomAccessFile, optio
   // One set of buffers per column for the whole file.
   const scratches = wanted.map(() => new Scratch());
   const blockLength = Math.min(blockRows, maxRows);
-  const columnBlocks = wanted.map((_, c) => (c > 0 && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength)));
+  const columnBlocks = wanted.map((_, c) =>
+    c > 0 && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength),
+  );
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g];
     const rows = group.rows;
@@ -84,10 +101,21 @@ export async function* readParquet(source: AsyncBuffer | RandomAccessFile, optio
       for (let c = 0; c <= k; c++) {
         const out = columnBlocks[c].subarray(0, n);
         const nullAt = await cursors[c].fill(n, out, 0, 1);
-        if (nullAt >= 0 && (firstNull === undefined || nullAt < firstNull.row)) firstNull = { row: nullAt, column: wanted[c].name };
+        if (nullAt >= 0 && (firstNull === undefined || nullAt < firstNull.row))
+          firstNull = { row: nullAt, column: wanted[c].name };
         values.push({ values: out });
       }
-      const block = interleave(values[0], values.slice(1), choice.scores, choice.float32, 0, n, groupStart + from, name, options.pool);
+      const block = interleave(
+        values[0],
+        values.slice(1),
+        choice.scores,
+        choice.float32,
+        0,
+        n,
+        groupStart + from,
+        name,
+        options.pool,
+      );
       yield { firstRow: groupStart + from, ...block, columns: choice.scores, firstNull };
       if (firstNull) return;
     }
@@ -102,19 +130,28 @@ function randomAccess(source: AsyncBuffer | RandomAccessFile): RandomAccessFile 
   const buffer = source;
   return {
     size: buffer.byteLength,
-    read: async (position, length) => new Uint8Array(await buffer.slice(position, Math.min(buffer.byteLength, position + length))),
+    read: async (position, length) =>
+      new Uint8Array(await buffer.slice(position, Math.min(buffer.byteLength, position + length))),
   };
 }
 
 function columnInfo(leaf: Leaf): ColumnInfo {
-  const numeric = leaf.physical === INT32 || leaf.physical === INT64 || leaf.physical === FLOAT || leaf.physical === DOUBLE || leaf.float16;
+  const numeric =
+    leaf.physical === INT32 ||
+    leaf.physical === INT64 ||
+    leaf.physical === FLOAT ||
+    leaf.physical === DOUBLE ||
+    leaf.float16;
   return { name: leaf.name, numeric, float32: leaf.physical === FLOAT || leaf.float16 };
 }
 
 type FooterLeaf = Leaf & { index: number; top: boolean; numeric: boolean };
 
 /** The footer: the schema's leaf columns (in column-chunk order) and the row groups. */
-async function readFooter(file: RandomAccessFile, name: string): Promise<{ leaves: FooterLeaf[]; groups: Array<{ rows: number; columns: ThriftStruct[] }> }> {
+async function readFooter(
+  file: RandomAccessFile,
+  name: string,
+): Promise<{ leaves: FooterLeaf[]; groups: Array<{ rows: number; columns: ThriftStruct[] }> }> {
   const size = file.size;
   const notParquet = (why: string): never => {
     throw new InputError(`${name}: not a Parquet file (${why})`);
@@ -122,11 +159,13 @@ async function readFooter(file: RandomAccessFile, name: string): Promise<{ leave
   if (size < 12) notParquet(`${size} bytes`);
   const head = await file.read(0, 4);
   const tail = await file.read(size - 8, 8);
-  const magic = (b: Uint8Array, at: number) => b[at] === 0x50 && b[at + 1] === 0x41 && b[at + 2] === 0x52 && b[at + 3] === 0x31; // PAR1
+  const magic = (b: Uint8Array, at: number) =>
+    b[at] === 0x50 && b[at + 1] === 0x41 && b[at + 2] === 0x52 && b[at + 3] === 0x31; // PAR1
   if (!magic(head, 0)) notParquet('no PAR1 at its start');
   if (tail.length < 8 || !magic(tail, 4)) notParquet('no PAR1 at its end: truncated?');
   const length = new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true);
-  if (length > size - 12 || length > MAX_FOOTER_BYTES) throw new InputError(`${name}: byte ${size - 8}: a footer length (${length}) that does not fit the file`);
+  if (length > size - 12 || length > MAX_FOOTER_BYTES)
+    throw new InputError(`${name}: byte ${size - 8}: a footer length (${length}) that does not fit the file`);
   const footerAt = size - 8 - length;
   try {
     const { value: meta } = readStruct(await file.read(footerAt, length));
@@ -149,10 +188,11 @@ async function readFooter(file: RandomAccessFile, name: string): Promise<{ leave
       const converted = num(element, 6);
       const logical = struct(element, 10);
       const integerLogical = logical ? struct(logical, 10) : undefined;
-      const plainInteger = (physical === INT32 || physical === INT64)
-        && (converted === undefined || INTEGER_CONVERSIONS.has(converted))
-        && (logical === undefined || integerLogical !== undefined);
-      const float16 = physical === FIXED_LEN_BYTE_ARRAY && num(element, 2) === 2 && logical !== undefined && logical.has(15);
+      const plainInteger =
+        (physical === INT32 || physical === INT64) &&
+        (converted === undefined || INTEGER_CONVERSIONS.has(converted)) &&
+        (logical === undefined || integerLogical !== undefined);
+      const float16 = physical === FIXED_LEN_BYTE_ARRAY && num(element, 2) === 2 && logical?.has(15) === true;
       const numeric = plainInteger || physical === FLOAT || physical === DOUBLE || float16;
       leaves.push({
         name: str(element, 4) ?? '',
@@ -160,7 +200,9 @@ async function readFooter(file: RandomAccessFile, name: string): Promise<{ leave
         physical: numeric ? physical : -1,
         typeLength: num(element, 2) ?? 0,
         optional: repetition === 1,
-        unsigned: (converted !== undefined && UNSIGNED_CONVERSIONS.has(converted)) || (integerLogical !== undefined && integerLogical.get(2) === false),
+        unsigned:
+          (converted !== undefined && UNSIGNED_CONVERSIONS.has(converted)) ||
+          (integerLogical !== undefined && integerLogical.get(2) === false),
         float16,
         index: leaves.length,
         top: depth === 0 && repetition !== 2 && !repeatedAbove,
@@ -173,12 +215,14 @@ async function readFooter(file: RandomAccessFile, name: string): Promise<{ leave
       const rows = num(g, 3) ?? 0;
       const columns = structs(g, 1);
       if (rows < 0) throw new ThriftError(`a row group of ${rows} rows`);
-      if (columns.length !== leaves.length) throw new ThriftError(`a row group of ${columns.length} columns for ${leaves.length} in the schema`);
+      if (columns.length !== leaves.length)
+        throw new ThriftError(`a row group of ${columns.length} columns for ${leaves.length} in the schema`);
       return { rows, columns };
     });
     return { leaves, groups };
   } catch (error) {
-    if (error instanceof ThriftError) throw new InputError(`${name}: byte ${footerAt}: unreadable Parquet footer (${error.message})`);
+    if (error instanceof ThriftError)
+      throw new InputError(`${name}: byte ${footerAt}: unreadable Parquet footer (${error.message})`);
     throw error;
   }
 }
@@ -192,16 +236,21 @@ function chunkOf(columns: ThriftStruct[], index: number, size: number, name: str
     if (!meta) throw new ThriftError('a column chunk without metadata');
     const codecId = num(meta, 4) ?? 0;
     const codec = CODECS[codecId];
-    if (codec === undefined || codec === 'LZO') throw new InputError(`${name}: row ${groupStart}: compression codec ${codec ?? codecId} is not supported (write the file with zstd, snappy, gzip, brotli, lz4 or none)`);
+    if (codec === undefined || codec === 'LZO')
+      throw new InputError(
+        `${name}: row ${groupStart}: compression codec ${codec ?? codecId} is not supported (write the file with zstd, snappy, gzip, brotli, lz4 or none)`,
+      );
     const data = num(meta, 9) ?? -1;
     const dictionary = num(meta, 11);
     const start = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data;
     const length = num(meta, 7) ?? -1;
     const values = num(meta, 5) ?? -1;
-    if (start < 4 || length < 0 || start + length > size - 8) throw new ThriftError(`a column chunk (${start}, ${length} bytes) outside the file`);
+    if (start < 4 || length < 0 || start + length > size - 8)
+      throw new ThriftError(`a column chunk (${start}, ${length} bytes) outside the file`);
     return { codec, start, length, values };
   } catch (error) {
-    if (error instanceof ThriftError) throw new InputError(`${name}: row ${groupStart}: unreadable column chunk metadata (${error.message})`);
+    if (error instanceof ThriftError)
+      throw new InputError(`${name}: row ${groupStart}: unreadable column chunk metadata (${error.message})`);
     throw error;
   }
 }
@@ -219,15 +268,21 @@ class ColumnCursor {
   private rows = 0;
 
   constructor(
-    private readonly file: RandomAccessFile, private readonly leaf: Leaf, private readonly chunk: Chunk,
-    private readonly name: string, private readonly groupStart: number, private readonly scratch: Scratch,
+    private readonly file: RandomAccessFile,
+    private readonly leaf: Leaf,
+    private readonly chunk: Chunk,
+    private readonly name: string,
+    private readonly groupStart: number,
+    private readonly scratch: Scratch,
   ) {
     this.position = chunk.start;
     this.end = chunk.start + chunk.length;
   }
 
   private fail(message: string): never {
-    throw new InputError(`${this.name}: row ${this.groupStart + this.rows}: column ${JSON.stringify(this.leaf.name)}: ${message}`);
+    throw new InputError(
+      `${this.name}: row ${this.groupStart + this.rows}: column ${JSON.stringify(this.leaf.name)}: ${message}`,
+    );
   }
 
   /**
@@ -261,7 +316,8 @@ class ColumnCursor {
 
   /** After the row group's rows: its column chunk must be used up. */
   finish(rows: number): void {
-    if (this.at !== this.page.length || this.rows !== rows) this.fail(`the column chunk holds more values than the row group's ${rows} rows`);
+    if (this.at !== this.page.length || this.rows !== rows)
+      this.fail(`the column chunk holds more values than the row group's ${rows} rows`);
   }
 
   /** Bytes `[from, from + n)` of the file (the column chunk), through the window. */
@@ -279,7 +335,7 @@ class ColumnCursor {
 
   private async nextPage(): Promise<void> {
     for (;;) {
-      if (this.position >= this.end) this.fail('the column chunk ends before the row group\'s rows');
+      if (this.position >= this.end) this.fail("the column chunk ends before the row group's rows");
       let header: ThriftStruct | undefined;
       let headerEnd = 0;
       for (let want = Math.min(256, this.end - this.position); ; want = Math.min(this.end - this.position, want * 4)) {
@@ -291,7 +347,8 @@ class ColumnCursor {
           break;
         } catch (error) {
           if (!(error instanceof ThriftError)) throw error;
-          if (!error.truncated || want >= this.end - this.position || want > MAX_PAGE_BYTES) this.fail(`unreadable page header (${error.message})`);
+          if (!error.truncated || want >= this.end - this.position || want > MAX_PAGE_BYTES)
+            this.fail(`unreadable page header (${error.message})`);
         }
       }
       let type: number;
@@ -305,15 +362,16 @@ class ColumnCursor {
         if (error instanceof ThriftError) this.fail(`unreadable page header (${error.message})`);
         throw error;
       }
-      if (compressed < 0 || headerEnd + compressed > this.end || compressed > MAX_PAGE_BYTES) this.fail(`a page of ${compressed} bytes that does not fit its column chunk`);
+      if (compressed < 0 || headerEnd + compressed > this.end || compressed > MAX_PAGE_BYTES)
+        this.fail(`a page of ${compressed} bytes that does not fit its column chunk`);
       if (uncompressed < 0 || uncompressed > MAX_PAGE_BYTES) this.fail(`a page claiming ${uncompressed} bytes`);
       const body = await this.bytes(headerEnd, compressed);
       this.position = headerEnd + compressed;
       try {
         if (type === 2) {
           const dict = struct(header, 7);
-          const count = dict ? num(dict, 1) ?? -1 : -1;
-          const encoding = dict ? num(dict, 2) ?? 0 : 0;
+          const count = dict ? (num(dict, 1) ?? -1) : -1;
+          const encoding = dict ? (num(dict, 2) ?? 0) : 0;
           if (count < 0 || (encoding !== 0 && encoding !== 2)) this.fail('a bad dictionary page header');
           // Its own memory: it outlives the scratch buffers of the pages that use it.
           this.dictionary = plain(this.inflate(body, uncompressed).slice(), 0, count, this.leaf, FRESH);
@@ -323,14 +381,16 @@ class ColumnCursor {
         if (type === 3) return this.pageV2(header, body, uncompressed);
         // Index pages and unknown kinds carry no values.
       } catch (error) {
-        if (error instanceof PageError || error instanceof CodecError || error instanceof ThriftError) this.fail(error.message);
+        if (error instanceof PageError || error instanceof CodecError || error instanceof ThriftError)
+          this.fail(error.message);
         throw error;
       }
     }
   }
 
   private inflate(body: Uint8Array, length: number): Uint8Array {
-    if (this.chunk.codec === 'UNCOMPRESSED' && body.length !== length) throw new PageError(`an uncompressed page of ${body.length} bytes claiming ${length}`);
+    if (this.chunk.codec === 'UNCOMPRESSED' && body.length !== length)
+      throw new PageError(`an uncompressed page of ${body.length} bytes claiming ${length}`);
     return decompress(this.chunk.codec, body, length, this.scratch.take('inflate', length));
   }
 
@@ -362,7 +422,8 @@ class ColumnCursor {
     const repLength = num(h, 6) ?? 0;
     const isCompressed = h.get(7) !== false;
     this.checkCount(count);
-    if (defLength < 0 || repLength < 0 || defLength + repLength > body.length) throw new PageError('levels longer than the page');
+    if (defLength < 0 || repLength < 0 || defLength + repLength > body.length)
+      throw new PageError('levels longer than the page');
     let defined: Uint8Array | undefined;
     if (this.leaf.optional) {
       defined = new Uint8Array(this.scratch.take('levels', count), 0, count);
@@ -375,11 +436,18 @@ class ColumnCursor {
   }
 
   private checkCount(count: number): void {
-    if (count < 0 || count > this.chunk.values) throw new PageError(`a page of ${count} values in a column chunk of ${this.chunk.values}`);
+    if (count < 0 || count > this.chunk.values)
+      throw new PageError(`a page of ${count} values in a column chunk of ${this.chunk.values}`);
   }
 
   /** Decodes a page's values; with definition levels, NaN where a value is missing. */
-  private setPage(bytes: Uint8Array, at: number, count: number, encoding: number, defined: Uint8Array | undefined): void {
+  private setPage(
+    bytes: Uint8Array,
+    at: number,
+    count: number,
+    encoding: number,
+    defined: Uint8Array | undefined,
+  ): void {
     let present = count;
     let firstNull = -1;
     if (defined) {
@@ -391,17 +459,24 @@ class ColumnCursor {
     }
     let values: Values;
     switch (encoding) {
-      case 0: values = plain(bytes, at, present, this.leaf, this.scratch); break;
-      case 2: case 8:
+      case 0:
+        values = plain(bytes, at, present, this.leaf, this.scratch);
+        break;
+      case 2:
+      case 8:
         if (!this.dictionary) throw new PageError('dictionary-encoded values without a dictionary page');
         values = dictionaryValues(bytes, at, present, this.dictionary, this.scratch);
         break;
-      case 9: values = byteStreamSplit(bytes, at, present, this.leaf, this.scratch); break;
+      case 9:
+        values = byteStreamSplit(bytes, at, present, this.leaf, this.scratch);
+        break;
       case 5:
-        if (this.leaf.physical !== INT32 && this.leaf.physical !== INT64) throw new PageError('DELTA_BINARY_PACKED on a non-integer column');
+        if (this.leaf.physical !== INT32 && this.leaf.physical !== INT64)
+          throw new PageError('DELTA_BINARY_PACKED on a non-integer column');
         values = deltaBinaryPacked(bytes, at, present, this.leaf);
         break;
-      default: throw new PageError(`value encoding ${encoding} is not supported`);
+      default:
+        throw new PageError(`value encoding ${encoding} is not supported`);
     }
     if (firstNull >= 0) {
       // Spread the present values over the rows, NaN at the nulls.
@@ -416,7 +491,14 @@ class ColumnCursor {
 }
 
 /** `m` values of `page` from `at` into `out` from `offset`, every `stride`. */
-function copy(page: Values, at: number, m: number, out: Float64Array | Float32Array, offset: number, stride: number): void {
+function copy(
+  page: Values,
+  at: number,
+  m: number,
+  out: Float64Array | Float32Array,
+  offset: number,
+  stride: number,
+): void {
   // One loop per array pair, so each stays monomorphic.
   if (page instanceof Float64Array && out instanceof Float64Array) copy64(page, at, m, out, offset, stride);
   else if (page instanceof Float32Array && out instanceof Float32Array) copy32(page, at, m, out, offset, stride);

@@ -16,7 +16,19 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Dictionary, Float16, Float32, Float64, Int16, Int32, Int64, Table, Uint8, tableToIPC, vectorFromArray } from 'apache-arrow';
+import {
+  Dictionary,
+  Float16,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Table,
+  Uint8,
+  tableToIPC,
+  vectorFromArray,
+} from 'apache-arrow';
 import { npy } from '../support/npy.mjs';
 import { rng } from '../support/rng.mjs';
 
@@ -26,7 +38,9 @@ export const cases = 2000;
 
 const TIME_BOUND_MS = 20_000;
 const PARQUET_DIR = new URL('../fixtures/parquet/', import.meta.url);
-const PARQUET = readdirSync(PARQUET_DIR).filter((f) => f.endsWith('.parquet')).sort();
+const PARQUET = readdirSync(PARQUET_DIR)
+  .filter((f) => f.endsWith('.parquet'))
+  .sort();
 
 const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 const pick = (r, list) => list[Math.floor(r() * list.length)];
@@ -37,12 +51,21 @@ function arrowBytes(r) {
   const k = int(r, 1, 6);
   const labelType = pick(r, [new Int32(), new Int64(), new Int16(), new Uint8()]);
   const labels = Array.from({ length: n }, () => int(r, 0, k - 1));
-  const columns = { label: vectorFromArray(labelType instanceof Int64 ? BigInt64Array.from(labels, BigInt) : labels, labelType) };
+  const columns = {
+    label: vectorFromArray(labelType instanceof Int64 ? BigInt64Array.from(labels, BigInt) : labels, labelType),
+  };
   const nulls = r() < 0.2;
   for (let c = 0; c < k; c++) {
     const kind = pick(r, ['f64', 'f64', 'f32', 'f16', 'dict']);
     const values = Array.from({ length: n }, () => (nulls && r() < 0.02 ? null : Math.round((r() - 0.5) * 64) / 8));
-    const type = kind === 'f64' ? new Float64() : kind === 'f32' ? new Float32() : kind === 'f16' ? new Float16() : new Dictionary(new Float64(), new Int32());
+    const type =
+      kind === 'f64'
+        ? new Float64()
+        : kind === 'f32'
+          ? new Float32()
+          : kind === 'f16'
+            ? new Float16()
+            : new Dictionary(new Float64(), new Int32());
     columns[`logit_${c}`] = vectorFromArray(values, type);
   }
   let table = new Table(columns);
@@ -61,7 +84,11 @@ function npyPair(r) {
   const scores = Float64Array.from({ length: n * k }, () => (r() - 0.5) * 10);
   const labels = Array.from({ length: n }, () => int(r, 0, k - 1));
   const s = r() < 0.5 ? npy('<f8', [n, k], scores) : npy('<f4', [n, k], Float32Array.from(scores));
-  const l = pick(r, [() => npy('<i8', [n], BigInt64Array.from(labels, BigInt)), () => npy('<i4', [n], Int32Array.from(labels)), () => npy('|u1', [n], Uint8Array.from(labels))])();
+  const l = pick(r, [
+    () => npy('<i8', [n], BigInt64Array.from(labels, BigInt)),
+    () => npy('<i4', [n], Int32Array.from(labels)),
+    () => npy('|u1', [n], Uint8Array.from(labels)),
+  ])();
   return [s, l];
 }
 
@@ -135,15 +162,21 @@ function makeCase(seed, dir) {
   const lFile = join(dir, `case-${seed}-labels.npy`);
   writeFileSync(sFile, scores.bytes);
   writeFileSync(lFile, labels.bytes);
-  return { files: [sFile, lFile], args: ['score', sFile, '--labels', lFile, '--input', 'logits'], edits: [`npy scores: ${scores.edits.join(', ')}; labels: ${labels.edits.join(', ')}`] };
+  return {
+    files: [sFile, lFile],
+    args: ['score', sFile, '--labels', lFile, '--input', 'logits'],
+    edits: [`npy scores: ${scores.edits.join(', ')}; labels: ${labels.edits.join(', ')}`],
+  };
 }
 
 /** What is wrong with a run's outcome, or undefined. */
 export function judge(result) {
-  if (result.error?.code === 'ETIMEDOUT' || (result.signal === 'SIGKILL' && result.status === null)) return `no exit within ${TIME_BOUND_MS / 1000} s (a hang)`;
+  if (result.error?.code === 'ETIMEDOUT' || (result.signal === 'SIGKILL' && result.status === null))
+    return `no exit within ${TIME_BOUND_MS / 1000} s (a hang)`;
   if (result.signal) return `killed by ${result.signal} (a crash)`;
   if (![0, 1, 2].includes(result.status)) return `exit ${result.status} (a crash): ${result.stderr.slice(0, 300)}`;
-  if (/\n\s+at /.test(result.stderr) || /node:internal|FATAL|Assertion/.test(result.stderr)) return `a stack trace or native error: ${result.stderr.slice(0, 300)}`;
+  if (/\n\s+at /.test(result.stderr) || /node:internal|FATAL|Assertion/.test(result.stderr))
+    return `a stack trace or native error: ${result.stderr.slice(0, 300)}`;
   if (result.status === 0) {
     try {
       JSON.parse(result.stdout);
@@ -152,7 +185,8 @@ export function judge(result) {
     }
     return undefined;
   }
-  if (!/^xentropy: [^\n]+\n$/.test(result.stderr)) return `not one line "xentropy: …": ${JSON.stringify(result.stderr.slice(0, 300))}`;
+  if (!/^xentropy: [^\n]+\n$/.test(result.stderr))
+    return `not one line "xentropy: …": ${JSON.stringify(result.stderr.slice(0, 300))}`;
   return undefined;
 }
 
@@ -162,7 +196,11 @@ export async function run({ seed, from = 0, cases: count, main, dir, log }) {
   for (let i = from; i < from + count; i++) {
     const c = makeCase(seed + i, dir);
     const result = spawnSync(process.execPath, [main, ...c.args, '--json', '--no-progress'], {
-      cwd: dir, encoding: 'utf8', timeout: TIME_BOUND_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 24,
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: TIME_BOUND_MS,
+      killSignal: 'SIGKILL',
+      maxBuffer: 1 << 24,
     });
     if (result.status in stats) stats[result.status]++;
     const problem = judge(result);

@@ -57,17 +57,24 @@ export const FIXED_LEN_BYTE_ARRAY = 7;
 /** Bytes per value in PLAIN, for the types read. */
 export function plainWidth(leaf: Leaf): number {
   switch (leaf.physical) {
-    case INT32: case FLOAT: return 4;
-    case INT64: case DOUBLE: return 8;
-    case FIXED_LEN_BYTE_ARRAY: return leaf.typeLength;
-    default: throw new PageError(`physical type ${leaf.physical} is not read`);
+    case INT32:
+    case FLOAT:
+      return 4;
+    case INT64:
+    case DOUBLE:
+      return 8;
+    case FIXED_LEN_BYTE_ARRAY:
+      return leaf.typeLength;
+    default:
+      throw new PageError(`physical type ${leaf.physical} is not read`);
   }
 }
 
 /** `count` PLAIN values from `bytes` at `at` (a view of `bytes` when aligned, else in `scratch`). */
 export function plain(bytes: Uint8Array, at: number, count: number, leaf: Leaf, scratch: Scratch): Values {
   const width = plainWidth(leaf);
-  if (at + count * width > bytes.length) throw new PageError(`${count} values need ${count * width} bytes, the page has ${bytes.length - at}`);
+  if (at + count * width > bytes.length)
+    throw new PageError(`${count} values need ${count * width} bytes, the page has ${bytes.length - at}`);
   let src = bytes.subarray(at, at + count * width);
   const align = leaf.physical === FIXED_LEN_BYTE_ARRAY ? 2 : Math.min(width, 4);
   if (src.byteOffset % (leaf.physical === DOUBLE ? 8 : align) !== 0) {
@@ -77,10 +84,18 @@ export function plain(bytes: Uint8Array, at: number, count: number, leaf: Leaf, 
   }
   const { buffer, byteOffset } = src;
   switch (leaf.physical) {
-    case DOUBLE: return new Float64Array(buffer, byteOffset, count);
-    case FLOAT: return new Float32Array(buffer, byteOffset, count);
-    case INT32: return leaf.unsigned ? new Uint32Array(buffer, byteOffset, count) : new Int32Array(buffer, byteOffset, count);
-    case INT64: return int64(new Uint32Array(buffer, byteOffset, 2 * count), leaf.unsigned, new Float64Array(scratch.take('convert', 8 * count), 0, count));
+    case DOUBLE:
+      return new Float64Array(buffer, byteOffset, count);
+    case FLOAT:
+      return new Float32Array(buffer, byteOffset, count);
+    case INT32:
+      return leaf.unsigned ? new Uint32Array(buffer, byteOffset, count) : new Int32Array(buffer, byteOffset, count);
+    case INT64:
+      return int64(
+        new Uint32Array(buffer, byteOffset, 2 * count),
+        leaf.unsigned,
+        new Float64Array(scratch.take('convert', 8 * count), 0, count),
+      );
     default: {
       if (!leaf.float16) throw new PageError('fixed-length byte arrays are read only as FLOAT16');
       const bits = new Uint16Array(buffer, byteOffset, count);
@@ -93,7 +108,8 @@ export function plain(bytes: Uint8Array, at: number, count: number, leaf: Leaf, 
 
 /** 64-bit integers from their 32-bit halves: a BigInt each would cost more than the row's scoring. Exact below 2^53. */
 function int64(words: Uint32Array, unsigned: boolean, out: Float64Array): Float64Array {
-  for (let i = 0; i < out.length; i++) out[i] = (unsigned ? words[2 * i + 1] : words[2 * i + 1] | 0) * 4294967296 + words[2 * i];
+  for (let i = 0; i < out.length; i++)
+    out[i] = (unsigned ? words[2 * i + 1] : words[2 * i + 1] | 0) * 4294967296 + words[2 * i];
   return out;
 }
 
@@ -102,7 +118,8 @@ function int64(words: Uint32Array, unsigned: boolean, out: Float64Array): Float6
  */
 export function byteStreamSplit(bytes: Uint8Array, at: number, count: number, leaf: Leaf, scratch: Scratch): Values {
   const width = plainWidth(leaf);
-  if (at + count * width > bytes.length) throw new PageError(`${count} values need ${count * width} bytes, the page has ${bytes.length - at}`);
+  if (at + count * width > bytes.length)
+    throw new PageError(`${count} values need ${count * width} bytes, the page has ${bytes.length - at}`);
   const joined = new Uint8Array(scratch.take('split', count * width), 0, count * width);
   for (let b = 0; b < width; b++) {
     const from = at + b * count;
@@ -116,7 +133,14 @@ export function byteStreamSplit(bytes: Uint8Array, at: number, count: number, le
  * `count` values of `bitWidth` bits from `bytes[at, end)` into `out`.
  * @returns where the runs read ended
  */
-export function hybrid(bytes: Uint8Array, at: number, end: number, bitWidth: number, count: number, out: Uint32Array | Uint8Array): number {
+export function hybrid(
+  bytes: Uint8Array,
+  at: number,
+  end: number,
+  bitWidth: number,
+  count: number,
+  out: Uint32Array | Uint8Array,
+): number {
   if (bitWidth > 32) throw new PageError(`a bit width of ${bitWidth}`);
   let filled = 0;
   const byteWidth = (bitWidth + 7) >>> 3;
@@ -145,7 +169,8 @@ export function hybrid(bytes: Uint8Array, at: number, end: number, bitWidth: num
       const values = groups * 8;
       if (at + bytesUsed > end) {
         // The last group may be cut short by the end of the data: read what is there.
-        if (at + Math.ceil(((count - filled) * bitWidth) / 8) > end) throw new PageError('the levels or indices end early');
+        if (at + Math.ceil(((count - filled) * bitWidth) / 8) > end)
+          throw new PageError('the levels or indices end early');
       }
       const n = Math.min(values, count - filled);
       unpack(bytes, at, bitWidth, n, out, filled);
@@ -156,7 +181,14 @@ export function hybrid(bytes: Uint8Array, at: number, end: number, bitWidth: num
   return Math.min(at, end);
 }
 
-function unpack(bytes: Uint8Array, at: number, bitWidth: number, n: number, out: Uint32Array | Uint8Array, offset: number): void {
+function unpack(
+  bytes: Uint8Array,
+  at: number,
+  bitWidth: number,
+  n: number,
+  out: Uint32Array | Uint8Array,
+  offset: number,
+): void {
   if (bitWidth === 0) {
     out.fill(0, offset, offset + n);
     return;
@@ -192,7 +224,13 @@ function unpack(bytes: Uint8Array, at: number, bitWidth: number, n: number, out:
 }
 
 /** Dictionary indices (a bit-width byte, then the hybrid) gathered into the dictionary's values. */
-export function dictionaryValues(bytes: Uint8Array, at: number, count: number, dictionary: Values, scratch: Scratch): Values {
+export function dictionaryValues(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  dictionary: Values,
+  scratch: Scratch,
+): Values {
   if (at >= bytes.length && count > 0) throw new PageError('the dictionary indices are missing');
   const bitWidth = bytes[at];
   const indices = new Uint32Array(scratch.take('indices', 4 * count), 0, count);
@@ -231,7 +269,8 @@ export function deltaBinaryPacked(bytes: Uint8Array, at: number, count: number, 
   const miniblocks = uvarint();
   const total = uvarint();
   let value = zigzag();
-  if (miniblocks === 0 || blockSize % miniblocks !== 0 || blockSize === 0 || (blockSize / miniblocks) % 8 !== 0) throw new PageError('a bad delta block size');
+  if (miniblocks === 0 || blockSize % miniblocks !== 0 || blockSize === 0 || (blockSize / miniblocks) % 8 !== 0)
+    throw new PageError('a bad delta block size');
   if (total < count) throw new PageError(`${total} delta values for ${count} slots`);
   const perMini = blockSize / miniblocks;
   const out = new Float64Array(count);

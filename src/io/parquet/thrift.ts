@@ -7,7 +7,10 @@
 
 /** A malformed or truncated Thrift structure; `truncated` when more bytes might complete it. */
 export class ThriftError extends Error {
-  constructor(message: string, readonly truncated = false) {
+  constructor(
+    message: string,
+    readonly truncated = false,
+  ) {
     super(message);
   }
 }
@@ -25,7 +28,10 @@ export function readStruct(bytes: Uint8Array, offset = 0): { value: ThriftStruct
 }
 
 class CompactReader {
-  constructor(private readonly bytes: Uint8Array, public at: number) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    public at: number,
+  ) {}
 
   private byte(): number {
     if (this.at >= this.bytes.length) throw new ThriftError('the header ends early', true);
@@ -64,13 +70,18 @@ class CompactReader {
 
   private value(type: number, depth: number): ThriftValue {
     switch (type) {
-      case 1: return true;
-      case 2: return false;
+      case 1:
+        return true;
+      case 2:
+        return false;
       case 3: {
         const b = this.byte();
         return b > 127 ? b - 256 : b;
       }
-      case 4: case 5: case 6: return this.zigzag();
+      case 4:
+      case 5:
+      case 6:
+        return this.zigzag();
       case 7: {
         if (this.at + 8 > this.bytes.length) throw new ThriftError('the header ends early', true);
         const v = new DataView(this.bytes.buffer, this.bytes.byteOffset + this.at, 8).getFloat64(0, true);
@@ -84,28 +95,34 @@ class CompactReader {
         this.at += n;
         return v;
       }
-      case 9: case 10: {
+      case 9:
+      case 10: {
         const head = this.byte();
         let n = head >>> 4;
         if (n === 15) n = this.varint();
         const elem = head & 0x0f;
         // Every element takes at least a byte: a longer list cannot fit.
-        if (n > this.bytes.length - this.at) throw new ThriftError(`a list of ${n} elements in ${this.bytes.length - this.at} bytes`, true);
+        if (n > this.bytes.length - this.at)
+          throw new ThriftError(`a list of ${n} elements in ${this.bytes.length - this.at} bytes`, true);
         const out: ThriftValue[] = [];
-        for (let i = 0; i < n; i++) out.push(elem === 1 || elem === 2 ? this.byte() === 1 : this.value(elem, depth + 1));
+        for (let i = 0; i < n; i++)
+          out.push(elem === 1 || elem === 2 ? this.byte() === 1 : this.value(elem, depth + 1));
         return out;
       }
       case 11: {
         const n = this.varint();
         if (n === 0) return [];
         const types = this.byte();
-        if (2 * n > this.bytes.length - this.at) throw new ThriftError(`a map of ${n} entries in ${this.bytes.length - this.at} bytes`, true);
+        if (2 * n > this.bytes.length - this.at)
+          throw new ThriftError(`a map of ${n} entries in ${this.bytes.length - this.at} bytes`, true);
         const out: ThriftValue[] = [];
         for (let i = 0; i < n; i++) out.push([this.value(types >>> 4, depth + 1), this.value(types & 0x0f, depth + 1)]);
         return out;
       }
-      case 12: return this.struct(depth + 1);
-      default: throw new ThriftError(`an unknown field type ${type}`);
+      case 12:
+        return this.struct(depth + 1);
+      default:
+        throw new ThriftError(`an unknown field type ${type}`);
     }
   }
 }

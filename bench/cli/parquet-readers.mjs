@@ -11,11 +11,21 @@
  *   node bench/cli/parquet-readers.mjs --one READER FILE      # one run (used by the above)
  */
 import { spawnSync } from 'node:child_process';
-import { openAsBlob, statSync } from 'node:fs';
+import { existsSync, openAsBlob, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** The readers compiled on their own (the library build leaves src/io's readers to the CLI bundle). */
+const BUILT = resolve(ROOT, 'bench/results/tmp/readers');
+
+function buildReaders() {
+  if (existsSync(`${BUILT}/parquet.js`)) return;
+  const tsc = resolve(ROOT, 'node_modules/.bin/tsc');
+  const r = spawnSync(tsc, ['src/io/parquet.ts', 'src/io/arrow.ts', '--outDir', BUILT, '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--skipLibCheck', '--rootDir', 'src/io'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('could not compile the readers');
+}
 const READERS = ['ours', 'hyparquet', 'parquet-wasm'];
 
 async function fileAccess(path) {
@@ -42,7 +52,7 @@ async function one(reader, path) {
   let sum = 0;
   let rows = 0;
   if (reader === 'ours') {
-    const { readParquet } = await import(`${ROOT}/dist/io/parquet.js`);
+    const { readParquet } = await import(`${BUILT}/parquet.js`);
     for await (const b of readParquet(await fileAccess(path), { name: path, labelColumn: 'label' })) {
       for (let i = 0; i < b.labels.length; i++) sum += b.labels[i];
       for (let i = 0; i < b.scores.length; i++) sum += b.scores[i];
@@ -71,7 +81,7 @@ async function one(reader, path) {
     }
   } else {
     const { ParquetFile } = await import('parquet-wasm');
-    const { readArrow } = await import(`${ROOT}/dist/io/arrow.js`);
+    const { readArrow } = await import(`${BUILT}/arrow.js`);
     const file = await ParquetFile.fromFile(await openAsBlob(path));
     const groups = file.metadata().numRowGroups();
     for (let g = 0; g < groups; g++) {
@@ -89,6 +99,7 @@ async function one(reader, path) {
 if (process.argv[2] === '--one') {
   await one(process.argv[3], process.argv[4]);
 } else {
+  buildReaders();
   console.log('| file | MB | reader | time (s) | CPU (s) | peak RSS (MB) | rows | checksum |');
   console.log('|---|--:|---|--:|--:|--:|--:|---|');
   for (const path of process.argv.slice(2)) {

@@ -18,7 +18,7 @@ const SHIFT: f32 = 12582912.0; // 1.5·2^23: d/ln2 + SHIFT holds nearest(d/ln2) 
 const SMALLEST: f32 = -87.33654475;
 // Q: e^r ≈ 1 + r + r²·Q(r), Q of degree 3 (Cephes' expf uses 5): fitted by scripts/fit_expf.py
 // (Lawson minimax against mpmath) to 1.6e-7 relative with float32 rounding, about one float32 ulp,
-// inside the error budgets of the kernels that use it (softmax_f32.ts). Degree 4 would give 6.5e-8
+// inside the error budgets of the kernels that use it (softmax_cross_entropy.ts). Degree 4 would give 6.5e-8
 // for two more operations per four lanes (10 % of the float32 softmax kernels' time).
 const Q0: f32 = 4.999923110e-1; // 0x3EFFFEFE
 const Q1: f32 = 1.666711420e-1; // 0x3E2AABD7

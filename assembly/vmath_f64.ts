@@ -11,6 +11,8 @@
 // Error: < 1 ulp in FDLIBM's analysis; measured worst over test/fixtures/vmath.json (mpmath, 50
 // digits, 3 441 points over [-708.4, 0]): 0.78 ulp (test/vmath.test.ts prints and bounds it).
 
+import { MIN_NORMAL } from './constants';
+
 /** ln2 high part: 0x3FE62E42FEE00000, trailing zeros make n·LN2_HI exact for |n| < 2^11. */
 const LN2_HI: f64 = reinterpret<f64>(0x3FE62E42FEE00000); // 6.93147180369123816490e-01
 /** ln2 low part: 0x3DEA39EF35793C76. */
@@ -83,8 +85,6 @@ const LG4: f64 = reinterpret<f64>(0x3FCC71C51D8E78AF); // 2.222219843214978396e-
 const LG5: f64 = reinterpret<f64>(0x3FC7466496CB03DE); // 1.818357216161805012e-01
 const LG6: f64 = reinterpret<f64>(0x3FC39A09D078C69F); // 1.531383769920937332e-01
 const LG7: f64 = reinterpret<f64>(0x3FC2F112DF3E5244); // 1.479819860511658591e-01
-/** 2^-1022, the smallest normal float64. */
-const MIN_NORMAL: f64 = reinterpret<f64>(0x0010000000000000);
 /** 2^54: scales a subnormal into the normal range. */
 const TWO54: f64 = reinterpret<f64>(0x4350000000000000);
 /** 2^52 as bits and as a float: (bits | k) - 2^52 = k for 0 ≤ k < 2^52. */

@@ -2,7 +2,7 @@
 // throughput, ratios to the naive loop and to the best peer, and the issue's targets, met or missed.
 import { sizeTargets } from './workloads.mjs';
 
-const AGAINST = { naive: 'naive', ort: 'ORT', 'best peer': 'best peer', unchecked: 'itself with validate: false' };
+const AGAINST = { naive: 'naive', ort: 'ORT', 'best peer': 'best peer', unchecked: 'itself with validate: false', single: 'xentropy wasm (one thread)', 'ort threads': 'ORT with one intra-op thread per core' };
 
 const sig = (x, d = 3) => (x >= 10 ** d ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(d)).toString());
 const ratio = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`);
@@ -18,7 +18,9 @@ export function baselines(wl) {
   const best = peers.reduce((b, r) => (!b || r.median < b.median ? r : b), null);
   const ort = peers.find((r) => r.name === 'onnxruntime');
   const unchecked = timed.find((r) => r.group === 'unchecked');
-  return { naive, best, ort, unchecked };
+  const single = timed.find((r) => r.name === 'xentropy wasm');
+  const ortThreads = peers.find((r) => r.name.startsWith('onnxruntime, '));
+  return { naive, best, ort, unchecked, single, ortThreads };
 }
 
 /** Each target of a workload with its measured ratio: { text, ratio, met } (met undefined: not measured). */
@@ -26,7 +28,7 @@ export function evaluate(wl) {
   const base = baselines(wl);
   return wl.targets.map((t) => {
     const row = wl.rows.find((r) => r.name === t.variant);
-    const against = t.against === 'naive' ? base.naive : t.against === 'ort' ? base.ort : t.against === 'unchecked' ? base.unchecked : base.best;
+    const against = { naive: base.naive, ort: base.ort, unchecked: base.unchecked, single: base.single, 'ort threads': base.ortThreads }[t.against] ?? base.best;
     const text = t.against === 'unchecked'
       ? `${t.variant}: validation costs ≤ 10 % (validate: false median / default median ≥ ${t.min})`
       : `${t.variant} ≥ ${t.min}× ${AGAINST[t.against]}`;

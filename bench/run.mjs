@@ -52,10 +52,11 @@ const { chart } = await import('./chart.mjs');
 const naive = (await import('./peers/naive.mjs')).default;
 const { xentropyWasm, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import('./peers/xentropy.mjs');
 const { tfjsCpu, tfjsWasm } = await import('./peers/tfjs.mjs');
-const onnx = (await import('./peers/onnx.mjs')).default;
+const { default: onnx, onnxThreads } = await import('./peers/onnx.mjs');
+const { xentropyPool, xentropyPoolShared } = await import('./peers/xentropy-pool.mjs');
 
 /** The reference (naive) first: every other result is checked against it. */
-const implementations = [naive, xentropyWasm, xentropyUnchecked, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
+const implementations = [naive, xentropyWasm, xentropyUnchecked, xentropyZeroCopy, xentropyJs, xentropyPool, xentropyPoolShared, tfjsCpu, tfjsWasm, onnx, onnxThreads]
   .filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
 
 const indexUrl = pathToFileURL(path.join(root, 'dist', 'index.js')).href;

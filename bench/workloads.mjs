@@ -13,6 +13,8 @@ const t = (variant, min, against) => ({ variant, min, against });
 const JS_TARGET = t('xentropy js', 1.0, 'naive');
 /** validate: true may cost at most 10 % over validate: false (calls without `out`): 1/1.1 = 0.91. */
 const CHECK_TARGET = t('xentropy wasm', 0.91, 'unchecked');
+/** createPool on all cores (issue 17): against the one-thread wasm call, with shared and with ordinary arrays. */
+const POOL_TARGETS = [t('xentropy pool, pool.alloc', 1.5, 'single'), t('xentropy pool', 1.2, 'single')];
 
 export const workloads = [
   {
@@ -22,7 +24,7 @@ export const workloads = [
     build() {
       return { logits: normals(Float32Array, this.n * this.k, 2, 11), labels: labels(this.n, this.k, 12) };
     },
-    targets: [t('xentropy wasm', 1.5, 'ort'), t('xentropy wasm', 6, 'naive'), JS_TARGET, CHECK_TARGET],
+    targets: [t('xentropy wasm', 1.5, 'ort'), t('xentropy wasm', 6, 'naive'), JS_TARGET, CHECK_TARGET, ...POOL_TARGETS],
   },
   {
     id: 'W1b',
@@ -31,7 +33,7 @@ export const workloads = [
     build() {
       return { logits: normals(Float32Array, this.n * this.k, 2, 21), labels: labels(this.n, this.k, 22) };
     },
-    targets: [t('xentropy wasm', 1.2, 'ort'), t('xentropy wasm', 10, 'naive'), JS_TARGET, CHECK_TARGET],
+    targets: [t('xentropy wasm', 1.2, 'ort'), t('xentropy wasm', 10, 'naive'), JS_TARGET, CHECK_TARGET, ...POOL_TARGETS],
   },
   {
     id: 'W2',
@@ -86,7 +88,7 @@ export const workloads = [
     /** Few, long iterations: one is ~1 s for the fastest implementation. */
     slow: true,
     skip: { 'TF.js cpu': 'not run: ~60 s per pass at its W1a rate (~1.7 M elements/s), over the time budget' },
-    targets: [JS_TARGET],
+    targets: [JS_TARGET, ...POOL_TARGETS],
   },
 ];
 

@@ -115,7 +115,7 @@ export class Accumulator {
       throw new TypeError(`${scores.length} scores for ${n} rows of ${k} classes`);
     }
     const targets = classIndices(labels, k, this.validate);
-    // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score_f64.ts).
+    // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score.ts).
     const results: RowResults = this.x.scoreRows(targets, scores, {
       classes: k, input: this.input, base: this.base, validate: this.validate,
     });

@@ -64,3 +64,5 @@ export type {
   Scorer,
   Summary,
 } from './accumulator.js';
+export { createPool } from './pool/pool.js';
+export type { CallOptions, Pool, PoolCall, PoolOptions, ScoreCallOptions } from './pool/pool.js';

@@ -11,6 +11,7 @@ import { jsBackend } from './backend/js.js';
 import type { OutKind } from './shapes.js';
 import { CompensatedSum } from './sum.js';
 import type { Resolved } from './validate.js';
+import type { KernelParams } from './js/params.js';
 
 /** One chunk: rows [r0, r0 + rows). Returns the kernel's flag. */
 export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
@@ -18,6 +19,8 @@ export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
 export type Locate = (r0: number, rows: number) => Error | null;
 
 export interface Plan {
+  /** The public function's name, for messages. */
+  fn: string;
   n: number;
   /** Values per row (1 for elementwise functions). */
   k: number;
@@ -32,6 +35,8 @@ export interface Plan {
   intoIsCallers?: boolean;
   /** The caller's `out` may be written chunk by chunk anyway (validation off and directOut()). */
   outDirect?: boolean;
+  /** The call's options as the kernels read them, set once before the first chunk. */
+  params: KernelParams;
 }
 
 export interface Outcome {
@@ -96,14 +101,13 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const rows = !plan.keep ? null : direct ? into! : into ? stagingArray(n * width) : new Float64Array(n * width);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
+  be.setParams(plan.params);
   for (let r0 = 0; r0 < n; r0 += perChunk) {
     const count = Math.min(perChunk, n - r0);
     be.resetTotals(!plan.keep);
     const out = be.output(rows, r0 * width, count * width);
     const bad = step(be, r0, count, out);
-    if (bad && plan.validate) {
-      throw locate(r0, count) ?? new Error('xentropy: a kernel flagged an invalid value that validation cannot locate (a bug)');
-    }
+    if (bad && plan.validate) throw locate(r0, count) ?? changedWhileRead(plan.fn, r0, count);
     if (rows) be.collect(rows, r0 * width, count * width, out);
     const t = be.totals();
     sum.merge(t.sum, t.carry);
@@ -111,6 +115,18 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   }
   if (into && rows !== into) into.set(rows!);
   return { rows: into ?? rows, sum: sum.value, den: den.value };
+}
+
+/**
+ * The error for a flagged chunk whose inputs hold no bad value when validation reads them again:
+ * the kernel saw one, so an input changed between the two reads — an array on a
+ * SharedArrayBuffer written by another thread during the call, or a getter or Proxy that answers
+ * differently on the second read. The result would be a silently wrong number: refused instead.
+ */
+export function changedWhileRead(fn: string, r0: number, rows: number): Error {
+  return new Error(
+    `${fn}: an input changed while it was read: rows ${r0}–${r0 + rows - 1} held an invalid value when computed and none when checked (a SharedArrayBuffer written by another thread during the call, or a getter answering differently?); no result was written`,
+  );
 }
 
 /** Whether two typed arrays share bytes. */
@@ -161,8 +177,21 @@ export function checkOut(fn: string, o: Resolved, length: number): void {
   }
 }
 
+/**
+ * Where a call's reduction parts go just before they combine: a pool worker (src/pool/) takes the
+ * compensated Σ and the denominator of its piece, so that pieces merge in piece order whatever
+ * the options made of them. One slot per realm (calls are synchronous).
+ */
+let partsSink: ((sum: number, denominator: number) => void) | null = null;
+
+/** Sets (or, with null, clears) the receiver of the next reductions' parts. */
+export function reportReductionParts(sink: ((sum: number, denominator: number) => void) | null): void {
+  partsSink = sink;
+}
+
 /** The reduced value: 'sum' → Σ, 'mean' → Σ / denominator (NaN over zero counted rows). */
 export function reduce(o: Resolved, r: Outcome, denominator: number): number {
+  partsSink?.(r.sum, denominator);
   if (o.reduction === 'sum') return r.sum;
   return denominator === 0 ? NaN : r.sum / denominator;
 }

@@ -7,6 +7,7 @@
  */
 import type { Source } from './shapes.js';
 import { checkClasses, describeValue, refuseDetached } from './shapes.js';
+import type { KernelParams } from './js/params.js';
 
 export type Reduction = 'none' | 'sum' | 'mean';
 
@@ -20,23 +21,26 @@ export interface Options {
   ignoreIndex?: number;
   labelSmoothing?: number;
   posWeight?: number;
+  sampleWeights?: ArrayLike<number>;
   validate?: boolean;
   out?: Float64Array | Float32Array;
 }
 
-/** Options after checking, with defaults filled in. */
+/**
+ * Options after checking, with defaults filled in: what the wrapper acts on, and `params`, the
+ * numbers every kernel reads from its parameter block (src/js/params.ts, assembly/params.ts).
+ */
 export interface Resolved {
+  /** The public function's name, for messages. */
+  fn: string;
   classes: number | undefined;
   reduction: Reduction;
-  lnBase: number;
-  normalize: boolean;
-  eps: number;
   weights: ArrayLike<number> | undefined;
-  ignoreIndex: number;
-  labelSmoothing: number;
-  posWeight: number;
+  /** One weight per row (per element for elementwise functions); undefined: none. */
+  sampleWeights: ArrayLike<number> | undefined;
   validate: boolean;
   out: Float64Array | Float32Array | undefined;
+  params: KernelParams;
 }
 
 function finite(fn: string, name: string, v: unknown): number {
@@ -87,18 +91,25 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
     throw new TypeError(`${fn}: weights must be an array of per-class weights`);
   }
+  const sampleWeights = opts.sampleWeights;
+  if (sampleWeights !== undefined) {
+    if (!(Array.isArray(sampleWeights) || ArrayBuffer.isView(sampleWeights))) {
+      throw new TypeError(`${fn}: sampleWeights must be an array or typed array of per-row weights, got ${describeValue(sampleWeights)}`);
+    }
+    refuseDetached(fn, 'sampleWeights', sampleWeights);
+  }
+  const classes = checkClasses(fn, opts.classes);
+  const lnBase = lnOf(fn, opts.base);
+  const normalize = +flag(fn, 'normalize', opts.normalize, false);
   return {
-    classes: checkClasses(fn, opts.classes),
+    fn,
+    classes,
     reduction,
-    lnBase: lnOf(fn, opts.base),
-    normalize: flag(fn, 'normalize', opts.normalize, false),
-    eps,
     weights: opts.weights,
-    ignoreIndex,
-    labelSmoothing,
-    posWeight,
+    sampleWeights,
     validate: flag(fn, 'validate', opts.validate, true),
     out,
+    params: { lnBase, eps, smoothing: labelSmoothing, ignoreIndex, posWeight, normalize, log: 0, logits: 0 },
   };
 }
 
@@ -163,6 +174,19 @@ export function checkWeights(fn: string, weights: ArrayLike<unknown>): void {
     if (typeof w !== 'number') throw notANumber(fn, `weights at index ${j}`, w);
     if (!Number.isFinite(w)) throw new RangeError(`${fn}: weights at index ${j} is ${w}; a weight must be finite`);
   }
+}
+
+/**
+ * The first bad sample weight among rows [from, to): not a number (TypeError), or negative, NaN
+ * or infinite (RangeError), named by its index; null when all are valid.
+ */
+export function findBadSampleWeight(fn: string, src: Source, from: number, to: number): Error | null {
+  for (let i = from; i < to; i++) {
+    const v = src.at(i);
+    if (typeof v !== 'number') return notANumber(fn, `sampleWeights at index ${i}`, v);
+    if (!(v >= 0 && v < Infinity)) return new RangeError(`${fn}: sampleWeights at index ${i} is ${v}; a sample weight must be finite and ≥ 0`);
+  }
+  return null;
 }
 
 /** The first class index in rows [from, to) that is not an integer in [0, k) nor ignoreIndex. */

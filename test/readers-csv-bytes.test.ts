@@ -70,12 +70,15 @@ describe('readNumber (bytes to float64)', () => {
 describe('pieces cut by RecordCutter, parsed apart (as worker threads do)', () => {
   const rand = rng(11);
   const rows = Array.from({ length: 400 }, (_, i) => {
-    const id = i % 7 === 0 ? `"id ""${i}"",\nsecond line"` : i % 5 === 0 ? `"a,${i}"` : `r${i}`;
+    // A `"` inside an unquoted field is a literal (RFC 4180): the cutter must not see a quoted field there.
+    const stray = i % 13 === 0 ? `ab"c${i}` : i % 17 === 0 ? `x${i}"` : undefined;
+    const id = stray ?? (i % 7 === 0 ? `"id ""${i}"",\nsecond line"` : i % 5 === 0 ? `"a,${i}"` : `r${i}`);
     const scores = [0, 1, 2].map(() => String((rand() - 0.5) * 8));
     if (i % 11 === 0) scores[1] = `"${scores[1]}"`;
     return `${id},${i % 3},${scores.join(',')}`;
   });
   const ends = ['\n', '\r\n', '\r'];
+  const longest = Math.max(...rows.map((r) => r.length)) + 2;
 
   it.each(ends.map((e) => [JSON.stringify(e), e]))('give the rows and lines of one pass, line ends %s, at any cut size', async (_name, end) => {
     const text = `id,label,logit_0,logit_1,logit_2${end}${rows.join(end)}${end}${end}`;
@@ -94,6 +97,8 @@ describe('pieces cut by RecordCutter, parsed apart (as worker threads do)', () =
       let breaks = head.dataLine - 1;
       let carry = new Uint8Array(0);
       const flush = (piece: Uint8Array) => {
+        // No piece outgrows a chunk and the record it ends in (a quote misread would make it the rest of the input).
+        expect(piece.length).toBeLessThanOrEqual(size + longest);
         const p = parsePiece(piece, head.plan);
         expect(p.error).toBeUndefined();
         got.labels.push(...p.labels);

@@ -1,6 +1,7 @@
-// onnxruntime-node 1.30 (CPU execution provider, one intra-op and one inter-op thread, all graph
-// optimisations) on the graphs of bench/peers/onnx-models.mjs. Timed: ort.Tensor wrappers over the
+// onnxruntime-node 1.30 (CPU execution provider, one intra-op and one inter-op thread — and, for
+// the pool's workloads, one intra-op thread per core — all graph optimisations) on the graphs of bench/peers/onnx-models.mjs. Timed: ort.Tensor wrappers over the
 // typed arrays, session.run, and the output's data. Session creation is not timed.
+import os from 'node:os';
 import * as models from './onnx-models.mjs';
 
 let ort = null;
@@ -37,8 +38,10 @@ function plan(w, d) {
   }
 }
 
-export default {
-  name: 'onnxruntime',
+/** onnxruntime with `intraOp` threads; `kinds`: the workloads it runs (all when absent). */
+function onnxPeer(name, intraOp, kinds) {
+  return {
+  name,
   group: 'peer',
   computes: (w) => w.dtype,
   async init() {
@@ -47,7 +50,8 @@ export default {
   async prepare(w, d) {
     const p = plan(w, d);
     if (!p) return { na: `no ONNX graph for ${w.kind}` };
-    const session = await ort.InferenceSession.create(p.bytes, SESSION_OPTIONS);
+    if (kinds && !kinds.has(w.kind)) return { na: 'measured on W1a, W1b and W6 only' };
+    const session = await ort.InferenceSession.create(p.bytes, { ...SESSION_OPTIONS, intraOpNumThreads: intraOp });
     const dispose = () => session.release();
     if (p.stream) {
       const rows = w.chunkRows;
@@ -73,4 +77,10 @@ export default {
       },
     };
   },
-};
+  };
+}
+
+export default onnxPeer('onnxruntime', 1);
+const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+/** onnxruntime with one intra-op thread per core: the multi-threaded peer of createPool. */
+export const onnxThreads = onnxPeer(`onnxruntime, ${cores} intra-op threads`, cores, new Set(['softmaxCrossEntropy', 'streamSoftmaxCrossEntropy']));

@@ -42,6 +42,8 @@ export interface CsvSource extends SourceBase {
   plan: CsvPlan;
   /** Line breaks before the first piece (header, empty lines). */
   breaks: number;
+  /** Bytes before the first piece (a byte-order mark, the header). */
+  headerBytes: number;
   pieces: AsyncIterable<Uint8Array>;
 }
 
@@ -56,8 +58,11 @@ export type Source = CsvSource | BlockSource;
 
 /** Read size: large enough that per-chunk costs vanish, small enough to stream any file. */
 const READ_BYTES = 1 << 20;
-/** A CSV piece (one task for a worker) is about this long. */
-const PIECE_BYTES = 2 << 20;
+/**
+ * A CSV piece (one task for a worker) is about this long. XENTROPY_PIECE_BYTES sets it smaller
+ * for the fuzzer (test/fuzz/cli-csv.mjs), so that small files are cut into many pieces.
+ */
+const PIECE_BYTES = Number(process.env.XENTROPY_PIECE_BYTES) > 0 ? Number(process.env.XENTROPY_PIECE_BYTES) : 2 << 20;
 /** Room before each chunk read for the end of the record the previous chunk began. */
 const HEADROOM = 1 << 16;
 
@@ -88,7 +93,9 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     return fromStream(format, '-', counted.chunks, counted.position, undefined, options);
   }
   const file = await openFile(path, name);
-  const size = (await file.stat()).size;
+  const stats = await file.stat();
+  if (!stats.isFile()) return openStreamFile(file, format, name, options);
+  const size = stats.size;
   if (format === 'arrow') {
     // Each message read by position straight into a buffer of its own.
     const handle = file;
@@ -123,6 +130,33 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
   }
   const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
   return fromStream(format, name, counted.chunks, counted.position, size, options);
+}
+
+/**
+ * A path that is not a regular file (a FIFO, a pipe such as `<(cat x.csv)` or `/dev/stdin`, a
+ * device): a stream read once to its end, with no size to hold it to.
+ */
+async function openStreamFile(file: FileHandle, format: Format, name: string, options: OpenOptions): Promise<Source> {
+  if (format === 'parquet') {
+    await file.close();
+    throw new UsageError(`${name}: a Parquet file cannot be read from a pipe or FIFO (its index is at its end): give a regular file`);
+  }
+  const chunksOf = (handle: FileHandle) => handle.createReadStream({ highWaterMark: READ_BYTES, start: undefined }) as AsyncIterable<Uint8Array>;
+  if (format === 'npy') {
+    const labelsFile = await openFile(options.labels!, options.labels!).catch(async (error: unknown) => {
+      await file.close();
+      throw error;
+    });
+    let read = 0;
+    const { readNpy } = await import('../io/npy.js');
+    const blocks = npyBlocks(readNpy(chunksOf(file), chunksOf(labelsFile), { name, labelsName: options.labels! }));
+    const close = async () => {
+      await Promise.all([file.close().catch(() => undefined), labelsFile.close().catch(() => undefined)]);
+    };
+    return peekBlocks({ name, format, size: undefined, position: () => read }, blocks, (b) => (read += b.scores.byteLength), close);
+  }
+  const counted = counting(chunksOf(file));
+  return fromStream(format, name, counted.chunks, counted.position, undefined, options);
 }
 
 /**
@@ -215,36 +249,120 @@ async function fromStream(
   }
   const delimiter = delimiterByte(format === 'tsv' ? '\t' : ',');
   const iterator = chunks[Symbol.asyncIterator]();
-  let buffer: Uint8Array = new Uint8Array(0);
+  const head = new GrowingBytes();
+  // The header and first row are read again only once the bytes held have doubled (or the input
+  // ended): a first row of any length costs a linear number of bytes scanned, not one scan per chunk.
+  let tried = 0;
   let first = true;
+  let bom = 0;
   for (;;) {
     const next = await iterator.next();
     if (!next.done) {
       let bytes = next.value;
-      if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+        bytes = bytes.subarray(3);
+        bom = 3;
+      }
+      if (first) notUtf16(bytes, name);
       first = false;
-      buffer = concat([buffer, bytes]);
+      head.append(bytes);
+      if (head.length > MAX_RECORD_BYTES * 2) {
+        throw new InputError(`${name}:1: the header and first data row are longer than ${sizeText(2 * MAX_RECORD_BYTES)} (a quoted field never closed?)`);
+      }
+      if (head.length < 2 * tried) continue;
     }
-    const head = readHead(buffer, next.done === true, { name, delimiter, labelColumn: options.labelColumn });
-    if (head !== undefined) {
-      const rest = buffer.subarray(head.dataStart);
+    tried = head.length;
+    const buffer = head.bytes();
+    const found = readHead(buffer, next.done === true, { name, delimiter, labelColumn: options.labelColumn });
+    if (found !== undefined) {
+      const rest = buffer.subarray(found.dataStart);
       return {
-        kind: 'csv', name, format, size, position, plan: head.plan, breaks: head.dataLine - 1, recycle: () => undefined,
-        pieces: cutPieces(rest, next.done ? undefined : iterator),
+        kind: 'csv', name, format, size, position, plan: found.plan, breaks: found.dataLine - 1, headerBytes: bom + found.dataStart, recycle: () => undefined,
+        pieces: cutPieces(rest, next.done ? undefined : iterator, delimiter),
       };
     }
+    if (next.done) throw new InputError(`${name}: no header row`); // readHead decides at the end: not reached
+  }
+}
+
+/**
+ * A UTF-16 file (a byte-order mark, or a NUL in every other byte of its start) read as UTF-8
+ * would give names like "\u0000l\u0000a…" and a "no column named label" that hides the cause.
+ */
+function notUtf16(bytes: Uint8Array, name: string): void {
+  const bom = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  let nuls = 0;
+  const n = Math.min(bytes.length, 64);
+  for (let i = 0; i < n; i++) if (bytes[i] === 0) nuls++;
+  if (bom || (n >= 8 && nuls >= n / 4)) {
+    throw new InputError(`${name}:1: the file is not UTF-8 (it looks like UTF-16): save it as UTF-8 text`);
+  }
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes} bytes`;
+}
+
+/** Bytes appended in chunks into one buffer that doubles when full (a linear cost in all). */
+class GrowingBytes {
+  private buffer = new Uint8Array(0);
+  /** The first chunk, held as it is until a second one comes (no copy when one chunk suffices). */
+  private single: Uint8Array | undefined;
+  length = 0;
+
+  append(chunk: Uint8Array): void {
+    if (this.length === 0) {
+      this.single = chunk;
+      this.length = chunk.length;
+      return;
+    }
+    if (this.single) {
+      const first = this.single;
+      this.single = undefined;
+      this.buffer = new Uint8Array(Math.max(2 * (first.length + chunk.length), 1 << 16));
+      this.buffer.set(first);
+      this.length = first.length;
+    }
+    if (this.length + chunk.length > this.buffer.length) {
+      const bigger = new Uint8Array(Math.max(2 * this.buffer.length, this.length + chunk.length, 1 << 16));
+      bigger.set(this.buffer.subarray(0, this.length));
+      this.buffer = bigger;
+    }
+    this.buffer.set(chunk, this.length);
+    this.length += chunk.length;
+  }
+
+  bytes(): Uint8Array {
+    return this.single ?? this.buffer.subarray(0, this.length);
   }
 }
 
 /** Node's Buffer search works on any Uint8Array and is memchr-fast (a typed array's is a byte loop). */
 const BUFFER_SEARCH: ByteSearch = {
-  indexOf: (b, byte) => Buffer.prototype.indexOf.call(b, byte),
+  indexOf: (b, byte, from) => Buffer.prototype.indexOf.call(b, byte, from),
   lastIndexOf: (b, byte) => Buffer.prototype.lastIndexOf.call(b, byte),
 };
 
+/**
+ * A record this long is refused: it would be one piece that long in memory, and in practice it
+ * is a quoted field never closed. Pieces stay under PIECE_BYTES + this. XENTROPY_MAX_RECORD_BYTES
+ * lowers it for tests.
+ */
+export const MAX_RECORD_BYTES = Number(process.env.XENTROPY_MAX_RECORD_BYTES) > 0 ? Number(process.env.XENTROPY_MAX_RECORD_BYTES) : 64 << 20;
+
+/**
+ * Thrown by the piece cutter when a record outgrows {@link MAX_RECORD_BYTES}; the scorer names
+ * its line once the pieces before it are counted.
+ */
+export class RecordTooLong extends Error {
+  constructor() {
+    super(`a record longer than ${sizeText(MAX_RECORD_BYTES)} starts on this line (a quoted field never closed?)`);
+  }
+}
+
 /** Whole-record pieces of at least {@link PIECE_BYTES}, each in a fresh buffer (to be moved to a worker). */
-async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | undefined): AsyncGenerator<Uint8Array> {
-  const cutter = new RecordCutter(BUFFER_SEARCH);
+async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | undefined, delimiter: number): AsyncGenerator<Uint8Array> {
+  const cutter = new RecordCutter(BUFFER_SEARCH, delimiter);
   let parts: Uint8Array[] = [];
   let size = 0;
   const add = function* (chunk: Uint8Array): Generator<Uint8Array> {
@@ -272,6 +390,7 @@ async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | u
     } else {
       parts.push(chunk);
       size += chunk.length;
+      if (size > MAX_RECORD_BYTES + PIECE_BYTES) throw new RecordTooLong();
     }
   };
   yield* add(start);

@@ -67,10 +67,11 @@ function program(): Command {
     .addOption(new Option('--input <kind>', 'what the score columns hold (default: from their names)').choices(['logits', 'probs']))
     .addOption(new Option('--base <base>', 'logarithm base: nats, bits or bans').choices(['e', '2', '10']).default('e'))
     .option('--json', 'print the summary as JSON')
-    .option('--per-row <file>', 'also write row,label,cross_entropy,entropy,predicted for every row')
-    .option('--partial <file>', 'write the exact partial state (JSON) instead of the summary, for xentropy merge')
+    .option('--per-row <file>', 'also write row,label,cross_entropy,entropy,predicted for every row (CSV; .jsonl: JSON Lines; .parquet: Parquet; -: stdout, the summary then on stderr)')
+    .option('--partial <file>', 'write the exact partial state (JSON) instead of the summary, for xentropy merge (-: stdout)')
     .option('--workers <n>', 'threads that score, this one included (default: one per core for inputs over 8 MB)', positiveInteger)
     .option('--no-progress', 'no progress bar on stderr (it shows only on a terminal)')
+    .option('--quiet', 'print nothing but errors (and the JSON, with --json)')
     .addHelpText('after', EXAMPLES)
     .action((file: string | undefined, options: ScoreOptions) => score(file, options, process.stdout));
   cli
@@ -91,7 +92,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Commander has printed its own message (or the help); only the status is left to choose.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`xentropy: ${error instanceof Error ? error.message : String(error)}\n`);
+    // One line, always: a message with a line break in it would look like two errors.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`xentropy: ${message}\n`);
     return exitStatus(error);
   }
 }

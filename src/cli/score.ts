@@ -4,12 +4,13 @@ import { Accumulator } from '../accumulator.js';
 import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
 import { inferInput } from '../io/columns.js';
-import { InputError } from '../io/errors.js';
-import { openSource } from './input.js';
+import { InputError, UsageError } from '../io/errors.js';
+import { RecordTooLong, openSource } from './input.js';
 import type { Source } from './input.js';
 import type { Format } from '../io/format.js';
 import { writePartial } from './partial.js';
 import { PerRowFile } from './per-row.js';
+import { Output, OutputError, identities } from './output.js';
 import { executor } from './pool.js';
 import type { Executor } from './pool.js';
 import { progress } from './progress.js';
@@ -32,6 +33,8 @@ export interface ScoreOptions {
   perRow?: string;
   partial?: string;
   progress: boolean;
+  /** Nothing but errors (and the JSON, with --json). */
+  quiet?: boolean;
   workers?: number;
 }
 
@@ -45,33 +48,71 @@ export interface ScoreOptions {
  */
 export async function score(file: string | undefined, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
   const name = file ?? displayPath(EXAMPLE);
-  const source = await openSource(file ?? EXAMPLE, name, options);
-  const settings: Settings = {
-    classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
-    input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
-    base: BASES[options.base].value,
-    perRow: options.perRow !== undefined,
-  };
-  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow);
-  const bar = await progress(options.progress, source.size);
-  const run = executor(await load(), options.workers, source.size);
-  let acc: Accumulator;
   try {
-    acc = await scoreAll(source, settings, run, perRow, bar);
+    await scoreFile(file, name, options, stdout);
+  } catch (error) {
+    throw named(error, name);
+  }
+}
+
+/**
+ * An error as the one line the user sees: ours pass through; an engine error (out of memory, a
+ * TypeError from a bug) names the file and says what happened, without the engine's own text.
+ */
+function named(error: unknown, name: string): unknown {
+  if (error instanceof InputError || error instanceof UsageError || error instanceof OutputError) return error;
+  if (error instanceof RangeError && /allocation failed|Invalid array length|Invalid typed array length/i.test(error.message)) {
+    return new InputError(`${name}: not enough memory to read it (a row or block larger than memory allows?)`);
+  }
+  if (error instanceof Error && error.constructor === Error) {
+    // A library's own message (a reader's): kept, naming the file.
+    return error.message.startsWith(`${name}:`) ? error : new Error(`${name}: ${error.message}`);
+  }
+  const what = error instanceof Error ? error.name : typeof error;
+  return new Error(`${name}: could not be read: an internal error (${what}); please report it with the input that caused it`);
+}
+
+async function scoreFile(file: string | undefined, name: string, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
+  if (options.perRow === '-' && (options.json || options.partial === '-')) {
+    throw new UsageError(`--per-row - writes the rows to stdout: ${options.json ? '--json' : '--partial -'} cannot go there too (send one of them to a file)`);
+  }
+  const inputs = await identities([file ?? EXAMPLE, options.labels]);
+  const source = await openSource(file ?? EXAMPLE, name, options);
+  // The outputs are opened before any row is scored: an unwritable target, or one that is an
+  // input, fails at once.
+  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, inputs);
+  let partial: Output | undefined;
+  let acc: Accumulator;
+  let settings: Settings;
+  try {
+    partial = options.partial === undefined ? undefined : await Output.open(options.partial, inputs);
+    settings = {
+      classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
+      input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
+      base: BASES[options.base].value,
+      perRow: options.perRow !== undefined,
+    };
+    const bar = await progress(options.progress && !options.quiet, source.size);
+    const run = executor(await load(), options.workers, source.size);
+    try {
+      acc = await scoreAll(source, settings, run, perRow, bar);
+    } finally {
+      bar.stop();
+      await run.close();
+    }
     await perRow?.commit();
   } catch (error) {
     await perRow?.discard();
+    await partial?.discard();
     throw error;
-  } finally {
-    bar.stop();
-    await run.close();
   }
-  if (options.partial !== undefined) {
-    await writePartial(options.partial, acc, [name]);
+  if (partial !== undefined) {
+    await writePartial(partial, acc, [name]);
     return;
   }
   const info = { file: name, input: settings.input, base: options.base };
-  stdout.write(options.json ? formatJson(acc.result(), info) : formatHuman(acc.result(), info));
+  if (options.json) stdout.write(formatJson(acc.result(), info));
+  else if (!options.quiet) (perRow?.toStdout ? process.stderr : stdout).write(formatHuman(acc.result(), info));
 }
 
 /** Runs every piece of the input, keeping a few in flight, and takes their outcomes in order. */
@@ -79,7 +120,9 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
   const total = new Accumulator(js, settings);
   let rows = 0;
   let breaks = source.kind === 'csv' ? source.breaks : 0;
-  const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number }> = [];
+  const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number; bytes: number }> = [];
+  // The bar counts bytes scored, not read (reading runs ahead), so rows and percentage agree.
+  let done = source.kind === 'csv' ? source.headerBytes : 0;
 
   const take = async () => {
     const next = inFlight.shift()!;
@@ -98,7 +141,8 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow);
     rows = firstRow + outcome.rows;
     breaks += outcome.breaks;
-    bar.update(source.position(), rows);
+    done += next.bytes;
+    bar.update(source.kind === 'csv' ? done : source.position(), rows);
   };
 
   const submit = async (task: Task, bytes: number, firstRow?: number) => {
@@ -107,13 +151,20 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     // the reader fills them again. Awaited in order by take(); until then a rejection must
     // not count as unhandled.
     outcome.then((o) => source.recycle(o.recycled), () => undefined);
-    inFlight.push({ outcome, firstRow });
+    inFlight.push({ outcome, firstRow, bytes });
     while (inFlight.length >= run.depth) await take();
   };
 
   try {
     if (source.kind === 'csv') {
-      for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
+      try {
+        for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
+      } catch (error) {
+        if (!(error instanceof RecordTooLong)) throw error;
+        // A bad row in an earlier piece comes first; else the long record starts after them.
+        while (inFlight.length > 0) await take();
+        throw new InputError(`${source.name}:${breaks + 1}: ${error.message}`);
+      }
     } else {
       for await (const block of source.blocks) {
         const { labels, scores, columns, firstNull } = block;

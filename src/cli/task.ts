@@ -8,7 +8,8 @@ import { Accumulator } from '../accumulator.js';
 import type { AccumulatorState, InputKind, Scorer } from '../accumulator.js';
 import { findFault } from '../io/check.js';
 import type { CsvPlan, RowSink } from '../io/csv-bytes.js';
-import { parsePiece } from '../io/csv.js';
+import { parsePiece, recordText } from '../io/csv.js';
+import { LABEL, quote } from '../io/csv-bytes.js';
 
 /** What every task of a run shares. */
 export interface Settings {
@@ -95,6 +96,13 @@ export function runTask(x: Scorer, task: Task): Outcome {
   const firstNull = task.kind === 'batch' ? task.firstNull : undefined;
   const found = findFault({ firstRow: 0, rows, labels, scores, columns, firstNull }, settings.input);
   const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
+  if (found && task.kind === 'csv' && found.message.startsWith('label ')) {
+    // The label as written: its float64 value may differ (9007199254740993 reads as …992).
+    const text = recordText(task.bytes, found.index, task.plan.delimiter)?.[task.plan.role.indexOf(LABEL)];
+    if (text !== undefined && text.trim() !== String(labels[found.index])) {
+      fault!.message = found.message.replace(/^label \S+/, `label ${quote(text)}`);
+    }
+  }
   if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault };
   const results = acc.add(labels, scores, 0);
   const outcome: Outcome = { rows, breaks, state: acc.toJSON() };

@@ -15,7 +15,7 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
 /**
  * Finds the first row of a batch that cannot be scored: a label that is not an integer in
  * `[0, k)`; for logits a `NaN` or `+Infinity` entry (`-Infinity` masks a class); for
- * probabilities a negative or `NaN` entry or a sum further than 1e-6 from 1.
+ * probabilities an entry that is negative, above 1 or `NaN`, or a sum further than 1e-6 from 1.
  *
  * The library would reject most of these too, but naming the column and the physical line
  * needs the reader's view of the row, so the command line checks first.
@@ -70,7 +70,7 @@ function probsClean64(scores: Float64Array, rows: number, k: number): boolean {
     let sum = 0;
     for (let c = 0; c < k; c++, o++) {
       const p = scores[o];
-      if (!(p >= 0)) return false;
+      if (!(p >= 0 && p <= 1)) return false;
       sum += p;
     }
     if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) return false;
@@ -83,7 +83,7 @@ function probsClean32(scores: Float32Array, rows: number, k: number): boolean {
     let sum = 0;
     for (let c = 0; c < k; c++, o++) {
       const p = scores[o];
-      if (!(p >= 0)) return false;
+      if (!(p >= 0 && p <= 1)) return false;
       sum += p;
     }
     if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) return false;
@@ -118,7 +118,8 @@ const probabilityFault: ScoreCheck = (scores, offset, columns) => {
   let sum = 0;
   for (let c = 0; c < columns.length; c++) {
     const p = scores[offset + c];
-    if (!(p >= 0)) return `${columns[c]} is ${p}; a probability must be a number ≥ 0`;
+    // Above 1 is refused even in a row summing to 1 within 1e-6 (its loss could be negative), as the library refuses it.
+    if (!(p >= 0 && p <= 1)) return `${columns[c]} is ${p}; a probability must be a number in [0, 1]`;
     sum += p;
   }
   return Math.abs(sum - 1) <= SUM_TOLERANCE ? undefined : `probabilities sum to ${sum}, not 1 (within 1e-6)`;

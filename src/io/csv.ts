@@ -1,5 +1,5 @@
 import type { Batch } from './batch.js';
-import { IGNORED, LABEL, RecordSyntaxError, Stop, parseRows, quote, scanRecord, skipEmptyLines } from './csv-bytes.js';
+import { IGNORED, LABEL, RecordSyntaxError, Stop, parseRows, quote, recordEnd, scanRecord, skipEmptyLines } from './csv-bytes.js';
 import type { CsvPlan, Cursor, RowSink } from './csv-bytes.js';
 import { InputError } from './errors.js';
 import { parseNumber } from './parse-number.js';
@@ -85,16 +85,29 @@ export async function* readDelimited(
     }
   }
 
+  // Chunks wait here until the bytes not yet parsed have doubled since the last try: a record
+  // longer than many chunks (a 10 MB first row) is scanned a linear number of times, not once per chunk.
+  let waiting: Uint8Array[] = [];
+  let held = 0;
+  let needed = 0;
   let first = true;
   for await (const chunk of chunks) {
     let bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     // A byte-order mark (as spreadsheets write) is not part of the first header name.
     if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     first = false;
-    buffer = join(buffer.subarray(cursor.pos), bytes);
+    waiting.push(bytes);
+    held += bytes.length;
+    if (buffer.length - cursor.pos + held < needed) continue;
+    buffer = join(buffer.subarray(cursor.pos), waiting);
+    waiting = [];
+    held = 0;
     cursor.pos = 0;
     yield* drain(false);
+    needed = 2 * (buffer.length - cursor.pos);
   }
+  buffer = join(buffer.subarray(cursor.pos), waiting);
+  cursor.pos = 0;
   yield* drain(true);
 }
 
@@ -116,6 +129,13 @@ export function readHead(
   const lead = skipEmptyLines(b, 0);
   if (lead.pos >= b.length) return final ? fail(1, 'no header row (the input is empty)') : undefined;
   const headerLine = 1 + lead.breaks;
+  // Decoded only once the header and the first data row are whole (see recordEnd).
+  if (!final) {
+    const headerEnd = recordEnd(b, lead.pos, false, options.delimiter);
+    if (headerEnd < 0) return undefined;
+    const rowAt = skipEmptyLines(b, headerEnd).pos;
+    if (rowAt >= b.length || recordEnd(b, rowAt, false, options.delimiter) < 0) return undefined;
+  }
   const header = scanOrFail(b, lead.pos, final, options.delimiter, headerLine, fail);
   if (header === undefined) return undefined;
   const labelIndex = header.fields.indexOf(labelColumn);
@@ -240,10 +260,38 @@ function seal(sink: RowSink, firstRow: number, columns: readonly string[]): Batc
   };
 }
 
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
+function join(a: Uint8Array, rest: Uint8Array[]): Uint8Array {
+  if (a.length === 0 && rest.length === 1) return rest[0];
+  let n = a.length;
+  for (const b of rest) n += b.length;
+  const out = new Uint8Array(n);
   out.set(a);
-  out.set(b, a.length);
+  let at = a.length;
+  for (const b of rest) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
+}
+
+/**
+ * The text fields of the `row`-th record (0-based, empty lines skipped) of a piece, as written:
+ * for messages that must quote a value as the file holds it (a label `9007199254740993` is not
+ * the float64 `9007199254740992`). Undefined if the piece has no such record.
+ */
+export function recordText(b: Uint8Array, row: number, delimiter: number): string[] | undefined {
+  let at = 0;
+  for (let r = 0; ; r++) {
+    at = skipEmptyLines(b, at).pos;
+    if (at >= b.length) return undefined;
+    let record: ReturnType<typeof scanRecord>;
+    try {
+      record = scanRecord(b, at, true, delimiter);
+    } catch {
+      return undefined;
+    }
+    if (record === undefined) return undefined;
+    if (r === row) return record.fields;
+    at = record.next;
+  }
 }

@@ -1,5 +1,6 @@
 /**
- * Scalar ln and e^x for the js kernels, inlined by the JIT instead of a call per element.
+ * Scalar ln and e^x for the js kernels, inlined by the JIT instead of a call per element (the
+ * js twin of assembly/vmath_f64.ts and vmath_f32.ts).
  *
  * Math.log / Math.exp are out-of-line calls into V8's FDLIBM port (a division each, and every
  * call spills the loop's registers); these table forms have no division and no call, and run

@@ -47,6 +47,27 @@ function weightsArb(fc, k) {
   });
 }
 
+/**
+ * Sample weights (API.md `sampleWeights`): 40 values, of which the call takes as many as it has
+ * rows (elements); mostly ≥ 0, zeros, and now and then a negative, NaN or infinite one; or a
+ * wrong length, a non-array, a non-number entry.
+ */
+function sampleWeightsArb(fc) {
+  return fc.oneof(
+    { weight: 18, arbitrary: fc.constant(undefined) },
+    { weight: 6, arbitrary: fc.record({
+      rep: fc.constantFrom('array', 'array', 'f64', 'f32', 'big64'),
+      // Clean mostly; a dirty array now and then holds a negative, NaN or infinite weight.
+      values: fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }).chain((dirty) =>
+        fc.array(fc.oneof({ weight: 12, arbitrary: fc.double({ min: 0, max: 5, noNaN: true }) },
+          { weight: 3, arbitrary: fc.constantFrom(0, 1, 2, -0) },
+          ...(dirty ? [{ weight: 2, arbitrary: fc.constantFrom(-1, NaN, Infinity, -Infinity, 1e-300) }] : [])),
+        { minLength: 40, maxLength: 40 })),
+    }) },
+    { weight: 1, arbitrary: fc.constantFrom('wrongLength', 'string', 'garbageEntry') },
+  );
+}
+
 /** Options for fn, with a garbage value in one of them now and then. */
 function optsArb(fc, fn, k) {
   const targets = FAMILY[fn] === 'targets';
@@ -58,6 +79,10 @@ function optsArb(fc, fn, k) {
     out: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 2, arbitrary: fc.constantFrom('f64', 'f32') },
       { weight: 1, arbitrary: fc.constantFrom('short', 'long', 'i32', 'null', 'detached', 'array', 'sab64') }),
     extra: fc.constantFrom(undefined, undefined, undefined, 'unknownKey'),
+    // softmax and logSoftmax refuse them (a TypeError): rarely offered there
+    sampleWeights: FAMILY[fn] === 'softmax'
+      ? fc.oneof({ weight: 30, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: sampleWeightsArb(fc) })
+      : sampleWeightsArb(fc),
   };
   if (fn === 'entropy' || fn === 'crossEntropy' || fn === 'klDivergence' || fn === 'softmaxCrossEntropy') {
     rec.normalize = rare(fc, fc.constantFrom(undefined, undefined, true, false), [1, 'yes', null]);
@@ -139,7 +164,7 @@ function callArb(fc, fn, n, k, opts, inject) {
       ...(family === 'elem2' ? { y: elemArb(fc, 'prob', len, scalar) } : {}),
     }));
   }
-  const rule = family === 'softmax' || fn === 'softmaxCrossEntropy' ? 'logit' : normalize ? 'mass' : 'prob';
+  const rule = family === 'softmax' || fn === 'softmaxCrossEntropy' || fn === 'logSumExp' ? 'logit' : normalize ? 'mass' : 'prob';
   const rec = { ...base, n: fc.constant(n), k: fc.constant(k), x: batchArb(fc, rule, n, k, true) };
   if (family === 'targets') {
     const targetRule = normalize && fn !== 'softmaxCrossEntropy' ? 'mass' : 'prob';

@@ -99,6 +99,17 @@ function makeWeights(w, k) {
   }
 }
 
+/** Sample weights for a call of `rows` rows (elements), from their descriptor. */
+function makeSampleWeights(s, rows) {
+  if (s === undefined) return undefined;
+  switch (s) {
+    case 'wrongLength': return new Array(rows + 1).fill(1);
+    case 'string': return 'sampleWeights';
+    case 'garbageEntry': return Object.assign(new Array(rows).fill(1), rows > 0 ? { [rows - 1]: 's' } : {});
+    default: return makeFlat(s.rep, s.values.slice(0, rows), null, []);
+  }
+}
+
 /**
  * The case's arguments on one backend. alloc() may grow the wasm memory and detach the views made
  * before (API: reserve first); a case is about its values, so a round that detached any of its
@@ -153,6 +164,8 @@ function buildOnce(c, api) {
   if (typeof opts === 'object' && opts !== null && !Array.isArray(opts)) {
     if (o.classesGarbage !== undefined) opts.classes = o.classesGarbage;
     if (o.out) opts.out = makeOut(o.out, outLength);
+    const rows = family === 'softmax' ? c.n : outLength;
+    if (o.sampleWeights !== undefined) opts.sampleWeights = makeSampleWeights(o.sampleWeights, rows);
   }
   inject(c, built);
   const args = family === 'elem1' || family === 'batch1' || family === 'softmax' ? [built.x, opts]

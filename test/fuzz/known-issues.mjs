@@ -34,7 +34,7 @@ export const KNOWN_ISSUES = {
   weightedTargetOrder: false, // fixed
   /**
    * With validate: false, an infinite weight (validation makes NaN/±Infinity weights a RangeError)
-   * meets compensated sums that the two backends settle differently: e.g. assembly/softmax_f64.ts
+   * meets compensated sums that the two backends settle differently: e.g. assembly/softmax.ts
    * softmaxCrossEntropyIndex (labelSmoothing ≠ 0) adds `wsum + wCarry` where js uses
    * settle(wsum, wCarry), and TwoSum's carry of an infinity is NaN: wasm NaN, js ±Infinity.
    */

@@ -71,6 +71,14 @@ function softmaxRow(fn, rowQ) {
     : { v: z - m - Math.log(S), mag: Math.abs(z - m) + Math.abs(Math.log(S)) + 1e-6 }));
 }
 
+/** log Σ e^z of one row: m + ln Σ e^(z - m); an all -Infinity (or empty) row gives -Infinity. */
+function logSumExpRow(rowQ) {
+  const m = Math.max(...rowQ, -Infinity);
+  if (m === -Infinity) return { v: -Infinity, mag: 0, den: 1 };
+  const lnS = Math.log(rowQ.reduce((s, z) => s + Math.exp(z - m), 0));
+  return { v: m + lnS, mag: Math.abs(m) + lnS + 1e-6, den: 1 };
+}
+
 function entropyRow(ctx, rowQ) {
   const total = ctx.normalize ? rowQ.reduce((a, b) => a + b, 0) : 1;
   let v = 0; let mag = 0;
@@ -141,7 +149,7 @@ function denseRow(ctx, { qn, m, cost, costMag }, rowP) {
 
 /** Whether every value of the batch is one the naive formulas handle accurately. */
 function trustedBatch(fn, q, t) {
-  const logits = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy';
+  const logits = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy' || fn === 'logSumExp';
   for (let i = 0; i < q.n * q.k; i++) {
     const v = num(q.at(i));
     if (logits ? !(v === -Infinity || (Math.abs(v) <= 700)) : !(moderate(v) && Number.isFinite(v))) return false;
@@ -168,6 +176,7 @@ export function refBatch(fn, o, q, t) {
     const rowQ = Array.from({ length: k }, (_, j) => real(q.at(r * k + j)));
     if (family === 'softmax') { rows.push(...softmaxRow(fn, rowQ)); continue; }
     if (fn === 'entropy') { rows.push(entropyRow(ctx, rowQ)); continue; }
+    if (fn === 'logSumExp') { rows.push(logSumExpRow(rowQ)); continue; }
     const costs = rowCosts(ctx, rowQ);
     const row = t.index
       ? indexRow(ctx, costs, num(t.at(r)))
@@ -188,8 +197,27 @@ function finishSoftmax(o, rows, q) {
   return { kind: q.nested ? 'rows' : q.kind, values, mags };
 }
 
+/**
+ * API.md's sample weights applied to the rows: s·v (exactly 0 where s = 0, whatever v is), and
+ * the row's share of the 'mean' denominator s·w_y (class indices) or s. undefined (no reference)
+ * for weights the naive sums cannot carry accurately.
+ */
+function weighRows(o, rows, denMode) {
+  if (o.sampleWeights === undefined) return rows;
+  const s = rows.map((_, i) => num(elementOf(o.sampleWeights, i)));
+  if (!s.every((v) => v >= 0 && v <= 1e6)) return undefined;
+  return rows.map((r, i) => ({
+    v: s[i] === 0 ? 0 : s[i] * r.v,
+    mag: s[i] === 0 ? 0 : s[i] * r.mag,
+    den: s[i] * (denMode === 'weights' ? r.den : 1),
+  }));
+}
+
 /** The reference result in API.md's form: number, rows of the input kind, or the reduction. */
-function finishRef(o, rows, kind, single, width, nested, denMode = 'rows') {
+function finishRef(o, unweighted, kind, single, width, nested, denMode = 'rows') {
+  const rows = weighRows(o, unweighted, denMode);
+  if (rows === undefined) return undefined;
+  if (o.sampleWeights !== undefined) denMode = 'weights';
   const reduced = o.reduction !== 'none';
   if (reduced) {
     let s = 0; let mag = 0; let den = 0;

@@ -54,6 +54,8 @@ function readOptions(optsArg) {
     else if (isDetached(out)) problems.push(new Problem(TypeError, 'out '));
   }
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) problems.push(new Problem(TypeError, 'weights '));
+  const sw = opts.sampleWeights;
+  if (sw !== undefined && (!(Array.isArray(sw) || ArrayBuffer.isView(sw)) || isDetached(sw))) problems.push(new Problem(TypeError, 'sampleWeights '));
   const classes = opts.classes;
   if (classes !== undefined && !(typeof classes === 'number' && Number.isInteger(classes) && classes >= 1)) problems.push(new Problem(TypeError, 'classes '));
   const base = opts.base;
@@ -66,7 +68,7 @@ function readOptions(optsArg) {
   const lnBase = base === undefined || base === Math.E ? 1 : base === 2 ? Math.LN2 : base === 10 ? Math.LN10 : Math.log(base);
   const o = { reduction, validate: opts.validate !== false, normalize: opts.normalize === true, lnBase, eps: opts.eps ?? 0,
     labelSmoothing: opts.labelSmoothing ?? 0, ignoreIndex: opts.ignoreIndex ?? NaN, posWeight: opts.posWeight ?? 1,
-    weights: opts.weights, out, classes };
+    weights: opts.weights, sampleWeights: sw, out, classes };
   return { problems, o };
 }
 
@@ -153,6 +155,26 @@ function checkValue(values, arg, v, i, k, batch, rule) {
   else if (!rule(v)) values.push(new Problem(RangeError, where));
 }
 
+/**
+ * Sample weights against the call's row (element) count: the wrong length is a TypeError;
+ * with validation, a non-number entry a TypeError and a negative, NaN or infinite one a
+ * RangeError, named by index. Pushes to `shape` and `values`.
+ */
+function sampleWeightProblems(o, rows) {
+  const sw = o.sampleWeights;
+  if (sw === undefined) return { shape: [], values: [] };
+  if (sw.length !== rows) return { shape: [new Problem(TypeError, 'sampleWeights ')], values: [] };
+  const values = [];
+  if (o.validate) {
+    for (let i = 0; i < rows; i++) {
+      const v = elementOf(sw, i);
+      if (typeof v !== 'number') values.push(new Problem(TypeError, `sampleWeights at index ${i} `));
+      else if (!(v >= 0 && v < Infinity)) values.push(new Problem(RangeError, `sampleWeights at index ${i} `));
+    }
+  }
+  return { shape: [], values };
+}
+
 /** Stages 2–3 of an elementwise call. */
 function specElementwise(fn, args, o, stages) {
   const family = FAMILY[fn];
@@ -164,6 +186,8 @@ function specElementwise(fn, args, o, stages) {
   if (family === 'elem2' && x && y && (x.scalar !== y.scalar || x.n !== y.n)) reader.refuse('y and ');
   if (reader.problems.length) return { stages };
   if (o.out !== undefined && o.out.length !== x.n) return { stages: [...stages, [new Problem(TypeError, 'out ')]] };
+  const weighted = sampleWeightProblems(o, x.n);
+  if (weighted.shape.length) return { stages: [...stages, weighted.shape] };
   const values = [];
   const xRule = fn === 'sigmoidCrossEntropy' ? logit : prob;
   if (o.validate) {
@@ -172,6 +196,7 @@ function specElementwise(fn, args, o, stages) {
       checkValue(values, predArg, x.at(i), i, 1, false, xRule);
     }
   }
+  values.push(...weighted.values);
   stages.push(values);
   if (values.length) return { stages };
   return { stages, expect: () => refElementwise(fn, o, x, y) };
@@ -204,7 +229,7 @@ function batchValueProblems(fn, o, q, t) {
       else if (!(honorsIgnore && y === o.ignoreIndex) && !(Number.isInteger(y) && y >= 0 && y < k)) values.push(new Problem(RangeError, where));
     }
   }
-  const qRule = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy' ? logit : o.normalize ? mass : prob;
+  const qRule = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy' || fn === 'logSumExp' ? logit : o.normalize ? mass : prob;
   const pRule = o.normalize && fn !== 'softmaxCrossEntropy' ? mass : prob;
   for (let i = 0; i < n * k; i++) {
     if (t && !t.index) checkValue(values, 'p', t.at(i), i, k, batch, pRule);
@@ -216,6 +241,8 @@ function batchValueProblems(fn, o, q, t) {
 /** Stages 2–3 of a batch call (entropy, softmax, logSoftmax, and the functions with targets). */
 function specBatch(fn, args, o, stages) {
   const family = FAMILY[fn];
+  // softmax and logSoftmax take no sample weights: refused before the arguments are read.
+  if (family === 'softmax' && o.sampleWeights !== undefined) return { stages: [...stages, [new Problem(TypeError, 'sampleWeights ')]] };
   const reader = new ShapeReader(o.classes);
   stages.push(reader.problems);
   const q = reader.batch(PRED_ARG[fn], args[family === 'targets' ? 1 : 0]);
@@ -224,11 +251,14 @@ function specBatch(fn, args, o, stages) {
   const { n, k } = q;
   const outLen = family === 'softmax' ? n * k : n;
   if (o.out !== undefined && o.out.length !== outLen) return { stages: [...stages, [new Problem(TypeError, 'out ')]] };
+  const weighted = family === 'softmax' ? { shape: [], values: [] } : sampleWeightProblems(o, n);
+  if (weighted.shape.length) return { stages: [...stages, weighted.shape] };
   if (family === 'targets' && o.weights !== undefined) {
     const problem = weightsProblem(o, k);
     if (problem) return { stages: [...stages, [problem]] };
   }
   const values = o.validate ? batchValueProblems(fn, o, q, t) : [];
+  values.push(...weighted.values);
   stages.push(values);
   if (values.length) return { stages };
   return { stages, expect: () => refBatch(fn, o, q, t) };

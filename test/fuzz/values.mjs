@@ -5,7 +5,7 @@
 
 export const FUNCTIONS = [
   'informationContent', 'binaryEntropy', 'entropy', 'crossEntropy', 'klDivergence', 'softmax', 'logSoftmax',
-  'softmaxCrossEntropy', 'binaryCrossEntropy', 'sigmoidCrossEntropy',
+  'softmaxCrossEntropy', 'binaryCrossEntropy', 'sigmoidCrossEntropy', 'logSumExp',
 ];
 
 /** elem1/elem2: elementwise with one or two arguments; batch1: rows; softmax: rows in, rows out; targets: (targets, rows). */
@@ -15,6 +15,7 @@ export const FAMILY = {
   binaryCrossEntropy: 'elem2',
   sigmoidCrossEntropy: 'elem2',
   entropy: 'batch1',
+  logSumExp: 'batch1',
   softmax: 'softmax',
   logSoftmax: 'softmax',
   crossEntropy: 'targets',
@@ -24,7 +25,7 @@ export const FAMILY = {
 
 /** The argument names the messages use (API.md: "p at row 3, column 7"). */
 export const PRED_ARG = { crossEntropy: 'q', klDivergence: 'q', softmaxCrossEntropy: 'logits', softmax: 'logits', logSoftmax: 'logits',
-  entropy: 'p', informationContent: 'p', binaryEntropy: 'p', binaryCrossEntropy: 'p', sigmoidCrossEntropy: 'logits' };
+  entropy: 'p', logSumExp: 'logits', informationContent: 'p', binaryEntropy: 'p', binaryCrossEntropy: 'p', sigmoidCrossEntropy: 'logits' };
 
 export const INT_KINDS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
 

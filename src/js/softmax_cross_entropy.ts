@@ -1,97 +1,29 @@
 /**
- * Log-sum-exp family over float64 rows of logits (mirror of assembly/softmax_f64.ts):
- * softmax, logSoftmax and softmax cross-entropy with dense or class-index targets.
+ * Softmax cross-entropy with dense or class-index targets (mirror of
+ * assembly/softmax_cross_entropy.ts).
  *
- * Stable form: m = max z, S = Σ exp(z_c - m) summed with TwoSum so S = hi + lo carries its
- * rounding error; ln S = log1p((hi - 1) + lo) while hi < 2 (hi - 1 exact, Sterbenz) keeps the
- * digits when one class dominates (loss near 0). Losses are sums of non-negative terms —
- * (m - z_c) + ln S — never lse - z_y, which would cancel. -Infinity logits are masked classes
- * (exp → 0); NaN and +Infinity set the flag.
+ * Formulas: dense Σ_c w_c p'_c ((m - z_c) + ln S), p' = (1-ε)p + ε/k; index targets (1-ε)·w_y·((m
+ * - z_y) + ln S) + (ε/k)·(Σ_c w_c (m - z_c) + (Σ_c w_c)·ln S), with m and S as in softmax; sums of
+ * non-negative terms, never lse - z_y, which would cancel. Target mass on masked (-Infinity)
+ * classes only costs +Infinity.
+ * Algorithm: the log-sum-exp of softmax; float32 logits read by the same code.
+ * Error bound: float64 within max(1e-13·|exact|, 1e-15) of the value computed with mpmath at 50
+ * digits (API.md's float64 bound), float32 within max(2e-6·|exact|, 2^-126) of the exact value of
+ * the same float32 inputs (API.md's float32 bound); test/fixtures.test.ts checks
+ * softmaxCrossEntropy.json (test/fixtures/gen.py), test/float32.test.ts the float32 paths.
  */
-import { addRow, flushDen, flushRows, settle, sumError, wantTotals } from './accumulate.js';
-import { expNeg } from './vmath.js';
+import { addRow, mergeTotals, settle, sumError, totalsWanted } from './accumulate.js';
 import { classOf, classless, INVALID } from './targets.js';
-
-/** Max of a row (-Infinity when every logit is -Infinity, or k = 0); NaN, flagged, when one is NaN or +Infinity. */
-function rowMax(z: Float64Array | Float32Array, row: number, k: number, flag: { bad: number }): number {
-  let m = -Infinity;
-  let poisoned = false;
-  for (let j = 0; j < k; j++) {
-    const v = z[row + j];
-    if (!(v < Infinity)) poisoned = true;
-    if (v > m) m = v;
-  }
-  // A NaN or +Infinity logit (flagged; computed as written with validate: false) makes the row NaN.
-  if (poisoned) {
-    flag.bad = 1;
-    return NaN;
-  }
-  return m;
-}
-
-/** The last row's S = Σ exp(z_c - m) as hi + lo (set by expSum). */
-const total = { hi: 0, lo: 0 };
-
-/** S = Σ exp(z_c - m), compensated with TwoSum (Knuth) into total. */
-function expSum(z: Float64Array | Float32Array, row: number, k: number, m: number): void {
-  let s = 0;
-  let c = 0;
-  for (let j = 0; j < k; j++) {
-    const e = expNeg(z[row + j] - m); // z - m ≤ 0 (vmath.ts, ≤ 3 ulp, no call)
-    const t = s + e;
-    const bp = t - s;
-    c += s - (t - bp) + (e - bp);
-    s = t;
-  }
-  total.hi = s;
-  total.lo = c;
-}
-
-/** ln S: log1p of the exact S - 1 while S < 2 (Sterbenz), which keeps near-0 losses exact. */
-/** ln S with Math.exp, subnormal terms kept: log1p((count of max lanes - 1) + Σ the rest). */
-function lnSumUnflushed(z: ArrayLike<number>, row: number, k: number, m: number): number {
-  let tops = 0;
-  let rest = 0;
-  for (let j = 0; j < k; j++) {
-    const v = z[row + j];
-    if (v === m) tops++;
-    else rest += Math.exp(v - m);
-  }
-  return Math.log1p(tops - 1 + rest);
-}
-
-function lnSum(): number {
-  return total.hi < 2 ? Math.log1p(total.hi - 1 + total.lo) : Math.log(total.hi + total.lo);
-}
-
-/** softmax (log = 0) or logSoftmax (log = 1) of each row, written to out (may alias z). */
-export function softmaxRowsF64(
-  z: Float64Array, zOff: number, n: number, k: number, out: Float64Array, outOff: number, log: number,
-): number {
-  const flag = { bad: 0 };
-  for (let r = 0; r < n; r++) {
-    const row = zOff + r * k;
-    const dst = outOff + r * k;
-    // Every logit masked: m = -Infinity makes (z - m) NaN, and the whole row NaN, as in PyTorch.
-    const m = rowMax(z, row, k, flag);
-    expSum(z, row, k, m);
-    if (log) {
-      // (z - m) - ln S: z - m is exact, so only one rounding; z - (m + ln S) would round at m's scale.
-      const lnS = lnSum();
-      for (let j = 0; j < k; j++) out[dst + j] = z[row + j] - m - lnS;
-    } else {
-      const s = total.hi + total.lo;
-      for (let j = 0; j < k; j++) out[dst + j] = expNeg(z[row + j] - m) / s;
-    }
-  }
-  return flag.bad;
-}
+import { expSum, lnSum, lnSumUnflushed, rowMax, } from './softmax.js';
+import type { View, View32 } from '../backend/backend.js';
+import { params } from './params.js';
+import { weighIndexRows, weighRows } from './sample_weights.js';
 
 /**
  * Dense targets: Σ_c w_c p'_c ((m - z_c) + ln S), p' = (1-ε)p + ε/k, as A + B·ln S with
  * A = Σ w_c p'_c (m - z_c) ≥ 0 and B = Σ w_c p'_c ≥ 0, both compensated.
  */
-export function softmaxCrossEntropyDenseF64(
+function softmaxCrossEntropyDense(
   p: Float64Array, pOff: number, z: Float64Array, zOff: number, n: number, k: number,
   out: Float64Array, outOff: number, lnBase: number, w: Float64Array, wOff: number, smoothing: number,
 ): number {
@@ -146,13 +78,13 @@ export function softmaxCrossEntropyDenseF64(
  * Ignored rows give 0 and add nothing to the denominator; others add w_y. Also serves float32
  * logits (softmaxCrossEntropyIndexF32): JavaScript reads either array kind.
  */
-export function softmaxCrossEntropyIndexF64(
+function softmaxCrossEntropyIndex(
   y: Float64Array, yOff: number, z: Float64Array | Float32Array, zOff: number, n: number, k: number,
   out: Float64Array, outOff: number, lnBase: number,
   w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
 ): number {
   const flag = { bad: 0 };
-  const totals = wantTotals();
+  const totals = totalsWanted();
   let ts = 0, tc = 0, td = 0, dc = 0;
   for (let r = 0; r < n; r++) {
     const label = y[yOff + r];
@@ -199,10 +131,29 @@ export function softmaxCrossEntropyIndexF64(
     }
   }
   if (totals) {
-    flushRows(ts, tc);
-    flushDen(td, dc);
+    mergeTotals(ts, tc, td, dc);
   }
   return flag.bad;
 }
 
-export const softmaxCrossEntropyIndexF32 = softmaxCrossEntropyIndexF64;
+/** Dense targets p against logits z (params: lnBase, smoothing). */
+export function softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View, s: View): number {
+  const bad = softmaxCrossEntropyDense(p.arr, p.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
+}
+
+/** Class-index targets y against logits z (params: lnBase, smoothing, ignoreIndex). */
+export function softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View, s: View): number {
+  const bad = softmaxCrossEntropyIndex(
+    y.arr, y.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing, params.ignoreIndex,
+  );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex);
+}
+
+/** Float32 logits: JavaScript reads either array kind with the same code. */
+export function softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View, s: View): number {
+  const bad = softmaxCrossEntropyIndex(
+    y.arr, y.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing, params.ignoreIndex,
+  );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex);
+}

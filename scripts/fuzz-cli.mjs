@@ -24,6 +24,7 @@ import { fileURLToPath } from 'node:url';
 /** The fuzz targets: add a module here (see the header comment for its interface). */
 export const TARGETS = [
   '../test/fuzz/cli-csv.mjs',
+  '../test/fuzz/cli-binary.mjs',
 ];
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));

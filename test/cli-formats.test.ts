@@ -119,6 +119,27 @@ describe('xentropy score reads every format', () => {
     ['a truncated .npy', () => ['score', file('cut.npy', npy('<f8', [labels.length, K], logits).subarray(0, 5000)), '--labels', 'y.npy', '--input', 'logits'],
       'cut.npy: row 60: the file ends early'], // (5000 - 128 header bytes) / 80 bytes a row = 60.9
     ['a file that is not Arrow', () => ['score', file('text.arrow', 'label,p_0\n0,1\n')], undefined],
+    ['a .npy whose rows are wider than 2 GiB (issue 11, item 9: no native abort)', () => [
+      'score', file('wide.npy', npy('<f8', [5, 300000000], new Float64Array(4))), '--labels', file('y5.npy', npy('<i8', [5], new BigInt64Array(5))), '--input', 'logits',
+    ], 'wide.npy: rows of 300000000 float64 scores (2400000000 bytes each) are too wide to read (at most 67108864 bytes a row)'],
+    ['a .npy shape of (-5, 3) (issue 11, item 17)', () => {
+      const text = new TextDecoder('latin1').decode(npy('<f8', [5, 3], new Float64Array(15))).replace('(5, 3)', '(-5,3)');
+      return ['score', file('neg.npy', Uint8Array.from(text, (c) => c.charCodeAt(0))), '--labels', file('y5.npy', npy('<i8', [5], new BigInt64Array(5))), '--input', 'logits'];
+    }, 'neg.npy: the header\'s shape (-5,3) has "-5" where a dimension must be a non-negative integer'],
+    ['Parquet nulls at rows 3 and 1 (issue 11, item 15: the first is named)', () => [
+      'score', file('nulls.parquet', readFileSync(join(ROOT, 'test/fixtures/parquet/nulls-rows-3-and-1.parquet'))),
+    ], 'nulls.parquet: row 1: column "logit_0" is null'],
+    ['Parquet: a NaN at row 1 before a null at row 2 (issue 11, item 15: the NaN is named)', () => [
+      'score', file('nan-null.parquet', readFileSync(join(ROOT, 'test/fixtures/parquet/nan-row-1-null-row-2.parquet'))),
+    ], 'nan-null.parquet: row 1: logit_0 is NaN; a logit must be finite, or -inf to mask a class'],
+    ['Arrow: a null at row 2 after a NaN at row 1', () => {
+      const t = tableFromArrays({ label: Int32Array.of(0, 1, 0), logit_0: Float64Array.of(1, NaN, 2), logit_1: [1, 2, null] as never });
+      return ['score', file('nan-null.arrow', tableToIPC(t, 'file'))];
+    }, 'nan-null.arrow: row 1: logit_0 is NaN; a logit must be finite, or -inf to mask a class'],
+    ['Arrow: a null at row 2 only', () => {
+      const t = tableFromArrays({ label: Int32Array.of(0, 1, 0), logit_0: Float64Array.of(1, 0, 2), logit_1: [1, 2, null] as never });
+      return ['score', file('null.arrow', tableToIPC(t, 'file'))];
+    }, 'null.arrow: row 2: column "logit_1" is null'],
   ] as Array<[string, () => string[], string | undefined]>)('exits 1 on %s, naming FILE: row R', (_name, args, message) => {
     const r = run(args());
     if (message) expect(r.stderr).toBe(`xentropy: ${message}\n`);

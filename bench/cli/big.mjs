@@ -5,7 +5,8 @@
  * Each file is the 2 000 000 × 10 benchmark data of `npm run bench:cli` (bench/cli/gen.mjs, made
  * first if missing) repeated until it reaches the size: the CSV's and the .npy's bodies are
  * appended again and again under one header (the .npy header states the total shape); the Arrow
- * file repeats its record batches through apache-arrow's writer. The repeated data has the mean of
+ * file repeats its record batches through apache-arrow's writer; the Parquet file (zstd) is the
+ * rows repeated by DuckDB (`npm ci --prefix bench` installs it). The repeated data has the mean of
  * one copy, so every run is also checked against the 2 000 000-row file's summary (to 1e-12).
  * Peak RSS from /usr/bin/time, wall time of the whole process. Each file is deleted after its run
  * (they are not kept: 10 GB each). Writes bench/results/cli-big.md.
@@ -20,7 +21,7 @@ import { npyHeader } from '../../test/support/npy.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
-  options: { gb: { type: 'string', default: '10' }, formats: { type: 'string', default: 'csv,npy,arrow' } },
+  options: { gb: { type: 'string', default: '10' }, formats: { type: 'string', default: 'csv,npy,arrow,parquet' } },
 });
 const TARGET_BYTES = Number(args.gb) * 1e9;
 const FORMATS = args.formats.split(',');
@@ -98,6 +99,20 @@ async function build(format) {
     await appendRepeated(lab, base.labels, labelsFrom, times);
     await close(lab);
     return { files: [file, labels], argv: [file, '--labels', labels, '--input', 'logits'], rows: ROWS * times };
+  }
+  if (format === 'parquet') {
+    // Parquet (zstd), written by DuckDB (a bench-only dependency): the base rows repeated.
+    const baseParquet = join(BASE, 'logits-zstd.parquet');
+    if (!existsSync(baseParquet)) await (await import('./gen.mjs')).writeParquet(base.csv, baseParquet, 'zstd');
+    const times = Math.max(1, Math.round(TARGET_BYTES / statSync(baseParquet).size));
+    const file = join(BIG, 'logits.parquet');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const con = await (await DuckDBInstance.create(':memory:')).connect();
+    // The file listed `times` times: copies one after another (a cross join would repeat each
+    // row in place, and zstd would squeeze the repeats to nothing).
+    const list = Array.from({ length: times }, () => `'${baseParquet}'`).join(', ');
+    await con.run(`COPY (SELECT * FROM read_parquet([${list}])) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
+    return { files: [file], argv: [file], rows: ROWS * times };
   }
   // Arrow: the base file's record batches, written again and again into one file.
   const { RecordBatchFileWriter, tableFromIPC } = await import('apache-arrow');

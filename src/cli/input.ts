@@ -5,7 +5,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { TableBlock } from '../io/arrow.js';
+import type { RandomAccessFile, TableBlock } from '../io/arrow.js';
 import { RecordCutter } from '../io/csv-bytes.js';
 import type { ByteSearch, CsvPlan } from '../io/csv-bytes.js';
 import { delimiterByte, readHead } from '../io/csv.js';
@@ -97,22 +97,19 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
   if (!stats.isFile()) return openStreamFile(file, format, name, options);
   const size = stats.size;
   if (format === 'arrow') {
-    // Random access: the file format's batches are read one by one from the footer's index.
+    // Each message read by position straight into a buffer of its own.
     const handle = file;
     let read = 0;
-    // Loaded only when needed: these libraries take longer to import than a small CSV takes to score.
     const { readArrow } = await import('../io/arrow.js');
-    const blocks = readArrow(handle, { name, labelColumn: options.labelColumn, pool });
+    const blocks = readArrow(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'parquet') {
-    await file.close();
-    const { asyncBufferFromFile } = await import('hyparquet');
-    const { readParquet } = await import('../io/parquet.js');
-    const buffer = await asyncBufferFromFile(path);
+    const handle = file;
     let read = 0;
-    const blocks = readParquet(buffer, { name, labelColumn: options.labelColumn });
-    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))));
+    const { readParquet } = await import('../io/parquet.js');
+    const blocks = readParquet(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
+    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
   }
   if (format === 'csv' || format === 'tsv') {
     let read = 0;
@@ -211,6 +208,23 @@ const ours = new WeakSet<ArrayBufferLike>();
 function owned(view: Uint8Array): Uint8Array {
   ours.add(view.buffer);
   return view;
+}
+
+/** Reads by position from an open file (the binary readers' random access). */
+function randomAccess(file: FileHandle, size: number): RandomAccessFile {
+  return {
+    size,
+    async read(position, length, into) {
+      const out = into !== undefined && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
+      let filled = 0;
+      while (filled < length) {
+        const { bytesRead } = await file.read(out, filled, length - filled, position + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return filled === length ? out : out.subarray(0, filled);
+    },
+  };
 }
 
 async function openFile(path: string, name: string): Promise<FileHandle> {

@@ -167,8 +167,8 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
       }
     } else {
       for await (const block of source.blocks) {
-        const { labels, scores, columns } = block;
-        await submit({ kind: 'batch', labels, scores, columns, settings }, scores.byteLength, block.firstRow);
+        const { labels, scores, columns, firstNull } = block;
+        await submit({ kind: 'batch', labels, scores, columns, firstNull, settings }, scores.byteLength, block.firstRow);
       }
     }
     while (inFlight.length > 0) await take();

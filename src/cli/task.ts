@@ -27,6 +27,8 @@ export type Task =
     labels: Float64Array;
     scores: Float64Array | Float32Array;
     columns: readonly string[];
+    /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
+    firstNull?: { row: number; column: string };
     settings: Settings;
   };
 
@@ -91,7 +93,8 @@ export function runTask(x: Scorer, task: Task): Outcome {
   const rows = labels.length;
   const columns = task.kind === 'csv' ? task.plan.columns : task.columns;
   // A bad value in an earlier row comes before a syntax error further on.
-  const found = findFault({ firstRow: 0, rows, labels, scores, columns }, settings.input);
+  const firstNull = task.kind === 'batch' ? task.firstNull : undefined;
+  const found = findFault({ firstRow: 0, rows, labels, scores, columns, firstNull }, settings.input);
   const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
   if (found && task.kind === 'csv' && found.message.startsWith('label ')) {
     // The label as written: its float64 value may differ (9007199254740993 reads as …992).

@@ -14,6 +14,8 @@ export interface Batch {
   columns: readonly string[];
   /** 1-based physical line of each row, for text formats; binary formats leave it out. */
   lines?: Float64Array;
+  /** The first null of a columnar batch (row within the batch; NaN in its values): see findFault. */
+  firstNull?: { row: number; column: string };
 }
 
 /** Where row `i` of a batch is, for an error message: `FILE:LINE` or `FILE: row R`. */

@@ -25,6 +25,14 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
  *   columns: ['p_0', 'p_1'] }, 'probs'); // { index: 0, message: 'label 2 is not a class index in [0, 2)' }
  */
 export function findFault(batch: Batch, input: InputKind): RowFault | undefined {
+  const fault = findValueFault(batch, input);
+  // A null (NaN in the block) is named as such, unless an earlier row is bad.
+  const nullAt = batch.firstNull;
+  if (nullAt && !(fault && fault.index < nullAt.row)) return { index: nullAt.row, message: `column ${JSON.stringify(nullAt.column)} is null` };
+  return fault;
+}
+
+function findValueFault(batch: Batch, input: InputKind): RowFault | undefined {
   // Most batches are clean: a flat pass proves it (one tight loop per array kind, which V8 keeps
   // monomorphic), and only a batch with a suspect value is walked row by row for the message.
   if (labelsClean(batch.labels, batch.rows, batch.columns.length) && (input === 'logits'

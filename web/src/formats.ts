@@ -57,7 +57,8 @@ export async function openFiles(files: NamedBlob[], labelColumn: string, onRead:
     case 'arrow': {
       // Loaded only for these formats: the libraries weigh more than the rest of the page.
       const { readArrow } = await import('../../src/io/arrow.js');
-      return { ...opened, batches: tableBatches(readArrow(byteChunks(blob, onRead) as never, options)) };
+      // By position: a file's schema may be only in its footer.
+      return { ...opened, batches: tableBatches(readArrow(blobAccess(blob, onRead), options)) };
     }
     case 'parquet': {
       const { readParquet } = await import('../../src/io/parquet.js');
@@ -108,6 +109,18 @@ function asyncBuffer(blob: Blob, onRead: OnRead): { byteLength: number; slice(st
     byteLength: blob.size,
     async slice(start, end) {
       const bytes = await blob.slice(start, end).arrayBuffer();
+      onRead(bytes.byteLength);
+      return bytes;
+    },
+  };
+}
+
+/** Reads by position from a Blob (the readers' RandomAccessFile). */
+function blobAccess(blob: Blob, onRead: OnRead): { size: number; read(position: number, length: number): Promise<Uint8Array> } {
+  return {
+    size: blob.size,
+    async read(position, length) {
+      const bytes = new Uint8Array(await blob.slice(position, position + length).arrayBuffer());
       onRead(bytes.byteLength);
       return bytes;
     },

@@ -76,7 +76,8 @@ export async function progress(enabled: boolean, size: number | undefined): Prom
   if (!enabled || !(stream.isTTY || process.env.XENTROPY_PROGRESS_ON_PIPE === '1')) return QUIET;
   const started = performance.now();
   const known = size !== undefined && size > 0;
-  let last = 0;
+  // The first update is always drawn; later ones at most every INTERVAL.
+  let last = Number.NEGATIVE_INFINITY;
   const forget = restoreOnExit(() => stream.write(CLEAR_LINE + SHOW_CURSOR + WRAP_ON));
   stream.write(HIDE_CURSOR);
   return {

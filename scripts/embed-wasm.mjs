@@ -16,7 +16,9 @@ const builds = [
 const parts = builds.map(({ file, prefix, what }) => {
   const bytes = readFileSync(new URL(`../build/${file}`, import.meta.url));
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  console.log(`embedded build/${file} (${bytes.length} bytes, sha256 ${sha256.slice(0, 12)}…) into src/wasm.generated.ts`);
+  console.log(
+    `embedded build/${file} (${bytes.length} bytes, sha256 ${sha256.slice(0, 12)}…) into src/wasm.generated.ts`,
+  );
   return `
 /** SHA-256 of the ${what}. */
 export const ${prefix}Sha256 = '${sha256}';
@@ -28,22 +30,29 @@ export const ${prefix}Base64 =
 `;
 });
 
-writeFileSync(new URL('../src/wasm.generated.ts', import.meta.url), `// This is a generated file. Do not edit directly.
+writeFileSync(
+  new URL('../src/wasm.generated.ts', import.meta.url),
+  `// This is a generated file. Do not edit directly.
 // Generator: scripts/embed-wasm.mjs (npm run build:wasm), from build/xentropy.wasm and build/xentropy.relaxed.wasm.
-${parts.join('')}`);
+${parts.join('')}`,
+);
 
 // asc's typings declare the exports as `declare namespace __AdaptedExports { … }`: kept verbatim
 // (parameter names and AssemblyScript types in its doc comments), re-exported as one type.
 const dts = readFileSync(new URL('../build/xentropy.d.ts', import.meta.url), 'utf8');
 const start = dts.indexOf('declare namespace __AdaptedExports {');
 const end = dts.indexOf('\n}\n', start);
-if (start < 0 || end < 0) throw new Error('embed-wasm: build/xentropy.d.ts has no __AdaptedExports namespace (asconfig "bindings": "raw")');
+if (start < 0 || end < 0)
+  throw new Error('embed-wasm: build/xentropy.d.ts has no __AdaptedExports namespace (asconfig "bindings": "raw")');
 const exportsPath = new URL('../src/wasm-exports.generated.ts', import.meta.url);
-writeFileSync(exportsPath, `// This is a generated file. Do not edit directly.
+writeFileSync(
+  exportsPath,
+  `// This is a generated file. Do not edit directly.
 // Generator: scripts/embed-wasm.mjs (npm run build:wasm), from build/xentropy.d.ts (asc --bindings raw).
 /* eslint-disable */
 
 ${dts.slice(start, end + 3)}
 /** The module's exports, as asc declares them (kernels, memory map globals, allocator, test hooks). */
 export type WasmExports = typeof __AdaptedExports;
-`);
+`,
+);

@@ -22,10 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The fuzz targets: add a module here (see the header comment for its interface). */
-export const TARGETS = [
-  '../test/fuzz/cli-csv.mjs',
-  '../test/fuzz/cli-binary.mjs',
-];
+export const TARGETS = ['../test/fuzz/cli-csv.mjs', '../test/fuzz/cli-binary.mjs'];
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 
@@ -48,11 +45,23 @@ for (const path of TARGETS) {
   const dir = mkdtempSync(join(tmpdir(), `xentropy-fuzz-${target.name}-`));
   const cases = Number(casesArg ?? target.cases);
   const started = Date.now();
-  const result = await target.run({ seed, from, cases, main: MAIN, dir, keep, log: (line) => console.log(`  ${target.name}: ${line}`) });
+  const result = await target.run({
+    seed,
+    from,
+    cases,
+    main: MAIN,
+    dir,
+    keep,
+    log: (line) => console.log(`  ${target.name}: ${line}`),
+  });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  console.log(`${target.name}: ${result.cases} cases in ${seconds} s, ${result.failures.length} failures${result.stats ? ` ${JSON.stringify(result.stats)}` : ''}`);
+  console.log(
+    `${target.name}: ${result.cases} cases in ${seconds} s, ${result.failures.length} failures${result.stats ? ` ${JSON.stringify(result.stats)}` : ''}`,
+  );
   for (const f of result.failures) {
-    console.log(`  FAIL case ${f.case} (replay: --seed ${seed} --only ${target.name} --from ${f.case} --cases 1 --keep): ${f.problem}${f.input ? ` [${f.input}]` : ''}`);
+    console.log(
+      `  FAIL case ${f.case} (replay: --seed ${seed} --only ${target.name} --from ${f.case} --cases 1 --keep): ${f.problem}${f.input ? ` [${f.input}]` : ''}`,
+    );
   }
   failed += result.failures.length;
   if (!keep) rmSync(dir, { recursive: true, force: true });

@@ -86,11 +86,16 @@ export class Accumulator {
   private maxCrossEntropy = NaN;
   private maxCrossEntropyRow = -1;
 
-  constructor(private readonly x: Scorer, options: AccumulatorOptions) {
+  constructor(
+    private readonly x: Scorer,
+    options: AccumulatorOptions,
+  ) {
     const { classes, input, base = Math.E } = options;
-    if (!(Number.isInteger(classes) && classes > 0)) throw new RangeError(`classes must be a positive integer, got ${classes}`);
+    if (!(Number.isInteger(classes) && classes > 0))
+      throw new RangeError(`classes must be a positive integer, got ${classes}`);
     if (input !== 'logits' && input !== 'probs') throw new TypeError(`input must be 'logits' or 'probs', got ${input}`);
-    if (!(base > 0 && base !== 1 && base < Infinity)) throw new RangeError(`base must be a finite number > 0 and ≠ 1, got ${base}`);
+    if (!(base > 0 && base !== 1 && base < Infinity))
+      throw new RangeError(`base must be a finite number > 0 and ≠ 1, got ${base}`);
     this.classes = classes;
     this.input = input;
     this.base = base;
@@ -117,7 +122,10 @@ export class Accumulator {
     const targets = classIndices(labels, k, this.validate);
     // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score.ts).
     const results: RowResults = this.x.scoreRows(targets, scores, {
-      classes: k, input: this.input, base: this.base, validate: this.validate,
+      classes: k,
+      input: this.input,
+      base: this.base,
+      validate: this.validate,
     });
     for (let i = 0; i < n; i++) {
       const ce = results.crossEntropy[i];
@@ -184,7 +192,12 @@ export class Accumulator {
   static fromJSON(x: Scorer, state: AccumulatorState): Accumulator {
     if (state?.version !== 1) throw new TypeError('not an xentropy accumulator state (version 1)');
     const count = (n: unknown, min: number) => Number.isSafeInteger(n) && (n as number) >= min;
-    if (!count(state.rows, 0) || !count(state.correct, 0) || state.correct > state.rows || !count(state.maxCrossEntropyRow, -1)) {
+    if (
+      !count(state.rows, 0) ||
+      !count(state.correct, 0) ||
+      state.correct > state.rows ||
+      !count(state.maxCrossEntropyRow, -1)
+    ) {
       throw new TypeError('an xentropy accumulator state with bad counts (rows, correct, maxCrossEntropyRow)');
     }
     const acc = new Accumulator(x, { classes: state.classes, input: state.input, base: state.base });
@@ -246,4 +259,3 @@ function classIndices(labels: Float64Array | Int32Array, k: number, check: boole
   }
   return out;
 }
-

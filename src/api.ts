@@ -3,19 +3,52 @@
  * chunks, call the backend's kernel per chunk, shape the result.
  */
 import { NO_WEIGHTS, PREDICTIONS, SAMPLE_WEIGHTS, TARGETS, WEIGHTS } from './backend/backend.js';
-import type { AllocatableArray, AllocatableType, Backend, KernelParams, Kernels, View, View32 } from './backend/backend.js';
-import { backendFor, checkOut, directOut, exclusive, reduce, resultArray, runChunks, shapeRows, single } from './run.js';
+import type {
+  AllocatableArray,
+  AllocatableType,
+  Backend,
+  KernelParams,
+  Kernels,
+  View,
+  View32,
+} from './backend/backend.js';
+import {
+  backendFor,
+  checkOut,
+  directOut,
+  exclusive,
+  reduce,
+  resultArray,
+  runChunks,
+  shapeRows,
+  single,
+} from './run.js';
 import type { Outcome, Plan } from './run.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
-  checkWeights, DEFAULT_KERNEL_PARAMS, findBadIndex, findBadSampleWeight, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
+  checkWeights,
+  DEFAULT_KERNEL_PARAMS,
+  findBadIndex,
+  findBadSampleWeight,
+  findBadValue,
+  logitRule,
+  massRule,
+  probabilityRule,
+  resolveOptions,
 } from './validate.js';
 import type { Checked, Options, Resolved, Rule } from './validate.js';
 
 import type { Features, Result, Rows, ScoredRows, ScoreOptions, Xentropy } from './types.js';
 export type {
-  BatchInput, Distribution, Result, Rows, ScoredRows, ScoreOptions, TargetInput, Xentropy,
+  BatchInput,
+  Distribution,
+  Result,
+  Rows,
+  ScoredRows,
+  ScoreOptions,
+  TargetInput,
+  Xentropy,
 } from './types.js';
 export type { Options };
 
@@ -61,13 +94,28 @@ function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one
  * `inputs`: the call's array arguments, which decide whether `out` may be written chunk by chunk.
  */
 function plan(
-  n: number, k: number, width: number, o: Resolved, kind: OutKind, one: boolean, inputs: unknown[] = [], params = o.params,
+  n: number,
+  k: number,
+  width: number,
+  o: Resolved,
+  kind: OutKind,
+  one: boolean,
+  inputs: unknown[] = [],
+  params = o.params,
 ): Plan {
   const keep = o.reduction === 'none';
   const into = keep && !(one && !o.out) ? resultArray(kind, n * width, o.out) : undefined;
   return {
-    fn: o.fn, n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined,
-    outDirect: directOut(o.out, inputs), params,
+    fn: o.fn,
+    n,
+    k,
+    width,
+    keep,
+    validate: o.validate,
+    into,
+    intoIsCallers: o.out !== undefined,
+    outDirect: directOut(o.out, inputs),
+    params,
   };
 }
 
@@ -79,8 +127,10 @@ function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefi
   const sw = readSampleWeights(fn, o, e.n, 'elements');
   const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
   const r = runChunks(
-    be, plan(e.n, 1, 1, o, e.kind, e.scalar, [p, o.sampleWeights]),
-    (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, stageSampleWeights(b, sw, r0, n)),
+    be,
+    plan(e.n, 1, 1, o, e.kind, e.scalar, [p, o.sampleWeights]),
+    (b, r0, n, out) =>
+      kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, stageSampleWeights(b, sw, r0, n)),
     (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n) ?? badSampleWeight(fn, sw, r0, n),
   );
   return finish(o, r, e.n, e.kind, e.scalar);
@@ -88,7 +138,14 @@ function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefi
 
 /** binaryCrossEntropy, sigmoidCrossEntropy: (y, prediction) pairs, elementwise. */
 function elementwisePair(
-  be: Backend, fn: string, y: unknown, x: unknown, xArg: string, xRule: Rule, opts: Options | undefined, kernel: Kernel2,
+  be: Backend,
+  fn: string,
+  y: unknown,
+  x: unknown,
+  xArg: string,
+  xRule: Rule,
+  opts: Options | undefined,
+  kernel: Kernel2,
 ): Result {
   const o = resolveOptions(fn, opts);
   const [ey, ex] = readElementPair(fn, y, x, xArg);
@@ -99,11 +156,17 @@ function elementwisePair(
     { name: xArg, src: ex.src, rule: xRule },
   ];
   const r = runChunks(
-    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x, o.sampleWeights]),
-    (b, r0, n, out) => kernel(
-      b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out,
-      stageSampleWeights(b, sw, r0, n),
-    ),
+    be,
+    plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x, o.sampleWeights]),
+    (b, r0, n, out) =>
+      kernel(
+        b.kernels,
+        b.stage(TARGETS, ey.src, r0, r0 + n),
+        b.stage(PREDICTIONS, ex.src, r0, r0 + n),
+        n,
+        out,
+        stageSampleWeights(b, sw, r0, n),
+      ),
     (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n) ?? badSampleWeight(fn, sw, r0, n),
   );
   return finish(o, r, ex.n, ex.kind, ex.scalar);
@@ -131,8 +194,16 @@ function withFixed(params: KernelParams, fixed: Partial<KernelParams>): KernelPa
 }
 
 function rowsWithTargets(
-  be0: Backend, fn: string, p: unknown, q: unknown, qArg: string, opts: Options | undefined,
-  dense: RowKernel, index: RowKernel, index32?: RowKernel32, fixed?: Partial<KernelParams>,
+  be0: Backend,
+  fn: string,
+  p: unknown,
+  q: unknown,
+  qArg: string,
+  opts: Options | undefined,
+  dense: RowKernel,
+  index: RowKernel,
+  index32?: RowKernel32,
+  fixed?: Partial<KernelParams>,
 ): Result {
   const o = resolveOptions(fn, opts);
   // Options a function does not take are fixed (klDivergence: no clamp, smoothing or ignoreIndex);
@@ -156,16 +227,19 @@ function rowsWithTargets(
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
   const r = runChunks(
-    be, plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights, o.sampleWeights], params),
+    be,
+    plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights, o.sampleWeights], params),
     (b, r0, rows, out) => {
       const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
       const s = stageSampleWeights(b, sw, r0, rows);
-      if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
+      if (kernel32)
+        return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
       return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
     },
     (r0, rows) =>
       (t.index ? findBadIndex(fn, t.src, k, ignoreIndex, r0, r0 + rows) : null) ??
-      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
+      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k) ??
+      badSampleWeight(fn, sw, r0, rows),
   );
   return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
 }
@@ -182,11 +256,19 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   const r = runChunks(
     backendFor(be0, k),
     {
-      fn, n, k, width: k, keep: true, validate: o.validate,
-      into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined,
-      outDirect: directOut(o.out, [z], z), params: { ...o.params, log },
+      fn,
+      n,
+      k,
+      width: k,
+      keep: true,
+      validate: o.validate,
+      into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out),
+      intoIsCallers: o.out !== undefined,
+      outDirect: directOut(o.out, [z], z),
+      params: { ...o.params, log },
     },
-    (be, r0, rows, out) => be.kernels.softmaxRowsF64(be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out),
+    (be, r0, rows, out) =>
+      be.kernels.softmaxRowsF64(be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out),
     (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k),
   );
   const flat = r.rows!;
@@ -216,7 +298,8 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
   const entropy = new Float64Array(n);
   const checked: Checked[] = [{ name: 'scores', src: qb.src, rule: logits ? logitRule : probabilityRule }];
   const r = runChunks(
-    backendFor(be0, k), plan(n, k, 1, { ...o, reduction: 'none', out: undefined }, 'array', false, [], { ...o.params, logits: +logits }),
+    backendFor(be0, k),
+    plan(n, k, 1, { ...o, reduction: 'none', out: undefined }, 'array', false, [], { ...o.params, logits: +logits }),
     (b, r0, rows, out) => {
       const yv = b.stage(TARGETS, labelsSrc, r0, r0 + rows);
       const hv = b.outputAt(WEIGHTS, entropy, r0, rows);
@@ -257,10 +340,18 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
       const sw = readSampleWeights(fn, o, n, 'rows');
       const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.params.normalize ? massRule : probabilityRule }];
       const r = runChunks(
-        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [p, o.sampleWeights]),
-        (b2, r0, rows, out) => b2.kernels.entropyRowsF64(
-          b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out, stageSampleWeights(b2, sw, r0, rows)),
-        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
+        backendFor(be, k),
+        plan(n, k, 1, o, b.kind, b.single, [p, o.sampleWeights]),
+        (b2, r0, rows, out) =>
+          b2.kernels.entropyRowsF64(
+            b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k),
+            rows,
+            k,
+            out,
+            stageSampleWeights(b2, sw, r0, rows),
+          ),
+        (r0, rows) =>
+          findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
       );
       return finish(o, r, n, b.kind, b.single);
     },
@@ -273,38 +364,70 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
       const sw = readSampleWeights(fn, o, n, 'rows');
       const checked: Checked[] = [{ name: 'logits', src: b.src, rule: logitRule }];
       const r = runChunks(
-        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [z, o.sampleWeights]),
-        (b2, r0, rows, out) => b2.kernels.logSumExpRowsF64(
-          b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out, stageSampleWeights(b2, sw, r0, rows)),
-        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
+        backendFor(be, k),
+        plan(n, k, 1, o, b.kind, b.single, [z, o.sampleWeights]),
+        (b2, r0, rows, out) =>
+          b2.kernels.logSumExpRowsF64(
+            b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k),
+            rows,
+            k,
+            out,
+            stageSampleWeights(b2, sw, r0, rows),
+          ),
+        (r0, rows) =>
+          findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
       );
       return finish(o, r, n, b.kind, b.single);
     },
     crossEntropy: (p: unknown, q: unknown, opts?: Options) =>
-      rowsWithTargets(be, 'crossEntropy', p, q, 'q', opts,
+      rowsWithTargets(
+        be,
+        'crossEntropy',
+        p,
+        q,
+        'q',
+        opts,
         (K, t, q2, n, k, out, w, s) => K.crossEntropyDenseF64(t, q2, n, k, out, w, s),
         (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF64(t, q2, n, k, out, w, s),
-        (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF32(t, q2, n, k, out, w, s)),
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF32(t, q2, n, k, out, w, s),
+      ),
     klDivergence: (p: unknown, q: unknown, opts?: Options) =>
-      rowsWithTargets(be, 'klDivergence', p, q, 'q', opts,
+      rowsWithTargets(
+        be,
+        'klDivergence',
+        p,
+        q,
+        'q',
+        opts,
         (K, t, q2, n, k, out, _w, s) => K.klDivergenceRowsF64(t, q2, n, k, out, s),
         // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y. No weights, no
         // clamp, no smoothing, no ignoreIndex (API.md: crossEntropy and softmaxCrossEntropy only).
         (K, t, q2, n, k, out, _w, s) => K.crossEntropyIndexF64(t, q2, n, k, out, NO_WEIGHTS, s),
-        undefined, KL_FIXED),
+        undefined,
+        KL_FIXED,
+      ),
     softmax: (z: unknown, opts?: Options) => softmaxOf(be, 'softmax', z, opts, 0),
     logSoftmax: (z: unknown, opts?: Options) => softmaxOf(be, 'logSoftmax', z, opts, 1),
     softmaxCrossEntropy: (p: unknown, z: unknown, opts?: Options) =>
-      rowsWithTargets(be, 'softmaxCrossEntropy', p, z, 'logits', opts,
+      rowsWithTargets(
+        be,
+        'softmaxCrossEntropy',
+        p,
+        z,
+        'logits',
+        opts,
         (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyDenseF64(t, zv, n, k, out, w, s),
         (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF64(t, zv, n, k, out, w, s),
-        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF32(t, zv, n, k, out, w, s)),
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF32(t, zv, n, k, out, w, s),
+      ),
     binaryCrossEntropy: (y: unknown, p: unknown, opts?: Options) =>
       elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out, s) =>
-        K.binaryCrossEntropyF64(yv, pv, n, out, s)),
+        K.binaryCrossEntropyF64(yv, pv, n, out, s),
+      ),
     sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
       elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, s) =>
-        K.sigmoidCrossEntropyF64(yv, zv, n, out, s)),
+        K.sigmoidCrossEntropyF64(yv, zv, n, out, s),
+      ),
     scoreRows: (labels: unknown, scores: unknown, opts: ScoreOptions) => scoreRows(be, labels, scores, opts),
     alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => alloc(be, type, length),
     free: (array: AllocatableArray) => be.free(array),
@@ -316,7 +439,9 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
         be.reserve(bytes);
       } catch (e) {
         if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
-          throw new RangeError(`reserve: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`);
+          throw new RangeError(
+            `reserve: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`,
+          );
         }
         throw e;
       }
@@ -343,7 +468,8 @@ const MAX_ALLOC_BYTES = 2 ** 32;
  */
 function alloc<T extends AllocatableArray>(be: Backend, type: AllocatableType<T>, length: number): T {
   if (!ALLOCATABLE.includes(type)) {
-    const name = typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
+    const name =
+      typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
     throw new TypeError(`alloc: type must be Float64Array, Float32Array or Int32Array, got ${name}`);
   }
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
@@ -358,7 +484,9 @@ function alloc<T extends AllocatableArray>(be: Backend, type: AllocatableType<T>
   } catch (e) {
     // The allocator traps (unreachable) when memory.grow fails; nothing was changed by then.
     if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
-      throw new RangeError(`alloc: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`);
+      throw new RangeError(
+        `alloc: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`,
+      );
     }
     throw e;
   }

@@ -35,10 +35,43 @@ let jsApi: Xentropy | null = null;
  * exactly where the engine has relaxed SIMD.
  */
 const RELAXED_PROBE = [
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type: (v128, v128, v128) -> v128
-  0x03, 0x02, 0x01, 0x00, // one function of that type
-  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // its body
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x08,
+  0x01,
+  0x60,
+  0x03,
+  0x7b,
+  0x7b,
+  0x7b,
+  0x01,
+  0x7b, // type: (v128, v128, v128) -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // one function of that type
+  0x0a,
+  0x0d,
+  0x01,
+  0x0b,
+  0x00,
+  0x20,
+  0x00,
+  0x20,
+  0x01,
+  0x20,
+  0x02,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // its body
 ];
 
 let relaxedSupport: boolean | undefined;
@@ -92,7 +125,8 @@ function instantiateOnce(simd: Simd): Promise<Xentropy> {
   let api = wasmApi[simd];
   if (!api) {
     api = compileOnce(simd).then(async (module) =>
-      createApi(createWasmBackend(await WebAssembly.instantiate(module, imports)), { simd }));
+      createApi(createWasmBackend(await WebAssembly.instantiate(module, imports)), { simd }),
+    );
     wasmApi[simd] = api;
     api.catch(() => {
       delete wasmApi[simd];
@@ -107,7 +141,9 @@ function chooseSimd(wanted: Simd | undefined): Simd {
   if (wanted === 'plain') return 'plain';
   if (hasRelaxedSimd()) return 'relaxed';
   if (wanted === 'relaxed') {
-    throw new Error("xentropy: this WebAssembly engine has no relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd); use load({ simd: 'plain' })");
+    throw new Error(
+      "xentropy: this WebAssembly engine has no relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd); use load({ simd: 'plain' })",
+    );
   }
   return 'plain';
 }
@@ -125,7 +161,7 @@ function warnRefusedOnce(error: unknown): void {
   const why = error instanceof Error ? error.message : String(error);
   console.warn(
     `xentropy: WebAssembly compilation was refused (${why}); using the js backend. ` +
-    "A Content-Security-Policy needs script-src 'wasm-unsafe-eval' for the wasm backend.",
+      "A Content-Security-Policy needs script-src 'wasm-unsafe-eval' for the wasm backend.",
   );
 }
 

@@ -65,7 +65,9 @@ let busy = false;
 export function exclusive<A extends unknown[], R>(fn: string, f: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
     if (busy) {
-      throw new TypeError(`${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`);
+      throw new TypeError(
+        `${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`,
+      );
     }
     busy = true;
     try {
@@ -131,7 +133,11 @@ function mergedOnce(sum: number, carry: number): number {
 
 /** runChunks for inputs that fit one chunk: no loop, no compensated-sum objects. */
 function runOneChunk(
-  be: Backend, plan: Plan, step: Step, locate: Locate, into: Float64Array | Float32Array | undefined,
+  be: Backend,
+  plan: Plan,
+  step: Step,
+  locate: Locate,
+  into: Float64Array | Float32Array | undefined,
   rows: Float64Array | Float32Array | null,
 ): Outcome {
   const { n, width } = plan;
@@ -163,7 +169,9 @@ export function changedWhileRead(fn: string, r0: number, rows: number): Error {
 
 /** Whether two typed arrays share bytes. */
 function overlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return (
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  );
 }
 
 /**
@@ -180,7 +188,13 @@ export function directOut(out: Float64Array | Float32Array | undefined, inputs: 
   for (const x of inputs) {
     if (x === undefined || typeof x === 'number' || typeof x === 'bigint') continue;
     if (!ArrayBuffer.isView(x)) return false;
-    if (x === inPlace && x.byteOffset === out.byteOffset && x.byteLength === out.byteLength && x.constructor === out.constructor) continue;
+    if (
+      x === inPlace &&
+      x.byteOffset === out.byteOffset &&
+      x.byteLength === out.byteLength &&
+      x.constructor === out.constructor
+    )
+      continue;
     if (overlap(x, out)) return false;
   }
   return true;
@@ -190,7 +204,11 @@ export function directOut(out: Float64Array | Float32Array | undefined, inputs: 
  * The typed array a call returns, for runChunks to write into: the caller's `out`, or a fresh
  * array of the prediction's kind; undefined for plain arrays (number[] is built at the end).
  */
-export function resultArray(kind: OutKind, length: number, out: Float64Array | Float32Array | undefined): Float64Array | Float32Array | undefined {
+export function resultArray(
+  kind: OutKind,
+  length: number,
+  out: Float64Array | Float32Array | undefined,
+): Float64Array | Float32Array | undefined {
   if (out) return out;
   if (kind === 'f64') return new Float64Array(length);
   if (kind === 'f32') return new Float32Array(length);

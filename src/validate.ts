@@ -60,7 +60,8 @@ function flag(fn: string, name: string, v: unknown, fallback: boolean): boolean 
 function lnOf(fn: string, base: unknown): number {
   if (base === undefined || base === Math.E) return 1;
   const b = finite(fn, 'base', base);
-  if (!(b > 0 && b !== 1 && b < Infinity)) throw new RangeError(`${fn}: base must be a finite number > 0 and ≠ 1, got ${b}`);
+  if (!(b > 0 && b !== 1 && b < Infinity))
+    throw new RangeError(`${fn}: base must be a finite number > 0 and ≠ 1, got ${b}`);
   if (b === 2) return Math.LN2;
   if (b === 10) return Math.LN10;
   return Math.log(b);
@@ -68,7 +69,14 @@ function lnOf(fn: string, base: unknown): number {
 
 /** The kernel parameters of a call that passes no options: one shared, frozen object. */
 export const DEFAULT_KERNEL_PARAMS: KernelParams = Object.freeze({
-  lnBase: 1, eps: 0, smoothing: 0, ignoreIndex: NaN, posWeight: 1, normalize: 0, log: 0, logits: 0,
+  lnBase: 1,
+  eps: 0,
+  smoothing: 0,
+  ignoreIndex: NaN,
+  posWeight: 1,
+  normalize: 0,
+  log: 0,
+  logits: 0,
 });
 
 /** The resolved options of a call that passes none, one frozen object per function (a per-sample call allocates nothing here). */
@@ -77,7 +85,13 @@ function defaultsOf(fn: string): Resolved {
   let o = defaultOptions.get(fn);
   if (!o) {
     o = Object.freeze({
-      fn, classes: undefined, reduction: 'none', weights: undefined, sampleWeights: undefined, validate: true, out: undefined,
+      fn,
+      classes: undefined,
+      reduction: 'none',
+      weights: undefined,
+      sampleWeights: undefined,
+      validate: true,
+      out: undefined,
       params: DEFAULT_KERNEL_PARAMS,
     } as const);
     defaultOptions.set(fn, o);
@@ -104,9 +118,12 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   const out = opts.out;
   if (out !== undefined) {
     if (!(out instanceof Float64Array || out instanceof Float32Array)) {
-      throw new TypeError(`${fn}: out must be a Float64Array or Float32Array, got ${out === null ? 'null' : typeof out}`);
+      throw new TypeError(
+        `${fn}: out must be a Float64Array or Float32Array, got ${out === null ? 'null' : typeof out}`,
+      );
     }
-    if (reduction !== 'none') throw new TypeError(`${fn}: out takes per-row results; it cannot be used with reduction '${reduction}'`);
+    if (reduction !== 'none')
+      throw new TypeError(`${fn}: out takes per-row results; it cannot be used with reduction '${reduction}'`);
     refuseDetached(fn, 'out', out);
   }
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
@@ -115,7 +132,9 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   const sampleWeights = opts.sampleWeights;
   if (sampleWeights !== undefined) {
     if (!(Array.isArray(sampleWeights) || ArrayBuffer.isView(sampleWeights))) {
-      throw new TypeError(`${fn}: sampleWeights must be an array or typed array of per-row weights, got ${describeValue(sampleWeights)}`);
+      throw new TypeError(
+        `${fn}: sampleWeights must be an array or typed array of per-row weights, got ${describeValue(sampleWeights)}`,
+      );
     }
     refuseDetached(fn, 'sampleWeights', sampleWeights);
   }
@@ -168,14 +187,22 @@ export interface Checked {
  * The first bad value among elements [from, to) of row-aligned arguments (scanned row by row,
  * argument by argument), as a RangeError naming the position; null when all are valid.
  */
-export function findBadValue(fn: string, args: Checked[], k: number, batch: boolean, from: number, to: number): RangeError | null {
+export function findBadValue(
+  fn: string,
+  args: Checked[],
+  k: number,
+  batch: boolean,
+  from: number,
+  to: number,
+): RangeError | null {
   const width = Math.max(k, 1);
   for (let row = from - (from % width); row < to; row += width) {
     for (const a of args) {
       for (let i = row; i < Math.min(row + width, to); i++) {
         const v = a.src.at(i);
         if (typeof v !== 'number') return notANumber(fn, `${a.name} at ${position(i, k, batch)}`, v);
-        if (!a.rule.ok(v)) return new RangeError(`${fn}: ${a.name} at ${position(i, k, batch)} is ${v}; ${a.rule.what}`);
+        if (!a.rule.ok(v))
+          return new RangeError(`${fn}: ${a.name} at ${position(i, k, batch)} is ${v}; ${a.rule.what}`);
       }
     }
   }
@@ -205,20 +232,30 @@ export function findBadSampleWeight(fn: string, src: Source, from: number, to: n
   for (let i = from; i < to; i++) {
     const v = src.at(i);
     if (typeof v !== 'number') return notANumber(fn, `sampleWeights at index ${i}`, v);
-    if (!(v >= 0 && v < Infinity)) return new RangeError(`${fn}: sampleWeights at index ${i} is ${v}; a sample weight must be finite and ≥ 0`);
+    if (!(v >= 0 && v < Infinity))
+      return new RangeError(`${fn}: sampleWeights at index ${i} is ${v}; a sample weight must be finite and ≥ 0`);
   }
   return null;
 }
 
 /** The first class index in rows [from, to) that is not an integer in [0, k) nor ignoreIndex. */
-export function findBadIndex(fn: string, src: Source, k: number, ignoreIndex: number, from: number, to: number): RangeError | null {
+export function findBadIndex(
+  fn: string,
+  src: Source,
+  k: number,
+  ignoreIndex: number,
+  from: number,
+  to: number,
+): RangeError | null {
   for (let r = from; r < to; r++) {
     const y = src.at(r);
     const at = src.length === 1 ? 'target' : `target at row ${r}`;
     if (typeof y !== 'number') return notANumber(fn, at, y);
     if (y === ignoreIndex) continue;
     if (!(Number.isInteger(y) && y >= 0 && y < k)) {
-      return new RangeError(`${fn}: ${at} is ${y}; a class index must be an integer in [0, ${k})${Number.isNaN(ignoreIndex) ? '' : ` or ignoreIndex (${ignoreIndex})`}`);
+      return new RangeError(
+        `${fn}: ${at} is ${y}; a class index must be an integer in [0, ${k})${Number.isNaN(ignoreIndex) ? '' : ` or ignoreIndex (${ignoreIndex})`}`,
+      );
     }
   }
   return null;

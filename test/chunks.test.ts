@@ -63,7 +63,11 @@ describe.each(backends)('%s backend: chunk edges', (name, x) => {
     const labels = Int32Array.from({ length: 50_000 }, (_, i) => i % 10);
     x.softmaxCrossEntropy(labels, z, { classes: 10 });
     const before = x.memoryBytes;
-    for (let i = 0; i < 200; i++) x.softmaxCrossEntropy(labels.subarray(0, 100 + i), z.subarray(0, (100 + i) * 10), { classes: 10, reduction: 'mean' });
+    for (let i = 0; i < 200; i++)
+      x.softmaxCrossEntropy(labels.subarray(0, 100 + i), z.subarray(0, (100 + i) * 10), {
+        classes: 10,
+        reduction: 'mean',
+      });
     x.softmaxCrossEntropy(labels, z, { classes: 10 });
     x.entropy(x.softmax(z, { classes: 10 }), { classes: 10, reduction: 'sum' });
     expect(x.memoryBytes).toBe(before);

@@ -5,7 +5,18 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import type { SpawnSyncOptions } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,9 +55,15 @@ const SMALL = 'label,logit_0,logit_1\n0,2,1\n1,0.5,1.5\n1,3,-1\n';
 
 describe('item 5: a probability above 1 in a row that sums to 1', () => {
   it('is bad input naming its line (exit 1), as the library refuses it', () => {
-    const r = run(['score', file('above1.csv', 'label,p_0,p_1,p_2\n1,0.2,0.3,0.5\n1,0,1.0000005,0\n'), '--no-progress']);
+    const r = run([
+      'score',
+      file('above1.csv', 'label,p_0,p_1,p_2\n1,0.2,0.3,0.5\n1,0,1.0000005,0\n'),
+      '--no-progress',
+    ]);
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toBe('xentropy: above1.csv:3: p_1 is 1.0000005; a probability must be a number in [0, 1]');
+    expect(oneLine(r.stderr)).toBe(
+      'xentropy: above1.csv:3: p_1 is 1.0000005; a probability must be a number in [0, 1]',
+    );
     expect(r.stdout).toBe('');
   });
 });
@@ -83,7 +100,10 @@ describe('item 12: the header and first data row are read in linear time', () =>
   });
 
   it('command: a 10 MB first row through stdin', () => {
-    const r = run(['score', '-', '--json', '--no-progress'], { input: `label,note,logit_0,logit_1\n1,${'x'.repeat(10_000_000)},0.5,1.5\n0,a,1,2\n`, maxBuffer: 1 << 26 });
+    const r = run(['score', '-', '--json', '--no-progress'], {
+      input: `label,note,logit_0,logit_1\n1,${'x'.repeat(10_000_000)},0.5,1.5\n0,a,1,2\n`,
+      maxBuffer: 1 << 26,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).rows).toBe(2);
   });
@@ -105,9 +125,13 @@ describe('item 13: a stray " inside an unquoted field', () => {
   it('a quoted field never closed ends the run at its line once a record outgrows the bound (no piece holds the rest of the input)', () => {
     const good = 'r,1,0.25,0.75\n'.repeat(200);
     const name = file('unclosed.csv', `id,label,logit_0,logit_1\n${good}"open,1,0.25,0.75\n${good.repeat(20)}`);
-    const r = run(['score', name, '--no-progress'], { env: { ...process.env, XENTROPY_PIECE_BYTES: '1024', XENTROPY_MAX_RECORD_BYTES: '8192' } });
+    const r = run(['score', name, '--no-progress'], {
+      env: { ...process.env, XENTROPY_PIECE_BYTES: '1024', XENTROPY_MAX_RECORD_BYTES: '8192' },
+    });
     expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toBe('xentropy: unclosed.csv:202: a record longer than 8192 bytes starts on this line (a quoted field never closed?)');
+    expect(oneLine(r.stderr)).toBe(
+      'xentropy: unclosed.csv:202: a record longer than 8192 bytes starts on this line (a quoted field never closed?)',
+    );
   });
 });
 
@@ -121,14 +145,14 @@ describe('item 7: where output goes', () => {
     expect(existsSync(join(dir, '-'))).toBe(false);
   });
 
-  it.each([
-    [['--per-row', '-', '--json']],
-    [['--per-row', '-', '--partial', '-']],
-  ])('two outputs asking for stdout (%j) are a usage error (exit 2)', (extra) => {
-    const r = run(['score', file('two.csv', SMALL), '--no-progress', ...extra]);
-    expect(r.status).toBe(2);
-    expect(oneLine(r.stderr)).toMatch(/^xentropy: --per-row - writes the rows to stdout/);
-  });
+  it.each([[['--per-row', '-', '--json']], [['--per-row', '-', '--partial', '-']]])(
+    'two outputs asking for stdout (%j) are a usage error (exit 2)',
+    (extra) => {
+      const r = run(['score', file('two.csv', SMALL), '--no-progress', ...extra]);
+      expect(r.status).toBe(2);
+      expect(oneLine(r.stderr)).toMatch(/^xentropy: --per-row - writes the rows to stdout/);
+    },
+  );
 
   it('--partial - writes the partial state to stdout', () => {
     const r = run(['score', file('part.csv', SMALL), '--partial', '-', '--no-progress']);
@@ -140,10 +164,16 @@ describe('item 7: where output goes', () => {
     const name = file('self.csv', SMALL);
     symlinkSync('self.csv', join(dir, 'self-link.csv'));
     spawnSync('ln', [join(dir, 'self.csv'), join(dir, 'self-hard.csv')]);
-    for (const [out, option] of [['self.csv', '--per-row'], ['./self-link.csv', '--per-row'], ['self-hard.csv', '--partial']]) {
+    for (const [out, option] of [
+      ['self.csv', '--per-row'],
+      ['./self-link.csv', '--per-row'],
+      ['self-hard.csv', '--partial'],
+    ]) {
       const r = run(['score', name, option, out, '--no-progress']);
       expect(r.status, `${option} ${out}`).toBe(2);
-      expect(oneLine(r.stderr)).toBe(`xentropy: ${out} is the input self.csv: writing it would destroy the input (choose another output)`);
+      expect(oneLine(r.stderr)).toBe(
+        `xentropy: ${out} is the input self.csv: writing it would destroy the input (choose another output)`,
+      );
       expect(readFileSync(join(dir, 'self.csv'), 'utf8')).toBe(SMALL);
     }
   });
@@ -172,26 +202,35 @@ describe('item 7: where output goes', () => {
   });
 
   it('a process substitution >(…) is written in place', () => {
-    const r = spawnSync('bash', ['-c', `node ${MAIN} score for-fifo.csv --per-row >(cat > from-subst.csv) --no-progress --quiet; sleep 2`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `node ${MAIN} score for-fifo.csv --per-row >(cat > from-subst.csv) --no-progress --quiet; sleep 2`],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
-    expect(readFileSync(join(dir, 'from-subst.csv'), 'utf8').split('\n')[0]).toBe('row,label,cross_entropy,entropy,predicted');
+    expect(readFileSync(join(dir, 'from-subst.csv'), 'utf8').split('\n')[0]).toBe(
+      'row,label,cross_entropy,entropy,predicted',
+    );
   });
 
-  it.skipIf(!isRoot)('device nodes (made with mknod here) are written in place, never replaced; a full device is one line, exit 1', () => {
-    const devices = join(dir, 'dev');
-    mkdirSync(devices);
-    spawnSync('mknod', [join(devices, 'null'), 'c', '1', '3']);
-    spawnSync('mknod', [join(devices, 'full'), 'c', '1', '7']);
-    const name = file('for-dev.csv', SMALL);
-    let r = run(['score', name, '--per-row', 'dev/null', '--no-progress']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(statSync(join(devices, 'null')).isCharacterDevice()).toBe(true);
-    r = run(['score', name, '--per-row', 'dev/full', '--no-progress']);
-    expect(r.status).toBe(1);
-    expect(oneLine(r.stderr)).toBe('xentropy: cannot write dev/full: no space left on the device');
-    expect(statSync(join(devices, 'full')).isCharacterDevice()).toBe(true);
-    expect(readdirSync(devices).sort()).toEqual(['full', 'null']);
-  });
+  it.skipIf(!isRoot)(
+    'device nodes (made with mknod here) are written in place, never replaced; a full device is one line, exit 1',
+    () => {
+      const devices = join(dir, 'dev');
+      mkdirSync(devices);
+      spawnSync('mknod', [join(devices, 'null'), 'c', '1', '3']);
+      spawnSync('mknod', [join(devices, 'full'), 'c', '1', '7']);
+      const name = file('for-dev.csv', SMALL);
+      let r = run(['score', name, '--per-row', 'dev/null', '--no-progress']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(statSync(join(devices, 'null')).isCharacterDevice()).toBe(true);
+      r = run(['score', name, '--per-row', 'dev/full', '--no-progress']);
+      expect(r.status).toBe(1);
+      expect(oneLine(r.stderr)).toBe('xentropy: cannot write dev/full: no space left on the device');
+      expect(statSync(join(devices, 'full')).isCharacterDevice()).toBe(true);
+      expect(readdirSync(devices).sort()).toEqual(['full', 'null']);
+    },
+  );
 
   it('a directory as output is one line (exit 1), checked before scoring: nothing of a bad input is read', () => {
     mkdirSync(join(dir, 'adir'));
@@ -200,7 +239,9 @@ describe('item 7: where output goes', () => {
     expect(oneLine(r.stderr)).toBe('xentropy: cannot write adir: it is a directory');
     // Before scoring: a bad row later in the input is not what is reported.
     const bad = file('dir-out-bad.csv', `${SMALL}1,x,2\n`);
-    expect(oneLine(run(['score', bad, '--partial', 'adir', '--no-progress']).stderr)).toBe('xentropy: cannot write adir: it is a directory');
+    expect(oneLine(run(['score', bad, '--partial', 'adir', '--no-progress']).stderr)).toBe(
+      'xentropy: cannot write adir: it is a directory',
+    );
   });
 
   it.skipIf(isRoot)('a folder without write permission is one line (exit 1)', () => {
@@ -221,7 +262,11 @@ describe('item 7: where output goes', () => {
   it('a reader that closes early (EPIPE) ends the run quietly', () => {
     const rows = 'label,logit_0,logit_1\n' + '0,2,1\n'.repeat(200_000);
     const name = file('epipe.csv', rows);
-    const r = spawnSync('bash', ['-c', `set -o pipefail; node ${MAIN} score ${name} --per-row - --no-progress 2>err.txt | head -1`], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      ['-c', `set -o pipefail; node ${MAIN} score ${name} --per-row - --no-progress 2>err.txt | head -1`],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(r.stdout).toBe('row,label,cross_entropy,entropy,predicted\n');
     expect(r.status).toBe(0);
     expect(readFileSync(join(dir, 'err.txt'), 'utf8')).toBe('');
@@ -232,8 +277,15 @@ describe('--per-row formats', () => {
   it('.jsonl: one JSON object per row with the same columns', () => {
     const r = run(['score', file('jl.csv', SMALL), '--per-row', 'rows.jsonl', '--no-progress']);
     expect(r.status, r.stderr).toBe(0);
-    const lines = readFileSync(join(dir, 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    const csv = run(['score', 'jl.csv', '--per-row', '-', '--no-progress']).stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    const lines = readFileSync(join(dir, 'rows.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const csv = run(['score', 'jl.csv', '--per-row', '-', '--no-progress'])
+      .stdout.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(lines).toHaveLength(3);
     lines.forEach((o, i) => {
       expect(Object.keys(o)).toEqual(['row', 'label', 'cross_entropy', 'entropy', 'predicted']);
@@ -242,15 +294,24 @@ describe('--per-row formats', () => {
   });
 
   it('.parquet: a Parquet file (read back by hyparquet) with the same columns and values, in several row groups', async () => {
-    const rows = 'label,logit_0,logit_1\n' + Array.from({ length: 500 }, (_, i) => `${i % 2},${(i % 7) - 3},${(i % 5) / 2}`).join('\n') + '\n';
-    const r = run(['score', file('pq.csv', rows), '--per-row', 'rows.parquet', '--no-progress'], { env: { ...process.env, XENTROPY_PIECE_BYTES: '1000' } });
+    const rows =
+      'label,logit_0,logit_1\n' +
+      Array.from({ length: 500 }, (_, i) => `${i % 2},${(i % 7) - 3},${(i % 5) / 2}`).join('\n') +
+      '\n';
+    const r = run(['score', file('pq.csv', rows), '--per-row', 'rows.parquet', '--no-progress'], {
+      env: { ...process.env, XENTROPY_PIECE_BYTES: '1000' },
+    });
     expect(r.status, r.stderr).toBe(0);
     const { parquetReadObjects, parquetMetadata } = await import('hyparquet');
     const bytes = readFileSync(join(dir, 'rows.parquet'));
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
     expect(parquetMetadata(buffer).row_groups.length).toBeGreaterThan(1);
     const got = await parquetReadObjects({ file: buffer });
-    const csv = run(['score', 'pq.csv', '--per-row', '-', '--no-progress']).stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+    const csv = run(['score', 'pq.csv', '--per-row', '-', '--no-progress'])
+      .stdout.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
     expect(got).toHaveLength(500);
     got.forEach((o, i) => {
       expect(Object.keys(o)).toEqual(['row', 'label', 'cross_entropy', 'entropy', 'predicted']);
@@ -280,7 +341,10 @@ describe('item 8: interrupts', () => {
 
   it('Ctrl-C with the progress bar on a terminal gives the cursor back and turns line wrap on', async () => {
     // The bar drawn on a pipe (XENTROPY_PROGRESS_ON_PIPE), held mid-run by reading stdin.
-    const child = spawn(process.execPath, [MAIN, 'score', '-'], { cwd: dir, env: { ...process.env, XENTROPY_PROGRESS_ON_PIPE: '1' } });
+    const child = spawn(process.execPath, [MAIN, 'score', '-'], {
+      cwd: dir,
+      env: { ...process.env, XENTROPY_PROGRESS_ON_PIPE: '1' },
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
@@ -310,7 +374,9 @@ describe('item 10: --workers larger than the input', () => {
 
   it('--workers 64 on a file of a few small pieces', () => {
     const name = file('few-pieces.csv', `label,logit_0,logit_1\n${'0,2,1\n1,0.5,1.5\n'.repeat(300)}`);
-    const r = run(['score', name, '--json', '--no-progress', '--workers', '64'], { env: { ...process.env, XENTROPY_PIECE_BYTES: '1024' } });
+    const r = run(['score', name, '--json', '--no-progress', '--workers', '64'], {
+      env: { ...process.env, XENTROPY_PIECE_BYTES: '1024' },
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).rows).toBe(600);
   });
@@ -345,7 +411,9 @@ describe('item 14: a non-regular input is a stream read to its end', () => {
     const labels = npy('<i8', [3], BigInt64Array.of(0n, 1n, 1n));
     file('s.npy', scores);
     file('l.npy', labels);
-    const expected = JSON.parse(run(['score', 's.npy', '--labels', 'l.npy', '--input', 'logits', '--json', '--no-progress']).stdout);
+    const expected = JSON.parse(
+      run(['score', 's.npy', '--labels', 'l.npy', '--input', 'logits', '--json', '--no-progress']).stdout,
+    );
     spawnSync('mkfifo', [join(dir, 's.fifo.npy'), join(dir, 'l.fifo.npy')]);
     const writers = ['s', 'l'].map((n) => spawn('bash', ['-c', `cat ${n}.npy > ${n}.fifo.npy`], { cwd: dir }));
     const r = run(['score', 's.fifo.npy', '--labels', 'l.fifo.npy', '--input', 'logits', '--json', '--no-progress']);
@@ -363,7 +431,9 @@ describe('--quiet and the progress line', () => {
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).rows).toBe(3);
     expect(r.stderr).toBe('');
-    expect(run(['score', file('quiet-bad.csv', `${SMALL}1,x,2\n`), '--quiet']).stderr).toMatch(/^xentropy: quiet-bad\.csv:5: /);
+    expect(run(['score', file('quiet-bad.csv', `${SMALL}1,x,2\n`), '--quiet']).stderr).toMatch(
+      /^xentropy: quiet-bad\.csv:5: /,
+    );
   });
 
   it('fits the terminal: rows, MB/s and time left at 40 and 80 columns, degrading to fewer figures', async () => {
@@ -385,7 +455,11 @@ describe('--quiet and the progress line', () => {
 
 describe('item 17: messages', () => {
   it('a label is quoted as written (9007199254740993 is not the float64 …992)', () => {
-    const r = run(['score', file('biglabel.csv', 'label,logit_0,logit_1\n0,1,2\n9007199254740993,1,2\n'), '--no-progress']);
+    const r = run([
+      'score',
+      file('biglabel.csv', 'label,logit_0,logit_1\n0,1,2\n9007199254740993,1,2\n'),
+      '--no-progress',
+    ]);
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toBe('xentropy: biglabel.csv:3: label "9007199254740993" is not a class index in [0, 2)');
   });
@@ -395,10 +469,15 @@ describe('item 17: messages', () => {
     const utf16 = new Uint8Array(2 + 2 * text.length);
     utf16.set([0xff, 0xfe]);
     for (let i = 0; i < text.length; i++) utf16[2 + 2 * i] = text.charCodeAt(i);
-    for (const [name, bytes] of [['utf16-bom.csv', utf16], ['utf16-nobom.csv', utf16.subarray(2)]] as const) {
+    for (const [name, bytes] of [
+      ['utf16-bom.csv', utf16],
+      ['utf16-nobom.csv', utf16.subarray(2)],
+    ] as const) {
       const r = run(['score', file(name, bytes), '--no-progress']);
       expect(r.status).toBe(1);
-      expect(oneLine(r.stderr)).toBe(`xentropy: ${name}:1: the file is not UTF-8 (it looks like UTF-16): save it as UTF-8 text`);
+      expect(oneLine(r.stderr)).toBe(
+        `xentropy: ${name}:1: the file is not UTF-8 (it looks like UTF-16): save it as UTF-8 text`,
+      );
     }
   });
 

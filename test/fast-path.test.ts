@@ -67,7 +67,14 @@ function labels(n: number, k: number, seed: number): Int32Array {
 const reductions = ['none', 'sum', 'mean'] as const;
 
 /** Every batch call of the fast paths' families on rows n × k. */
-function batchCalls(x: Xentropy, n: number, k: number, seed: number, f32: boolean, reduction: (typeof reductions)[number]) {
+function batchCalls(
+  x: Xentropy,
+  n: number,
+  k: number,
+  seed: number,
+  f32: boolean,
+  reduction: (typeof reductions)[number],
+) {
   const q = probabilities(n, k, seed, f32);
   const p = probabilities(n, k, seed + 1, false);
   const z = logits(n, k, seed + 2, f32);
@@ -80,19 +87,27 @@ function batchCalls(x: Xentropy, n: number, k: number, seed: number, f32: boolea
     klDivergence: () => x.klDivergence(p, q, o),
     'softmaxCrossEntropy (indices)': () => x.softmaxCrossEntropy(y, z, o),
     'softmaxCrossEntropy (dense, weights, smoothing)': () =>
-      x.softmaxCrossEntropy(p, z, { ...o, weights: Array.from({ length: k }, (_, j) => 1 + (j % 3)), labelSmoothing: 0.1 }),
+      x.softmaxCrossEntropy(p, z, {
+        ...o,
+        weights: Array.from({ length: k }, (_, j) => 1 + (j % 3)),
+        labelSmoothing: 0.1,
+      }),
     informationContent: () => x.informationContent(q, { reduction }),
     binaryCrossEntropy: () => x.binaryCrossEntropy(p, q, { reduction }),
     softmax: () => x.softmax(z, { classes: k }),
   };
 }
 
-describe.each(backends)('fast paths on %s give the general path\'s numbers', (_name, x) => {
+describe.each(backends)("fast paths on %s give the general path's numbers", (_name, x) => {
   it('over small batches around the index-copy threshold (float64 and float32, every reduction)', () => {
     const around = fastPath.smallCopy;
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: around + 8 }), fc.integer({ min: 1, max: 12 }), fc.integer(), fc.boolean(), fc.constantFrom(...reductions),
+        fc.integer({ min: 1, max: around + 8 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer(),
+        fc.boolean(),
+        fc.constantFrom(...reductions),
         (values, k, seed, f32, reduction) => {
           const n = Math.max(1, Math.round(values / k));
           for (const [what, call] of Object.entries(batchCalls(x, n, k, seed, f32, reduction))) {
@@ -156,12 +171,20 @@ describe.each(backends)('fast paths on %s give the general path\'s numbers', (_n
       expect(f32).toBeInstanceOf(Float32Array);
       expectSame(f32, Float32Array.from(f64), `crossEntropy ${n}×10 float32`);
       const h = x.informationContent(q) as Float32Array;
-      expectSame(h, Float32Array.from(x.informationContent(q, { out: new Float64Array(q.length) }) as Float64Array), `informationContent ${q.length}`);
+      expectSame(
+        h,
+        Float32Array.from(x.informationContent(q, { out: new Float64Array(q.length) }) as Float64Array),
+        `informationContent ${q.length}`,
+      );
     }
   });
 
   it('refuses bad values with the same error on both paths', () => {
-    for (const q of [[0.2, NaN, 0.8], [0.5, -0.5, 1], [0.5, '0.5' as unknown as number, 0]]) {
+    for (const q of [
+      [0.2, NaN, 0.8],
+      [0.5, -0.5, 1],
+      [0.5, '0.5' as unknown as number, 0],
+    ]) {
       const messages = both(() => {
         try {
           x.crossEntropy(0, q);

@@ -18,11 +18,23 @@ const e = instance.exports as Record<string, WebAssembly.Global | ((...a: number
 const global = (name: string): number => (e[name] as WebAssembly.Global).value as number;
 
 /** Exports that are not kernels: the allocator, the totals reset and the test hooks. */
-const HELPERS = ['alloc', 'free', 'resetTotals', 'expRowsF64', 'logRowsF64', 'expRowsF32', 'logRowsF32', 'narrowF64ToF32'];
+const HELPERS = [
+  'alloc',
+  'free',
+  'resetTotals',
+  'expRowsF64',
+  'logRowsF64',
+  'expRowsF32',
+  'logRowsF32',
+  'narrowF64ToF32',
+];
 
 describe('kernel exports', () => {
   it('the module exports every bound kernel, and every exported function is a kernel or a known helper', () => {
-    const functions = exported.filter((x) => x.kind === 'function').map((x) => x.name).sort();
+    const functions = exported
+      .filter((x) => x.kind === 'function')
+      .map((x) => x.name)
+      .sort();
     expect(functions).toEqual([...KERNEL_NAMES, ...HELPERS].sort());
   });
 
@@ -35,7 +47,9 @@ describe('kernel exports', () => {
   });
 
   it('the parameter block has the same fields on both backends', () => {
-    const slots = exported.filter((x) => x.kind === 'global' && x.name.startsWith('PARAM_')).map((x) => x.name.slice(6));
+    const slots = exported
+      .filter((x) => x.kind === 'global' && x.name.startsWith('PARAM_'))
+      .map((x) => x.name.slice(6));
     expect([...slots].sort()).toEqual(Object.keys(DEFAULT_PARAMS).sort());
     expect([...PARAM_FIELDS].sort()).toEqual(Object.keys(DEFAULT_PARAMS).sort());
     // Field i at byte 8·i, as writeParams puts it, inside the block.
@@ -50,6 +64,8 @@ describe('kernel exports', () => {
     expect(global('TOTALS')).toBe(scratch + global('REGIONS') * regionBytes);
     expect(global('PARAMS')).toBe(global('TOTALS') + 32);
     expect(global('SCRATCH_END')).toBe(global('PARAMS') + 8 * global('PARAMS_SLOTS'));
-    expect(global('SCRATCH_END')).toBeLessThanOrEqual((instance.exports.memory as WebAssembly.Memory).buffer.byteLength);
+    expect(global('SCRATCH_END')).toBeLessThanOrEqual(
+      (instance.exports.memory as WebAssembly.Memory).buffer.byteLength,
+    );
   });
 });

@@ -17,10 +17,12 @@ const RELAXED = '--experimental-wasm-relaxed-simd';
 const NO_FMA = '--no-enable-fma3';
 
 /** The engine's relaxed SIMD, asked the way load() does not: a module using f32x4.relaxed_madd. */
-const hasRelaxed = WebAssembly.validate(new Uint8Array([
-  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0,
-  0x0a, 0x0d, 1, 0x0b, 0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 2, 0x0b,
-]));
+const hasRelaxed = WebAssembly.validate(
+  new Uint8Array([
+    0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0, 0x0a, 0x0d, 1, 0x0b, 0,
+    0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 2, 0x0b,
+  ]),
+);
 
 /** Environment for a child process: no vitest state leaks into a nested run. */
 function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -49,7 +51,8 @@ describe('load(): which wasm build runs', () => {
   it('picks relaxed exactly where the engine validates relaxed SIMD (flagless Node 20: plain)', async () => {
     const x = await load();
     expect(x.features).toEqual({ simd: hasRelaxed ? 'relaxed' : 'plain' });
-    if (process.versions.node.startsWith('20.') && !process.execArgv.includes(RELAXED)) expect(x.features.simd).toBe('plain');
+    if (process.versions.node.startsWith('20.') && !process.execArgv.includes(RELAXED))
+      expect(x.features.simd).toBe('plain');
     expect(js.features).toEqual({ simd: 'none' });
   });
 
@@ -72,7 +75,10 @@ describe('load(): which wasm build runs', () => {
   for (const flags of [[RELAXED], [RELAXED, NO_FMA]]) {
     const mode = flags.includes(NO_FMA) ? 'unfused' : 'fused';
     it(`with ${flags.join(' ')}: load() picks relaxed, and relaxed_madd runs ${mode}`, () => {
-      const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', PROBE_SCRIPT], { cwd: root, encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [...flags, '--input-type=module', '-e', PROBE_SCRIPT], {
+        cwd: root,
+        encoding: 'utf8',
+      });
       const seen = JSON.parse(out.trim()) as { simd: string; fused: boolean; unfused: boolean };
       expect(seen.simd).toBe('relaxed');
       expect(seen[mode], `relaxed_madd should run ${mode} here: ${out}`).toBe(true);
@@ -80,10 +86,19 @@ describe('load(): which wasm build runs', () => {
 
     it(`the vmath and fixture suites pass on the relaxed build, madd ${mode}`, () => {
       // Worker threads share the process's V8 flags (forked workers would not get them).
-      const r = spawnSync(process.execPath, [
-        ...flags, 'node_modules/vitest/vitest.mjs', 'run', '--pool=threads', '--reporter=dot',
-        'test/vmath.test.ts', 'test/fixtures.test.ts',
-      ], { cwd: root, encoding: 'utf8', env: childEnv({ XENTROPY_SIMD: 'relaxed' }) });
+      const r = spawnSync(
+        process.execPath,
+        [
+          ...flags,
+          'node_modules/vitest/vitest.mjs',
+          'run',
+          '--pool=threads',
+          '--reporter=dot',
+          'test/vmath.test.ts',
+          'test/fixtures.test.ts',
+        ],
+        { cwd: root, encoding: 'utf8', env: childEnv({ XENTROPY_SIMD: 'relaxed' }) },
+      );
       const text = r.stdout + r.stderr;
       expect(r.status, text.slice(-3000)).toBe(0);
       const passed = Number(/Tests\D+(\d+) passed/.exec(stripVTControlCharacters(text))?.[1]);

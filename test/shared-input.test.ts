@@ -40,7 +40,10 @@ describe.each(backends)('%s backend: inputs changing during a call', (_name, x) 
     const q = new Float64Array(sab).fill(1 / k);
     const at = (n - 3) * k + 5; // in the last rows, read last
     const stop = new Int32Array(new SharedArrayBuffer(8));
-    const worker = new Worker(FLIPPER, { eval: true, workerData: { values: sab, stop: stop.buffer, at, valid: 1 / k } });
+    const worker = new Worker(FLIPPER, {
+      eval: true,
+      workerData: { values: sab, stop: stop.buffer, at, valid: 1 / k },
+    });
     try {
       while (Atomics.load(stop, 1) === 0) await new Promise((r) => setTimeout(r, 1));
       const seen = { ok: 0, located: 0, changed: 0 };
@@ -49,7 +52,8 @@ describe.each(backends)('%s backend: inputs changing during a call', (_name, x) 
       const deadline = Date.now() + 1500;
       for (let i = 0; i < 400 && Date.now() < deadline; i++) {
         try {
-          const r = i % 2 ? x.entropy(q, { classes: k, reduction: 'mean' }) : x.crossEntropy(labels, q, { classes: k, out });
+          const r =
+            i % 2 ? x.entropy(q, { classes: k, reduction: 'mean' }) : x.crossEntropy(labels, q, { classes: k, out });
           // A call that passed read no NaN: its value is the uniform row's.
           if (typeof r === 'number') expect(r).toBeCloseTo(Math.log(k), 12);
           seen.ok++;
@@ -67,7 +71,9 @@ describe.each(backends)('%s backend: inputs changing during a call', (_name, x) 
         }
       }
       // Every call ended in one of the three outcomes (which ones depends on the timing).
-      console.log(`${x.backend}: calls passed ${seen.ok}, bad value located ${seen.located}, changed while read ${seen.changed}`);
+      console.log(
+        `${x.backend}: calls passed ${seen.ok}, bad value located ${seen.located}, changed while read ${seen.changed}`,
+      );
       expect(seen.ok + seen.located + seen.changed).toBeGreaterThan(0);
     } finally {
       Atomics.store(stop, 0, 1);

@@ -30,12 +30,18 @@ const onnxWeb = {
   async prepare(w, d) {
     if (w.kind !== 'softmaxCrossEntropy' || w.reps) return { na: 'W0 compares with the hand-written loop' };
     const bytes = new Uint8Array(await (await fetch('/models/softmaxCrossEntropy-mean.onnx')).arrayBuffer());
-    const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(bytes, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+    });
     const { n, k } = w;
     return {
       dispose: () => session.release(),
       async run() {
-        const r = await session.run({ logits: new ort.Tensor('float32', d.logits, [n, k]), labels: new ort.Tensor('int32', d.labels, [n]) });
+        const r = await session.run({
+          logits: new ort.Tensor('float32', d.logits, [n, k]),
+          labels: new ort.Tensor('int32', d.labels, [n]),
+        });
         return r.loss.data[0];
       },
     };
@@ -50,7 +56,8 @@ const tfjsWasm = {
     tfReady ??= initTf();
     await tfReady;
     const { n, k } = w;
-    const make = () => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(d.labels, 'int32'), k), tf.tensor2d(d.logits, [n, k]));
+    const make = () =>
+      tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(d.labels, 'int32'), k), tf.tensor2d(d.logits, [n, k]));
     return {
       run() {
         const t = tf.tidy(make);
@@ -70,8 +77,12 @@ const xentropy = {
 for (const x of Object.values(xentropy)) await x.init({ lib });
 
 const impls = {
-  naive, 'xentropy wasm relaxed': xentropy.relaxed, 'xentropy wasm plain': xentropy.plain, 'xentropy js': xentropy.js,
-  [onnxWeb.name]: onnxWeb, 'TF.js wasm': tfjsWasm,
+  naive,
+  'xentropy wasm relaxed': xentropy.relaxed,
+  'xentropy wasm plain': xentropy.plain,
+  'xentropy js': xentropy.js,
+  [onnxWeb.name]: onnxWeb,
+  'TF.js wasm': tfjsWasm,
 };
 
 let current = null; // { id, data }
@@ -91,7 +102,14 @@ function workload(id, reps) {
 }
 
 globalThis.bench = {
-  info: () => ({ threads, crossOriginIsolated: globalThis.crossOriginIsolated, userAgent: navigator.userAgent, ort: ort.env.versions?.web ?? '', tf: tf.version_core, simd: null }),
+  info: () => ({
+    threads,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+    userAgent: navigator.userAgent,
+    ort: ort.env.versions?.web ?? '',
+    tf: tf.version_core,
+    simd: null,
+  }),
   /** Prepares `impl` on workload `id` and runs it once: { result, ms } or { na } or { error }. */
   async prepare(id, impl, reps) {
     const { w, data } = workload(id, reps);
@@ -119,7 +137,8 @@ globalThis.bench = {
     for (let t = performance.now(), i = 0; i < 2 || performance.now() - t < warmMs; i++) await one();
     const samples = [];
     const start = performance.now();
-    while (samples.length < minSamples || (performance.now() - start < minMs && samples.length < 5000)) samples.push(await one());
+    while (samples.length < minSamples || (performance.now() - start < minMs && samples.length < 5000))
+      samples.push(await one());
     return { samples, sink };
   },
 };

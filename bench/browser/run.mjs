@@ -34,13 +34,27 @@ const models = await import('../peers/onnx-models.mjs');
 const { launchChromium } = await import('../../test/browser/chromium.mjs');
 
 /** W0 calls per sample in the browser: performance.now() ticks in 5 µs steps there, so each naive sample must take ≥ ~100 µs. */
-const BROWSER_REPS = { 'W0-ce': 10_000, 'W0-kl': 5_000, 'W0-h': 4_000, 'W0-sce1': 2_000, 'W0-sce8': 400, 'W0-sce32': 200, 'W0-sce256': 40 };
+const BROWSER_REPS = {
+  'W0-ce': 10_000,
+  'W0-kl': 5_000,
+  'W0-h': 4_000,
+  'W0-sce1': 2_000,
+  'W0-sce8': 400,
+  'W0-sce32': 200,
+  'W0-sce256': 40,
+};
 const ROUNDS = 3;
 const ORT1 = 'onnxruntime-web 1 thread';
 const ORT2 = 'onnxruntime-web 2 threads';
 /** Implementations in timing order, and which page (onnxruntime-web's thread count) runs each. */
 const IMPLS = [
-  ['naive', 1], ['xentropy wasm relaxed', 1], ['xentropy wasm plain', 1], ['xentropy js', 1], ['TF.js wasm', 1], [ORT1, 1], [ORT2, 2],
+  ['naive', 1],
+  ['xentropy wasm relaxed', 1],
+  ['xentropy wasm plain', 1],
+  ['xentropy js', 1],
+  ['TF.js wasm', 1],
+  [ORT1, 1],
+  [ORT2, 2],
 ];
 const NAMES = { naive: 'naive JS' };
 const COMPUTES = { 'TF.js wasm': 'f32', [ORT1]: 'f32', [ORT2]: 'f32' };
@@ -52,14 +66,30 @@ const TARGETS = {
   W1b: [t('xentropy wasm relaxed', 3, ORT1), t('xentropy wasm relaxed', 10, 'naive')],
 };
 for (const w of workloads) {
-  if (w.reps) TARGETS[w.id] = w.targets.map((x) => ({ ...x, variant: x.variant === 'xentropy wasm' ? 'xentropy wasm relaxed' : x.variant }));
+  if (w.reps)
+    TARGETS[w.id] = w.targets.map((x) => ({
+      ...x,
+      variant: x.variant === 'xentropy wasm' ? 'xentropy wasm relaxed' : x.variant,
+    }));
 }
 
 // A static server over the repository (read-only, GET only) plus the ONNX graph, cross-origin isolated.
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json' };
+const TYPES = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
 const generated = { '/models/softmaxCrossEntropy-mean.onnx': Buffer.from(models.softmaxCrossEntropy('mean')) };
 const server = http.createServer((req, res) => {
-  const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Resource-Policy': 'same-origin', 'Cache-Control': 'no-store' };
+  const headers = {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  };
   const url = new URL(req.url, 'http://127.0.0.1');
   let body = generated[url.pathname];
   let type = 'application/octet-stream';
@@ -91,9 +121,11 @@ for (const threads of [1, 2]) {
   const page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(`${origin}/bench/browser/page.html?threads=${threads}`);
-  await page.waitForFunction(() => document.title === 'ready' || false, null, { timeout: 60_000 }).catch(() => {
-    throw new Error(`page (threads=${threads}) did not load: ${pageErrors.join('; ')}`);
-  });
+  await page
+    .waitForFunction(() => document.title === 'ready' || false, null, { timeout: 60_000 })
+    .catch(() => {
+      throw new Error(`page (threads=${threads}) did not load: ${pageErrors.join('; ')}`);
+    });
   pages[threads] = page;
 }
 const info = await pages[1].evaluate(() => globalThis.bench.info());
@@ -110,7 +142,10 @@ for (const w of workloads) {
   for (const [impl, threads] of IMPLS) {
     const row = { name: NAMES[impl] ?? impl, impl, threads };
     rows.push(row);
-    const r = await pages[threads].evaluate(([id, name, n]) => globalThis.bench.prepare(id, name, n), [w.id, impl, reps]);
+    const r = await pages[threads].evaluate(
+      ([id, name, n]) => globalThis.bench.prepare(id, name, n),
+      [w.id, impl, reps],
+    );
     if (r.na || r.error) {
       Object.assign(row, r);
       log(`  ${row.name.padEnd(28)} ${r.na ? `n/a: ${r.na}` : `error: ${r.error}`}\n`);
@@ -141,9 +176,19 @@ for (const w of workloads) {
     if (!row.pooled) continue;
     Object.assign(row, summarize(row.pooled));
     delete row.pooled;
-    log(`  ${row.name.padEnd(28)} median ${row.median.toPrecision(4).padStart(9)} ms  (${row.samples} samples; per round ${row.roundMedians.map((x) => x.toPrecision(3)).join(', ')})\n`);
+    log(
+      `  ${row.name.padEnd(28)} median ${row.median.toPrecision(4).padStart(9)} ms  (${row.samples} samples; per round ${row.roundMedians.map((x) => x.toPrecision(3)).join(', ')})\n`,
+    );
   }
-  results.push({ id: w.id, title: w.title, elements: w.n * w.k, dtype: w.dtype, reps, rows, targets: TARGETS[w.id] ?? [] });
+  results.push({
+    id: w.id,
+    title: w.title,
+    elements: w.n * w.k,
+    dtype: w.dtype,
+    reps,
+    rows,
+    targets: TARGETS[w.id] ?? [],
+  });
 }
 await browser.close();
 server.close();
@@ -151,7 +196,8 @@ server.close();
 // The report.
 const sig = (x, d = 3) => (x >= 10 ** d ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(d)).toString());
 const ratio = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}×`);
-const find = (wl, name) => wl.rows.find((r) => r.name === (name === 'naive' ? 'naive JS' : name) && r.median !== undefined);
+const find = (wl, name) =>
+  wl.rows.find((r) => r.name === (name === 'naive' ? 'naive JS' : name) && r.median !== undefined);
 function evaluate(wl) {
   return wl.targets.map((x) => {
     const row = find(wl, x.variant);
@@ -163,23 +209,45 @@ function evaluate(wl) {
   });
 }
 const machine = {
-  cpu: os.cpus()[0]?.model ?? 'unknown', cores: os.cpus().length, chromium: browser.version(), node: process.version,
-  loadAverage: os.loadavg(), date: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000,
-  crossOriginIsolated: info.crossOriginIsolated && info2.crossOriginIsolated, ort: info.ort, tf: info.tf,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  chromium: browser.version(),
+  node: process.version,
+  loadAverage: os.loadavg(),
+  date: startedAt.toISOString(),
+  durationS: (Date.now() - startedAt.getTime()) / 1000,
+  crossOriginIsolated: info.crossOriginIsolated && info2.crossOriginIsolated,
+  ort: info.ort,
+  tf: info.tf,
 };
 const out = ['# xentropy in the browser', ''];
-out.push(`Generated by \`npm run bench:browser\` (bench/browser/run.mjs) on ${machine.date.slice(0, 16).replace('T', ' ')} UTC, in ${Math.round(machine.durationS)} s.`, '');
-out.push(`- Machine: ${machine.cpu}, ${machine.cores} cores; load average at end ${machine.loadAverage.map((x) => x.toFixed(2)).join(' / ')}. Chromium ${machine.chromium} (headless, playwright-core), page cross-origin isolated: ${machine.crossOriginIsolated}.`);
-out.push(`- Peers: onnxruntime-web ${machine.ort} (wasm backend; 1 thread, and 2 threads on a second page), TF.js ${machine.tf} wasm backend (1 thread). xentropy: the relaxed-SIMD build (Chromium's default: \`load()\` picks it) and the SIMD build (\`load({ simd: 'plain' })\`), and the js backend.`);
-out.push('- Median of samples pooled over 3 interleaved rounds (per-round medians shown); every call includes getting data into and out of the library. Each result checked against the naive float64 loop first. W0: each sample is many calls on distinct inputs; per call = median / calls.');
+out.push(
+  `Generated by \`npm run bench:browser\` (bench/browser/run.mjs) on ${machine.date.slice(0, 16).replace('T', ' ')} UTC, in ${Math.round(machine.durationS)} s.`,
+  '',
+);
+out.push(
+  `- Machine: ${machine.cpu}, ${machine.cores} cores; load average at end ${machine.loadAverage.map((x) => x.toFixed(2)).join(' / ')}. Chromium ${machine.chromium} (headless, playwright-core), page cross-origin isolated: ${machine.crossOriginIsolated}.`,
+);
+out.push(
+  `- Peers: onnxruntime-web ${machine.ort} (wasm backend; 1 thread, and 2 threads on a second page), TF.js ${machine.tf} wasm backend (1 thread). xentropy: the relaxed-SIMD build (Chromium's default: \`load()\` picks it) and the SIMD build (\`load({ simd: 'plain' })\`), and the js backend.`,
+);
+out.push(
+  '- Median of samples pooled over 3 interleaved rounds (per-round medians shown); every call includes getting data into and out of the library. Each result checked against the naive float64 loop first. W0: each sample is many calls on distinct inputs; per call = median / calls.',
+);
 out.push('', '## Targets', '', '| workload | target | measured | status |', '|---|---|--:|---|');
-for (const wl of results) for (const e of evaluate(wl)) out.push(`| ${wl.id} | ${e.text} | ${ratio(e.ratio)} | ${e.met === undefined ? 'not measured' : e.met ? '**met**' : '**missed**'} |`);
+for (const wl of results)
+  for (const e of evaluate(wl))
+    out.push(
+      `| ${wl.id} | ${e.text} | ${ratio(e.ratio)} | ${e.met === undefined ? 'not measured' : e.met ? '**met**' : '**missed**'} |`,
+    );
 for (const wl of results) {
   const naiveRow = find(wl, 'naive');
   const ort1 = find(wl, ORT1);
   out.push('', `## ${wl.id} — ${wl.title}`, '');
   if (wl.reps) out.push(`${wl.reps.toLocaleString('en-US')} calls per sample.`, '');
-  out.push(`| implementation |${wl.reps ? ' per call ns |' : ''} median ms | min–max ms | samples | per-round medians ms | × naive | × ${ORT1} | check |`);
+  out.push(
+    `| implementation |${wl.reps ? ' per call ns |' : ''} median ms | min–max ms | samples | per-round medians ms | × naive | × ${ORT1} | check |`,
+  );
   out.push(`|---|${wl.reps ? '--:|' : ''}--:|--:|--:|--:|--:|--:|---|`);
   const notes = [];
   for (const r of wl.rows) {
@@ -187,8 +255,12 @@ for (const wl of results) {
       if (!(wl.reps && r.na)) notes.push(`${r.name}: ${r.na ?? r.error}`);
       continue;
     }
-    const check = r.check.reference ? 'reference' : `≤ ${r.check.max.toExponential(1)} (tol ${r.check.tol.toExponential(0)})`;
-    out.push(`| ${r.name} |${wl.reps ? ` ${sig((r.median / wl.reps) * 1e6)} |` : ''} ${sig(r.median)} | ${sig(r.min)}–${sig(r.max)} | ${r.samples} | ${r.roundMedians.map((x) => sig(x)).join(', ')} | ${ratio(naiveRow && naiveRow.median / r.median)} | ${ratio(ort1 && ort1.median / r.median)} | ${check} |`);
+    const check = r.check.reference
+      ? 'reference'
+      : `≤ ${r.check.max.toExponential(1)} (tol ${r.check.tol.toExponential(0)})`;
+    out.push(
+      `| ${r.name} |${wl.reps ? ` ${sig((r.median / wl.reps) * 1e6)} |` : ''} ${sig(r.median)} | ${sig(r.min)}–${sig(r.max)} | ${r.samples} | ${r.roundMedians.map((x) => sig(x)).join(', ')} | ${ratio(naiveRow && naiveRow.median / r.median)} | ${ratio(ort1 && ort1.median / r.median)} | ${check} |`,
+    );
   }
   if (wl.reps) notes.push('onnxruntime-web and TF.js: not run on W0 (per-call cost against the hand-written loop).');
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));

@@ -12,7 +12,18 @@
  * (they are not kept: 10 GB each). Writes bench/results/cli-big.md.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,7 +44,12 @@ const MAIN = join(ROOT, 'dist/cli/main.js');
 const RSS_BOUND_MB = 300;
 
 if (!existsSync(MAIN)) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-const base = { csv: join(BASE, 'logits.csv'), npy: join(BASE, 'logits.npy'), labels: join(BASE, 'labels.npy'), arrow: join(BASE, 'logits.arrow') };
+const base = {
+  csv: join(BASE, 'logits.csv'),
+  npy: join(BASE, 'logits.npy'),
+  labels: join(BASE, 'labels.npy'),
+  arrow: join(BASE, 'logits.arrow'),
+};
 if (!Object.values(base).every(existsSync)) {
   mkdirSync(BASE, { recursive: true });
   console.error(`bench:big: generating the ${ROWS} × ${K} data in ${BASE} …`);
@@ -134,7 +150,11 @@ async function build(format) {
 
 function score(argv) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, MAIN, 'score', ...argv, '--json', '--no-progress'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'maxrss=%M', process.execPath, MAIN, 'score', ...argv, '--json', '--no-progress'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`xentropy score ${argv.join(' ')} failed:\n${r.stderr}`);
   return { seconds, rssMb: Number(/maxrss=(\d+)/.exec(r.stderr)[1]) / 1024, summary: JSON.parse(r.stdout) };
@@ -164,8 +184,11 @@ const lines = [
   '',
   '| input | size (GB) | rows | time (s) | MB/s | peak RSS (MB) | within bound | mean cross-entropy | vs one copy (relative) | load |',
   '|---|--:|--:|--:|--:|--:|---|---|--:|--:|',
-  ...results.map((r) => `| ${r.format} | ${(r.bytes / 1e9).toFixed(2)} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ` +
-    `${fmt(r.rssMb)} | ${r.rssMb <= RSS_BOUND_MB ? 'yes' : '**no**'} | ${r.summary.mean_cross_entropy} | ${r.rel.toExponential(1)} | ${r.load.toFixed(1)} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.format} | ${(r.bytes / 1e9).toFixed(2)} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ` +
+      `${fmt(r.rssMb)} | ${r.rssMb <= RSS_BOUND_MB ? 'yes' : '**no**'} | ${r.summary.mean_cross_entropy} | ${r.rel.toExponential(1)} | ${r.load.toFixed(1)} |`,
+  ),
   '',
 ];
 writeFileSync(join(ROOT, 'bench/results/cli-big.md'), lines.join('\n'));

@@ -22,8 +22,25 @@ const BUILT = resolve(ROOT, 'bench/results/tmp/readers');
 function buildReaders() {
   if (existsSync(`${BUILT}/parquet.js`)) return;
   const tsc = resolve(ROOT, 'node_modules/.bin/tsc');
-  const r = spawnSync(tsc, ['src/io/parquet.ts', 'src/io/arrow.ts', '--outDir', BUILT, '--module', 'nodenext', '--moduleResolution', 'nodenext',
-    '--target', 'es2022', '--skipLibCheck', '--rootDir', 'src/io'], { cwd: ROOT, stdio: 'inherit' });
+  const r = spawnSync(
+    tsc,
+    [
+      'src/io/parquet.ts',
+      'src/io/arrow.ts',
+      '--outDir',
+      BUILT,
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--rootDir',
+      'src/io',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   if (r.status !== 0) throw new Error('could not compile the readers');
 }
 const READERS = ['ours', 'hyparquet', 'parquet-wasm'];

@@ -20,7 +20,11 @@ import { parseArgs } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
-  options: { rows: { type: 'string', default: '2000000' }, repeat: { type: 'string', default: '2' }, 'skip-python': { type: 'boolean', default: false } },
+  options: {
+    rows: { type: 'string', default: '2000000' },
+    repeat: { type: 'string', default: '2' },
+    'skip-python': { type: 'boolean', default: false },
+  },
 });
 const ROWS = Number(args.rows);
 const K = 10;
@@ -35,12 +39,20 @@ function sh(command, argv, options = {}) {
 }
 
 // Peers and tools the comparison needs, installed only when missing.
-if (!existsSync(join(ROOT, 'bench/node_modules/csv-parse')) || !existsSync(join(ROOT, 'bench/node_modules/@duckdb/node-api'))) sh('npm', ['ci', '--prefix', 'bench']);
+if (
+  !existsSync(join(ROOT, 'bench/node_modules/csv-parse')) ||
+  !existsSync(join(ROOT, 'bench/node_modules/@duckdb/node-api'))
+)
+  sh('npm', ['ci', '--prefix', 'bench']);
 if (!existsSync(MAIN)) sh('npm', ['run', 'build']);
-const hasPandas = () => !args['skip-python'] && spawnSync(PYTHON, ['-c', 'import pandas, scipy'], { stdio: 'ignore' }).status === 0;
+const hasPandas = () =>
+  !args['skip-python'] && spawnSync(PYTHON, ['-c', 'import pandas, scipy'], { stdio: 'ignore' }).status === 0;
 if (!args['skip-python'] && !hasPandas()) {
   try {
-    sh('sh', ['-c', 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pandas python3-scipy']);
+    sh('sh', [
+      '-c',
+      'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pandas python3-scipy',
+    ]);
   } catch {
     console.error('bench:cli: could not install python3-pandas python3-scipy; the Python rows are skipped');
   }
@@ -50,7 +62,10 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 // The data, once per size.
 const CODECS = ['uncompressed', 'snappy', 'zstd'];
 const files = {
-  csv: join(DATA, 'logits.csv'), npy: join(DATA, 'logits.npy'), labels: join(DATA, 'labels.npy'), arrow: join(DATA, 'logits.arrow'),
+  csv: join(DATA, 'logits.csv'),
+  npy: join(DATA, 'logits.npy'),
+  labels: join(DATA, 'labels.npy'),
+  arrow: join(DATA, 'logits.arrow'),
   ...Object.fromEntries(CODECS.map((c) => [`parquet-${c}`, join(DATA, `logits-${c}.parquet`)])),
 };
 if (!Object.values(files).every(existsSync)) {
@@ -60,7 +75,8 @@ if (!Object.values(files).every(existsSync)) {
   if (!existsSync(files.csv)) await writeCsv(files.csv, ROWS, K);
   if (!existsSync(files.npy) || !existsSync(files.labels)) await writeNpy(files.npy, files.labels, ROWS, K);
   if (!existsSync(files.arrow)) await writeArrow(files.arrow, ROWS, K);
-  for (const c of CODECS) if (!existsSync(files[`parquet-${c}`])) await writeParquet(files.csv, files[`parquet-${c}`], c);
+  for (const c of CODECS)
+    if (!existsSync(files[`parquet-${c}`])) await writeParquet(files.csv, files[`parquet-${c}`], c);
 }
 const size = (f) => statSync(f).size;
 
@@ -68,21 +84,31 @@ const size = (f) => statSync(f).size;
 function measure(command, argv) {
   const t0 = performance.now();
   const r = TIME
-    ? spawnSync(TIME, ['-f', 'maxrss=%M cpu=%U+%S', command, ...argv], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 })
+    ? spawnSync(TIME, ['-f', 'maxrss=%M cpu=%U+%S', command, ...argv], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      })
     : spawnSync(command, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.stderr}`);
   const rss = /maxrss=(\d+)/.exec(r.stderr ?? '');
   // CPU seconds (user + system, all threads): on a shared machine the steadier figure.
   const cpu = /cpu=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
-  return { seconds, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, rssMb: rss ? Number(rss[1]) / 1024 : NaN, summary: JSON.parse(r.stdout) };
+  return {
+    seconds,
+    cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN,
+    rssMb: rss ? Number(rss[1]) / 1024 : NaN,
+    summary: JSON.parse(r.stdout),
+  };
 }
 
 function best(command, argv) {
   let out;
   for (let i = 0; i < REPEAT; i++) {
     const m = measure(command, argv);
-    if (!out || m.seconds < out.seconds) out = { ...m, rssMb: Math.max(m.rssMb, out?.rssMb ?? 0), cpu: Math.min(m.cpu, out?.cpu ?? Infinity) };
+    if (!out || m.seconds < out.seconds)
+      out = { ...m, rssMb: Math.max(m.rssMb, out?.rssMb ?? 0), cpu: Math.min(m.cpu, out?.cpu ?? Infinity) };
     else out = { ...out, rssMb: Math.max(m.rssMb, out.rssMb), cpu: Math.min(m.cpu, out.cpu) };
   }
   return out;
@@ -92,18 +118,103 @@ function best(command, argv) {
 for (const f of Object.values(files)) sh('cat', [f], { stdio: ['ignore', 'ignore', 'inherit'] });
 
 const paths = [
-  { name: 'xentropy score, CSV (all cores)', input: 'csv', bytes: size(files.csv), run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress']) },
-  { name: 'xentropy score, CSV (--workers 1)', input: 'csv', bytes: size(files.csv), run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--workers', '1']) },
-  { name: '(a) Node: csv-parse + JS loop', input: 'csv', bytes: size(files.csv), baseline: 'a', run: () => best(process.execPath, [join(ROOT, 'bench/cli/baseline-node.mjs'), files.csv]) },
-  { name: '(b) Python: pandas.read_csv + scipy log_softmax', input: 'csv', bytes: size(files.csv), baseline: 'b', python: true, run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.csv]) },
-  { name: 'xentropy score, .npy float64 (all cores)', input: 'npy', bytes: size(files.npy) + size(files.labels), run: () => best(process.execPath, [MAIN, 'score', files.npy, '--labels', files.labels, '--input', 'logits', '--json', '--no-progress']) },
-  { name: 'xentropy score, .npy float64 (--workers 1)', input: 'npy', bytes: size(files.npy) + size(files.labels), run: () => best(process.execPath, [MAIN, 'score', files.npy, '--labels', files.labels, '--input', 'logits', '--json', '--no-progress', '--workers', '1']) },
-  { name: 'Python: numpy.load + scipy log_softmax, .npy', input: 'npy', bytes: size(files.npy) + size(files.labels), python: true, run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.npy, files.labels]) },
-  { name: 'xentropy score, Arrow IPC float64 (all cores)', input: 'arrow', bytes: size(files.arrow), run: () => best(process.execPath, [MAIN, 'score', files.arrow, '--json', '--no-progress']) },
-  { name: 'DuckDB: read_csv + SQL (all cores)', input: 'csv', bytes: size(files.csv), duckdb: 'csv', run: () => best(process.execPath, [DUCKDB, files.csv, String(K)]) },
+  {
+    name: 'xentropy score, CSV (all cores)',
+    input: 'csv',
+    bytes: size(files.csv),
+    run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress']),
+  },
+  {
+    name: 'xentropy score, CSV (--workers 1)',
+    input: 'csv',
+    bytes: size(files.csv),
+    run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--workers', '1']),
+  },
+  {
+    name: '(a) Node: csv-parse + JS loop',
+    input: 'csv',
+    bytes: size(files.csv),
+    baseline: 'a',
+    run: () => best(process.execPath, [join(ROOT, 'bench/cli/baseline-node.mjs'), files.csv]),
+  },
+  {
+    name: '(b) Python: pandas.read_csv + scipy log_softmax',
+    input: 'csv',
+    bytes: size(files.csv),
+    baseline: 'b',
+    python: true,
+    run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.csv]),
+  },
+  {
+    name: 'xentropy score, .npy float64 (all cores)',
+    input: 'npy',
+    bytes: size(files.npy) + size(files.labels),
+    run: () =>
+      best(process.execPath, [
+        MAIN,
+        'score',
+        files.npy,
+        '--labels',
+        files.labels,
+        '--input',
+        'logits',
+        '--json',
+        '--no-progress',
+      ]),
+  },
+  {
+    name: 'xentropy score, .npy float64 (--workers 1)',
+    input: 'npy',
+    bytes: size(files.npy) + size(files.labels),
+    run: () =>
+      best(process.execPath, [
+        MAIN,
+        'score',
+        files.npy,
+        '--labels',
+        files.labels,
+        '--input',
+        'logits',
+        '--json',
+        '--no-progress',
+        '--workers',
+        '1',
+      ]),
+  },
+  {
+    name: 'Python: numpy.load + scipy log_softmax, .npy',
+    input: 'npy',
+    bytes: size(files.npy) + size(files.labels),
+    python: true,
+    run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_pandas.py'), files.npy, files.labels]),
+  },
+  {
+    name: 'xentropy score, Arrow IPC float64 (all cores)',
+    input: 'arrow',
+    bytes: size(files.arrow),
+    run: () => best(process.execPath, [MAIN, 'score', files.arrow, '--json', '--no-progress']),
+  },
+  {
+    name: 'DuckDB: read_csv + SQL (all cores)',
+    input: 'csv',
+    bytes: size(files.csv),
+    duckdb: 'csv',
+    run: () => best(process.execPath, [DUCKDB, files.csv, String(K)]),
+  },
   ...CODECS.flatMap((c) => [
-    { name: `xentropy score, Parquet ${c} (all cores)`, input: `parquet-${c}`, bytes: size(files[`parquet-${c}`]), run: () => best(process.execPath, [MAIN, 'score', files[`parquet-${c}`], '--json', '--no-progress']) },
-    { name: `DuckDB: read_parquet + SQL, ${c} (all cores)`, input: `parquet-${c}`, bytes: size(files[`parquet-${c}`]), duckdb: `parquet-${c}`, run: () => best(process.execPath, [DUCKDB, files[`parquet-${c}`], String(K)]) },
+    {
+      name: `xentropy score, Parquet ${c} (all cores)`,
+      input: `parquet-${c}`,
+      bytes: size(files[`parquet-${c}`]),
+      run: () => best(process.execPath, [MAIN, 'score', files[`parquet-${c}`], '--json', '--no-progress']),
+    },
+    {
+      name: `DuckDB: read_parquet + SQL, ${c} (all cores)`,
+      input: `parquet-${c}`,
+      bytes: size(files[`parquet-${c}`]),
+      duckdb: `parquet-${c}`,
+      run: () => best(process.execPath, [DUCKDB, files[`parquet-${c}`], String(K)]),
+    },
   ]),
 ];
 
@@ -123,11 +234,20 @@ for (const path of paths) {
 const csvX = results[0];
 const means = (keep) => results.filter((r) => !r.skipped && keep(r)).map((r) => Number(r.summary.mean_cross_entropy));
 const spread = (xs, ref) => Math.max(0, ...xs.map((x) => Math.abs(x - ref) / Math.abs(ref)));
-const meansSpread = () => spread(means((r) => !r.duckdb && !r.baseline && !r.python), Number(csvX.summary.mean_cross_entropy));
-const duckSpread = () => spread(means((r) => r.duckdb), Number(csvX.summary.mean_cross_entropy));
+const meansSpread = () =>
+  spread(
+    means((r) => !r.duckdb && !r.baseline && !r.python),
+    Number(csvX.summary.mean_cross_entropy),
+  );
+const duckSpread = () =>
+  spread(
+    means((r) => r.duckdb),
+    Number(csvX.summary.mean_cross_entropy),
+  );
 const baseline = (b) => results.find((r) => r.baseline === b && !r.skipped);
 const ratio = (a, b) => (a && b ? `${(b.seconds / a.seconds).toFixed(1)}×` : 'n/a');
-const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+const fmt = (x, d = 0) =>
+  Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a';
 const lines = [
   '# `xentropy score` throughput',
   '',
@@ -140,15 +260,23 @@ const lines = [
   '',
   '| path | input | time (s) | CPU (s) | rows/s | MB/s | peak RSS (MB) | mean cross-entropy |',
   '|---|---|---:|---:|---:|---:|---:|---|',
-  ...results.map((r) => r.skipped
-    ? `| ${r.name} | ${r.input} | — | — | — | — | — | not run: ${r.skipped} |`
-    : `| ${r.name} | ${r.input} | ${fmt(r.seconds, 2)} | ${fmt(r.cpu, 2)} | ${fmt(ROWS / r.seconds)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ${fmt(r.rssMb)} | ${r.summary.mean_cross_entropy} |`),
+  ...results.map((r) =>
+    r.skipped
+      ? `| ${r.name} | ${r.input} | — | — | — | — | — | not run: ${r.skipped} |`
+      : `| ${r.name} | ${r.input} | ${fmt(r.seconds, 2)} | ${fmt(r.cpu, 2)} | ${fmt(ROWS / r.seconds)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ${fmt(r.rssMb)} | ${r.summary.mean_cross_entropy} |`,
+  ),
   '',
   'Targets:',
   `- CSV, xentropy vs (a) Node csv-parse: ${ratio(csvX, baseline('a'))} faster (target ≥ 5×)`,
   `- CSV, xentropy vs (b) pandas + SciPy: ${ratio(csvX, baseline('b'))} faster (target ≥ 2×)`,
-  `- .npy vs the same data as CSV (xentropy): ${ratio(results.find((r) => r.input === 'npy'), csvX)} faster (target ≥ 10×)`,
-  `- Arrow vs the same data as CSV (xentropy): ${ratio(results.find((r) => r.input === 'arrow'), csvX)} faster (target ≥ 10×)`,
+  `- .npy vs the same data as CSV (xentropy): ${ratio(
+    results.find((r) => r.input === 'npy'),
+    csvX,
+  )} faster (target ≥ 10×)`,
+  `- Arrow vs the same data as CSV (xentropy): ${ratio(
+    results.find((r) => r.input === 'arrow'),
+    csvX,
+  )} faster (target ≥ 10×)`,
   ...['csv', ...CODECS.map((c) => `parquet-${c}`)].map((input) => {
     const ours = results.find((r) => r.input === input && !r.duckdb && !r.baseline && !r.python && !r.skipped);
     const duck = results.find((r) => r.duckdb === input && !r.skipped);

@@ -15,7 +15,10 @@ function calls(x, w, d, out, extra = {}) {
     case 'entropySingle':
       return repeat(w, d, (c) => x.entropy(c.p, extra));
     case 'softmaxCrossEntropy':
-      if (w.reps) return repeat(w, d, (c) => x.softmaxCrossEntropy(c.labels, c.logits, { classes: k, reduction: 'mean', ...extra }));
+      if (w.reps)
+        return repeat(w, d, (c) =>
+          x.softmaxCrossEntropy(c.labels, c.logits, { classes: k, reduction: 'mean', ...extra }),
+        );
       return () => x.softmaxCrossEntropy(d.labels, d.logits, { classes: k, reduction: 'mean', ...extra });
     case 'entropy':
       return () => x.entropy(d.p, { classes: k, ...(out && { out }), ...extra });
@@ -128,8 +131,10 @@ export function zeroCopy(name) {
       const owned = arrays.filter(Boolean);
       const note = [
         refused.size ? `labels passed as an ordinary ${[...refused].join('/')} (x.alloc refused it)` : null,
-        out ? 'per-row results written to an x.alloc\'d `out`' : null,
-        rounds > 1 ? 'x.alloc detached earlier arrays when memory grew: allocated twice (alloc all, free all, alloc all)' : null,
+        out ? "per-row results written to an x.alloc'd `out`" : null,
+        rounds > 1
+          ? 'x.alloc detached earlier arrays when memory grew: allocated twice (alloc all, free all, alloc all)'
+          : null,
       ].filter(Boolean);
       return {
         run: calls(x, w, data, out),
@@ -148,8 +153,15 @@ export function zeroCopy(name) {
 // 'xentropy wasm' is the SIMD build, what Node 20 runs by default; the relaxed-SIMD build (fused
 // multiply-add; Chromium, Node ≥ 22) is its own row (bench/run.mjs runs Node 20 with the flag).
 export const xentropyWasm = ordinary('xentropy wasm', (lib) => lib.load({ backend: 'wasm', simd: 'plain' }));
-export const xentropyRelaxed = ordinary('xentropy wasm relaxed', (lib) => lib.load({ backend: 'wasm', simd: 'relaxed' }));
+export const xentropyRelaxed = ordinary('xentropy wasm relaxed', (lib) =>
+  lib.load({ backend: 'wasm', simd: 'relaxed' }),
+);
 export const xentropyZeroCopy = zeroCopy('xentropy wasm zero-copy');
 export const xentropyJs = ordinary('xentropy js', (lib) => lib.js);
 /** The wasm backend without validation: what the default's fused checks cost (target: ≤ 10 %). */
-export const xentropyUnchecked = ordinary('xentropy wasm, validate: false', (lib) => lib.load({ backend: 'wasm', simd: 'plain' }), { validate: false }, 'unchecked');
+export const xentropyUnchecked = ordinary(
+  'xentropy wasm, validate: false',
+  (lib) => lib.load({ backend: 'wasm', simd: 'plain' }),
+  { validate: false },
+  'unchecked',
+);

@@ -53,10 +53,22 @@ export interface Kernels {
 
 /** Every kernel's name (the wasm backend binds these exports; test/kernels.test.ts checks both sides). */
 export const KERNEL_NAMES = [
-  'informationContentF64', 'binaryEntropyF64', 'entropyRowsF64', 'crossEntropyDenseF64', 'crossEntropyIndexF64',
-  'crossEntropyIndexF32', 'klDivergenceRowsF64', 'softmaxRowsF64', 'logSumExpRowsF64', 'softmaxCrossEntropyDenseF64',
-  'softmaxCrossEntropyIndexF64', 'softmaxCrossEntropyIndexF32', 'scoreRowsF64', 'scoreRowsF32',
-  'binaryCrossEntropyF64', 'sigmoidCrossEntropyF64',
+  'informationContentF64',
+  'binaryEntropyF64',
+  'entropyRowsF64',
+  'crossEntropyDenseF64',
+  'crossEntropyIndexF64',
+  'crossEntropyIndexF32',
+  'klDivergenceRowsF64',
+  'softmaxRowsF64',
+  'logSumExpRowsF64',
+  'softmaxCrossEntropyDenseF64',
+  'softmaxCrossEntropyIndexF64',
+  'softmaxCrossEntropyIndexF32',
+  'scoreRowsF64',
+  'scoreRowsF32',
+  'binaryCrossEntropyF64',
+  'sigmoidCrossEntropyF64',
 ] as const satisfies readonly (keyof Kernels)[];
 /** Compile-time check that KERNEL_NAMES lists every kernel. */
 const everyKernelNamed: [Exclude<keyof Kernels, (typeof KERNEL_NAMES)[number]>] extends [never] ? true : never = true;

@@ -11,7 +11,11 @@ import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/e
 import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64 } from '../js/cross_entropy.js';
 import { klDivergenceRowsF64 } from '../js/kl_divergence.js';
 import { logSumExpRowsF64, softmaxRowsF64 } from '../js/softmax.js';
-import { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64 } from '../js/softmax_cross_entropy.js';
+import {
+  softmaxCrossEntropyDenseF64,
+  softmaxCrossEntropyIndexF32,
+  softmaxCrossEntropyIndexF64,
+} from '../js/softmax_cross_entropy.js';
 import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_cross_entropy.js';
 import { scoreRowsF32, scoreRowsF64 } from '../js/score.js';
 
@@ -77,7 +81,8 @@ function createJsBackend(): Backend {
     totals: () => chunkTotals,
     memoryBytes: () => scratch.reduce((bytes, a) => bytes + a.byteLength, 0),
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
-      if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
+      if (!Number.isInteger(length) || length < 0)
+        throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
       const array = new type(length);
       live.add(array);
       return array;
@@ -86,7 +91,8 @@ function createJsBackend(): Backend {
       // Ordinary arrays: nothing to grow, nothing to detach.
     },
     free(array: AllocatableArray) {
-      if (!live.delete(array)) throw new TypeError("free: not a live array from this backend's alloc() (or freed already)");
+      if (!live.delete(array))
+        throw new TypeError("free: not a live array from this backend's alloc() (or freed already)");
     },
   };
 }

@@ -9,7 +9,17 @@
  * breaks some bundlers (../shared/notes/wasm-in-browsers.md).
  */
 import { KERNEL_NAMES } from './backend.js';
-import type { AllocatableArray, AllocatableType, Backend, KernelParams, Kernels, Slot, Totals, View, View32 } from './backend.js';
+import type {
+  AllocatableArray,
+  AllocatableType,
+  Backend,
+  KernelParams,
+  Kernels,
+  Slot,
+  Totals,
+  View,
+  View32,
+} from './backend.js';
 import type { Source } from '../shapes.js';
 import { fastPath } from '../fast-path.js';
 import type { WasmExports } from '../wasm-exports.generated.js';
@@ -57,7 +67,8 @@ function paramsAt(e: WasmExports): number {
   const exported = e as unknown as Record<string, WebAssembly.Global | undefined>;
   PARAM_FIELDS.forEach((field, i) => {
     const slot = exported[`PARAM_${field}`];
-    if (slot?.value !== 8 * i) throw new Error(`xentropy: the wasm module's slot for ${field} is not at ${8 * i} (a stale build?)`);
+    if (slot?.value !== 8 * i)
+      throw new Error(`xentropy: the wasm module's slot for ${field} is not at ${8 * i} (a stale build?)`);
   });
   return e.PARAMS.value / 8;
 }
@@ -153,7 +164,8 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     resetTotals: (wanted = true) => e.resetTotals(wanted ? 1 : 0),
     memoryBytes: () => e.memory.buffer.byteLength,
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
-      if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
+      if (!Number.isInteger(length) || length < 0)
+        throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
       // An i32 comes back: addresses at or above 2 GiB read negative unless taken as unsigned.
       let address: number;
       try {
@@ -175,7 +187,8 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     },
     free(array: AllocatableArray) {
       const address = live.get(array);
-      if (address === undefined) throw new TypeError('free: not a live array from this instance\'s alloc() (or freed already)');
+      if (address === undefined)
+        throw new TypeError("free: not a live array from this instance's alloc() (or freed already)");
       live.delete(array);
       e.free(address);
     },

@@ -15,7 +15,6 @@ import { BufferPool } from '../io/recycle.js';
 import { formatOf } from '../io/format.js';
 import type { Format } from '../io/format.js';
 
-
 /** What the command line gives to open an input. */
 export interface OpenOptions {
   format?: Format;
@@ -88,7 +87,8 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
   }
   if (format !== 'npy' && options.labels !== undefined) throw new UsageError('--labels goes with .npy scores only');
   if (path === '-') {
-    if (format === 'parquet' || format === 'npy') throw new UsageError(`${format} cannot be read from stdin (it needs a file)`);
+    if (format === 'parquet' || format === 'npy')
+      throw new UsageError(`${format} cannot be read from stdin (it needs a file)`);
     const counted = counting(process.stdin as AsyncIterable<Uint8Array>);
     return fromStream(format, '-', counted.chunks, counted.position, undefined, options);
   }
@@ -102,14 +102,24 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     let read = 0;
     const { readArrow } = await import('../io/arrow.js');
     const blocks = readArrow(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
-    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
+    return peekBlocks(
+      { name, format, size, position: () => read },
+      blocks,
+      (b) => (read = Math.min(size, read + byteSize(b))),
+      () => handle.close(),
+    );
   }
   if (format === 'parquet') {
     const handle = file;
     let read = 0;
     const { readParquet } = await import('../io/parquet.js');
     const blocks = readParquet(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
-    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + byteSize(b))), () => handle.close());
+    return peekBlocks(
+      { name, format, size, position: () => read },
+      blocks,
+      (b) => (read = Math.min(size, read + byteSize(b))),
+      () => handle.close(),
+    );
   }
   if (format === 'csv' || format === 'tsv') {
     let read = 0;
@@ -126,7 +136,12 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
       await Promise.all([file.close(), labelsFile.close()]);
     };
     const blocks = npyBlocks(readNpyFiles(file, labelsFile, { name, labelsName: options.labels!, pool }));
-    return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read = Math.min(size, read + b.scores.byteLength)), close);
+    return peekBlocks(
+      { name, format, size, position: () => read },
+      blocks,
+      (b) => (read = Math.min(size, read + b.scores.byteLength)),
+      close,
+    );
   }
   const counted = counting(file.createReadStream({ highWaterMark: READ_BYTES }) as AsyncIterable<Uint8Array>);
   return fromStream(format, name, counted.chunks, counted.position, size, options);
@@ -139,9 +154,12 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
 async function openStreamFile(file: FileHandle, format: Format, name: string, options: OpenOptions): Promise<Source> {
   if (format === 'parquet') {
     await file.close();
-    throw new UsageError(`${name}: a Parquet file cannot be read from a pipe or FIFO (its index is at its end): give a regular file`);
+    throw new UsageError(
+      `${name}: a Parquet file cannot be read from a pipe or FIFO (its index is at its end): give a regular file`,
+    );
   }
-  const chunksOf = (handle: FileHandle) => handle.createReadStream({ highWaterMark: READ_BYTES, start: undefined }) as AsyncIterable<Uint8Array>;
+  const chunksOf = (handle: FileHandle) =>
+    handle.createReadStream({ highWaterMark: READ_BYTES, start: undefined }) as AsyncIterable<Uint8Array>;
   if (format === 'npy') {
     const labelsFile = await openFile(options.labels!, options.labels!).catch(async (error: unknown) => {
       await file.close();
@@ -153,7 +171,12 @@ async function openStreamFile(file: FileHandle, format: Format, name: string, op
     const close = async () => {
       await Promise.all([file.close().catch(() => undefined), labelsFile.close().catch(() => undefined)]);
     };
-    return peekBlocks({ name, format, size: undefined, position: () => read }, blocks, (b) => (read += b.scores.byteLength), close);
+    return peekBlocks(
+      { name, format, size: undefined, position: () => read },
+      blocks,
+      (b) => (read += b.scores.byteLength),
+      close,
+    );
   }
   const counted = counting(chunksOf(file));
   return fromStream(format, name, counted.chunks, counted.position, undefined, options);
@@ -165,7 +188,13 @@ async function openStreamFile(file: FileHandle, format: Format, name: string, op
  * this chunk's whole records) is put together in place and moves to a worker without a copy.
  * @throws InputError if the file's length at the end differs from `size`, its length when opened
  */
-async function* readInto(file: FileHandle, onRead: (n: number) => void, name: string, size: number, pool: BufferPool): AsyncGenerator<Uint8Array> {
+async function* readInto(
+  file: FileHandle,
+  onRead: (n: number) => void,
+  name: string,
+  size: number,
+  pool: BufferPool,
+): AsyncGenerator<Uint8Array> {
   const fill = async (): Promise<{ buffer: Uint8Array; filled: number }> => {
     const buffer = new Uint8Array(pool.take(HEADROOM + PIECE_BYTES), 0, HEADROOM + PIECE_BYTES);
     let filled = 0;
@@ -239,7 +268,12 @@ async function openFile(path: string, name: string): Promise<FileHandle> {
 }
 
 async function fromStream(
-  format: Format, name: string, chunks: AsyncIterable<Uint8Array>, position: () => number, size: number | undefined, options: OpenOptions,
+  format: Format,
+  name: string,
+  chunks: AsyncIterable<Uint8Array>,
+  position: () => number,
+  size: number | undefined,
+  options: OpenOptions,
 ): Promise<Source> {
   if (format === 'arrow') {
     let read = 0;
@@ -267,7 +301,9 @@ async function fromStream(
       first = false;
       head.append(bytes);
       if (head.length > MAX_RECORD_BYTES * 2) {
-        throw new InputError(`${name}:1: the header and first data row are longer than ${sizeText(2 * MAX_RECORD_BYTES)} (a quoted field never closed?)`);
+        throw new InputError(
+          `${name}:1: the header and first data row are longer than ${sizeText(2 * MAX_RECORD_BYTES)} (a quoted field never closed?)`,
+        );
       }
       if (head.length < 2 * tried) continue;
     }
@@ -277,7 +313,15 @@ async function fromStream(
     if (found !== undefined) {
       const rest = buffer.subarray(found.dataStart);
       return {
-        kind: 'csv', name, format, size, position, plan: found.plan, breaks: found.dataLine - 1, headerBytes: bom + found.dataStart, recycle: () => undefined,
+        kind: 'csv',
+        name,
+        format,
+        size,
+        position,
+        plan: found.plan,
+        breaks: found.dataLine - 1,
+        headerBytes: bom + found.dataStart,
+        recycle: () => undefined,
         pieces: cutPieces(rest, next.done ? undefined : iterator, delimiter),
       };
     }
@@ -348,7 +392,8 @@ const BUFFER_SEARCH: ByteSearch = {
  * is a quoted field never closed. Pieces stay under PIECE_BYTES + this. XENTROPY_MAX_RECORD_BYTES
  * lowers it for tests.
  */
-export const MAX_RECORD_BYTES = Number(process.env.XENTROPY_MAX_RECORD_BYTES) > 0 ? Number(process.env.XENTROPY_MAX_RECORD_BYTES) : 64 << 20;
+export const MAX_RECORD_BYTES =
+  Number(process.env.XENTROPY_MAX_RECORD_BYTES) > 0 ? Number(process.env.XENTROPY_MAX_RECORD_BYTES) : 64 << 20;
 
 /**
  * Thrown by the piece cutter when a record outgrows {@link MAX_RECORD_BYTES}; the scorer names
@@ -361,7 +406,11 @@ export class RecordTooLong extends Error {
 }
 
 /** Whole-record pieces of at least {@link PIECE_BYTES}, each in a fresh buffer (to be moved to a worker). */
-async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | undefined, delimiter: number): AsyncGenerator<Uint8Array> {
+async function* cutPieces(
+  start: Uint8Array,
+  rest: AsyncIterator<Uint8Array> | undefined,
+  delimiter: number,
+): AsyncGenerator<Uint8Array> {
   const cutter = new RecordCutter(BUFFER_SEARCH, delimiter);
   let parts: Uint8Array[] = [];
   let size = 0;
@@ -402,7 +451,9 @@ async function* cutPieces(start: Uint8Array, rest: AsyncIterator<Uint8Array> | u
 
 /** Starts a block stream so its columns are known (and header errors surface) before scoring. */
 async function peekBlocks(
-  base: Omit<SourceBase, 'format' | 'recycle'> & { format: Format }, blocks: AsyncGenerator<TableBlock>, onBlock: (b: TableBlock) => void,
+  base: Omit<SourceBase, 'format' | 'recycle'> & { format: Format },
+  blocks: AsyncGenerator<TableBlock>,
+  onBlock: (b: TableBlock) => void,
   close?: () => Promise<void>,
 ): Promise<BlockSource> {
   const first = await blocks.next().catch(async (error: unknown) => {

@@ -50,7 +50,11 @@ export function quietExit(status: number): never {
   process.exit(status);
 }
 
-export const SIGNALS = [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const;
+export const SIGNALS = [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+  ['SIGHUP', 129],
+] as const;
 
 export function handleInterrupts(): void {
   for (const [signal, status] of SIGNALS) {

@@ -61,15 +61,32 @@ function program(): Command {
     .command('score')
     .description('Score predictions against true labels: cross-entropy, entropy, accuracy, perplexity.')
     .argument('[file]', 'CSV, TSV, .npy, Arrow or Parquet file; - reads stdin (default: the bundled digits example)')
-    .addOption(new Option('--format <format>', 'input format (default: from the extension; stdin: csv)').choices(FORMATS))
+    .addOption(
+      new Option('--format <format>', 'input format (default: from the extension; stdin: csv)').choices(FORMATS),
+    )
     .option('--label-column <name>', 'the column holding the true class', 'label')
     .option('--labels <file>', 'for .npy scores: a .npy file of integer class indices, one per row')
-    .addOption(new Option('--input <kind>', 'what the score columns hold (default: from their names)').choices(['logits', 'probs']))
+    .addOption(
+      new Option('--input <kind>', 'what the score columns hold (default: from their names)').choices([
+        'logits',
+        'probs',
+      ]),
+    )
     .addOption(new Option('--base <base>', 'logarithm base: nats, bits or bans').choices(['e', '2', '10']).default('e'))
     .option('--json', 'print the summary as JSON')
-    .option('--per-row <file>', 'also write row,label,cross_entropy,entropy,predicted for every row (CSV; .jsonl: JSON Lines; .parquet: Parquet; -: stdout, the summary then on stderr)')
-    .option('--partial <file>', 'write the exact partial state (JSON) instead of the summary, for xentropy merge (-: stdout)')
-    .option('--workers <n>', 'threads that score, this one included (default: one per core for inputs over 8 MB)', positiveInteger)
+    .option(
+      '--per-row <file>',
+      'also write row,label,cross_entropy,entropy,predicted for every row (CSV; .jsonl: JSON Lines; .parquet: Parquet; -: stdout, the summary then on stderr)',
+    )
+    .option(
+      '--partial <file>',
+      'write the exact partial state (JSON) instead of the summary, for xentropy merge (-: stdout)',
+    )
+    .option(
+      '--workers <n>',
+      'threads that score, this one included (default: one per core for inputs over 8 MB)',
+      positiveInteger,
+    )
     .option('--no-progress', 'no progress bar on stderr (it shows only on a terminal)')
     .option('--quiet', 'print nothing but errors (and the JSON, with --json)')
     .addHelpText('after', EXAMPLES)

@@ -24,7 +24,9 @@ export async function merge(paths: string[], options: MergeOptions, stdout: Node
     if (total === undefined) total = acc;
     else {
       if (acc.classes !== total.classes || acc.input !== total.input || acc.base !== total.base) {
-        throw new InputError(`${path}: ${describe(acc)}, but ${paths[0]} has ${describe(total)}: they cannot be merged`);
+        throw new InputError(
+          `${path}: ${describe(acc)}, but ${paths[0]} has ${describe(total)}: they cannot be merged`,
+        );
       }
       total.merge(acc, total.result().rows);
     }

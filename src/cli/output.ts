@@ -27,20 +27,33 @@ export class OutputError extends Error {
 export function errnoText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   switch (e?.code) {
-    case 'ENOENT': return 'no such file or directory';
-    case 'ENOTDIR': return 'a part of the path is not a directory';
-    case 'EISDIR': return 'it is a directory';
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'ENOTDIR':
+      return 'a part of the path is not a directory';
+    case 'EISDIR':
+      return 'it is a directory';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
-    case 'ENOSPC': return 'no space left on the device';
-    case 'EDQUOT': return 'disk quota exceeded';
-    case 'EROFS': return 'the file system is read-only';
-    case 'EFBIG': return 'the file is too large';
-    case 'EIO': return 'an input/output error';
-    case 'ELOOP': return 'too many symbolic links';
-    case 'ENAMETOOLONG': return 'the name is too long';
-    case 'ENXIO': return 'no reader on the other end';
-    default: return e?.code ?? (e instanceof Error ? e.message.split('\n')[0] : String(error));
+    case 'EPERM':
+      return 'permission denied';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EDQUOT':
+      return 'disk quota exceeded';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'EFBIG':
+      return 'the file is too large';
+    case 'EIO':
+      return 'an input/output error';
+    case 'ELOOP':
+      return 'too many symbolic links';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    case 'ENXIO':
+      return 'no reader on the other end';
+    default:
+      return e?.code ?? (e instanceof Error ? e.message.split('\n')[0] : String(error));
   }
 }
 
@@ -112,7 +125,10 @@ export class Output {
     const existing = await stat(target).catch(() => undefined);
     if (existing) {
       const same = inputs.find((i) => i.dev === existing.dev && i.ino === existing.ino);
-      if (same) throw new UsageError(`${path} is the input ${same.name}: writing it would destroy the input (choose another output)`);
+      if (same)
+        throw new UsageError(
+          `${path} is the input ${same.name}: writing it would destroy the input (choose another output)`,
+        );
       if (existing.isDirectory()) fail(Object.assign(new Error(), { code: 'EISDIR' }));
     }
     const inPlace = special || (existing !== undefined && !existing.isFile()) || /^\/(dev|proc)\//.test(target);

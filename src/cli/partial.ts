@@ -46,6 +46,8 @@ export async function readPartial(path: string): Promise<{ acc: Accumulator; fil
     const files = Array.isArray(state.files) ? state.files.map(String) : [path];
     return { acc: Accumulator.fromJSON(js, state), files };
   } catch (error) {
-    throw new InputError(`${path}: not an xentropy partial result (${(error as Error).message}); write one with xentropy score --partial`);
+    throw new InputError(
+      `${path}: not an xentropy partial result (${(error as Error).message}); write one with xentropy score --partial`,
+    );
   }
 }

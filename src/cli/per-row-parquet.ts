@@ -213,15 +213,17 @@ export class ParquetRowsWriter {
       .i64(3, this.rows)
       .structList(4, this.groups, (w, g) => {
         w.structList(1, g.chunks, (cw, c) => {
-          cw.i64(2, c.offset).struct(3, (m) => m
-            .i32(1, c.type)
-            .i32List(2, [PLAIN, RLE])
-            .stringList(3, [c.name])
-            .i32(4, UNCOMPRESSED)
-            .i64(5, g.rows)
-            .i64(6, c.size)
-            .i64(7, c.size)
-            .i64(9, c.offset));
+          cw.i64(2, c.offset).struct(3, (m) =>
+            m
+              .i32(1, c.type)
+              .i32List(2, [PLAIN, RLE])
+              .stringList(3, [c.name])
+              .i32(4, UNCOMPRESSED)
+              .i64(5, g.rows)
+              .i64(6, c.size)
+              .i64(7, c.size)
+              .i64(9, c.offset),
+          );
         });
         w.i64(2, g.bytes).i64(3, g.rows);
       })

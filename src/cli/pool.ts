@@ -77,37 +77,39 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
   // tearing down a thread still loading its modules aborts Node (v8::Module::IsGraphAsync).
   const loaded = new Set<number>();
   let onLoaded: () => void = () => undefined;
-  const start = () => (pool ??= import('piscina').then(({ Piscina }) => {
-    const p = new Piscina({
-      filename: new URL('./worker.js', import.meta.url).href,
-      minThreads: 0,
-      maxThreads: helpers,
-      idleTimeout: 60_000,
-      concurrentTasksPerWorker: QUEUED,
-    });
-    p.on('message', (message: { xentropyWorkerLoaded?: number } | undefined) => {
-      if (typeof message?.xentropyWorkerLoaded === 'number') {
-        loaded.add(message.xentropyWorkerLoaded);
-        onLoaded();
-      }
-    });
-    return p;
-  }));
+  const start = () =>
+    (pool ??= import('piscina').then(({ Piscina }) => {
+      const p = new Piscina({
+        filename: new URL('./worker.js', import.meta.url).href,
+        minThreads: 0,
+        maxThreads: helpers,
+        idleTimeout: 60_000,
+        concurrentTasksPerWorker: QUEUED,
+      });
+      p.on('message', (message: { xentropyWorkerLoaded?: number } | undefined) => {
+        if (typeof message?.xentropyWorkerLoaded === 'number') {
+          loaded.add(message.xentropyWorkerLoaded);
+          onLoaded();
+        }
+      });
+      return p;
+    }));
   /** Resolves once every live thread has loaded or exited (at most `ms` later). */
-  const allLoaded = (p: Piscina, ms: number) => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    const check = () => {
-      const starting = p.threads.filter((t) => !loaded.has(t.threadId) && t.threadId >= 0);
-      if (starting.length === 0) {
-        clearTimeout(timer);
-        resolve();
-        return;
-      }
-      for (const t of starting) t.once('exit', check);
-    };
-    onLoaded = check;
-    check();
-  });
+  const allLoaded = (p: Piscina, ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const check = () => {
+        const starting = p.threads.filter((t) => !loaded.has(t.threadId) && t.threadId >= 0);
+        if (starting.length === 0) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        for (const t of starting) t.once('exit', check);
+      };
+      onLoaded = check;
+      check();
+    });
   if (helpers > 0 && workers !== undefined) start();
   const here = (task: Task, bytes: number): Promise<Outcome> => {
     try {
@@ -127,7 +129,11 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
     depth: helpers > 0 ? 16 * threads : 1,
     run(task, bytes) {
       seen += bytes;
-      if (helpers < 1 || queued >= QUEUED * helpers || (pool === undefined && workers === undefined && !worthStarting())) {
+      if (
+        helpers < 1 ||
+        queued >= QUEUED * helpers ||
+        (pool === undefined && workers === undefined && !worthStarting())
+      ) {
         return here(task, bytes);
       }
       queued++;

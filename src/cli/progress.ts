@@ -52,7 +52,8 @@ export function progressLine(width: number, state: ProgressState): string {
   if (percent) parts.push(percent);
   parts.push(`${rows.toLocaleString('en-US')} rows`);
   parts.push(`${speed.toFixed(1)} MB/s`);
-  if (fraction !== undefined && fraction > 0 && seconds > 0.5) parts.push(`${clock((seconds * (1 - fraction)) / fraction)} left`);
+  if (fraction !== undefined && fraction > 0 && seconds > 0.5)
+    parts.push(`${clock((seconds * (1 - fraction)) / fraction)} left`);
   else if (fraction === undefined) parts.push(`${megabytes.toFixed(1)} MB`);
   const room = width - 1;
   // Too narrow: the percentage goes first, then figures from the end, until they fit.

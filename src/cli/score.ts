@@ -46,7 +46,11 @@ export interface ScoreOptions {
  * @throws InputError (bad data, status 1) or UsageError (status 2); the `--per-row` and
  *   `--partial` files are then not created
  */
-export async function score(file: string | undefined, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
+export async function score(
+  file: string | undefined,
+  options: ScoreOptions,
+  stdout: NodeJS.WritableStream,
+): Promise<void> {
   const name = file ?? displayPath(EXAMPLE);
   try {
     await scoreFile(file, name, options, stdout);
@@ -61,7 +65,10 @@ export async function score(file: string | undefined, options: ScoreOptions, std
  */
 function named(error: unknown, name: string): unknown {
   if (error instanceof InputError || error instanceof UsageError || error instanceof OutputError) return error;
-  if (error instanceof RangeError && /allocation failed|Invalid array length|Invalid typed array length/i.test(error.message)) {
+  if (
+    error instanceof RangeError &&
+    /allocation failed|Invalid array length|Invalid typed array length/i.test(error.message)
+  ) {
     return new InputError(`${name}: not enough memory to read it (a row or block larger than memory allows?)`);
   }
   if (error instanceof Error && error.constructor === Error) {
@@ -69,12 +76,21 @@ function named(error: unknown, name: string): unknown {
     return error.message.startsWith(`${name}:`) ? error : new Error(`${name}: ${error.message}`);
   }
   const what = error instanceof Error ? error.name : typeof error;
-  return new Error(`${name}: could not be read: an internal error (${what}); please report it with the input that caused it`);
+  return new Error(
+    `${name}: could not be read: an internal error (${what}); please report it with the input that caused it`,
+  );
 }
 
-async function scoreFile(file: string | undefined, name: string, options: ScoreOptions, stdout: NodeJS.WritableStream): Promise<void> {
+async function scoreFile(
+  file: string | undefined,
+  name: string,
+  options: ScoreOptions,
+  stdout: NodeJS.WritableStream,
+): Promise<void> {
   if (options.perRow === '-' && (options.json || options.partial === '-')) {
-    throw new UsageError(`--per-row - writes the rows to stdout: ${options.json ? '--json' : '--partial -'} cannot go there too (send one of them to a file)`);
+    throw new UsageError(
+      `--per-row - writes the rows to stdout: ${options.json ? '--json' : '--partial -'} cannot go there too (send one of them to a file)`,
+    );
   }
   const inputs = await identities([file ?? EXAMPLE, options.labels]);
   const source = await openSource(file ?? EXAMPLE, name, options);
@@ -88,7 +104,14 @@ async function scoreFile(file: string | undefined, name: string, options: ScoreO
     partial = options.partial === undefined ? undefined : await Output.open(options.partial, inputs);
     settings = {
       classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
-      input: options.input ?? inferInput(source.name, source.format, source.kind === 'csv' ? source.plan.columns : source.columns, 'pass --input logits|probs'),
+      input:
+        options.input ??
+        inferInput(
+          source.name,
+          source.format,
+          source.kind === 'csv' ? source.plan.columns : source.columns,
+          'pass --input logits|probs',
+        ),
       base: BASES[options.base].value,
       perRow: options.perRow !== undefined,
     };
@@ -116,7 +139,13 @@ async function scoreFile(file: string | undefined, name: string, options: ScoreO
 }
 
 /** Runs every piece of the input, keeping a few in flight, and takes their outcomes in order. */
-async function scoreAll(source: Source, settings: Settings, run: Executor, perRow: PerRowFile | undefined, bar: Progress): Promise<Accumulator> {
+async function scoreAll(
+  source: Source,
+  settings: Settings,
+  run: Executor,
+  perRow: PerRowFile | undefined,
+  bar: Progress,
+): Promise<Accumulator> {
   const total = new Accumulator(js, settings);
   let rows = 0;
   let breaks = source.kind === 'csv' ? source.breaks : 0;
@@ -134,7 +163,10 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     });
     if (outcome.fault) {
       const { fault } = outcome;
-      const where = fault.line !== undefined ? `${source.name}:${breaks + fault.line}` : `${source.name}: row ${firstRow + fault.row}`;
+      const where =
+        fault.line !== undefined
+          ? `${source.name}:${breaks + fault.line}`
+          : `${source.name}: row ${firstRow + fault.row}`;
       throw new InputError(`${where}: ${fault.message}`);
     }
     total.merge(Accumulator.fromJSON(js, outcome.state), firstRow);
@@ -150,7 +182,10 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     // Its input buffers are free as soon as it is done (not only when taken in order):
     // the reader fills them again. Awaited in order by take(); until then a rejection must
     // not count as unhandled.
-    outcome.then((o) => source.recycle(o.recycled), () => undefined);
+    outcome.then(
+      (o) => source.recycle(o.recycled),
+      () => undefined,
+    );
     inFlight.push({ outcome, firstRow, bytes });
     while (inFlight.length >= run.depth) await take();
   };
@@ -158,7 +193,8 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
   try {
     if (source.kind === 'csv') {
       try {
-        for await (const bytes of source.pieces) await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
+        for await (const bytes of source.pieces)
+          await submit({ kind: 'csv', bytes, plan: source.plan, settings }, bytes.length);
       } catch (error) {
         if (!(error instanceof RecordTooLong)) throw error;
         // A bad row in an earlier piece comes first; else the long record starts after them.
@@ -168,7 +204,11 @@ async function scoreAll(source: Source, settings: Settings, run: Executor, perRo
     } else {
       for await (const block of source.blocks) {
         const { labels, scores, columns, firstNull } = block;
-        await submit({ kind: 'batch', labels, scores, columns, firstNull, settings }, scores.byteLength, block.firstRow);
+        await submit(
+          { kind: 'batch', labels, scores, columns, firstNull, settings },
+          scores.byteLength,
+          block.firstRow,
+        );
       }
     }
     while (inFlight.length > 0) await take();

@@ -23,14 +23,14 @@ export interface Settings {
 export type Task =
   | { kind: 'csv'; bytes: Uint8Array; plan: CsvPlan; settings: Settings }
   | {
-    kind: 'batch';
-    labels: Float64Array;
-    scores: Float64Array | Float32Array;
-    columns: readonly string[];
-    /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
-    firstNull?: { row: number; column: string };
-    settings: Settings;
-  };
+      kind: 'batch';
+      labels: Float64Array;
+      scores: Float64Array | Float32Array;
+      columns: readonly string[];
+      /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
+      firstNull?: { row: number; column: string };
+      settings: Settings;
+    };
 
 /** A bad row of a piece: its 0-based row in the piece, its line in the piece (text formats). */
 export interface Fault {
@@ -63,7 +63,13 @@ export interface Outcome {
  */
 export function taskBuffers(task: Task): ArrayBuffer[] {
   const arrays = task.kind === 'csv' ? [task.bytes] : [task.labels, task.scores];
-  return [...new Set(arrays.filter((a) => !(a instanceof Buffer) && a.buffer instanceof ArrayBuffer).map((a) => a.buffer as ArrayBuffer))];
+  return [
+    ...new Set(
+      arrays
+        .filter((a) => !(a instanceof Buffer) && a.buffer instanceof ArrayBuffer)
+        .map((a) => a.buffer as ArrayBuffer),
+    ),
+  ];
 }
 
 /** The last piece's parsed rows, filled again by the next piece on this thread. */
@@ -76,7 +82,12 @@ let spareSink: RowSink | undefined;
  */
 export function runTask(x: Scorer, task: Task): Outcome {
   const { settings } = task;
-  const acc = new Accumulator(x, { classes: settings.classes, input: settings.input, base: settings.base, validate: false });
+  const acc = new Accumulator(x, {
+    classes: settings.classes,
+    input: settings.input,
+    base: settings.base,
+    validate: false,
+  });
   let labels: Float64Array;
   let scores: Float64Array | Float32Array;
   let breaks = 0;

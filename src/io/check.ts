@@ -28,16 +28,23 @@ export function findFault(batch: Batch, input: InputKind): RowFault | undefined 
   const fault = findValueFault(batch, input);
   // A null (NaN in the block) is named as such, unless an earlier row is bad.
   const nullAt = batch.firstNull;
-  if (nullAt && !(fault && fault.index < nullAt.row)) return { index: nullAt.row, message: `column ${JSON.stringify(nullAt.column)} is null` };
+  if (nullAt && !(fault && fault.index < nullAt.row))
+    return { index: nullAt.row, message: `column ${JSON.stringify(nullAt.column)} is null` };
   return fault;
 }
 
 function findValueFault(batch: Batch, input: InputKind): RowFault | undefined {
   // Most batches are clean: a flat pass proves it (one tight loop per array kind, which V8 keeps
   // monomorphic), and only a batch with a suspect value is walked row by row for the message.
-  if (labelsClean(batch.labels, batch.rows, batch.columns.length) && (input === 'logits'
-    ? (batch.scores instanceof Float64Array ? logitsClean64(batch.scores, batch.rows * batch.columns.length) : logitsClean32(batch.scores, batch.rows * batch.columns.length))
-    : probsClean(batch.scores, batch.rows, batch.columns.length))) return undefined;
+  if (
+    labelsClean(batch.labels, batch.rows, batch.columns.length) &&
+    (input === 'logits'
+      ? batch.scores instanceof Float64Array
+        ? logitsClean64(batch.scores, batch.rows * batch.columns.length)
+        : logitsClean32(batch.scores, batch.rows * batch.columns.length)
+      : probsClean(batch.scores, batch.rows, batch.columns.length))
+  )
+    return undefined;
   return firstFault(batch, input);
 }
 
@@ -98,9 +105,10 @@ function firstFault(batch: Batch, input: InputKind): RowFault | undefined {
   const checkScores = input === 'logits' ? logitFault : probabilityFault;
   for (let i = 0; i < batch.rows; i++) {
     const y = labels[i];
-    const message = Number.isInteger(y) && y >= 0 && y < k
-      ? checkScores(scores, i * k, columns)
-      : `label ${y} is not a class index in [0, ${k})`;
+    const message =
+      Number.isInteger(y) && y >= 0 && y < k
+        ? checkScores(scores, i * k, columns)
+        : `label ${y} is not a class index in [0, ${k})`;
     if (message !== undefined) return { index: i, message };
   }
   return undefined;

@@ -34,7 +34,10 @@ export interface ColumnChoice {
  */
 export function chooseColumns(columns: ColumnInfo[], labelColumn: string, name: string): ColumnChoice {
   const label = columns.find((c) => c.name === labelColumn);
-  if (!label) throw new InputError(`${name}: no column named ${JSON.stringify(labelColumn)} (name the label column with --label-column)`);
+  if (!label)
+    throw new InputError(
+      `${name}: no column named ${JSON.stringify(labelColumn)} (name the label column with --label-column)`,
+    );
   if (!label.numeric) throw new InputError(`${name}: the label column ${JSON.stringify(labelColumn)} is not numeric`);
   const scores = columns.filter((c) => c !== label && c.numeric);
   if (scores.length === 0) throw new InputError(`${name}: no numeric score column besides the label`);
@@ -56,8 +59,15 @@ const TILE_ROWS = 256;
  * @throws InputError `NAME: row R: column C is null` at the first null
  */
 export function interleave(
-  label: ColumnValues, scores: ColumnValues[], names: readonly string[], float32: boolean,
-  from: number, to: number, firstRow: number, name: string, pool?: BufferSource,
+  label: ColumnValues,
+  scores: ColumnValues[],
+  names: readonly string[],
+  float32: boolean,
+  from: number,
+  to: number,
+  firstRow: number,
+  name: string,
+  pool?: BufferSource,
 ): { labels: Float64Array; scores: Float32Array | Float64Array } {
   const n = to - from;
   const k = scores.length;
@@ -67,7 +77,8 @@ export function interleave(
   const nullAt = (column: ColumnValues, colName: string) => {
     if (!column.isNull) return;
     for (let i = from; i < to; i++) {
-      if (column.isNull(i)) throw new InputError(`${name}: row ${firstRow + i}: column ${JSON.stringify(colName)} is null`);
+      if (column.isNull(i))
+        throw new InputError(`${name}: row ${firstRow + i}: column ${JSON.stringify(colName)} is null`);
     }
   };
   nullAt(label, 'label');
@@ -83,11 +94,17 @@ export function interleave(
 }
 
 function copyInto(
-  out: Float64Array | Float32Array, values: ArrayLike<number | bigint | null | undefined>, from: number, to: number, offset: number, stride: number,
+  out: Float64Array | Float32Array,
+  values: ArrayLike<number | bigint | null | undefined>,
+  from: number,
+  to: number,
+  offset: number,
+  stride: number,
 ): void {
   // One loop per array pair, so each stays monomorphic (a shared loop over mixed kinds ran ~20× slower).
   if (out instanceof Float64Array && values instanceof Float64Array) strided64(out, values, from, to, offset, stride);
-  else if (out instanceof Float32Array && values instanceof Float32Array) strided32(out, values, from, to, offset, stride);
+  else if (out instanceof Float32Array && values instanceof Float32Array)
+    strided32(out, values, from, to, offset, stride);
   else if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array) {
     for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
   } else {
@@ -95,11 +112,25 @@ function copyInto(
   }
 }
 
-function strided64(out: Float64Array, values: Float64Array, from: number, to: number, offset: number, stride: number): void {
+function strided64(
+  out: Float64Array,
+  values: Float64Array,
+  from: number,
+  to: number,
+  offset: number,
+  stride: number,
+): void {
   for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
 }
 
-function strided32(out: Float32Array, values: Float32Array, from: number, to: number, offset: number, stride: number): void {
+function strided32(
+  out: Float32Array,
+  values: Float32Array,
+  from: number,
+  to: number,
+  offset: number,
+  stride: number,
+): void {
   for (let i = from, o = offset; i < to; i++, o += stride) out[o] = values[i];
 }
 

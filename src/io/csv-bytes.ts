@@ -129,7 +129,11 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
         while (i < end && (c = b[i]) !== delimiter && c !== LF && c !== CR) i++;
       } else {
         // The common case: the value goes straight into the sink.
-        if (r === LABEL ? readNumberInto(b, i, end, delimiter, labels, row) : readNumberInto(b, i, end, delimiter, scores, row * k + r)) {
+        if (
+          r === LABEL
+            ? readNumberInto(b, i, end, delimiter, labels, row)
+            : readNumberInto(b, i, end, delimiter, scores, row * k + r)
+        ) {
           written = true;
           i = numberEnd;
         } else {
@@ -252,7 +256,10 @@ export function recordEnd(b: Uint8Array, i: number, final: boolean, delimiter: n
 
 /** A syntax error found by {@link scanRecord}, `breaks` line breaks after the record's first line. */
 export class RecordSyntaxError extends SyntaxError {
-  constructor(readonly breaks: number, message: string) {
+  constructor(
+    readonly breaks: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -298,7 +305,10 @@ export class RecordCutter {
    *   passes Buffer's, which are memchr-fast: ~20× quicker on a 2 MB piece)
    * @param delimiter the field delimiter byte (default `,`)
    */
-  constructor(private readonly search: ByteSearch = TYPED_ARRAY_SEARCH, private readonly delimiter = 0x2c) {}
+  constructor(
+    private readonly search: ByteSearch = TYPED_ARRAY_SEARCH,
+    private readonly delimiter = 0x2c,
+  ) {}
 
   /**
    * @returns an index in `b` where a record starts (everything before it is whole records),
@@ -318,7 +328,8 @@ export class RecordCutter {
     let i = 0;
     if (this.quoteAtEnd) {
       this.quoteAtEnd = false;
-      if (b[0] === QUOTE) i = 1; // `""`: an escaped quote, still inside
+      if (b[0] === QUOTE)
+        i = 1; // `""`: an escaped quote, still inside
       else this.inQuotes = false; // it closed the field
     }
     while (i < n) {

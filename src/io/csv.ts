@@ -1,5 +1,15 @@
 import type { Batch } from './batch.js';
-import { IGNORED, LABEL, RecordSyntaxError, Stop, parseRows, quote, recordEnd, scanRecord, skipEmptyLines } from './csv-bytes.js';
+import {
+  IGNORED,
+  LABEL,
+  RecordSyntaxError,
+  Stop,
+  parseRows,
+  quote,
+  recordEnd,
+  scanRecord,
+  skipEmptyLines,
+} from './csv-bytes.js';
 import type { CsvPlan, Cursor, RowSink } from './csv-bytes.js';
 import { InputError } from './errors.js';
 import { parseNumber } from './parse-number.js';
@@ -120,7 +130,9 @@ export async function* readDelimited(
  *   a first row with the wrong number of fields or no numeric score column
  */
 export function readHead(
-  b: Uint8Array, final: boolean, options: { name: string; delimiter: number; labelColumn?: string },
+  b: Uint8Array,
+  final: boolean,
+  options: { name: string; delimiter: number; labelColumn?: string },
 ): CsvHead | undefined {
   const fail = (line: number, message: string): never => {
     throw new InputError(`${options.name}:${line}: ${message}`);
@@ -139,7 +151,8 @@ export function readHead(
   const header = scanOrFail(b, lead.pos, final, options.delimiter, headerLine, fail);
   if (header === undefined) return undefined;
   const labelIndex = header.fields.indexOf(labelColumn);
-  if (labelIndex < 0) fail(headerLine, `no column named ${quote(labelColumn)} (name the label column with --label-column)`);
+  if (labelIndex < 0)
+    fail(headerLine, `no column named ${quote(labelColumn)} (name the label column with --label-column)`);
   const gap = skipEmptyLines(b, header.next);
   const dataLine = headerLine + header.breaks + gap.breaks;
   if (gap.pos >= b.length) return final ? fail(headerLine, 'a header but no data rows') : undefined;
@@ -183,9 +196,10 @@ export function parsePiece(b: Uint8Array, plan: CsvPlan, reuse?: RowSink): Piece
   const rowBytes = plan.rowBytes ?? 4 * (k + 1);
   const guess = Math.max(16, Math.ceil((1.1 * b.length) / rowBytes));
   // The previous piece's arrays, if they are the right shape: fresh memory costs page faults.
-  let sink = reuse !== undefined && reuse.capacity >= guess && reuse.scores.length === reuse.capacity * k
-    ? reuse
-    : newSink(guess, k);
+  let sink =
+    reuse !== undefined && reuse.capacity >= guess && reuse.scores.length === reuse.capacity * k
+      ? reuse
+      : newSink(guess, k);
   sink.rows = 0;
   const cursor: Cursor = { pos: 0, line: 1 };
   for (;;) {
@@ -217,7 +231,12 @@ export function delimiterByte(delimiter: string): number {
 }
 
 function scanOrFail(
-  b: Uint8Array, i: number, final: boolean, delimiter: number, line: number, fail: (line: number, message: string) => never,
+  b: Uint8Array,
+  i: number,
+  final: boolean,
+  delimiter: number,
+  line: number,
+  fail: (line: number, message: string) => never,
 ) {
   try {
     return scanRecord(b, i, final, delimiter);

@@ -17,11 +17,17 @@ import type { View } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighRows } from './sample_weights.js';
 
-
 /** -(y ln p + (1-y) ln(1-p)), 0·ln 0 = 0; ln(1-p) as log1p(-p); eps clamps p (0: exact). */
 function binaryCrossEntropy(
-  y: Float64Array, yOff: number, p: Float64Array, pOff: number, n: number,
-  out: Float64Array, outOff: number, lnBase: number, eps: number,
+  y: Float64Array,
+  yOff: number,
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  eps: number,
 ): number {
   let bad = 0;
   for (let i = 0; i < n; i++) {
@@ -47,8 +53,15 @@ function binaryCrossEntropy(
  * (the second is the first with softplus(-z) = -z + log1p(e^z) and 1 - y - L = -pw·y).
  */
 function sigmoidCrossEntropy(
-  y: Float64Array, yOff: number, z: Float64Array, zOff: number, n: number,
-  out: Float64Array, outOff: number, lnBase: number, posWeight: number,
+  y: Float64Array,
+  yOff: number,
+  z: Float64Array,
+  zOff: number,
+  n: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  posWeight: number,
 ): number {
   let bad = 0;
   for (let i = 0; i < n; i++) {

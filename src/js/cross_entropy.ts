@@ -19,7 +19,6 @@ import type { View, View32 } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighIndexRows, weighRows } from './sample_weights.js';
 
-
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
 export function clampProbability(q: number, eps: number): number {
   if (eps > 0) return q < eps ? eps : q > 1 - eps ? 1 - eps : q;
@@ -28,9 +27,20 @@ export function clampProbability(q: number, eps: number): number {
 
 /** -Σ_c w_c p'_c ln q'_c per row; p' = (1-ε)p + ε/k (after normalize), q' = clamp(q / Σq). */
 function crossEntropyDense(
-  p: Float64Array, pOff: number, q: Float64Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number,
+  p: Float64Array,
+  pOff: number,
+  q: Float64Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
 ): number {
   let bad = 0;
   const pMax = normalize ? Infinity : 1;
@@ -71,18 +81,49 @@ function crossEntropyDense(
  * add w_y (1 without weights). A target that is not an integer in [0, k) sets the flag and writes NaN.
  */
 function crossEntropyIndex(
-  y: Float64Array, yOff: number, q: Float64Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+  y: Float64Array,
+  yOff: number,
+  q: Float64Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   if (normalize || smoothing !== 0) {
-    return crossEntropyIndexGeneral(y, yOff, q, qOff, n, k, out, outOff, lnBase, normalize, eps, w, wOff, smoothing, ignoreIndex);
+    return crossEntropyIndexGeneral(
+      y,
+      yOff,
+      q,
+      qOff,
+      n,
+      k,
+      out,
+      outOff,
+      lnBase,
+      normalize,
+      eps,
+      w,
+      wOff,
+      smoothing,
+      ignoreIndex,
+    );
   }
   // The plain case: check every q in one flat pass, then one log per row (of q_y only).
   let bad = outsideUnit(q, qOff, qOff + n * k);
   const words = wordsOf(q);
   const totals = totalsWanted();
-  let s = 0, sc = 0, d = 0, dc = 0;
+  let s = 0,
+    sc = 0,
+    d = 0,
+    dc = 0;
   for (let r = 0; r < n; r++) {
     const c = classOf(y[yOff + r], k, ignoreIndex);
     if (c < 0) {
@@ -129,8 +170,19 @@ function outsideUnit32(words: Int32Array, from: number, to: number): boolean {
   let acc = 0;
   let i = from;
   for (; i + 3 < to; i += 4) {
-    const b0 = words[i], b1 = words[i + 1], b2 = words[i + 2], b3 = words[i + 3];
-    acc |= b0 | ((0x3f800000 - b0) | 0) | b1 | ((0x3f800000 - b1) | 0) | b2 | ((0x3f800000 - b2) | 0) | b3 | ((0x3f800000 - b3) | 0);
+    const b0 = words[i],
+      b1 = words[i + 1],
+      b2 = words[i + 2],
+      b3 = words[i + 3];
+    acc |=
+      b0 |
+      ((0x3f800000 - b0) | 0) |
+      b1 |
+      ((0x3f800000 - b1) | 0) |
+      b2 |
+      ((0x3f800000 - b2) | 0) |
+      b3 |
+      ((0x3f800000 - b3) | 0);
   }
   for (; i < to; i++) acc |= words[i] | ((0x3f800000 - words[i]) | 0);
   return acc < 0;
@@ -142,17 +194,48 @@ function outsideUnit32(words: Int32Array, from: number, to: number): boolean {
  * has the sign bit set for every other value, so one OR per value finds a chunk to recheck.
  */
 function crossEntropyIndexFloat32(
-  y: Float64Array, yOff: number, q: Float32Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+  y: Float64Array,
+  yOff: number,
+  q: Float32Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   if (normalize || smoothing !== 0) {
-    return crossEntropyIndexGeneral(y, yOff, q, qOff, n, k, out, outOff, lnBase, normalize, eps, w, wOff, smoothing, ignoreIndex);
+    return crossEntropyIndexGeneral(
+      y,
+      yOff,
+      q,
+      qOff,
+      n,
+      k,
+      out,
+      outOff,
+      lnBase,
+      normalize,
+      eps,
+      w,
+      wOff,
+      smoothing,
+      ignoreIndex,
+    );
   }
   const words = wordsOf(q);
   let bad = outsideUnit32(words, qOff, qOff + n * k) ? outsideUnit(q, qOff, qOff + n * k) : 0;
   const totals = totalsWanted();
-  let s = 0, sc = 0, d = 0, dc = 0;
+  let s = 0,
+    sc = 0,
+    d = 0,
+    dc = 0;
   for (let r = 0; r < n; r++) {
     const c = classOf(y[yOff + r], k, ignoreIndex);
     if (c < 0) {
@@ -182,9 +265,21 @@ function crossEntropyIndexFloat32(
 }
 
 function crossEntropyIndexGeneral(
-  y: Float64Array, yOff: number, q: Float64Array | Float32Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+  y: Float64Array,
+  yOff: number,
+  q: Float64Array | Float32Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   let bad = 0;
   const pMax = normalize ? Infinity : 1;
@@ -228,7 +323,22 @@ function crossEntropyIndexGeneral(
 /** -Σ_c w_c p'_c ln q'_c per row of p and q (params: lnBase, normalize, eps, smoothing). */
 export function crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View, s: View): number {
   const o = params;
-  const bad = crossEntropyDense(p.arr, p.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing);
+  const bad = crossEntropyDense(
+    p.arr,
+    p.off,
+    q.arr,
+    q.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    o.lnBase,
+    o.normalize,
+    o.eps,
+    w.arr,
+    w.off,
+    o.smoothing,
+  );
   return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
@@ -236,7 +346,21 @@ export function crossEntropyDenseF64(p: View, q: View, n: number, k: number, out
 export function crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View, s: View): number {
   const o = params;
   const bad = crossEntropyIndex(
-    y.arr, y.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing, o.ignoreIndex,
+    y.arr,
+    y.off,
+    q.arr,
+    q.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    o.lnBase,
+    o.normalize,
+    o.eps,
+    w.arr,
+    w.off,
+    o.smoothing,
+    o.ignoreIndex,
   );
   return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, o.ignoreIndex);
 }
@@ -245,7 +369,21 @@ export function crossEntropyIndexF64(y: View, q: View, n: number, k: number, out
 export function crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View, s: View): number {
   const o = params;
   const bad = crossEntropyIndexFloat32(
-    y.arr, y.off, q.arr, q.off, n, k, out.arr, out.off, o.lnBase, o.normalize, o.eps, w.arr, w.off, o.smoothing, o.ignoreIndex,
+    y.arr,
+    y.off,
+    q.arr,
+    q.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    o.lnBase,
+    o.normalize,
+    o.eps,
+    w.arr,
+    w.off,
+    o.smoothing,
+    o.ignoreIndex,
   );
   return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, o.ignoreIndex);
 }

@@ -16,10 +16,14 @@ import type { View } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighRows } from './sample_weights.js';
 
-
 /** -ln p / ln b elementwise. p = 0 gives +Infinity. ln through vmath.ts (≤ 2 ulp), reading p's bits in place. */
 function informationContent(
-  p: Float64Array, pOff: number, n: number, out: Float64Array, outOff: number, lnBase: number,
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
 ): number {
   const words = wordsOf(p);
   const totals = totalsWanted();
@@ -44,7 +48,12 @@ function informationContent(
 
 /** -(p ln p + (1-p) ln(1-p)) / ln b elementwise; ln(1-p) as log1p(-p) so p near 0 keeps its digits. */
 function binaryEntropy(
-  p: Float64Array, pOff: number, n: number, out: Float64Array, outOff: number, lnBase: number,
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
 ): number {
   let bad = 0;
   for (let i = 0; i < n; i++) {
@@ -66,8 +75,14 @@ function binaryEntropy(
  * keeps rows with entropy near 0 accurate.
  */
 function entropyRows(
-  p: Float64Array, pOff: number, n: number, k: number, out: Float64Array, outOff: number,
-  lnBase: number, normalize: number,
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
 ): number {
   if (normalize) return entropyRowsNormalized(p, pOff, n, k, out, outOff, lnBase);
   const words = wordsOf(p);
@@ -113,7 +128,13 @@ const BLOCK = 128;
  * dividing before the log, not subtracting ln Σp after, keeps rows with entropy near 0 accurate.
  */
 function entropyRowsNormalized(
-  p: Float64Array, pOff: number, n: number, k: number, out: Float64Array, outOff: number, lnBase: number,
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
 ): number {
   let bad = 0;
   for (let r = 0; r < n; r++) {

@@ -12,7 +12,7 @@
 import { mergeTotals, rowSum, settle, sumError, totalsWanted } from './accumulate.js';
 import { HI_WORD, ln64 } from './vmath.js';
 import { MIN_NORMAL } from './constants.js';
-import type { View, } from '../backend/backend.js';
+import type { View } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighRows } from './sample_weights.js';
 
@@ -45,8 +45,16 @@ function lnOf(x: number): number {
 
 /** Σ p ln(p/q) per row (SciPy rel_entr summed), compensated; `normalize` divides p and q by their sums. */
 function klDivergenceRows(
-  p: Float64Array, pOff: number, q: Float64Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number, normalize: number,
+  p: Float64Array,
+  pOff: number,
+  q: Float64Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
 ): number {
   let bad = 0;
   const pMax = normalize ? Infinity : 1;

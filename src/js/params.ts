@@ -27,11 +27,25 @@ export interface KernelParams {
 
 /** The fields in slot order: field i lives at byte offset 8·i of the wasm parameter block. */
 export const PARAM_FIELDS = [
-  'lnBase', 'eps', 'smoothing', 'ignoreIndex', 'posWeight', 'normalize', 'log', 'logits',
+  'lnBase',
+  'eps',
+  'smoothing',
+  'ignoreIndex',
+  'posWeight',
+  'normalize',
+  'log',
+  'logits',
 ] as const satisfies readonly (keyof KernelParams)[];
 
 export const DEFAULT_PARAMS: Readonly<KernelParams> = Object.freeze({
-  lnBase: 1, eps: 0, smoothing: 0, ignoreIndex: NaN, posWeight: 1, normalize: 0, log: 0, logits: 0,
+  lnBase: 1,
+  eps: 0,
+  smoothing: 0,
+  ignoreIndex: NaN,
+  posWeight: 1,
+  normalize: 0,
+  log: 0,
+  logits: 0,
 });
 
 /** The block the kernels read: set field by field, so it keeps one shape (the JIT's inline caches stay monomorphic). */

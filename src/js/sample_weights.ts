@@ -29,12 +29,24 @@ export function weighRows(out: View, s: View, n: number): number {
  * the denominator is Σ s_i·w_{y_i} over rows whose target is a class. y null: Σ s_i.
  */
 export function weighIndexRows(
-  out: View, s: View, n: number, y: View | null, k: number, w: View | null, ignoreIndex: number,
+  out: View,
+  s: View,
+  n: number,
+  y: View | null,
+  k: number,
+  w: View | null,
+  ignoreIndex: number,
 ): number {
-  const o = out.arr, oo = out.off, sa = s.arr, so = s.off;
+  const o = out.arr,
+    oo = out.off,
+    sa = s.arr,
+    so = s.off;
   const totals = totalsWanted();
   let bad = 0;
-  let sum = 0, carry = 0, den = 0, denCarry = 0;
+  let sum = 0,
+    carry = 0,
+    den = 0,
+    denCarry = 0;
   for (let i = 0; i < n; i++) {
     const si = sa[so + i];
     if (!(si >= 0 && si < Infinity)) bad = 1;

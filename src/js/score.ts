@@ -35,8 +35,17 @@ function argMax(z: Scores, row: number, k: number, logits: boolean, flag: { bad:
 }
 
 function finishRow(
-  r: number, at: number, ce: number, h: number, y: Float64Array, yOff: number,
-  ce0: Float64Array, ceOff: number, h0: Float64Array, hOff: number, lnBase: number,
+  r: number,
+  at: number,
+  ce: number,
+  h: number,
+  y: Float64Array,
+  yOff: number,
+  ce0: Float64Array,
+  ceOff: number,
+  h0: Float64Array,
+  hOff: number,
+  lnBase: number,
 ): void {
   const loss = ce / lnBase;
   ce0[ceOff + r] = loss;
@@ -46,8 +55,18 @@ function finishRow(
 }
 
 function scoreRows(
-  y: Float64Array, yOff: number, p: Scores, pOff: number, n: number, k: number,
-  outCe: Float64Array, ceOff: number, outH: Float64Array, hOff: number, lnBase: number, logits: number,
+  y: Float64Array,
+  yOff: number,
+  p: Scores,
+  pOff: number,
+  n: number,
+  k: number,
+  outCe: Float64Array,
+  ceOff: number,
+  outH: Float64Array,
+  hOff: number,
+  lnBase: number,
+  logits: number,
 ): number {
   const flag = { bad: 0 };
   for (let r = 0; r < n; r++) {
@@ -56,7 +75,8 @@ function scoreRows(
     if (c === INVALID) flag.bad = 1;
     const at = argMax(p, row, k, logits !== 0, flag);
     if (!logits) {
-      let s = 0, sc = 0;
+      let s = 0,
+        sc = 0;
       for (let j = 0; j < k; j++) {
         const x = p[row + j];
         if (x === 0) continue;
@@ -65,7 +85,19 @@ function scoreRows(
         sc += sumError(s, v, t);
         s = t;
       }
-      finishRow(r, at, c < 0 ? NaN : 0 - Math.log(p[row + c]), settle(s, sc), y, yOff, outCe, ceOff, outH, hOff, lnBase);
+      finishRow(
+        r,
+        at,
+        c < 0 ? NaN : 0 - Math.log(p[row + c]),
+        settle(s, sc),
+        y,
+        yOff,
+        outCe,
+        ceOff,
+        outH,
+        hOff,
+        lnBase,
+      );
       continue;
     }
     if (at < 0 || c < 0) {
@@ -73,7 +105,10 @@ function scoreRows(
       continue;
     }
     const m = p[row + at];
-    let s = 0, sc = 0, t = 0, tc = 0;
+    let s = 0,
+      sc = 0,
+      t = 0,
+      tc = 0;
     for (let j = 0; j < k; j++) {
       const negD = m - p[row + j];
       const e = Math.exp(-negD);
@@ -94,10 +129,36 @@ function scoreRows(
 
 /** Scores rows of float64 logits or probabilities (params: lnBase, logits); see the file header. */
 export function scoreRowsF64(y: View, p: View, n: number, k: number, outCe: View, outH: View): number {
-  return scoreRows(y.arr, y.off, p.arr, p.off, n, k, outCe.arr, outCe.off, outH.arr, outH.off, params.lnBase, params.logits);
+  return scoreRows(
+    y.arr,
+    y.off,
+    p.arr,
+    p.off,
+    n,
+    k,
+    outCe.arr,
+    outCe.off,
+    outH.arr,
+    outH.off,
+    params.lnBase,
+    params.logits,
+  );
 }
 
 /** Float32 scores: JavaScript reads either array kind with the same code. */
 export function scoreRowsF32(y: View, p: View32, n: number, k: number, outCe: View, outH: View): number {
-  return scoreRows(y.arr, y.off, p.arr, p.off, n, k, outCe.arr, outCe.off, outH.arr, outH.off, params.lnBase, params.logits);
+  return scoreRows(
+    y.arr,
+    y.off,
+    p.arr,
+    p.off,
+    n,
+    k,
+    outCe.arr,
+    outCe.off,
+    outH.arr,
+    outH.off,
+    params.lnBase,
+    params.logits,
+  );
 }

@@ -12,12 +12,11 @@
  * digits (API.md's float64 bound); test/fixtures.test.ts checks softmax.json and logSoftmax.json
  * (test/fixtures/gen.py).
  */
-import { addRow, } from './accumulate.js';
+import { addRow } from './accumulate.js';
 import { expNeg } from './vmath.js';
 import type { View } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighRows } from './sample_weights.js';
-
 
 /** Max of a row (-Infinity when every logit is -Infinity, or k = 0); NaN, flagged, when one is NaN or +Infinity. */
 export function rowMax(z: Float64Array | Float32Array, row: number, k: number, flag: { bad: number }): number {
@@ -73,7 +72,13 @@ export function lnSum(): number {
 
 /** softmax (log = 0) or logSoftmax (log = 1) of each row, written to out (may alias z). */
 function softmaxRows(
-  z: Float64Array, zOff: number, n: number, k: number, out: Float64Array, outOff: number, log: number,
+  z: Float64Array,
+  zOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  log: number,
 ): number {
   const flag = { bad: 0 };
   for (let r = 0; r < n; r++) {

@@ -14,7 +14,7 @@
  */
 import { addRow, mergeTotals, settle, sumError, totalsWanted } from './accumulate.js';
 import { classOf, classless, INVALID } from './targets.js';
-import { expSum, lnSum, lnSumUnflushed, rowMax, } from './softmax.js';
+import { expSum, lnSum, lnSumUnflushed, rowMax } from './softmax.js';
 import type { View, View32 } from '../backend/backend.js';
 import { params } from './params.js';
 import { weighIndexRows, weighRows } from './sample_weights.js';
@@ -24,8 +24,18 @@ import { weighIndexRows, weighRows } from './sample_weights.js';
  * A = Σ w_c p'_c (m - z_c) ≥ 0 and B = Σ w_c p'_c ≥ 0, both compensated.
  */
 function softmaxCrossEntropyDense(
-  p: Float64Array, pOff: number, z: Float64Array, zOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number, w: Float64Array, wOff: number, smoothing: number,
+  p: Float64Array,
+  pOff: number,
+  z: Float64Array,
+  zOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
 ): number {
   const flag = { bad: 0 };
   const keep = 1 - smoothing;
@@ -37,7 +47,10 @@ function softmaxCrossEntropyDense(
     // Every class masked: any target mass costs +Infinity (and no ln S exists to add).
     const masked = m === -Infinity;
     if (!masked) expSum(z, zRow, k, m);
-    let a = 0, aCarry = 0, b = 0, bCarry = 0;
+    let a = 0,
+      aCarry = 0,
+      b = 0,
+      bCarry = 0;
     for (let j = 0; j < k; j++) {
       const x = p[pRow + j];
       if (!(x >= 0 && x <= 1)) flag.bad = 1;
@@ -79,13 +92,26 @@ function softmaxCrossEntropyDense(
  * logits (softmaxCrossEntropyIndexF32): JavaScript reads either array kind.
  */
 function softmaxCrossEntropyIndex(
-  y: Float64Array, yOff: number, z: Float64Array | Float32Array, zOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+  y: Float64Array,
+  yOff: number,
+  z: Float64Array | Float32Array,
+  zOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   const flag = { bad: 0 };
   const totals = totalsWanted();
-  let ts = 0, tc = 0, td = 0, dc = 0;
+  let ts = 0,
+    tc = 0,
+    td = 0,
+    dc = 0;
   for (let r = 0; r < n; r++) {
     const label = y[yOff + r];
     const zRow = zOff + r * k;
@@ -105,7 +131,10 @@ function softmaxCrossEntropyIndex(
       const lnS = lnSum();
       loss = weight * (m - z[zRow + c] + lnS);
       if (smoothing !== 0) {
-        let a = 0, aCarry = 0, wsum = 0, wCarry = 0;
+        let a = 0,
+          aCarry = 0,
+          wsum = 0,
+          wCarry = 0;
         for (let j = 0; j < k; j++) {
           const wc = wOff >= 0 ? w[wOff + j] : 1;
           const va = wc * (m - z[zRow + j]);
@@ -137,23 +166,84 @@ function softmaxCrossEntropyIndex(
 }
 
 /** Dense targets p against logits z (params: lnBase, smoothing). */
-export function softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View, s: View): number {
-  const bad = softmaxCrossEntropyDense(p.arr, p.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing);
+export function softmaxCrossEntropyDenseF64(
+  p: View,
+  z: View,
+  n: number,
+  k: number,
+  out: View,
+  w: View,
+  s: View,
+): number {
+  const bad = softmaxCrossEntropyDense(
+    p.arr,
+    p.off,
+    z.arr,
+    z.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    params.lnBase,
+    w.arr,
+    w.off,
+    params.smoothing,
+  );
   return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }
 
 /** Class-index targets y against logits z (params: lnBase, smoothing, ignoreIndex). */
-export function softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View, s: View): number {
+export function softmaxCrossEntropyIndexF64(
+  y: View,
+  z: View,
+  n: number,
+  k: number,
+  out: View,
+  w: View,
+  s: View,
+): number {
   const bad = softmaxCrossEntropyIndex(
-    y.arr, y.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing, params.ignoreIndex,
+    y.arr,
+    y.off,
+    z.arr,
+    z.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    params.lnBase,
+    w.arr,
+    w.off,
+    params.smoothing,
+    params.ignoreIndex,
   );
   return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex);
 }
 
 /** Float32 logits: JavaScript reads either array kind with the same code. */
-export function softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View, s: View): number {
+export function softmaxCrossEntropyIndexF32(
+  y: View,
+  z: View32,
+  n: number,
+  k: number,
+  out: View,
+  w: View,
+  s: View,
+): number {
   const bad = softmaxCrossEntropyIndex(
-    y.arr, y.off, z.arr, z.off, n, k, out.arr, out.off, params.lnBase, w.arr, w.off, params.smoothing, params.ignoreIndex,
+    y.arr,
+    y.off,
+    z.arr,
+    z.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    params.lnBase,
+    w.arr,
+    w.off,
+    params.smoothing,
+    params.ignoreIndex,
   );
   return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex);
 }

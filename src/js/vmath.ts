@@ -51,7 +51,7 @@ const POW2 = new Float64Array(2 * POW2_BIAS + 1);
 for (let e = -POW2_BIAS; e <= POW2_BIAS; e++) POW2[e + POW2_BIAS] = 2 ** e;
 
 /** ln2 in two parts (FDLIBM): LN2_HI has 32 significant bits, so e·LN2_HI is exact for |e| < 2^21. */
-const LN2_HI = 6.93147180369123816490e-01;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 
 /** Little-endian platform: the high word of float64 element i is Int32 element 2i + 1. */

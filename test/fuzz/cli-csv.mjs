@@ -101,7 +101,8 @@ function makeCase(seed) {
     }
     const fields = header.map((h) => {
       if (h === 'label') return r() < 0.05 ? `${label}.0` : String(label);
-      if (h.startsWith(prefix)) return writeNumber(r, scores[Number(h.slice(prefix.length))], input === 'probs' ? 9 : 0);
+      if (h.startsWith(prefix))
+        return writeNumber(r, scores[Number(h.slice(prefix.length))], input === 'probs' ? 9 : 0);
       return writeText(r, randomText(r, delimiter, i === 0), delimiter);
     });
     records.push(fields);
@@ -117,7 +118,19 @@ function makeCase(seed) {
     const textAt = header.findIndex((h) => h !== 'label' && !h.startsWith(prefix));
     const m = int(r, 0, 10);
     if (m === 0) {
-      fields[scoreAt + int(r, 0, k - 1)] = pick(r, ['abc', 'NA', '1,5', '', '0.25abc', 'nan', 'inf', '-0.1', '0x1f', '1e999', '--1']);
+      fields[scoreAt + int(r, 0, k - 1)] = pick(r, [
+        'abc',
+        'NA',
+        '1,5',
+        '',
+        '0.25abc',
+        'nan',
+        'inf',
+        '-0.1',
+        '0x1f',
+        '1e999',
+        '--1',
+      ]);
       mutation = 'bad score';
     } else if (m === 1) {
       fields[labelAt] = pick(r, [String(k), '-1', '1.5', 'x', '', '9007199254740993', '1e300']);
@@ -233,7 +246,8 @@ function referenceParse(text, delimiter) {
           field += text.slice(i, i + (br || 1));
           i += br || 1;
         }
-        if (i < n && text[i] !== delimiter && !lineBreakAt(i)) return { records, error: { from: start, to: line, what: 'text after a closing quote' } };
+        if (i < n && text[i] !== delimiter && !lineBreakAt(i))
+          return { records, error: { from: start, to: line, what: 'text after a closing quote' } };
       } else {
         while (i < n && text[i] !== delimiter && !lineBreakAt(i)) field += text[i++];
       }
@@ -325,20 +339,28 @@ function figures(rows, input) {
     } else if (ce === worstCe) maxTie = true;
   });
   const n = rows.length;
-  return { rows: n, mean_cross_entropy: sumCe / n, mean_entropy: sumH / n, accuracy: tie ? undefined : correct / n, max_cross_entropy_row: maxTie ? undefined : worst };
+  return {
+    rows: n,
+    mean_cross_entropy: sumCe / n,
+    mean_entropy: sumH / n,
+    accuracy: tie ? undefined : correct / n,
+    max_cross_entropy_row: maxTie ? undefined : worst,
+  };
 }
 
 /* ------------------------------------------------------------------ checking */
 
 function close(got, want, rel) {
   if (typeof got === 'string') got = Number(got);
-  if (want === Infinity || want === -Infinity || Number.isNaN(want)) return Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want));
+  if (want === Infinity || want === -Infinity || Number.isNaN(want))
+    return Object.is(got, want) || (Number.isNaN(got) && Number.isNaN(want));
   return Math.abs(got - want) <= rel * Math.max(1, Math.abs(want));
 }
 
 function check(c, file, result) {
   const { status, stdout, stderr, error } = result;
-  if (error?.code === 'ETIMEDOUT' || status === null) return `no exit within ${TIME_BOUND_MS / 1000} s (signal ${result.signal})`;
+  if (error?.code === 'ETIMEDOUT' || status === null)
+    return `no exit within ${TIME_BOUND_MS / 1000} s (signal ${result.signal})`;
   if (/\n\s+at |^\s+at /m.test(stderr)) return `stack trace on stderr: ${stderr.slice(0, 300)}`;
   const want = expected(c);
   if (want.skip) return undefined;
@@ -360,13 +382,15 @@ function check(c, file, result) {
     return undefined;
   }
   const { from, to, what } = want.error;
-  if (status !== 1) return `bad input (${what}, lines ${from}-${to}, ${c.mutation}) gave exit ${status}: ${stderr.trim() || stdout.slice(0, 100)}`;
+  if (status !== 1)
+    return `bad input (${what}, lines ${from}-${to}, ${c.mutation}) gave exit ${status}: ${stderr.trim() || stdout.slice(0, 100)}`;
   const lines = stderr.split('\n').filter((l) => l !== '');
   if (lines.length !== 1) return `${lines.length} lines on stderr: ${stderr.slice(0, 300)}`;
   const m = new RegExp(`^xentropy: ${name.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')}:(\\d+): .+`).exec(lines[0]);
   if (!m) return `message does not name ${name}:LINE: ${lines[0]}`;
   const line = Number(m[1]);
-  if (line < from || line > to) return `named line ${line}, the first bad record (${what}) is on lines ${from}-${to}: ${lines[0]}`;
+  if (line < from || line > to)
+    return `named line ${line}, the first bad record (${what}) is on lines ${from}-${to}: ${lines[0]}`;
   return undefined;
 }
 
@@ -384,7 +408,12 @@ export async function run({ seed, from = 0, cases: count, main, dir, keep = fals
     const env = { ...process.env };
     if (c.pieceBytes) env.XENTROPY_PIECE_BYTES = String(c.pieceBytes);
     const result = spawnSync(process.execPath, args, {
-      cwd: dir, input: c.stdin ? c.text : undefined, encoding: 'utf8', timeout: TIME_BOUND_MS, env, maxBuffer: 1 << 26,
+      cwd: dir,
+      input: c.stdin ? c.text : undefined,
+      encoding: 'utf8',
+      timeout: TIME_BOUND_MS,
+      env,
+      maxBuffer: 1 << 26,
     });
     const want = expected(c);
     if (want.skip) stats.skipped++;

@@ -38,7 +38,10 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
   let breakdown: Breakdown | undefined;
   for await (const batch of source.batches) {
     if (acc === undefined) {
-      const input = options.input === 'auto' ? inferInput(source.name, source.format, batch.columns, 'choose logits or probabilities above') : options.input;
+      const input =
+        options.input === 'auto'
+          ? inferInput(source.name, source.format, batch.columns, 'choose logits or probabilities above')
+          : options.input;
       // The rows are checked below with their lines, so the library need not check them again.
       acc = new Accumulator(x, { classes: batch.columns.length, input, base: base.value, validate: false });
       store = new RowStore(batch.columns.length);

@@ -244,6 +244,41 @@ function rowsWithTargets(
   return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
 }
 
+/**
+ * A per-row function of one batch (entropy, logSumExp): read the rows, check them by `rule`, run
+ * `kernel` chunk by chunk with the rows' sample weights, and shape the result.
+ */
+function rowsOfOneBatch(
+  be: Backend,
+  fn: string,
+  name: string,
+  x: unknown,
+  opts: Options | undefined,
+  rule: (o: Resolved) => Rule,
+  kernel: 'entropyRowsF64' | 'logSumExpRowsF64',
+): Result {
+  const o = resolveOptions(fn, opts);
+  const b = readBatch(fn, name, x, o.classes);
+  const { n, k } = b;
+  checkOut(fn, o, n);
+  const sw = readSampleWeights(fn, o, n, 'rows');
+  const checked: Checked[] = [{ name, src: b.src, rule: rule(o) }];
+  const r = runChunks(
+    backendFor(be, k),
+    plan(n, k, 1, o, b.kind, b.single, [x, o.sampleWeights]),
+    (b2, r0, rows, out) =>
+      b2.kernels[kernel](
+        b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k),
+        rows,
+        k,
+        out,
+        stageSampleWeights(b2, sw, r0, rows),
+      ),
+    (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
+  );
+  return finish(o, r, n, b.kind, b.single);
+}
+
 /** softmax / logSoftmax: the same shape and kind as the input. */
 function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefined, log: number): Result | number[][] {
   const o = resolveOptions(fn, opts);
@@ -331,54 +366,18 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
       elementwise(be, 'informationContent', p, opts, (K, x, n, out, s) => K.informationContentF64(x, n, out, s)),
     binaryEntropy: (p: unknown, opts?: Options) =>
       elementwise(be, 'binaryEntropy', p, opts, (K, x, n, out, s) => K.binaryEntropyF64(x, n, out, s)),
-    entropy(p: unknown, opts?: Options) {
-      const fn = 'entropy';
-      const o = resolveOptions(fn, opts);
-      const b = readBatch(fn, 'p', p, o.classes);
-      const { n, k } = b;
-      checkOut(fn, o, n);
-      const sw = readSampleWeights(fn, o, n, 'rows');
-      const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.params.normalize ? massRule : probabilityRule }];
-      const r = runChunks(
-        backendFor(be, k),
-        plan(n, k, 1, o, b.kind, b.single, [p, o.sampleWeights]),
-        (b2, r0, rows, out) =>
-          b2.kernels.entropyRowsF64(
-            b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k),
-            rows,
-            k,
-            out,
-            stageSampleWeights(b2, sw, r0, rows),
-          ),
-        (r0, rows) =>
-          findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
-      );
-      return finish(o, r, n, b.kind, b.single);
-    },
-    logSumExp(z: unknown, opts?: Options) {
-      const fn = 'logSumExp';
-      const o = resolveOptions(fn, opts);
-      const b = readBatch(fn, 'logits', z, o.classes);
-      const { n, k } = b;
-      checkOut(fn, o, n);
-      const sw = readSampleWeights(fn, o, n, 'rows');
-      const checked: Checked[] = [{ name: 'logits', src: b.src, rule: logitRule }];
-      const r = runChunks(
-        backendFor(be, k),
-        plan(n, k, 1, o, b.kind, b.single, [z, o.sampleWeights]),
-        (b2, r0, rows, out) =>
-          b2.kernels.logSumExpRowsF64(
-            b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k),
-            rows,
-            k,
-            out,
-            stageSampleWeights(b2, sw, r0, rows),
-          ),
-        (r0, rows) =>
-          findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
-      );
-      return finish(o, r, n, b.kind, b.single);
-    },
+    entropy: (p: unknown, opts?: Options) =>
+      rowsOfOneBatch(
+        be,
+        'entropy',
+        'p',
+        p,
+        opts,
+        (o) => (o.params.normalize ? massRule : probabilityRule),
+        'entropyRowsF64',
+      ),
+    logSumExp: (z: unknown, opts?: Options) =>
+      rowsOfOneBatch(be, 'logSumExp', 'logits', z, opts, () => logitRule, 'logSumExpRowsF64'),
     crossEntropy: (p: unknown, q: unknown, opts?: Options) =>
       rowsWithTargets(
         be,

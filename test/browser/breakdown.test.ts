@@ -10,7 +10,14 @@ import { Breakdown, rowProbabilities } from '../../web/src/breakdown.js';
 import { histogram, niceStep } from '../../web/src/histogram.js';
 
 function batch(labels: number[], scores: number[], columns: string[], firstRow = 0): Batch {
-  return { firstRow, rows: labels.length, labels: Float64Array.from(labels), scores: Float64Array.from(scores), columns, lines: Float64Array.from(labels, (_, i) => firstRow + i + 2) };
+  return {
+    firstRow,
+    rows: labels.length,
+    labels: Float64Array.from(labels),
+    scores: Float64Array.from(scores),
+    columns,
+    lines: Float64Array.from(labels, (_, i) => firstRow + i + 2),
+  };
 }
 
 /** Per-row results as the Accumulator gives them for probabilities: -ln q[label], entropy, argmax. */
@@ -52,8 +59,22 @@ describe('Breakdown', () => {
 
   it('counts rows, accuracy and the mean true-class probability per class', () => {
     expect(d.classes()).toEqual([
-      { index: 0, column: 'p_0', rows: 2, meanCrossEntropy: (-Math.log(0.9) - Math.log(0.4)) / 2, accuracy: 0.5, meanTrueProbability: 0.65 },
-      { index: 1, column: 'p_1', rows: 2, meanCrossEntropy: (-Math.log(0.6) - Math.log(0.2)) / 2, accuracy: 0.5, meanTrueProbability: 0.4 },
+      {
+        index: 0,
+        column: 'p_0',
+        rows: 2,
+        meanCrossEntropy: (-Math.log(0.9) - Math.log(0.4)) / 2,
+        accuracy: 0.5,
+        meanTrueProbability: 0.65,
+      },
+      {
+        index: 1,
+        column: 'p_1',
+        rows: 2,
+        meanCrossEntropy: (-Math.log(0.6) - Math.log(0.2)) / 2,
+        accuracy: 0.5,
+        meanTrueProbability: 0.4,
+      },
     ]);
   });
 
@@ -71,7 +92,14 @@ describe('Breakdown', () => {
   it('lists the worst rows by cross-entropy, with their lines, ties in row order', () => {
     const worst = d.worstRows();
     expect(worst.map((w) => w.row)).toEqual([3, 1, 2, 0]);
-    expect(worst[0]).toMatchObject({ row: 3, line: 5, label: 1, predicted: 0, trueProbability: 0.2, crossEntropy: -Math.log(0.2) });
+    expect(worst[0]).toMatchObject({
+      row: 3,
+      line: 5,
+      label: 1,
+      predicted: 0,
+      trueProbability: 0.2,
+      crossEntropy: -Math.log(0.2),
+    });
 
     const tied = batch([0, 0, 0], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5], ['p_0', 'p_1'], 100);
     const t = new Breakdown(tied.columns, 'probs');

@@ -24,7 +24,10 @@ export class Breakdown {
   /** Largest cross-entropy first; ties keep the earlier row. */
   private readonly worst: WorstRow[] = [];
 
-  constructor(private readonly columns: readonly string[], private readonly input: InputKind) {
+  constructor(
+    private readonly columns: readonly string[],
+    private readonly input: InputKind,
+  ) {
     const k = columns.length;
     this.count = new Float64Array(k);
     this.correct = new Float64Array(k);
@@ -112,7 +115,11 @@ export class Breakdown {
  * logits through a softmax shifted by the row's maximum, so large logits cannot overflow.
  */
 export function rowProbabilities(
-  scores: Float64Array | Float32Array, offset: number, k: number, label: number, input: InputKind,
+  scores: Float64Array | Float32Array,
+  offset: number,
+  k: number,
+  label: number,
+  input: InputKind,
   out: { confidence: number; truth: number },
 ): void {
   let max = -Infinity;

@@ -30,7 +30,8 @@ function setState(state: State): void {
 }
 
 function options(): ScoreOptions {
-  const input = (document.querySelector<HTMLInputElement>('input[name="input"]:checked')?.value ?? 'auto') as InputChoice;
+  const input = (document.querySelector<HTMLInputElement>('input[name="input"]:checked')?.value ??
+    'auto') as InputChoice;
   return {
     input,
     base: byId<HTMLSelectElement>('base').value as BaseName,
@@ -102,7 +103,9 @@ function showError(error: unknown): void {
   const line = error instanceof JobError ? error.line : undefined;
   box.replaceChildren(
     line === undefined ? 'Cannot score this file: ' : `Line ${line}: `,
-    Object.assign(document.createElement('code'), { textContent: error instanceof Error ? error.message : String(error) }),
+    Object.assign(document.createElement('code'), {
+      textContent: error instanceof Error ? error.message : String(error),
+    }),
   );
   if (line === undefined) delete box.dataset.line;
   else box.dataset.line = String(line);

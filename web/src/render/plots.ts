@@ -29,15 +29,27 @@ function histogramPlot(target: HTMLElement, histogram: Histogram, label: string,
     y: { label: 'rows', type: 'sqrt', grid: true, labelArrow: 'none', tickFormat: (n: number) => compact.format(n) },
     marks: [
       Plot.rectY(bins, {
-        x1: 'x0', x2: 'x1', y: 'count', fill, insetLeft: 0.5, insetRight: 0.5,
-        tip: true, title: (b: Histogram['bins'][number]) => `${figure(b.x0)} – ${figure(b.x1)}\n${b.count.toLocaleString('en-US')} rows`,
+        x1: 'x0',
+        x2: 'x1',
+        y: 'count',
+        fill,
+        insetLeft: 0.5,
+        insetRight: 0.5,
+        tip: true,
+        title: (b: Histogram['bins'][number]) =>
+          `${figure(b.x0)} – ${figure(b.x1)}\n${b.count.toLocaleString('en-US')} rows`,
       }),
       Plot.ruleY([0]),
     ],
   });
-  const note = histogram.nonFinite > 0
-    ? h('p', { class: 'note', 'data-non-finite': histogram.nonFinite }, `${histogram.nonFinite.toLocaleString('en-US')} rows with infinite ${what} are not drawn`)
-    : null;
+  const note =
+    histogram.nonFinite > 0
+      ? h(
+          'p',
+          { class: 'note', 'data-non-finite': histogram.nonFinite },
+          `${histogram.nonFinite.toLocaleString('en-US')} rows with infinite ${what} are not drawn`,
+        )
+      : null;
   target.replaceChildren(plot, ...(note ? [note] : []));
 }
 
@@ -55,16 +67,37 @@ function reliabilityPlot(target: HTMLElement, report: Report): void {
     height: Math.round(width * 0.8),
     marginLeft: 48,
     style: { fontSize: '12px', background: 'transparent' },
-    x: { domain: [0, 1], label: 'confidence (largest predicted probability)', labelAnchor: 'center', labelArrow: 'none' },
+    x: {
+      domain: [0, 1],
+      label: 'confidence (largest predicted probability)',
+      labelAnchor: 'center',
+      labelArrow: 'none',
+    },
     y: { domain: [0, 1], label: 'accuracy', grid: true, labelArrow: 'none' },
     marks: [
       Plot.rectY(bins, { x1: 'lo', x2: 'hi', y: 'accuracy', fill: BLUE, fillOpacity: 0.35, inset: 1 }),
       // Row counts along the foot of the bars, clear of the dots.
-      Plot.text(bins, { x: (b: Bin) => (b.lo + b.hi) / 2, y: 0, text: (b: Bin) => compact.format(b.count), dy: -7, fontSize: 10, fill: '#333' }),
-      Plot.line([[0, 0], [1, 1]], { stroke: '#777', strokeDasharray: '4 4' }),
+      Plot.text(bins, {
+        x: (b: Bin) => (b.lo + b.hi) / 2,
+        y: 0,
+        text: (b: Bin) => compact.format(b.count),
+        dy: -7,
+        fontSize: 10,
+        fill: '#333',
+      }),
+      Plot.line(
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        { stroke: '#777', strokeDasharray: '4 4' },
+      ),
       Plot.line(bins, { x: 'confidence', y: 'accuracy', stroke: RED, strokeWidth: 1.5 }),
       Plot.dot(bins, {
-        x: 'confidence', y: 'accuracy', r: 3.5, fill: RED,
+        x: 'confidence',
+        y: 'accuracy',
+        r: 3.5,
+        fill: RED,
         tip: true,
         title: (b: Bin) =>
           `confidence ${figure(b.lo)}–${figure(b.hi)}: ${b.count.toLocaleString('en-US')} rows\n` +
@@ -73,9 +106,14 @@ function reliabilityPlot(target: HTMLElement, report: Report): void {
       Plot.ruleY([0]),
     ],
   });
-  const legend = h('p', { class: 'note' },
-    h('span', { class: 'swatch', style: `background:${BLUE};opacity:.45` }), ' accuracy per bin (its rows at the foot) ',
-    h('span', { class: 'dot', style: `background:${RED}` }), ' (mean confidence, accuracy) · dashed: perfect calibration');
+  const legend = h(
+    'p',
+    { class: 'note' },
+    h('span', { class: 'swatch', style: `background:${BLUE};opacity:.45` }),
+    ' accuracy per bin (its rows at the foot) ',
+    h('span', { class: 'dot', style: `background:${RED}` }),
+    ' (mean confidence, accuracy) · dashed: perfect calibration',
+  );
   target.replaceChildren(plot, legend);
 }
 

@@ -28,9 +28,17 @@ export function renderSummary(report: Report): void {
       const known = LABELS[key];
       const x = typeof value === 'number' ? value : Number(value);
       const text = known?.format ? known.format(x) : figure(x);
-      return h('div', { class: 'card' },
+      return h(
+        'div',
+        { class: 'card' },
         h('dt', {}, known?.label ?? key.replaceAll('_', ' ')),
-        h('dd', { 'data-key': key, 'data-value': String(value) }, text, known?.unit ? h('small', {}, ` ${report.unit}`) : null));
+        h(
+          'dd',
+          { 'data-key': key, 'data-value': String(value) },
+          text,
+          known?.unit ? h('small', {}, ` ${report.unit}`) : null,
+        ),
+      );
     });
   byId('summary').replaceChildren(...cards);
   const s = report.summary;

@@ -19,10 +19,15 @@ import { TOTALS } from './scratch';
  * Whether the call reads the chunk totals (a 'sum' or 'mean' reduction). Kernels whose per-value
  * results are the whole answer may skip the running sum when it is false.
  */
-export let totalsWanted: bool = true;
+let wanted: bool = true;
 
-export function resetTotals(wanted: i32): void {
-  totalsWanted = wanted != 0;
+// @ts-ignore: decorator
+@inline export function totalsWanted(): bool {
+  return wanted;
+}
+
+export function resetTotals(want: i32): void {
+  wanted = want != 0;
   store<f64>(TOTALS, 0.0);
   store<f64>(TOTALS, 0.0, 8);
   store<f64>(TOTALS, 0.0, 16);

@@ -1,28 +1,21 @@
-// The module's exports, nothing else. Addresses are byte offsets into this module's memory.
-import { CAPACITY, SCRATCH, TOTALS } from './scratch';
+// The module's exports, nothing else: the kernels, the memory map, the allocator and the test
+// hooks. Addresses are byte offsets into this module's memory. The TypeScript side's view of
+// these exports is build/xentropy.d.ts (asc's bindings, `npm run build:wasm`), and
+// test/kernels.test.ts checks it against the module's own export list.
+
+export { CAPACITY, REGIONS, SCRATCH, SCRATCH_END, TOTALS, PARAMS, PARAMS_SLOTS } from './scratch';
+export {
+  PARAM_lnBase, PARAM_eps, PARAM_smoothing, PARAM_ignoreIndex, PARAM_posWeight, PARAM_normalize, PARAM_log, PARAM_logits,
+} from './params';
 
 export { resetTotals } from './accumulate';
-export { informationContentF64, binaryEntropyF64, entropyRowsF64 } from './entropy_f64';
-export { crossEntropyDenseF64, crossEntropyIndexF64, crossEntropyIndexF32, klDivergenceRowsF64 } from './cross_entropy_f64';
-export { softmaxRowsF64, softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64 } from './softmax_f64';
-export { softmaxCrossEntropyIndexF32 } from './softmax_f32';
-export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_f64';
-export { scoreRowsF64, scoreRowsF32 } from './score_f64';
-
-/** Base address of the four scratch regions (targets, predictions, weights, results). */
-export function scratchAddress(): usize {
-  return SCRATCH;
-}
-
-/** Values per scratch region. */
-export function scratchCapacity(): i32 {
-  return CAPACITY;
-}
-
-/** Address of the chunk totals [sum, carry, den, denCarry]. */
-export function totalsAddress(): usize {
-  return TOTALS;
-}
+export { informationContentF64, binaryEntropyF64, entropyRowsF64 } from './entropy';
+export { crossEntropyDenseF64, crossEntropyIndexF64, crossEntropyIndexF32 } from './cross_entropy';
+export { klDivergenceRowsF64 } from './kl_divergence';
+export { softmaxRowsF64, logSumExpRowsF64 } from './softmax';
+export { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxCrossEntropyIndexF32 } from './softmax_cross_entropy';
+export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_cross_entropy';
+export { scoreRowsF64, scoreRowsF32 } from './score';
 
 /**
  * Zero-copy arrays: a block of the TLSF heap (runtime "minimal"), 16-byte aligned; freed blocks

@@ -1,4 +1,5 @@
-// Loading row values into lanes, shared by the kernel families: generic in the element type T
+// Loading row values into lanes, shared by the kernel families (wasm only: the js kernels index
+// arrays directly, so this file has no twin in src/js/): generic in the element type T
 // (f64, or f32 promoted to f64), and the [0, 1] range check every probability kernel makes.
 
 /** Value j of a row of T, as f64. */

@@ -18,12 +18,32 @@ const SHIFT: f32 = 12582912.0; // 1.5·2^23: d/ln2 + SHIFT holds nearest(d/ln2) 
 const SMALLEST: f32 = -87.33654475;
 // Q: e^r ≈ 1 + r + r²·Q(r), Q of degree 3 (Cephes' expf uses 5): fitted by scripts/fit_expf.py
 // (Lawson minimax against mpmath) to 1.6e-7 relative with float32 rounding, about one float32 ulp,
-// inside the error budgets of the kernels that use it (softmax_f32.ts). Degree 4 would give 6.5e-8
+// inside the error budgets of the kernels that use it (softmax_cross_entropy.ts). Degree 4 would give 6.5e-8
 // for two more operations per four lanes (10 % of the float32 softmax kernels' time).
 const Q0: f32 = 4.999923110e-1; // 0x3EFFFEFE
 const Q1: f32 = 1.666711420e-1; // 0x3E2AABD7
 const Q2: f32 = 4.189011827e-2; // 0x3D2B94F9
 const Q3: f32 = 8.312527090e-3; // 0x3C083144
+
+// The FMA build: asc --enable relaxed-simd (asconfig.json target "relaxed") makes
+// ASC_FEATURE_RELAXED_SIMD true and every a·b + c below one relaxed_madd, which the engine runs
+// fused (one rounding) on FMA hardware or as a multiply and an add (two roundings) elsewhere. The
+// error bounds above hold either way (test/relaxed.test.ts runs the vmath and fixture tests on
+// this build with FMA on and off).
+
+/** a·b + c per lane (float32). */
+// @ts-ignore: decorator
+@inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+/** c - a·b per lane (float32). */
+// @ts-ignore: decorator
+@inline export function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_nmadd(a, b, c);
+  return f32x4.sub(c, f32x4.mul(a, b));
+}
 
 /**
  * The shared core: e^(d + err) per lane for ln(2^-126) ≤ d ≤ 88 (no special lanes). In that range
@@ -31,15 +51,16 @@ const Q3: f32 = 8.312527090e-3; // 0x3C083144
  */
 // @ts-ignore: decorator
 @inline function expCore(d: v128, err: v128, withErr: bool): v128 {
-  const kd = f32x4.add(f32x4.mul(d, f32x4.splat(INV_LN2)), f32x4.splat(SHIFT));
+  const kd = madd(d, f32x4.splat(INV_LN2), f32x4.splat(SHIFT));
   const n = f32x4.sub(kd, f32x4.splat(SHIFT));
-  let r = f32x4.sub(d, f32x4.mul(n, f32x4.splat(C1)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(C2)));
+  // n·C1 is exact, so d - n·C1 is the same fused or not; fusing n·C2 only removes a rounding.
+  let r = nmadd(n, f32x4.splat(C1), d);
+  r = nmadd(n, f32x4.splat(C2), r);
   if (withErr) r = f32x4.add(r, err); // inlined with a constant (x + 0 cannot be folded: -0)
-  let p = f32x4.add(f32x4.mul(f32x4.splat(Q3), r), f32x4.splat(Q2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(Q0));
-  const y = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1.0));
+  let p = madd(f32x4.splat(Q3), r, f32x4.splat(Q2));
+  p = madd(p, r, f32x4.splat(Q1));
+  p = madd(p, r, f32x4.splat(Q0));
+  const y = f32x4.add(madd(f32x4.mul(p, r), r, r), f32x4.splat(1.0));
   // 2^n: (n + 127) << 23, n read from kd's low bits (bits(kd) - bits(SHIFT) = n).
   const ni = i32x4.sub(kd, f32x4.splat(SHIFT));
   return f32x4.mul(y, i32x4.shl(i32x4.add(ni, i32x4.splat(127)), 23));
@@ -95,18 +116,18 @@ const L8: f32 = 3.3333331174e-1;
   const f = f32x4.sub(f32x4.add(m, v128.and(m, low)), f32x4.splat(1.0));
   const fe = f32x4.convert_i32x4_s(e);
   const z = f32x4.mul(f, f);
-  let p = f32x4.add(f32x4.mul(f32x4.splat(L0), f), f32x4.splat(L1));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L2));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L3));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L4));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L5));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L6));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L7));
-  p = f32x4.add(f32x4.mul(p, f), f32x4.splat(L8));
+  let p = madd(f32x4.splat(L0), f, f32x4.splat(L1));
+  p = madd(p, f, f32x4.splat(L2));
+  p = madd(p, f, f32x4.splat(L3));
+  p = madd(p, f, f32x4.splat(L4));
+  p = madd(p, f, f32x4.splat(L5));
+  p = madd(p, f, f32x4.splat(L6));
+  p = madd(p, f, f32x4.splat(L7));
+  p = madd(p, f, f32x4.splat(L8));
   let y = f32x4.mul(f32x4.mul(p, f), z);
-  y = f32x4.add(y, f32x4.mul(fe, f32x4.splat(C2)));
-  y = f32x4.sub(y, f32x4.mul(f32x4.splat(0.5), z));
-  return f32x4.add(f32x4.add(f, y), f32x4.mul(fe, f32x4.splat(C1)));
+  y = madd(fe, f32x4.splat(C2), y);
+  y = nmadd(f32x4.splat(0.5), z, y);
+  return madd(fe, f32x4.splat(C1), f32x4.add(f, y));
 }
 
 /** ln(1 + x) per lane for finite float32 x ≥ 0. */

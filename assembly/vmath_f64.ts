@@ -11,6 +11,8 @@
 // Error: < 1 ulp in FDLIBM's analysis; measured worst over test/fixtures/vmath.json (mpmath, 50
 // digits, 3 441 points over [-708.4, 0]): 0.78 ulp (test/vmath.test.ts prints and bounds it).
 
+import { MIN_NORMAL } from './constants';
+
 /** ln2 high part: 0x3FE62E42FEE00000, trailing zeros make n·LN2_HI exact for |n| < 2^11. */
 const LN2_HI: f64 = reinterpret<f64>(0x3FE62E42FEE00000); // 6.93147180369123816490e-01
 /** ln2 low part: 0x3DEA39EF35793C76. */
@@ -26,22 +28,39 @@ const SMALLEST: f64 = -708.3964185322641;
 /** 1.5·2^52: x + SHIFT rounds x to an integer held in the low mantissa bits. */
 const SHIFT: f64 = 6755399441055744.0;
 
+// The FMA build (asconfig.json target "relaxed", see vmath_f32.ts): each a·b + c below is one
+// relaxed_madd there, fused or not by the engine; FDLIBM's error analysis holds for both.
+
+/** a·b + c per lane (float64). */
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(f64x2.mul(a, b), c);
+}
+
+/** c - a·b per lane (float64). */
+// @ts-ignore: decorator
+@inline function nmadd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_nmadd(a, b, c);
+  return f64x2.sub(c, f64x2.mul(a, b));
+}
+
 /** e^x per lane for x ≤ 0 (and -Infinity; NaN stays NaN); results below 2^-1022 are 0. No overflow handling. */
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
   const live = f64x2.ge(x, f64x2.splat(SMALLEST));
   const xc = f64x2.pmax(x, f64x2.splat(SMALLEST)); // keeps n in range for -Infinity lanes (one maxpd)
-  const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(INV_LN2)), f64x2.splat(SHIFT));
+  const kd = madd(xc, f64x2.splat(INV_LN2), f64x2.splat(SHIFT));
   const n = f64x2.sub(kd, f64x2.splat(SHIFT));
-  const hi = f64x2.sub(xc, f64x2.mul(n, f64x2.splat(LN2_HI)));
+  const hi = nmadd(n, f64x2.splat(LN2_HI), xc); // n·LN2_HI is exact: fused or not, the same
   const lo = f64x2.mul(n, f64x2.splat(LN2_LO));
   const r = f64x2.sub(hi, lo);
   const t = f64x2.mul(r, r);
-  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
-  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
-  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
-  const c = f64x2.sub(r, f64x2.mul(t, p));
+  let p = madd(t, f64x2.splat(P5), f64x2.splat(P4));
+  p = madd(t, p, f64x2.splat(P3));
+  p = madd(t, p, f64x2.splat(P2));
+  p = madd(t, p, f64x2.splat(P1));
+  const c = nmadd(t, p, r);
   // y = 1 - ((lo - r·c/(2 - c)) - hi)
   const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
   const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
@@ -83,8 +102,6 @@ const LG4: f64 = reinterpret<f64>(0x3FCC71C51D8E78AF); // 2.222219843214978396e-
 const LG5: f64 = reinterpret<f64>(0x3FC7466496CB03DE); // 1.818357216161805012e-01
 const LG6: f64 = reinterpret<f64>(0x3FC39A09D078C69F); // 1.531383769920937332e-01
 const LG7: f64 = reinterpret<f64>(0x3FC2F112DF3E5244); // 1.479819860511658591e-01
-/** 2^-1022, the smallest normal float64. */
-const MIN_NORMAL: f64 = reinterpret<f64>(0x0010000000000000);
 /** 2^54: scales a subnormal into the normal range. */
 const TWO54: f64 = reinterpret<f64>(0x4350000000000000);
 /** 2^52 as bits and as a float: (bits | k) - 2^52 = k for 0 ≤ k < 2^52. */
@@ -125,12 +142,11 @@ const BIAS: f64 = 4503599627370496.0;
   const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
   const z = f64x2.mul(s, s);
   const w = f64x2.mul(z, z);
-  const t1 = f64x2.mul(w, f64x2.add(f64x2.splat(LG2), f64x2.mul(w, f64x2.add(f64x2.splat(LG4), f64x2.mul(w, f64x2.splat(LG6))))));
-  const t2 = f64x2.mul(z, f64x2.add(f64x2.splat(LG1), f64x2.mul(w,
-    f64x2.add(f64x2.splat(LG3), f64x2.mul(w, f64x2.add(f64x2.splat(LG5), f64x2.mul(w, f64x2.splat(LG7))))))));
+  const t1 = f64x2.mul(w, madd(w, madd(w, f64x2.splat(LG6), f64x2.splat(LG4)), f64x2.splat(LG2)));
+  const t2 = f64x2.mul(z, madd(w, madd(w, madd(w, f64x2.splat(LG7), f64x2.splat(LG5)), f64x2.splat(LG3)), f64x2.splat(LG1)));
   const r = f64x2.add(t2, t1);
   const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
-  const lo = f64x2.add(f64x2.mul(s, f64x2.add(hfsq, r)), f64x2.mul(kf, f64x2.splat(LN2_LO)));
+  const lo = madd(s, f64x2.add(hfsq, r), f64x2.mul(kf, f64x2.splat(LN2_LO)));
   return f64x2.sub(f64x2.mul(kf, f64x2.splat(LN2_HI)), f64x2.sub(f64x2.sub(hfsq, lo), f));
 }
 

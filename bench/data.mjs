@@ -35,7 +35,7 @@ export function distributions(Kind, n, k, sd, seed) {
     let max = -Infinity;
     for (let j = 0; j < k; j++) max = Math.max(max, z[o + j]);
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += (z[o + j] = Math.exp(z[o + j] - max));
+    for (let j = 0; j < k; j++) sum += z[o + j] = Math.exp(z[o + j] - max);
     for (let j = 0; j < k; j++) out[o + j] = z[o + j] / sum;
   }
   return out;

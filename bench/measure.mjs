@@ -65,13 +65,13 @@ export async function time(name, run, isAsync, before, opts) {
   const bench = new Bench({ ...opts, retainSamples: true, throws: false });
   const fn = isAsync
     ? async () => {
-      sink.value = await run();
-      sink.count++;
-    }
+        sink.value = await run();
+        sink.count++;
+      }
     : () => {
-      sink.value = run();
-      sink.count++;
-    };
+        sink.value = run();
+        sink.count++;
+      };
   bench.add(name, fn, {
     async beforeAll() {
       gc();

@@ -20,6 +20,16 @@ const benchDir = path.dirname(fileURLToPath(import.meta.url));
 const root = path.dirname(benchDir);
 
 const args = process.argv.slice(2);
+
+// Node 20 runs relaxed SIMD (the 'xentropy wasm relaxed' rows) only behind a flag: rerun with it.
+const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
+if (Number(process.versions.node.split('.')[0]) < 22 && !process.execArgv.includes(RELAXED_FLAG)) {
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [RELAXED_FLAG, ...process.execArgv, fileURLToPath(import.meta.url), ...args], {
+    stdio: 'inherit',
+  });
+  process.exit(r.status ?? 1);
+}
 const quick = args.includes('--quick');
 const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1].split(',')) : null;
@@ -36,12 +46,16 @@ if (!existsSync(path.join(root, 'dist', 'index.js'))) {
   execSync('npm run build', { cwd: root, stdio: 'inherit' });
 } else {
   // The run measures dist/ as it is: say so when the sources are newer.
-  const newest = (dir) => readdirSync(dir, { recursive: true })
-    .map((f) => statSync(path.join(dir, f)))
-    .reduce((t, st) => (st.isFile() ? Math.max(t, st.mtimeMs) : t), 0);
+  const newest = (dir) =>
+    readdirSync(dir, { recursive: true })
+      .map((f) => statSync(path.join(dir, f)))
+      .reduce((t, st) => (st.isFile() ? Math.max(t, st.mtimeMs) : t), 0);
   const built = statSync(path.join(root, 'dist', 'wasm.generated.js')).mtimeMs;
   const stale = ['src', 'assembly'].filter((d) => existsSync(path.join(root, d)) && newest(path.join(root, d)) > built);
-  if (stale.length) console.log(`bench: note: ${stale.join('/')} changed after dist/ was built; run \`npm run build\` to measure the changes.`);
+  if (stale.length)
+    console.log(
+      `bench: note: ${stale.join('/')} changed after dist/ was built; run \`npm run build\` to measure the changes.`,
+    );
 }
 
 const { workloads } = await import('./workloads.mjs');
@@ -50,13 +64,28 @@ const { sizes } = await import('./sizes.mjs');
 const { report } = await import('./report.mjs');
 const { chart } = await import('./chart.mjs');
 const naive = (await import('./peers/naive.mjs')).default;
-const { xentropyWasm, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import('./peers/xentropy.mjs');
+const { xentropyWasm, xentropyRelaxed, xentropyZeroCopy, xentropyJs, xentropyUnchecked } = await import(
+  './peers/xentropy.mjs'
+);
 const { tfjsCpu, tfjsWasm } = await import('./peers/tfjs.mjs');
-const onnx = (await import('./peers/onnx.mjs')).default;
+const { default: onnx, onnxThreads } = await import('./peers/onnx.mjs');
+const { xentropyPool, xentropyPoolShared } = await import('./peers/xentropy-pool.mjs');
 
 /** The reference (naive) first: every other result is checked against it. */
-const implementations = [naive, xentropyWasm, xentropyUnchecked, xentropyZeroCopy, xentropyJs, tfjsCpu, tfjsWasm, onnx]
-  .filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
+const implementations = [
+  naive,
+  xentropyWasm,
+  xentropyRelaxed,
+  xentropyUnchecked,
+  xentropyZeroCopy,
+  xentropyJs,
+  xentropyPool,
+  xentropyPoolShared,
+  tfjsCpu,
+  tfjsWasm,
+  onnx,
+  onnxThreads,
+].filter((impl) => impl === naive || !implWords || implWords.some((word) => impl.name.toLowerCase().includes(word)));
 
 const indexUrl = pathToFileURL(path.join(root, 'dist', 'index.js')).href;
 const lib = await import(indexUrl);
@@ -78,7 +107,10 @@ const results = [];
 /** Prepares one implementation and checks its first result; returns the row and, if it is to be timed, the prepared call. */
 async function prepareAndCheck(impl, w, data, reference) {
   const row = { name: impl.name, group: impl.group };
-  const na = initErrors.get(impl) ?? w.skip?.[impl.name];
+  const na =
+    initErrors.get(impl) ??
+    w.skip?.[impl.name] ??
+    (w.runsOnly && !w.runsOnly.runs.includes(impl.name) ? w.runsOnly.reason : undefined);
   if (na) return { row: { ...row, na } };
   let p;
   try {
@@ -153,12 +185,26 @@ for (const w of workloads) {
     p.dispose?.();
     if (row.pooled && !row.error) Object.assign(row, summarize(row.pooled));
     delete row.pooled;
-    log(`  ${row.name.padEnd(26)} ${row.error ? `error: ${row.error}` : `median ${ms(row.median).padStart(8)} ms  (${row.samples} samples; per round ${row.roundMedians.map(ms).join(', ')})`}\n`);
+    log(
+      `  ${row.name.padEnd(26)} ${row.error ? `error: ${row.error}` : `median ${ms(row.median).padStart(8)} ms  (${row.samples} samples; per round ${row.roundMedians.map(ms).join(', ')})`}\n`,
+    );
   }
-  const wl = { id: w.id, title: w.title, elements: w.elements, dtype: w.dtype, targets: w.targets, rows };
+  const wl = {
+    id: w.id,
+    title: w.title,
+    elements: w.elements,
+    dtype: w.dtype,
+    targets: w.targets,
+    rows,
+    ...(w.reps && { reps: w.reps }),
+  };
   if (w.id === 'W6') {
     log('  wasm memory while streaming (fresh process) …\n');
-    wl.memory = JSON.parse(execFileSync(process.execPath, [path.join(benchDir, 'child', 'stream-memory.mjs'), indexUrl], { encoding: 'utf8' }));
+    wl.memory = JSON.parse(
+      execFileSync(process.execPath, [path.join(benchDir, 'child', 'stream-memory.mjs'), indexUrl], {
+        encoding: 'utf8',
+      }),
+    );
   }
   results.push(wl);
 }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist/cli');
 
-// The bundled CommonJS packages (piscina, cli-progress, commander) use require, __dirname and
+// The bundled CommonJS packages (piscina, commander) use require, __dirname and
 // __filename; in an ES module they come from the file's own URL.
 const BANNER = [
   "import { createRequire as __xentropyCreateRequire } from 'node:module';",

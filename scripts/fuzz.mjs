@@ -24,7 +24,10 @@ function arg(name, fallback) {
 const lib = process.env.XENTROPY_LIB ?? fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const { js, load } = await import(pathToFileURL(lib).href);
 const wasm = await load({ backend: 'wasm' });
-const apis = [['js', js], ['wasm', wasm]];
+const apis = [
+  ['js', js],
+  ['wasm', wasm],
+];
 
 const seed = Number(arg('seed', String(Math.floor(Math.random() * 2 ** 31))));
 const total = Number(arg('runs', '1000000'));
@@ -39,7 +42,14 @@ const kinds = [
   { name: 'structured', share: 0.72, arb: A.caseArb, check: (c, s) => H.checkCase(apis, c, s) },
   { name: 'garbage', share: 0.23, arb: A.argGarbageArb, check: (c, s) => H.checkGarbageArgs(apis, c, s) },
   { name: 'scoreRows', share: 0.045, arb: H.scoreArbitraries(fc), check: (c, s) => H.checkScoreCase(apis, c, s) },
-  { name: 'alloc', share: 0.005, arb: A.allocSeqArb, check: (ops, s) => { for (const [n, x] of apis) H.checkAllocSequence(n, x, ops, s); } },
+  {
+    name: 'alloc',
+    share: 0.005,
+    arb: A.allocSeqArb,
+    check: (ops, s) => {
+      for (const [n, x] of apis) H.checkAllocSequence(n, x, ops, s);
+    },
+  },
 ].filter((k) => !only || k.name === only);
 
 console.log(`xentropy fuzz: seed ${seed}, ${total} cases, ${lib}`);
@@ -56,25 +66,45 @@ for (const kind of kinds) {
     if (onlyBlock !== undefined && b !== Number(onlyBlock)) continue;
     const numRuns = Math.min(BLOCK, runs - b * BLOCK);
     const blockSeed = (seed + b) | 0;
-    const result = fc.check(fc.property(kind.arb, (c) => kind.check(c, s)), { seed: blockSeed, numRuns, ...(path ? { path } : {}) });
+    const result = fc.check(
+      fc.property(kind.arb, (c) => kind.check(c, s)),
+      { seed: blockSeed, numRuns, ...(path ? { path } : {}) },
+    );
     if (result.failed) {
-      console.error(`\nFAILED: ${kind.name}, block ${b} (seed ${blockSeed}), after ${result.numRuns} cases of the block`);
-      console.error(`counterexample: ${JSON.stringify(result.counterexample, (_, v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`);
+      console.error(
+        `\nFAILED: ${kind.name}, block ${b} (seed ${blockSeed}), after ${result.numRuns} cases of the block`,
+      );
+      console.error(
+        `counterexample: ${JSON.stringify(result.counterexample, (_, v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v))}`,
+      );
       console.error(`error: ${result.errorInstance?.stack ?? result.error}`);
-      console.error(`replay: node scripts/fuzz.mjs --seed ${seed} --only ${kind.name} --runs ${runs} --block ${b} --path ${result.counterexamplePath}`);
+      console.error(
+        `replay: node scripts/fuzz.mjs --seed ${seed} --only ${kind.name} --runs ${runs} --block ${b} --path ${result.counterexamplePath}`,
+      );
       process.exit(1);
     }
     s.runs += numRuns;
     done += numRuns;
     const secs = (Date.now() - start) / 1000;
-    process.stdout.write(`\r${kind.name}: ${s.runs}/${runs}  total ${done} cases, ${secs.toFixed(0)} s, ${(done / secs).toFixed(0)} cases/s   `);
+    process.stdout.write(
+      `\r${kind.name}: ${s.runs}/${runs}  total ${done} cases, ${secs.toFixed(0)} s, ${(done / secs).toFixed(0)} cases/s   `,
+    );
   }
   process.stdout.write('\n');
 }
 const secs = (Date.now() - start) / 1000;
 console.log(`passed: ${done} cases in ${secs.toFixed(1)} s (seed ${seed})`);
 for (const [name, s] of Object.entries(stats)) {
-  console.log(`  ${name}: ${s.runs} cases: ${s.ok} valid (${s.referenced} checked against the naive reference), ${s.rangeError} RangeError, ${s.typeError} TypeError, ${s.known} under known kernel issues`);
+  console.log(
+    `  ${name}: ${s.runs} cases: ${s.ok} valid (${s.referenced} checked against the naive reference), ${s.rangeError} RangeError, ${s.typeError} TypeError, ${s.known} under known kernel issues`,
+  );
 }
-console.log(`  known kernel issues tolerated: ${Object.entries(H.KNOWN_ISSUES).filter(([, v]) => v).map(([k]) => k).join(', ') || 'none'}`);
+console.log(
+  `  known kernel issues tolerated: ${
+    Object.entries(H.KNOWN_ISSUES)
+      .filter(([, v]) => v)
+      .map(([k]) => k)
+      .join(', ') || 'none'
+  }`,
+);
 console.log(`  wasm linear memory: ${memoryBefore} → ${wasm.memoryBytes} bytes`);

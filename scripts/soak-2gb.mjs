@@ -52,9 +52,11 @@ const check = (ok, what) => {
 
 for (const dtype of dtypes) {
   const T = dtype === 'f64' ? Float64Array : Float32Array;
-  const values = (2 ** 31) / T.BYTES_PER_ELEMENT; // 2 GiB of input
+  const values = 2 ** 31 / T.BYTES_PER_ELEMENT; // 2 GiB of input
   const n = values / K;
-  console.log(`\n${dtype}: ${n} rows × ${K} classes = ${values} values, ${(values * T.BYTES_PER_ELEMENT) / 2 ** 30} GiB in one ${T.name}`);
+  console.log(
+    `\n${dtype}: ${n} rows × ${K} classes = ${values} values, ${(values * T.BYTES_PER_ELEMENT) / 2 ** 30} GiB in one ${T.name}`,
+  );
   gc();
   const rssStart = rssMiB();
   let t = Date.now();
@@ -62,17 +64,26 @@ for (const dtype of dtypes) {
   fillLazily(logits, 20261125);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) labels[i] = (i * 7919) % K;
-  console.log(`  generated in ${((Date.now() - t) / 1000).toFixed(1)} s; RSS ${rssStart.toFixed(0)} → ${rssMiB().toFixed(0)} MiB`);
+  console.log(
+    `  generated in ${((Date.now() - t) / 1000).toFixed(1)} s; RSS ${rssStart.toFixed(0)} → ${rssMiB().toFixed(0)} MiB`,
+  );
 
   // Reference: the same rows 4 096 at a time, summed with compensation.
   t = Date.now();
   const ref = new CompensatedSum();
   const STEP = 4096;
   for (let r0 = 0; r0 < n; r0 += STEP) {
-    ref.add(js.softmaxCrossEntropy(labels.subarray(r0, r0 + STEP), logits.subarray(r0 * K, (r0 + STEP) * K), { classes: K, reduction: 'sum' }));
+    ref.add(
+      js.softmaxCrossEntropy(labels.subarray(r0, r0 + STEP), logits.subarray(r0 * K, (r0 + STEP) * K), {
+        classes: K,
+        reduction: 'sum',
+      }),
+    );
   }
   const expected = ref.value / n;
-  console.log(`  reference (js, ${n / STEP} calls of ${STEP} rows): ${expected} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `  reference (js, ${n / STEP} calls of ${STEP} rows): ${expected} in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   const results = {};
   for (const name of backends) {
@@ -84,16 +95,29 @@ for (const dtype of dtypes) {
     const secs = (Date.now() - t) / 1000;
     const after = { linear: x.memoryBytes, rss: rssMiB(), peak: peakMiB() };
     results[name] = mean;
-    console.log(`  ${name}: one call, mean ${mean}, ${secs.toFixed(1)} s (${((values * T.BYTES_PER_ELEMENT) / MiB / secs).toFixed(0)} MiB/s)`);
-    console.log(`    ${name === 'wasm' ? 'linear memory' : 'js scratch'}: ${before.linear} → ${after.linear} bytes; RSS ${before.rss.toFixed(0)} → ${after.rss.toFixed(0)} MiB; peak RSS ${before.peak.toFixed(0)} → ${after.peak.toFixed(0)} MiB`);
+    console.log(
+      `  ${name}: one call, mean ${mean}, ${secs.toFixed(1)} s (${((values * T.BYTES_PER_ELEMENT) / MiB / secs).toFixed(0)} MiB/s)`,
+    );
+    console.log(
+      `    ${name === 'wasm' ? 'linear memory' : 'js scratch'}: ${before.linear} → ${after.linear} bytes; RSS ${before.rss.toFixed(0)} → ${after.rss.toFixed(0)} MiB; peak RSS ${before.peak.toFixed(0)} → ${after.peak.toFixed(0)} MiB`,
+    );
     check(after.linear === before.linear, `${name}: backend memory unchanged by a 2 GiB call (${after.linear} bytes)`);
-    check(after.peak - Math.max(before.peak, before.rss) < 64, `${name}: peak RSS grew ${(after.peak - Math.max(before.peak, before.rss)).toFixed(1)} MiB (< 64 MiB: the input is streamed, not copied)`);
+    check(
+      after.peak - Math.max(before.peak, before.rss) < 64,
+      `${name}: peak RSS grew ${(after.peak - Math.max(before.peak, before.rss)).toFixed(1)} MiB (< 64 MiB: the input is streamed, not copied)`,
+    );
     const tol = dtype === 'f64' ? 1e-13 * Math.abs(expected) : 2e-6 * Math.abs(expected);
-    check(Math.abs(mean - expected) <= tol, `${name}: mean within ${tol.toExponential(1)} of the chunked reference (Δ = ${Math.abs(mean - expected).toExponential(2)})`);
+    check(
+      Math.abs(mean - expected) <= tol,
+      `${name}: mean within ${tol.toExponential(1)} of the chunked reference (Δ = ${Math.abs(mean - expected).toExponential(2)})`,
+    );
   }
   if (results.wasm !== undefined && results.js !== undefined) {
     const tol = dtype === 'f64' ? 2e-13 * Math.abs(results.js) : 4e-6 * Math.abs(results.js);
-    check(Math.abs(results.wasm - results.js) <= tol, `wasm and js agree (Δ = ${Math.abs(results.wasm - results.js).toExponential(2)})`);
+    check(
+      Math.abs(results.wasm - results.js) <= tol,
+      `wasm and js agree (Δ = ${Math.abs(results.wasm - results.js).toExponential(2)})`,
+    );
   }
 }
 console.log(failed ? '\nsoak: FAILED' : '\nsoak: passed');

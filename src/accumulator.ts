@@ -336,7 +336,7 @@ export class Accumulator {
     const k = this.classes;
     const n = labels.length;
     const targets = classIndices(labels, k, this.validate);
-    // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score_f64.ts).
+    // One fused pass per row: cross-entropy, entropy of the prediction, arg-max (assembly/score.ts).
     const results: RowResults = this.x.scoreRows(targets, scores, {
       classes: k,
       input: this.input,

@@ -2,31 +2,89 @@
  * The public functions of API.md, built once over any backend: read shapes and options, plan the
  * chunks, call the backend's kernel per chunk, shape the result.
  */
-import { NO_WEIGHTS, PREDICTIONS, TARGETS, WEIGHTS } from './backend/backend.js';
-import type { AllocatableArray, AllocatableType, Backend, Kernels, View, View32 } from './backend/backend.js';
-import { backendFor, checkOut, directOut, exclusive, reduce, resultArray, runChunks, shapeRows, single } from './run.js';
+import { NO_WEIGHTS, PREDICTIONS, SAMPLE_WEIGHTS, TARGETS, WEIGHTS } from './backend/backend.js';
+import type {
+  AllocatableArray,
+  AllocatableType,
+  Backend,
+  KernelParams,
+  Kernels,
+  View,
+  View32,
+} from './backend/backend.js';
+import {
+  backendFor,
+  checkOut,
+  directOut,
+  exclusive,
+  reduce,
+  resultArray,
+  runChunks,
+  shapeRows,
+  single,
+} from './run.js';
 import type { Outcome, Plan } from './run.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
-  checkWeights, findBadIndex, findBadValue, logitRule, massRule, probabilityRule, resolveOptions,
+  checkWeights,
+  DEFAULT_KERNEL_PARAMS,
+  findBadIndex,
+  findBadSampleWeight,
+  findBadValue,
+  logitRule,
+  massRule,
+  probabilityRule,
+  resolveOptions,
 } from './validate.js';
 import type { Checked, Options, Resolved, Rule } from './validate.js';
 
-import type { Result, Rows, ScoredRows, ScoreOptions, Xentropy } from './types.js';
+import type { Features, Result, Rows, ScoredRows, ScoreOptions, Xentropy } from './types.js';
 export type {
-  BatchInput, Distribution, Result, Rows, ScoredRows, ScoreOptions, TargetInput, Xentropy,
+  BatchInput,
+  Distribution,
+  Result,
+  Rows,
+  ScoredRows,
+  ScoreOptions,
+  TargetInput,
+  Xentropy,
 } from './types.js';
 export type { Options };
 
-type Kernel1 = (K: Kernels, x: View, n: number, out: View, o: Resolved) => number;
-type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, o: Resolved) => number;
-type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View, w: View, o: Resolved) => number;
-type RowKernel32 = (K: Kernels, t: View, q: View32, n: number, k: number, out: View, w: View, o: Resolved) => number;
+type Kernel1 = (K: Kernels, x: View, n: number, out: View, s: View) => number;
+type Kernel2 = (K: Kernels, y: View, x: View, n: number, out: View, s: View) => number;
+type RowKernel = (K: Kernels, t: View, q: View, n: number, k: number, out: View, w: View, s: View) => number;
+type RowKernel32 = (K: Kernels, t: View, q: View32, n: number, k: number, out: View, w: View, s: View) => number;
 
+/**
+ * The call's sample weights as a source of one weight per row (`what`: rows, or elements for the
+ * elementwise functions), or null for none; a length other than n is a TypeError.
+ */
+function readSampleWeights(fn: string, o: Resolved, n: number, what: string): Source | null {
+  const s = o.sampleWeights;
+  if (s === undefined) return null;
+  if (s.length !== n) throw new TypeError(`${fn}: sampleWeights has ${s.length} entries for ${n} ${what}`);
+  return flatSource(s);
+}
+
+/** Sample weights of rows [r0, r0 + rows), placed where the kernels read them (NO_WEIGHTS: none). */
+function stageSampleWeights(b: Backend, s: Source | null, r0: number, rows: number): View {
+  return s ? b.stage(SAMPLE_WEIGHTS, s, r0, r0 + rows) : NO_WEIGHTS;
+}
+
+/** The bad sample weight of a flagged chunk, if the flag was one. */
+function badSampleWeight(fn: string, s: Source | null, r0: number, rows: number): Error | null {
+  return s ? findBadSampleWeight(fn, s, r0, r0 + rows) : null;
+}
+
+/**
+ * The call's result. `denominator` is 'mean''s divisor without sample weights (n, or Σ w_{y_i}
+ * for index targets); with them the kernels have summed Σ s_i (or Σ s_i·w_{y_i}) into r.den.
+ */
 function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one: boolean): Result {
   // (A single distribution or number with `out` fills out[0]; checkOut has made sure out.length is 1.)
-  if (o.reduction !== 'none') return reduce(o, r, denominator);
+  if (o.reduction !== 'none') return reduce(o, r, o.sampleWeights ? r.den : denominator);
   if (one && !o.out) return single(r);
   return o.out ?? (shapeRows(r.rows!, kind) as Rows);
 }
@@ -35,10 +93,30 @@ function finish(o: Resolved, r: Outcome, denominator: number, kind: OutKind, one
  * A plan whose per-row results land in the array the call returns (for one value: a plain number).
  * `inputs`: the call's array arguments, which decide whether `out` may be written chunk by chunk.
  */
-function plan(n: number, k: number, width: number, o: Resolved, kind: OutKind, one: boolean, inputs: unknown[] = []): Plan {
+function plan(
+  n: number,
+  k: number,
+  width: number,
+  o: Resolved,
+  kind: OutKind,
+  one: boolean,
+  inputs: unknown[] = [],
+  params = o.params,
+): Plan {
   const keep = o.reduction === 'none';
   const into = keep && !(one && !o.out) ? resultArray(kind, n * width, o.out) : undefined;
-  return { n, k, width, keep, validate: o.validate, into, intoIsCallers: o.out !== undefined, outDirect: directOut(o.out, inputs) };
+  return {
+    fn: o.fn,
+    n,
+    k,
+    width,
+    keep,
+    validate: o.validate,
+    into,
+    intoIsCallers: o.out !== undefined,
+    outDirect: directOut(o.out, inputs),
+    params,
+  };
 }
 
 /** informationContent, binaryEntropy: one probability argument, elementwise. */
@@ -46,31 +124,50 @@ function elementwise(be: Backend, fn: string, p: unknown, opts: Options | undefi
   const o = resolveOptions(fn, opts);
   const e = readElements(fn, 'p', p);
   checkOut(fn, o, e.n);
+  const sw = readSampleWeights(fn, o, e.n, 'elements');
   const checked: Checked[] = [{ name: 'p', src: e.src, rule: probabilityRule }];
   const r = runChunks(
-    be, plan(e.n, 1, 1, o, e.kind, e.scalar, [p]),
-    (b, r0, n, out) => kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, o),
-    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
+    be,
+    plan(e.n, 1, 1, o, e.kind, e.scalar, [p, o.sampleWeights]),
+    (b, r0, n, out) =>
+      kernel(b.kernels, b.stage(PREDICTIONS, e.src, r0, r0 + n), n, out, stageSampleWeights(b, sw, r0, n)),
+    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n) ?? badSampleWeight(fn, sw, r0, n),
   );
   return finish(o, r, e.n, e.kind, e.scalar);
 }
 
 /** binaryCrossEntropy, sigmoidCrossEntropy: (y, prediction) pairs, elementwise. */
 function elementwisePair(
-  be: Backend, fn: string, y: unknown, x: unknown, xArg: string, xRule: Rule, opts: Options | undefined, kernel: Kernel2,
+  be: Backend,
+  fn: string,
+  y: unknown,
+  x: unknown,
+  xArg: string,
+  xRule: Rule,
+  opts: Options | undefined,
+  kernel: Kernel2,
 ): Result {
   const o = resolveOptions(fn, opts);
   const [ey, ex] = readElementPair(fn, y, x, xArg);
   checkOut(fn, o, ex.n);
+  const sw = readSampleWeights(fn, o, ex.n, 'elements');
   const checked: Checked[] = [
     { name: 'y', src: ey.src, rule: probabilityRule },
     { name: xArg, src: ex.src, rule: xRule },
   ];
   const r = runChunks(
-    be, plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x]),
+    be,
+    plan(ex.n, 1, 1, o, ex.kind, ex.scalar, [y, x, o.sampleWeights]),
     (b, r0, n, out) =>
-      kernel(b.kernels, b.stage(TARGETS, ey.src, r0, r0 + n), b.stage(PREDICTIONS, ex.src, r0, r0 + n), n, out, o),
-    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n),
+      kernel(
+        b.kernels,
+        b.stage(TARGETS, ey.src, r0, r0 + n),
+        b.stage(PREDICTIONS, ex.src, r0, r0 + n),
+        n,
+        out,
+        stageSampleWeights(b, sw, r0, n),
+      ),
+    (r0, n) => findBadValue(fn, checked, 1, false, r0, r0 + n) ?? badSampleWeight(fn, sw, r0, n),
   );
   return finish(o, r, ex.n, ex.kind, ex.scalar);
 }
@@ -87,45 +184,106 @@ function stageWeights(fn: string, be: Backend, o: Resolved, k: number): View {
  * crossEntropy, klDivergence, softmaxCrossEntropy: targets (dense or indices) against a batch of
  * predictions. `dense` and `index` are the kernels for each target kind.
  */
+/** The fixed options of a function over a call's parameters; over the defaults, built once per `fixed`. */
+const fixedOverDefaults = new WeakMap<Partial<KernelParams>, KernelParams>();
+function withFixed(params: KernelParams, fixed: Partial<KernelParams>): KernelParams {
+  if (params !== DEFAULT_KERNEL_PARAMS) return { ...params, ...fixed };
+  let merged = fixedOverDefaults.get(fixed);
+  if (!merged) fixedOverDefaults.set(fixed, (merged = Object.freeze({ ...params, ...fixed })));
+  return merged;
+}
+
 function rowsWithTargets(
-  be0: Backend, fn: string, p: unknown, q: unknown, qArg: string, opts: Options | undefined,
-  dense: RowKernel, index: RowKernel, index32?: RowKernel32, honorsIgnoreIndex = true,
+  be0: Backend,
+  fn: string,
+  p: unknown,
+  q: unknown,
+  qArg: string,
+  opts: Options | undefined,
+  dense: RowKernel,
+  index: RowKernel,
+  index32?: RowKernel32,
+  fixed?: Partial<KernelParams>,
 ): Result {
   const o = resolveOptions(fn, opts);
-  // The index kernel and the locator must agree on which target is ignored (klDivergence: none).
-  const ignoreIndex = honorsIgnoreIndex ? o.ignoreIndex : NaN;
+  // Options a function does not take are fixed (klDivergence: no clamp, smoothing or ignoreIndex);
+  // the index kernel and the locator then agree on which target is ignored.
+  const params = fixed ? withFixed(o.params, fixed) : o.params;
+  const ignoreIndex = params.ignoreIndex;
   const qb = readBatch(fn, qArg, q, o.classes);
   const t: Targets = readTargets(fn, p, qb);
   const { n, k } = qb;
   checkOut(fn, o, n);
+  const sw = readSampleWeights(fn, o, n, 'rows');
   const be = backendFor(be0, k);
   const w = stageWeights(fn, be, o, k);
-  const valueRule = qArg === 'logits' ? logitRule : o.normalize ? massRule : probabilityRule;
+  const valueRule = qArg === 'logits' ? logitRule : params.normalize ? massRule : probabilityRule;
   const checked: Checked[] = [{ name: qArg, src: qb.src, rule: valueRule }];
   // The locator applies the kernel's rule: normalize rescales crossEntropy/klDivergence targets,
   // but does not apply to softmaxCrossEntropy, whose targets are always probabilities.
-  const targetRule = o.normalize && qArg !== 'logits' ? massRule : probabilityRule;
+  const targetRule = params.normalize && qArg !== 'logits' ? massRule : probabilityRule;
   if (!t.index) checked.unshift({ name: 'p', src: t.src, rule: targetRule });
   const kernel = t.index ? index : dense;
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
   const r = runChunks(
-    be, plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights]),
+    be,
+    plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights, o.sampleWeights], params),
     (b, r0, rows, out) => {
       const tv = t.index ? b.stage(TARGETS, t.src, r0, r0 + rows) : b.stage(TARGETS, t.src, r0 * k, (r0 + rows) * k);
-      if (kernel32) return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
-      return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, o);
+      const s = stageSampleWeights(b, sw, r0, rows);
+      if (kernel32)
+        return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
+      return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
     },
     (r0, rows) =>
       (t.index ? findBadIndex(fn, t.src, k, ignoreIndex, r0, r0 + rows) : null) ??
-      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k),
+      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k) ??
+      badSampleWeight(fn, sw, r0, rows),
   );
   return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
+}
+
+/**
+ * A per-row function of one batch (entropy, logSumExp): read the rows, check them by `rule`, run
+ * `kernel` chunk by chunk with the rows' sample weights, and shape the result.
+ */
+function rowsOfOneBatch(
+  be: Backend,
+  fn: string,
+  name: string,
+  x: unknown,
+  opts: Options | undefined,
+  rule: (o: Resolved) => Rule,
+  kernel: 'entropyRowsF64' | 'logSumExpRowsF64',
+): Result {
+  const o = resolveOptions(fn, opts);
+  const b = readBatch(fn, name, x, o.classes);
+  const { n, k } = b;
+  checkOut(fn, o, n);
+  const sw = readSampleWeights(fn, o, n, 'rows');
+  const checked: Checked[] = [{ name, src: b.src, rule: rule(o) }];
+  const r = runChunks(
+    backendFor(be, k),
+    plan(n, k, 1, o, b.kind, b.single, [x, o.sampleWeights]),
+    (b2, r0, rows, out) =>
+      b2.kernels[kernel](
+        b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k),
+        rows,
+        k,
+        out,
+        stageSampleWeights(b2, sw, r0, rows),
+      ),
+    (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k) ?? badSampleWeight(fn, sw, r0, rows),
+  );
+  return finish(o, r, n, b.kind, b.single);
 }
 
 /** softmax / logSoftmax: the same shape and kind as the input. */
 function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefined, log: number): Result | number[][] {
   const o = resolveOptions(fn, opts);
+  // Softmax rows are distributions, not losses: there is nothing to weigh (API.md).
+  if (o.sampleWeights !== undefined) throw new TypeError(`${fn}: sampleWeights does not apply to ${fn}`);
   const b: Batch = readBatch(fn, 'logits', z, o.classes);
   const { n, k } = b;
   checkOut(fn, o, n * k);
@@ -133,14 +291,19 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   const r = runChunks(
     backendFor(be0, k),
     {
-      n, k, width: k, keep: true, validate: o.validate,
-      into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out), intoIsCallers: o.out !== undefined,
+      fn,
+      n,
+      k,
+      width: k,
+      keep: true,
+      validate: o.validate,
+      into: b.nested && !o.out ? undefined : resultArray(b.kind, n * k, o.out),
+      intoIsCallers: o.out !== undefined,
       outDirect: directOut(o.out, [z], z),
+      params: { ...o.params, log },
     },
-    (be, r0, rows, out) => {
-      const zv = be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
-      return be.kernels.softmaxRowsF64(zv.arr, zv.off, rows, k, out.arr, out.off, log);
-    },
+    (be, r0, rows, out) =>
+      be.kernels.softmaxRowsF64(be.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k), rows, k, out),
     (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k),
   );
   const flat = r.rows!;
@@ -150,7 +313,7 @@ function softmaxOf(be0: Backend, fn: string, z: unknown, opts: Options | undefin
   return o.out ?? (shapeRows(flat, b.kind) as Rows);
 }
 
-/** scoreRows: the fused per-row scoring pass (assembly/score_f64.ts). */
+/** scoreRows: the fused per-row scoring pass (assembly/score.ts). */
 function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOptions): ScoredRows {
   const fn = 'scoreRows';
   if (opts?.input !== 'logits' && opts?.input !== 'probs') {
@@ -170,19 +333,15 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
   const entropy = new Float64Array(n);
   const checked: Checked[] = [{ name: 'scores', src: qb.src, rule: logits ? logitRule : probabilityRule }];
   const r = runChunks(
-    backendFor(be0, k), plan(n, k, 1, { ...o, reduction: 'none', out: undefined }, 'array', false),
+    backendFor(be0, k),
+    plan(n, k, 1, { ...o, reduction: 'none', out: undefined }, 'array', false, [], { ...o.params, logits: +logits }),
     (b, r0, rows, out) => {
       const yv = b.stage(TARGETS, labelsSrc, r0, r0 + rows);
       const hv = b.outputAt(WEIGHTS, entropy, r0, rows);
       const K = b.kernels;
-      let bad: number;
-      if (qb.src.f32) {
-        const zv = b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k);
-        bad = K.scoreRowsF32(yv.arr, yv.off, zv.arr, zv.off, rows, k, out.arr, out.off, hv.arr, hv.off, o.lnBase, +logits);
-      } else {
-        const zv = b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k);
-        bad = K.scoreRowsF64(yv.arr, yv.off, zv.arr, zv.off, rows, k, out.arr, out.off, hv.arr, hv.off, o.lnBase, +logits);
-      }
+      const bad = qb.src.f32
+        ? K.scoreRowsF32(yv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, hv)
+        : K.scoreRowsF64(yv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, hv);
       b.collect(entropy, r0, rows, hv);
       b.collect(work, r0, rows, yv);
       return bad;
@@ -193,70 +352,81 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
   return { crossEntropy: r.rows as Float64Array, entropy, predicted: Int32Array.from(work) }; // no `into`: a fresh Float64Array
 }
 
-export function createApi(be: Backend): Xentropy {
+/** klDivergence takes no clamp, smoothing or ignoreIndex. */
+const KL_FIXED: Partial<KernelParams> = Object.freeze({ eps: 0, smoothing: 0, ignoreIndex: NaN });
+
+export function createApi(be: Backend, features: Features = { simd: 'none' }): Xentropy {
   const api = {
     backend: be.name,
+    features: Object.freeze({ ...features }),
     get memoryBytes() {
       return be.memoryBytes();
     },
     informationContent: (p: unknown, opts?: Options) =>
-      elementwise(be, 'informationContent', p, opts, (K, x, n, out, o) =>
-        K.informationContentF64(x.arr, x.off, n, out.arr, out.off, o.lnBase)),
+      elementwise(be, 'informationContent', p, opts, (K, x, n, out, s) => K.informationContentF64(x, n, out, s)),
     binaryEntropy: (p: unknown, opts?: Options) =>
-      elementwise(be, 'binaryEntropy', p, opts, (K, x, n, out, o) =>
-        K.binaryEntropyF64(x.arr, x.off, n, out.arr, out.off, o.lnBase)),
-    entropy(p: unknown, opts?: Options) {
-      const fn = 'entropy';
-      const o = resolveOptions(fn, opts);
-      const b = readBatch(fn, 'p', p, o.classes);
-      const { n, k } = b;
-      checkOut(fn, o, n);
-      const checked: Checked[] = [{ name: 'p', src: b.src, rule: o.normalize ? massRule : probabilityRule }];
-      const r = runChunks(
-        backendFor(be, k), plan(n, k, 1, o, b.kind, b.single, [p]),
-        (b2, r0, rows, out) => {
-          const pv = b2.stage(PREDICTIONS, b.src, r0 * k, (r0 + rows) * k);
-          return b2.kernels.entropyRowsF64(pv.arr, pv.off, rows, k, out.arr, out.off, o.lnBase, +o.normalize);
-        },
-        (r0, rows) => findBadValue(fn, checked, k, !b.single, r0 * k, (r0 + rows) * k),
-      );
-      return finish(o, r, n, b.kind, b.single);
-    },
+      elementwise(be, 'binaryEntropy', p, opts, (K, x, n, out, s) => K.binaryEntropyF64(x, n, out, s)),
+    entropy: (p: unknown, opts?: Options) =>
+      rowsOfOneBatch(
+        be,
+        'entropy',
+        'p',
+        p,
+        opts,
+        (o) => (o.params.normalize ? massRule : probabilityRule),
+        'entropyRowsF64',
+      ),
+    logSumExp: (z: unknown, opts?: Options) =>
+      rowsOfOneBatch(be, 'logSumExp', 'logits', z, opts, () => logitRule, 'logSumExpRowsF64'),
     crossEntropy: (p: unknown, q: unknown, opts?: Options) =>
-      rowsWithTargets(be, 'crossEntropy', p, q, 'q', opts,
-        (K, t, q2, n, k, out, w, o) => K.crossEntropyDenseF64(
-          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off, o.labelSmoothing),
-        (K, t, q2, n, k, out, w, o) => K.crossEntropyIndexF64(
-          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off,
-          o.labelSmoothing, o.ignoreIndex),
-        (K, t, q2, n, k, out, w, o) => K.crossEntropyIndexF32(
-          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, o.eps, w.arr, w.off,
-          o.labelSmoothing, o.ignoreIndex)),
+      rowsWithTargets(
+        be,
+        'crossEntropy',
+        p,
+        q,
+        'q',
+        opts,
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyDenseF64(t, q2, n, k, out, w, s),
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF64(t, q2, n, k, out, w, s),
+        (K, t, q2, n, k, out, w, s) => K.crossEntropyIndexF32(t, q2, n, k, out, w, s),
+      ),
     klDivergence: (p: unknown, q: unknown, opts?: Options) =>
-      rowsWithTargets(be, 'klDivergence', p, q, 'q', opts,
-        (K, t, q2, n, k, out, _w, o) => K.klDivergenceRowsF64(
-          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize),
-        // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y. ignoreIndex
-        // does not apply (API.md: crossEntropy and softmaxCrossEntropy only).
-        (K, t, q2, n, k, out, _w, o) => K.crossEntropyIndexF64(
-          t.arr, t.off, q2.arr, q2.off, n, k, out.arr, out.off, o.lnBase, +o.normalize, 0, NO_WEIGHTS.arr, -1, 0, NaN),
-        undefined, false),
+      rowsWithTargets(
+        be,
+        'klDivergence',
+        p,
+        q,
+        'q',
+        opts,
+        (K, t, q2, n, k, out, _w, s) => K.klDivergenceRowsF64(t, q2, n, k, out, s),
+        // Index targets are one-hot rows, whose entropy is 0: KL(e_y ‖ q) = -ln q_y. No weights, no
+        // clamp, no smoothing, no ignoreIndex (API.md: crossEntropy and softmaxCrossEntropy only).
+        (K, t, q2, n, k, out, _w, s) => K.crossEntropyIndexF64(t, q2, n, k, out, NO_WEIGHTS, s),
+        undefined,
+        KL_FIXED,
+      ),
     softmax: (z: unknown, opts?: Options) => softmaxOf(be, 'softmax', z, opts, 0),
     logSoftmax: (z: unknown, opts?: Options) => softmaxOf(be, 'logSoftmax', z, opts, 1),
     softmaxCrossEntropy: (p: unknown, z: unknown, opts?: Options) =>
-      rowsWithTargets(be, 'softmaxCrossEntropy', p, z, 'logits', opts,
-        (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyDenseF64(
-          t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing),
-        (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyIndexF64(
-          t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing, o.ignoreIndex),
-        (K, t, zv, n, k, out, w, o) => K.softmaxCrossEntropyIndexF32(
-          t.arr, t.off, zv.arr, zv.off, n, k, out.arr, out.off, o.lnBase, w.arr, w.off, o.labelSmoothing, o.ignoreIndex)),
+      rowsWithTargets(
+        be,
+        'softmaxCrossEntropy',
+        p,
+        z,
+        'logits',
+        opts,
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyDenseF64(t, zv, n, k, out, w, s),
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF64(t, zv, n, k, out, w, s),
+        (K, t, zv, n, k, out, w, s) => K.softmaxCrossEntropyIndexF32(t, zv, n, k, out, w, s),
+      ),
     binaryCrossEntropy: (y: unknown, p: unknown, opts?: Options) =>
-      elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out, o) =>
-        K.binaryCrossEntropyF64(yv.arr, yv.off, pv.arr, pv.off, n, out.arr, out.off, o.lnBase, o.eps)),
+      elementwisePair(be, 'binaryCrossEntropy', y, p, 'p', probabilityRule, opts, (K, yv, pv, n, out, s) =>
+        K.binaryCrossEntropyF64(yv, pv, n, out, s),
+      ),
     sigmoidCrossEntropy: (y: unknown, z: unknown, opts?: Options) =>
-      elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, o) =>
-        K.sigmoidCrossEntropyF64(yv.arr, yv.off, zv.arr, zv.off, n, out.arr, out.off, o.lnBase, o.posWeight)),
+      elementwisePair(be, 'sigmoidCrossEntropy', y, z, 'logits', logitRule, opts, (K, yv, zv, n, out, s) =>
+        K.sigmoidCrossEntropyF64(yv, zv, n, out, s),
+      ),
     scoreRows: (labels: unknown, scores: unknown, opts: ScoreOptions) => scoreRows(be, labels, scores, opts),
     alloc: <T extends AllocatableArray>(type: AllocatableType<T>, length: number): T => alloc(be, type, length),
     free: (array: AllocatableArray) => be.free(array),
@@ -268,7 +438,9 @@ export function createApi(be: Backend): Xentropy {
         be.reserve(bytes);
       } catch (e) {
         if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
-          throw new RangeError(`reserve: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`);
+          throw new RangeError(
+            `reserve: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`,
+          );
         }
         throw e;
       }
@@ -295,7 +467,8 @@ const MAX_ALLOC_BYTES = 2 ** 32;
  */
 function alloc<T extends AllocatableArray>(be: Backend, type: AllocatableType<T>, length: number): T {
   if (!ALLOCATABLE.includes(type)) {
-    const name = typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
+    const name =
+      typeof type === 'function' && typeof type.name === 'string' && type.name ? type.name : describeValue(type);
     throw new TypeError(`alloc: type must be Float64Array, Float32Array or Int32Array, got ${name}`);
   }
   if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 0) {
@@ -310,7 +483,9 @@ function alloc<T extends AllocatableArray>(be: Backend, type: AllocatableType<T>
   } catch (e) {
     // The allocator traps (unreachable) when memory.grow fails; nothing was changed by then.
     if (typeof WebAssembly === 'object' && e instanceof WebAssembly.RuntimeError) {
-      throw new RangeError(`alloc: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`);
+      throw new RangeError(
+        `alloc: no room for ${bytes} bytes: the WebAssembly memory (${be.memoryBytes()} bytes) cannot grow further`,
+      );
     }
     throw e;
   }

@@ -21,6 +21,7 @@ export type {
   BatchInput,
   CommonOptions,
   Distribution,
+  Features,
   IndexArray,
   Nested,
   Options,
@@ -64,3 +65,5 @@ export type {
   Scorer,
   Summary,
 } from './accumulator.js';
+export { createPool } from './pool/pool.js';
+export type { CallOptions, Pool, PoolCall, PoolOptions, ScoreCallOptions } from './pool/pool.js';

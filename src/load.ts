@@ -1,24 +1,84 @@
 /**
  * Loading the WebAssembly backend: the module's bytes are embedded (src/wasm.generated.ts), so
  * the same build works in Node, browsers and bundlers with no fetch, no fs and no configuration
- * (../shared/notes/wasm-in-browsers.md: the one way that passed every case measured). The
- * compiled module is memoized; a failed compile is forgotten so a later call can retry.
+ * (../shared/notes/wasm-in-browsers.md: the one way that passed every case measured). Two builds
+ * are embedded: SIMD ('plain') and SIMD + relaxed SIMD ('relaxed': fused multiply-add in the
+ * vector math); the relaxed one runs where the engine validates a tiny relaxed-SIMD probe.
+ * Each compiled module is memoized; a failed compile is forgotten so a later call can retry.
  */
 import { createApi } from './api.js';
 import type { Xentropy } from './api.js';
 import { createWasmBackend } from './backend/wasm.js';
 import { describeValue } from './shapes.js';
 import { jsBackend } from './backend/js.js';
-import { wasmBase64 } from './wasm.generated.js';
+import { relaxedWasmBase64, wasmBase64 } from './wasm.generated.js';
 
 export interface LoadOptions {
   /** 'wasm': WebAssembly or throw (never a silent fallback). Default: wasm, falling back to js. */
   backend?: 'wasm' | 'js';
+  /**
+   * Which wasm build: 'relaxed' (relaxed SIMD, fused multiply-add) or 'plain' (SIMD only); either
+   * is forced (an engine without relaxed SIMD then throws). Default: 'relaxed' where the engine
+   * has it (Chromium, Node ≥ 22), else 'plain'. Both give results within API.md's bounds.
+   */
+  simd?: Simd;
 }
 
-let compiled: Promise<WebAssembly.Module> | null = null;
-let wasmApi: Promise<Xentropy> | null = null;
+type Simd = 'relaxed' | 'plain';
+
+const compiled: Partial<Record<Simd, Promise<WebAssembly.Module>>> = {};
+const wasmApi: Partial<Record<Simd, Promise<Xentropy>>> = {};
 let jsApi: Xentropy | null = null;
+
+/**
+ * A module of one function, local.get 0..2 then f32x4.relaxed_madd (0xFD 0x105): it validates
+ * exactly where the engine has relaxed SIMD.
+ */
+const RELAXED_PROBE = [
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x08,
+  0x01,
+  0x60,
+  0x03,
+  0x7b,
+  0x7b,
+  0x7b,
+  0x01,
+  0x7b, // type: (v128, v128, v128) -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // one function of that type
+  0x0a,
+  0x0d,
+  0x01,
+  0x0b,
+  0x00,
+  0x20,
+  0x00,
+  0x20,
+  0x01,
+  0x20,
+  0x02,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // its body
+];
+
+let relaxedSupport: boolean | undefined;
+function hasRelaxedSimd(): boolean {
+  relaxedSupport ??= WebAssembly.validate(new Uint8Array(RELAXED_PROBE));
+  return relaxedSupport;
+}
 
 function decodeBase64(s: string): Uint8Array {
   if (typeof atob === 'function') {
@@ -30,19 +90,25 @@ function decodeBase64(s: string): Uint8Array {
   throw new Error('xentropy: no base64 decoder (atob) in this environment');
 }
 
-function compileOnce(): Promise<WebAssembly.Module> {
-  if (!compiled) {
-    compiled = (async () => {
-      if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
-        throw new Error('xentropy: WebAssembly is not available in this environment; use the js backend');
-      }
-      return WebAssembly.compile(decodeBase64(wasmBase64) as BufferSource);
+function wasmAvailable(): void {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
+    throw new Error('xentropy: WebAssembly is not available in this environment; use the js backend');
+  }
+}
+
+function compileOnce(simd: Simd): Promise<WebAssembly.Module> {
+  let module = compiled[simd];
+  if (!module) {
+    module = (async () => {
+      wasmAvailable();
+      return WebAssembly.compile(decodeBase64(simd === 'relaxed' ? relaxedWasmBase64 : wasmBase64) as BufferSource);
     })();
-    compiled.catch(() => {
-      compiled = null;
+    compiled[simd] = module;
+    module.catch(() => {
+      delete compiled[simd];
     });
   }
-  return compiled;
+  return module;
 }
 
 /** The module's one import: the heap's abort, reached only when alloc() cannot grow memory. */
@@ -55,14 +121,31 @@ const imports = {
 };
 
 /** One instance per realm (a worker has its own): calls are synchronous, so sharing it is safe. */
-function instantiateOnce(): Promise<Xentropy> {
-  if (!wasmApi) {
-    wasmApi = compileOnce().then(async (module) => createApi(createWasmBackend(await WebAssembly.instantiate(module, imports))));
-    wasmApi.catch(() => {
-      wasmApi = null;
+function instantiateOnce(simd: Simd): Promise<Xentropy> {
+  let api = wasmApi[simd];
+  if (!api) {
+    api = compileOnce(simd).then(async (module) =>
+      createApi(createWasmBackend(await WebAssembly.instantiate(module, imports)), { simd }),
+    );
+    wasmApi[simd] = api;
+    api.catch(() => {
+      delete wasmApi[simd];
     });
   }
-  return wasmApi;
+  return api;
+}
+
+/** The build to run: the one asked for (relaxed refused where the engine lacks it), else the best the engine has. */
+function chooseSimd(wanted: Simd | undefined): Simd {
+  wasmAvailable();
+  if (wanted === 'plain') return 'plain';
+  if (hasRelaxedSimd()) return 'relaxed';
+  if (wanted === 'relaxed') {
+    throw new Error(
+      "xentropy: this WebAssembly engine has no relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd); use load({ simd: 'plain' })",
+    );
+  }
+  return 'plain';
 }
 
 let warnedRefused = false;
@@ -78,7 +161,7 @@ function warnRefusedOnce(error: unknown): void {
   const why = error instanceof Error ? error.message : String(error);
   console.warn(
     `xentropy: WebAssembly compilation was refused (${why}); using the js backend. ` +
-    "A Content-Security-Policy needs script-src 'wasm-unsafe-eval' for the wasm backend.",
+      "A Content-Security-Policy needs script-src 'wasm-unsafe-eval' for the wasm backend.",
   );
 }
 
@@ -98,6 +181,7 @@ function warnRefusedOnce(error: unknown): void {
  * const x = await load();
  * x.backend; // → 'wasm'
  * (await load({ backend: 'js' })).backend; // → 'js'
+ * ['relaxed', 'plain'].includes(x.features.simd); // → true (relaxed: Chromium, Node ≥ 22)
  * ```
  */
 export async function load(options: LoadOptions = {}): Promise<Xentropy> {
@@ -105,11 +189,16 @@ export async function load(options: LoadOptions = {}): Promise<Xentropy> {
   if (wanted !== undefined && wanted !== 'wasm' && wanted !== 'js') {
     throw new RangeError(`load: backend must be 'wasm' or 'js', got ${describeValue(wanted)}`);
   }
+  const simd = options?.simd;
+  if (simd !== undefined && simd !== 'relaxed' && simd !== 'plain') {
+    throw new RangeError(`load: simd must be 'relaxed' or 'plain', got ${describeValue(simd)}`);
+  }
   if (wanted !== 'js') {
     try {
-      return await instantiateOnce();
+      return await instantiateOnce(chooseSimd(simd));
     } catch (e) {
-      if (wanted === 'wasm') throw e;
+      // A forced build is never swapped for another backend.
+      if (wanted === 'wasm' || simd !== undefined) throw e;
       warnRefusedOnce(e);
     }
   }

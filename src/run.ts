@@ -9,8 +9,10 @@
 import type { Backend, View } from './backend/backend.js';
 import { jsBackend } from './backend/js.js';
 import type { OutKind } from './shapes.js';
+import { fastPath } from './fast-path.js';
 import { CompensatedSum } from './sum.js';
 import type { Resolved } from './validate.js';
+import type { KernelParams } from './js/params.js';
 
 /** One chunk: rows [r0, r0 + rows). Returns the kernel's flag. */
 export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
@@ -18,6 +20,8 @@ export type Step = (be: Backend, r0: number, rows: number, out: View) => number;
 export type Locate = (r0: number, rows: number) => Error | null;
 
 export interface Plan {
+  /** The public function's name, for messages. */
+  fn: string;
   n: number;
   /** Values per row (1 for elementwise functions). */
   k: number;
@@ -32,6 +36,8 @@ export interface Plan {
   intoIsCallers?: boolean;
   /** The caller's `out` may be written chunk by chunk anyway (validation off and directOut()). */
   outDirect?: boolean;
+  /** The call's options as the kernels read them, set once before the first chunk. */
+  params: KernelParams;
 }
 
 export interface Outcome {
@@ -59,7 +65,9 @@ let busy = false;
 export function exclusive<A extends unknown[], R>(fn: string, f: (...args: A) => R): (...args: A) => R {
   return (...args: A): R => {
     if (busy) {
-      throw new TypeError(`${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`);
+      throw new TypeError(
+        `${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`,
+      );
     }
     busy = true;
     try {
@@ -94,6 +102,8 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   const into = plan.keep ? plan.into : undefined;
   const direct = into !== undefined && !(plan.intoIsCallers && (plan.validate || !plan.outDirect));
   const rows = !plan.keep ? null : direct ? into! : into ? stagingArray(n * width) : new Float64Array(n * width);
+  be.setParams(plan.params);
+  if (n > 0 && n <= perChunk && fastPath.oneChunk) return runOneChunk(be, plan, step, locate, into, rows);
   const sum = new CompensatedSum();
   const den = new CompensatedSum();
   for (let r0 = 0; r0 < n; r0 += perChunk) {
@@ -101,9 +111,7 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
     be.resetTotals(!plan.keep);
     const out = be.output(rows, r0 * width, count * width);
     const bad = step(be, r0, count, out);
-    if (bad && plan.validate) {
-      throw locate(r0, count) ?? new Error('xentropy: a kernel flagged an invalid value that validation cannot locate (a bug)');
-    }
+    if (bad && plan.validate) throw locate(r0, count) ?? changedWhileRead(plan.fn, r0, count);
     if (rows) be.collect(rows, r0 * width, count * width, out);
     const t = be.totals();
     sum.merge(t.sum, t.carry);
@@ -113,9 +121,57 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   return { rows: into ?? rows, sum: sum.value, den: den.value };
 }
 
+/**
+ * A compensated sum's value after merging one chunk's (sum, carry) into a fresh CompensatedSum,
+ * computed without the object: the same operations in the same order, so the same number.
+ */
+function mergedOnce(sum: number, carry: number): number {
+  const t = 0 + sum;
+  const c = 0 + (0 >= Math.abs(sum) ? 0 - t + sum : sum - t + 0) + carry;
+  return Number.isFinite(t) ? t + c : t;
+}
+
+/** runChunks for inputs that fit one chunk: no loop, no compensated-sum objects. */
+function runOneChunk(
+  be: Backend,
+  plan: Plan,
+  step: Step,
+  locate: Locate,
+  into: Float64Array | Float32Array | undefined,
+  rows: Float64Array | Float32Array | null,
+): Outcome {
+  const { n, width } = plan;
+  be.resetTotals(!plan.keep);
+  const out = be.output(rows, 0, n * width);
+  const bad = step(be, 0, n, out);
+  if (bad && plan.validate) {
+    throw locate(0, n) ?? changedWhileRead(plan.fn, 0, n);
+  }
+  if (rows) be.collect(rows, 0, n * width, out);
+  const t = be.totals();
+  const sum = mergedOnce(t.sum, t.carry);
+  const den = mergedOnce(t.den, t.denCarry);
+  if (into && rows !== into) into.set(rows!);
+  return { rows: into ?? rows, sum, den };
+}
+
+/**
+ * The error for a flagged chunk whose inputs hold no bad value when validation reads them again:
+ * the kernel saw one, so an input changed between the two reads — an array on a
+ * SharedArrayBuffer written by another thread during the call, or a getter or Proxy that answers
+ * differently on the second read. The result would be a silently wrong number: refused instead.
+ */
+export function changedWhileRead(fn: string, r0: number, rows: number): Error {
+  return new Error(
+    `${fn}: an input changed while it was read: rows ${r0}–${r0 + rows - 1} held an invalid value when computed and none when checked (a SharedArrayBuffer written by another thread during the call, or a getter answering differently?); no result was written`,
+  );
+}
+
 /** Whether two typed arrays share bytes. */
 function overlap(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+  return (
+    a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+  );
 }
 
 /**
@@ -132,7 +188,13 @@ export function directOut(out: Float64Array | Float32Array | undefined, inputs: 
   for (const x of inputs) {
     if (x === undefined || typeof x === 'number' || typeof x === 'bigint') continue;
     if (!ArrayBuffer.isView(x)) return false;
-    if (x === inPlace && x.byteOffset === out.byteOffset && x.byteLength === out.byteLength && x.constructor === out.constructor) continue;
+    if (
+      x === inPlace &&
+      x.byteOffset === out.byteOffset &&
+      x.byteLength === out.byteLength &&
+      x.constructor === out.constructor
+    )
+      continue;
     if (overlap(x, out)) return false;
   }
   return true;
@@ -142,7 +204,11 @@ export function directOut(out: Float64Array | Float32Array | undefined, inputs: 
  * The typed array a call returns, for runChunks to write into: the caller's `out`, or a fresh
  * array of the prediction's kind; undefined for plain arrays (number[] is built at the end).
  */
-export function resultArray(kind: OutKind, length: number, out: Float64Array | Float32Array | undefined): Float64Array | Float32Array | undefined {
+export function resultArray(
+  kind: OutKind,
+  length: number,
+  out: Float64Array | Float32Array | undefined,
+): Float64Array | Float32Array | undefined {
   if (out) return out;
   if (kind === 'f64') return new Float64Array(length);
   if (kind === 'f32') return new Float32Array(length);
@@ -161,8 +227,21 @@ export function checkOut(fn: string, o: Resolved, length: number): void {
   }
 }
 
+/**
+ * Where a call's reduction parts go just before they combine: a pool worker (src/pool/) takes the
+ * compensated Σ and the denominator of its piece, so that pieces merge in piece order whatever
+ * the options made of them. One slot per realm (calls are synchronous).
+ */
+let partsSink: ((sum: number, denominator: number) => void) | null = null;
+
+/** Sets (or, with null, clears) the receiver of the next reductions' parts. */
+export function reportReductionParts(sink: ((sum: number, denominator: number) => void) | null): void {
+  partsSink = sink;
+}
+
 /** The reduced value: 'sum' → Σ, 'mean' → Σ / denominator (NaN over zero counted rows). */
 export function reduce(o: Resolved, r: Outcome, denominator: number): number {
+  partsSink?.(r.sum, denominator);
   if (o.reduction === 'sum') return r.sum;
   return denominator === 0 ? NaN : r.sum / denominator;
 }

@@ -3,6 +3,7 @@
  * rows n and classes k, whether targets are class indices, and which kind of array to return.
  * Shape errors (API.md's TypeError list) are raised here, before any value is computed.
  */
+import { fastPath } from './fast-path.js';
 
 /** A flat, row-major view of an argument that can copy any range of its values into a Float64Array. */
 export interface Source {
@@ -57,8 +58,15 @@ const typedArrayTag: (x: unknown) => string | undefined = (() => {
 })();
 
 const INTEGER_TAGS = new Set([
-  'Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array',
-  'BigInt64Array', 'BigUint64Array',
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
 ]);
 
 function isIntegerArray(x: unknown): boolean {
@@ -98,12 +106,20 @@ function isDetached(x: ArrayBufferView): boolean {
 /** Throws the TypeError for a detached typed array argument. */
 export function refuseDetached(fn: string, arg: string, x: unknown): void {
   if (ArrayBuffer.isView(x) && isDetached(x)) {
-    throw new TypeError(`${fn}: ${arg} is a ${typedArrayTag(x)} whose buffer is detached (transferred, or an alloc() view after memory grew)`);
+    throw new TypeError(
+      `${fn}: ${arg} is a ${typedArrayTag(x)} whose buffer is detached (transferred, or an alloc() view after memory grew)`,
+    );
   }
 }
 
 /** A plain array's element as float64: numbers as they are, anything else NaN (named by validation). */
 const numberOrNaN = (v: unknown): number => (typeof v === 'number' ? v : NaN);
+
+/** src[from, to) into dst at off (numeric typed arrays; set() converts). */
+function copyRange(src: Float64Array | Float32Array, dst: Float64Array, off: number, from: number, to: number): void {
+  if (to - from <= fastPath.smallCopy) for (let i = from; i < to; i++) dst[off + i - from] = src[i];
+  else dst.set(src.subarray(from, to), off);
+}
 
 /** A flat array or typed array (BigInt arrays are read through Number()). */
 export function flatSource(x: Numeric): Source {
@@ -114,7 +130,7 @@ export function flatSource(x: Numeric): Source {
       length: f.length,
       f64: f,
       f32: null,
-      copy: (dst, off, from, to) => dst.set(f.subarray(from, to), off),
+      copy: (dst, off, from, to) => copyRange(f, dst, off, from, to),
       at: (i) => f[i],
     };
   }
@@ -135,7 +151,7 @@ export function flatSource(x: Numeric): Source {
       length: t.length,
       f64: null,
       f32: tag === 'Float32Array' ? t : null,
-      copy: (dst, off, from, to) => dst.set(t.subarray(from, to), off),
+      copy: (dst, off, from, to) => copyRange(t, dst, off, from, to),
       at: (i) => t[i],
     };
   }
@@ -165,7 +181,8 @@ function rowsSource(rows: ArrayLike<number>[], k: number): Source {
         const row = rows[r] as ArrayLike<unknown>;
         const tag = typedArrayTag(row);
         if (tag === undefined) for (let j = 0; j < k; j++) dst[o + j] = numberOrNaN(row[j]);
-        else if (tag === 'BigInt64Array' || tag === 'BigUint64Array') for (let j = 0; j < k; j++) dst[o + j] = Number(row[j]);
+        else if (tag === 'BigInt64Array' || tag === 'BigUint64Array')
+          for (let j = 0; j < k; j++) dst[o + j] = Number(row[j]);
         else dst.set(row as Float64Array, o);
       }
     },
@@ -225,7 +242,9 @@ function readRows(fn: string, arg: string, x: unknown[]): number {
     if (!isFlat(row)) throw new TypeError(`${fn}: ${arg} row ${r} is ${describe(row)}, not an array`);
     refuseDetached(fn, `${arg} row ${r}`, row);
     if (row.length !== k) {
-      throw new TypeError(`${fn}: ${arg} rows have unequal lengths: row ${r} has ${row.length} entries, row 0 has ${k}`);
+      throw new TypeError(
+        `${fn}: ${arg} rows have unequal lengths: row ${r} has ${row.length} entries, row 0 has ${k}`,
+      );
     }
   }
   return k;
@@ -282,10 +301,14 @@ export function readElements(fn: string, arg: string, x: unknown): Elements {
 export function readTargets(fn: string, p: unknown, q: Batch): Targets {
   const { n, k } = q;
   if (typeof p === 'number' || typeof p === 'bigint') {
-    if (n !== 1) throw new TypeError(`${fn}: a single class index needs a single distribution, but the predictions have ${n} rows`);
+    if (n !== 1)
+      throw new TypeError(
+        `${fn}: a single class index needs a single distribution, but the predictions have ${n} rows`,
+      );
     return { src: scalarSource(Number(p)), index: true };
   }
-  if (!isFlat(p)) throw new TypeError(`${fn}: targets must be an array, a typed array or a class index, got ${describe(p)}`);
+  if (!isFlat(p))
+    throw new TypeError(`${fn}: targets must be an array, a typed array or a class index, got ${describe(p)}`);
   refuseDetached(fn, 'targets', p);
   if (Array.isArray(p) && p.length > 0 && isFlat(p[0])) {
     const width = readRows(fn, 'targets', p);
@@ -311,7 +334,9 @@ export function readElementPair(fn: string, y: unknown, x: unknown, xArg: string
   const a = readElements(fn, 'y', y);
   const b = readElements(fn, xArg, x);
   if (a.scalar !== b.scalar || a.n !== b.n) {
-    throw new TypeError(`${fn}: y and ${xArg} differ in shape (${a.scalar ? 'a number' : `length ${a.n}`} vs ${b.scalar ? 'a number' : `length ${b.n}`})`);
+    throw new TypeError(
+      `${fn}: y and ${xArg} differ in shape (${a.scalar ? 'a number' : `length ${a.n}`} vs ${b.scalar ? 'a number' : `length ${b.n}`})`,
+    );
   }
   return [a, b];
 }

@@ -190,9 +190,16 @@ export interface ScoredRows {
  * x.crossEntropy(1, [0.2, 0.7, 0.1]); // → 0.35667494393873245
  * ```
  */
+/** The engine features a loaded backend uses (`x.features`). */
+export interface Features {
+  simd: 'relaxed' | 'plain' | 'none';
+}
+
 export interface Xentropy {
   /** Which backend runs the kernels. */
   readonly backend: 'wasm' | 'js';
+  /** What the backend runs on: the wasm build load() chose ('relaxed': relaxed SIMD with fused multiply-add; 'plain': SIMD), 'none' for js. */
+  readonly features: Features;
   /** Bytes of memory the backend holds for its kernels (wasm: linear memory). Constant across calls and input sizes. */
   readonly memoryBytes: number;
 

@@ -7,6 +7,8 @@
  */
 import type { Source } from './shapes.js';
 import { checkClasses, describeValue, refuseDetached } from './shapes.js';
+import type { KernelParams } from './js/params.js';
+import { fastPath } from './fast-path.js';
 
 export type Reduction = 'none' | 'sum' | 'mean';
 
@@ -20,23 +22,26 @@ export interface Options {
   ignoreIndex?: number;
   labelSmoothing?: number;
   posWeight?: number;
+  sampleWeights?: ArrayLike<number>;
   validate?: boolean;
   out?: Float64Array | Float32Array;
 }
 
-/** Options after checking, with defaults filled in. */
+/**
+ * Options after checking, with defaults filled in: what the wrapper acts on, and `params`, the
+ * numbers every kernel reads from its parameter block (src/js/params.ts, assembly/params.ts).
+ */
 export interface Resolved {
+  /** The public function's name, for messages. */
+  fn: string;
   classes: number | undefined;
   reduction: Reduction;
-  lnBase: number;
-  normalize: boolean;
-  eps: number;
   weights: ArrayLike<number> | undefined;
-  ignoreIndex: number;
-  labelSmoothing: number;
-  posWeight: number;
+  /** One weight per row (per element for elementwise functions); undefined: none. */
+  sampleWeights: ArrayLike<number> | undefined;
   validate: boolean;
   out: Float64Array | Float32Array | undefined;
+  params: KernelParams;
 }
 
 function finite(fn: string, name: string, v: unknown): number {
@@ -55,13 +60,47 @@ function flag(fn: string, name: string, v: unknown, fallback: boolean): boolean 
 function lnOf(fn: string, base: unknown): number {
   if (base === undefined || base === Math.E) return 1;
   const b = finite(fn, 'base', base);
-  if (!(b > 0 && b !== 1 && b < Infinity)) throw new RangeError(`${fn}: base must be a finite number > 0 and ≠ 1, got ${b}`);
+  if (!(b > 0 && b !== 1 && b < Infinity))
+    throw new RangeError(`${fn}: base must be a finite number > 0 and ≠ 1, got ${b}`);
   if (b === 2) return Math.LN2;
   if (b === 10) return Math.LN10;
   return Math.log(b);
 }
 
+/** The kernel parameters of a call that passes no options: one shared, frozen object. */
+export const DEFAULT_KERNEL_PARAMS: KernelParams = Object.freeze({
+  lnBase: 1,
+  eps: 0,
+  smoothing: 0,
+  ignoreIndex: NaN,
+  posWeight: 1,
+  normalize: 0,
+  log: 0,
+  logits: 0,
+});
+
+/** The resolved options of a call that passes none, one frozen object per function (a per-sample call allocates nothing here). */
+const defaultOptions = new Map<string, Resolved>();
+function defaultsOf(fn: string): Resolved {
+  let o = defaultOptions.get(fn);
+  if (!o) {
+    o = Object.freeze({
+      fn,
+      classes: undefined,
+      reduction: 'none',
+      weights: undefined,
+      sampleWeights: undefined,
+      validate: true,
+      out: undefined,
+      params: DEFAULT_KERNEL_PARAMS,
+    } as const);
+    defaultOptions.set(fn, o);
+  }
+  return o;
+}
+
 export function resolveOptions(fn: string, opts: Options | undefined): Resolved {
+  if (opts === undefined && fastPath.oneChunk) return defaultsOf(fn);
   if (opts === undefined || opts === null) opts = {};
   if (typeof opts !== 'object') throw new TypeError(`${fn}: options must be an object, got ${typeof opts}`);
   const reduction = opts.reduction ?? 'none';
@@ -79,26 +118,38 @@ export function resolveOptions(fn: string, opts: Options | undefined): Resolved 
   const out = opts.out;
   if (out !== undefined) {
     if (!(out instanceof Float64Array || out instanceof Float32Array)) {
-      throw new TypeError(`${fn}: out must be a Float64Array or Float32Array, got ${out === null ? 'null' : typeof out}`);
+      throw new TypeError(
+        `${fn}: out must be a Float64Array or Float32Array, got ${out === null ? 'null' : typeof out}`,
+      );
     }
-    if (reduction !== 'none') throw new TypeError(`${fn}: out takes per-row results; it cannot be used with reduction '${reduction}'`);
+    if (reduction !== 'none')
+      throw new TypeError(`${fn}: out takes per-row results; it cannot be used with reduction '${reduction}'`);
     refuseDetached(fn, 'out', out);
   }
   if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) {
     throw new TypeError(`${fn}: weights must be an array of per-class weights`);
   }
+  const sampleWeights = opts.sampleWeights;
+  if (sampleWeights !== undefined) {
+    if (!(Array.isArray(sampleWeights) || ArrayBuffer.isView(sampleWeights))) {
+      throw new TypeError(
+        `${fn}: sampleWeights must be an array or typed array of per-row weights, got ${describeValue(sampleWeights)}`,
+      );
+    }
+    refuseDetached(fn, 'sampleWeights', sampleWeights);
+  }
+  const classes = checkClasses(fn, opts.classes);
+  const lnBase = lnOf(fn, opts.base);
+  const normalize = +flag(fn, 'normalize', opts.normalize, false);
   return {
-    classes: checkClasses(fn, opts.classes),
+    fn,
+    classes,
     reduction,
-    lnBase: lnOf(fn, opts.base),
-    normalize: flag(fn, 'normalize', opts.normalize, false),
-    eps,
     weights: opts.weights,
-    ignoreIndex,
-    labelSmoothing,
-    posWeight,
+    sampleWeights,
     validate: flag(fn, 'validate', opts.validate, true),
     out,
+    params: { lnBase, eps, smoothing: labelSmoothing, ignoreIndex, posWeight, normalize, log: 0, logits: 0 },
   };
 }
 
@@ -136,14 +187,22 @@ export interface Checked {
  * The first bad value among elements [from, to) of row-aligned arguments (scanned row by row,
  * argument by argument), as a RangeError naming the position; null when all are valid.
  */
-export function findBadValue(fn: string, args: Checked[], k: number, batch: boolean, from: number, to: number): RangeError | null {
+export function findBadValue(
+  fn: string,
+  args: Checked[],
+  k: number,
+  batch: boolean,
+  from: number,
+  to: number,
+): RangeError | null {
   const width = Math.max(k, 1);
   for (let row = from - (from % width); row < to; row += width) {
     for (const a of args) {
       for (let i = row; i < Math.min(row + width, to); i++) {
         const v = a.src.at(i);
         if (typeof v !== 'number') return notANumber(fn, `${a.name} at ${position(i, k, batch)}`, v);
-        if (!a.rule.ok(v)) return new RangeError(`${fn}: ${a.name} at ${position(i, k, batch)} is ${v}; ${a.rule.what}`);
+        if (!a.rule.ok(v))
+          return new RangeError(`${fn}: ${a.name} at ${position(i, k, batch)} is ${v}; ${a.rule.what}`);
       }
     }
   }
@@ -165,15 +224,38 @@ export function checkWeights(fn: string, weights: ArrayLike<unknown>): void {
   }
 }
 
+/**
+ * The first bad sample weight among rows [from, to): not a number (TypeError), or negative, NaN
+ * or infinite (RangeError), named by its index; null when all are valid.
+ */
+export function findBadSampleWeight(fn: string, src: Source, from: number, to: number): Error | null {
+  for (let i = from; i < to; i++) {
+    const v = src.at(i);
+    if (typeof v !== 'number') return notANumber(fn, `sampleWeights at index ${i}`, v);
+    if (!(v >= 0 && v < Infinity))
+      return new RangeError(`${fn}: sampleWeights at index ${i} is ${v}; a sample weight must be finite and ≥ 0`);
+  }
+  return null;
+}
+
 /** The first class index in rows [from, to) that is not an integer in [0, k) nor ignoreIndex. */
-export function findBadIndex(fn: string, src: Source, k: number, ignoreIndex: number, from: number, to: number): RangeError | null {
+export function findBadIndex(
+  fn: string,
+  src: Source,
+  k: number,
+  ignoreIndex: number,
+  from: number,
+  to: number,
+): RangeError | null {
   for (let r = from; r < to; r++) {
     const y = src.at(r);
     const at = src.length === 1 ? 'target' : `target at row ${r}`;
     if (typeof y !== 'number') return notANumber(fn, at, y);
     if (y === ignoreIndex) continue;
     if (!(Number.isInteger(y) && y >= 0 && y < k)) {
-      return new RangeError(`${fn}: ${at} is ${y}; a class index must be an integer in [0, ${k})${Number.isNaN(ignoreIndex) ? '' : ` or ignoreIndex (${ignoreIndex})`}`);
+      return new RangeError(
+        `${fn}: ${at} is ${y}; a class index must be an integer in [0, ${k})${Number.isNaN(ignoreIndex) ? '' : ` or ignoreIndex (${ignoreIndex})`}`,
+      );
     }
   }
   return null;

@@ -11,7 +11,11 @@ const reference = JSON.parse(readFileSync('examples/digits-summary.json', 'utf8'
 
 /** The bundled example (plain CSV, no quotes) as labels and flat scores. */
 function example(file: string): { labels: Float64Array; scores: Float64Array } {
-  const rows = readFileSync(file, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+  const rows = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(',').map(Number));
   return { labels: Float64Array.from(rows, (r) => r[0]), scores: Float64Array.from(rows.flatMap((r) => r.slice(1))) };
 }
 const logits = example('examples/digits-logits.csv');
@@ -56,7 +60,8 @@ function chunked(x: Scorer, options: AccumulatorOptions, data: typeof logits, si
 function mergeTree(list: Accumulator[]): Accumulator {
   while (list.length > 1) {
     list = Array.from({ length: Math.ceil(list.length / 2) }, (_, i) =>
-      list[2 * i + 1] ? list[2 * i].merge(list[2 * i + 1]) : list[2 * i]);
+      list[2 * i + 1] ? list[2 * i].merge(list[2 * i + 1]) : list[2 * i],
+    );
   }
   return list[0];
 }
@@ -74,7 +79,10 @@ function shuffled<T>(items: T[], seed: number): T[] {
 
 const wasm = await load({ backend: 'wasm' });
 
-describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumulator on %s', (_name, x) => {
+describe.each([
+  ['js', js],
+  ['wasm', wasm],
+] as Array<[string, Xentropy]>)('Accumulator on %s', (_name, x) => {
   const onePass = (options: AccumulatorOptions, data = logits) => {
     const acc = new Accumulator(x, options);
     acc.add(data.labels, data.scores, 0);
@@ -82,7 +90,10 @@ describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumu
   };
 
   it('matches the PyTorch / scikit-learn figures for the digits example, from logits and from probabilities', () => {
-    for (const [input, data] of [['logits', logits], ['probs', probs]] as const) {
+    for (const [input, data] of [
+      ['logits', logits],
+      ['probs', probs],
+    ] as const) {
       const s = onePass({ classes: K, input }, data).result();
       expect(s.rows).toBe(reference.rows);
       expect(s.classes).toBe(reference.classes);
@@ -105,7 +116,11 @@ describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumu
   });
 
   it.each([
-    [[1], 1], [[7, 100, 3], 2], [[N - 1, 1], 3], [[256], 4], [[1000, 1, 13], 5],
+    [[1], 1],
+    [[7, 100, 3], 2],
+    [[N - 1, 1], 3],
+    [[256], 4],
+    [[1000, 1, 13], 5],
   ])('merging chunks of sizes %j in shuffled order equals one pass within 1e-15', (sizes, seed) => {
     for (const input of ['logits', 'probs'] as const) {
       const options = { classes: K, input };
@@ -128,7 +143,12 @@ describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumu
     const fused = x.scoreRows(labels, scores, { classes: 3, input: 'logits' });
     expect(r.crossEntropy).toEqual(fused.crossEntropy);
     expect(r.entropy).toEqual(fused.entropy);
-    expectWithinBound(r.crossEntropy, x.softmaxCrossEntropy(labels, scores, { classes: 3 }), 'float64', 'cross-entropy');
+    expectWithinBound(
+      r.crossEntropy,
+      x.softmaxCrossEntropy(labels, scores, { classes: 3 }),
+      'float64',
+      'cross-entropy',
+    );
     expectWithinBound(r.entropy, x.entropy(x.softmax(scores, { classes: 3 }), { classes: 3 }), 'float64', 'entropy');
     expect(Array.from(r.predicted)).toEqual([0, 1, 0]);
     expect(acc.result().accuracy).toBe(1 / 3);
@@ -204,7 +224,12 @@ describe.each([['js', js], ['wasm', wasm]] as Array<[string, Xentropy]>)('Accumu
 });
 
 describe('jsonNumber', () => {
-  it.each([[1.5, 1.5], [Infinity, 'Infinity'], [-Infinity, '-Infinity'], [NaN, 'NaN']])('%d ↔ %j', (value, json) => {
+  it.each([
+    [1.5, 1.5],
+    [Infinity, 'Infinity'],
+    [-Infinity, '-Infinity'],
+    [NaN, 'NaN'],
+  ])('%d ↔ %j', (value, json) => {
     expect(jsonNumber(value)).toBe(json);
     expect(fromJsonNumber(jsonNumber(value))).toBe(value);
   });

@@ -6,9 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { js } from '../src/index.js';
 import { backends, expectClose, expectRelative, rng, wasm } from './helpers.js';
+import { jsBackend } from '../src/backend/js.js';
+import { wasmBase64 } from '../src/wasm.generated.js';
 
-/** Values per scratch region: 2^18 on wasm (assembly/scratch.ts), 2^16 on js (src/backend/js.ts). */
-const CAPACITY = { js: 1 << 16, wasm: 1 << 18 };
+/** Values per scratch region, as each backend declares it (wasm: the module's exported memory map). */
+const wasmModule = new WebAssembly.Module(Buffer.from(wasmBase64, 'base64'));
+const wasmExports = new WebAssembly.Instance(wasmModule, { env: { abort: () => {} } }).exports;
+const CAPACITY = { js: jsBackend.capacity, wasm: (wasmExports.CAPACITY as WebAssembly.Global).value as number };
 
 function logitsOf(n: number, k: number, seed: number): Float64Array {
   const r = rng(seed);
@@ -47,7 +51,7 @@ describe.each(backends)('%s backend: chunk edges', (name, x) => {
   });
 
   it('handles a row longer than the wasm scratch region (2^18 + 5 classes)', () => {
-    const k = (1 << 18) + 5;
+    const k = CAPACITY.wasm + 5;
     const z = logitsOf(2, k, 4);
     const labels = Int32Array.of(3, k - 1);
     const got = x.softmaxCrossEntropy(labels, z, { classes: k });
@@ -59,7 +63,11 @@ describe.each(backends)('%s backend: chunk edges', (name, x) => {
     const labels = Int32Array.from({ length: 50_000 }, (_, i) => i % 10);
     x.softmaxCrossEntropy(labels, z, { classes: 10 });
     const before = x.memoryBytes;
-    for (let i = 0; i < 200; i++) x.softmaxCrossEntropy(labels.subarray(0, 100 + i), z.subarray(0, (100 + i) * 10), { classes: 10, reduction: 'mean' });
+    for (let i = 0; i < 200; i++)
+      x.softmaxCrossEntropy(labels.subarray(0, 100 + i), z.subarray(0, (100 + i) * 10), {
+        classes: 10,
+        reduction: 'mean',
+      });
     x.softmaxCrossEntropy(labels, z, { classes: 10 });
     x.entropy(x.softmax(z, { classes: 10 }), { classes: 10, reduction: 'sum' });
     expect(x.memoryBytes).toBe(before);

@@ -27,7 +27,10 @@ async function until(check: () => boolean, ms = 10_000): Promise<void> {
 }
 
 describe('xentropy score under faults', () => {
-  it.each([['SIGINT', 130], ['SIGTERM', 143]] as const)('%s mid-run: exit %i, no --per-row file, no temporary left', async (signal, status) => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s mid-run: exit %i, no --per-row file, no temporary left', async (signal, status) => {
     const target = `rows-${signal}.csv`;
     const child = spawn(process.execPath, [MAIN, 'score', '-', '--per-row', target, '--no-progress'], { cwd: dir });
     let stderr = '';
@@ -56,7 +59,10 @@ describe('xentropy score under faults', () => {
 
   it('a file cut off mid-row is bad input naming the line (exit 1), with no --per-row file', () => {
     writeFileSync(join(dir, 'cut.csv'), HEADER + ROW.repeat(5) + '2,0.25,1.');
-    const r = spawnSync(process.execPath, [MAIN, 'score', 'cut.csv', '--per-row', 'cut-rows.csv'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [MAIN, 'score', 'cut.csv', '--per-row', 'cut-rows.csv'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^xentropy: cut\.csv:7: /);
     expect(existsSync(join(dir, 'cut-rows.csv'))).toBe(false);
@@ -68,23 +74,36 @@ describe('xentropy score under faults', () => {
     const block = ROW.repeat(200_000);
     writeFileSync(join(dir, 'grows.csv'), HEADER);
     for (let i = 0; i < 35; i++) appendFileSync(join(dir, 'grows.csv'), block);
-    const child = spawn(process.execPath, [MAIN, 'score', 'grows.csv', '--per-row', 'grows-rows.csv', '--no-progress', '--workers', '1'], { cwd: dir });
+    const child = spawn(
+      process.execPath,
+      [MAIN, 'score', 'grows.csv', '--per-row', 'grows-rows.csv', '--no-progress', '--workers', '1'],
+      { cwd: dir },
+    );
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<number | null>((r) => child.on('close', (c) => r(c)));
     await until(() => readdirSync(dir).some((f) => f.startsWith('.grows-rows.csv.')));
     appendFileSync(join(dir, 'grows.csv'), ROW.repeat(10));
     expect(await closed).toBe(1);
-    expect(stderr).toMatch(/^xentropy: grows\.csv: the file changed while being read \(\d+ bytes read, \d+ when opened\)/);
+    expect(stderr).toMatch(
+      /^xentropy: grows\.csv: the file changed while being read \(\d+ bytes read, \d+ when opened\)/,
+    );
     expect(existsSync(join(dir, 'grows-rows.csv'))).toBe(false);
   }, 120_000);
 
   it('a worker thread that dies fails the run naming its piece: exit 1, no hang, no output', () => {
     writeFileSync(join(dir, 'crash.csv'), HEADER);
     for (let i = 0; i < 10; i++) appendFileSync(join(dir, 'crash.csv'), ROW.repeat(200_000)); // ~28 MB
-    const r = spawnSync(process.execPath, [MAIN, 'score', 'crash.csv', '--workers', '2', '--per-row', 'crash-rows.csv', '--no-progress'], {
-      cwd: dir, encoding: 'utf8', env: { ...process.env, XENTROPY_FAULT_WORKER_EXIT_AT: '2' }, timeout: 60_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      [MAIN, 'score', 'crash.csv', '--workers', '2', '--per-row', 'crash-rows.csv', '--no-progress'],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, XENTROPY_FAULT_WORKER_EXIT_AT: '2' },
+        timeout: 60_000,
+      },
+    );
     expect(r.error, 'the run ended by itself (no hang)').toBeUndefined();
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^xentropy: crash\.csv: the piece from line \d+ failed in a worker thread: /);

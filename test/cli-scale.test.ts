@@ -37,7 +37,9 @@ describe('a CSV larger than 200 MB', () => {
     const path = join(dir, 'big.csv');
     const rows = generate(path, 105);
     expect(statSync(path).size).toBeGreaterThan(200e6);
-    const r = spawnSync(process.execPath, ['--import', REPORT_RSS, MAIN, 'score', path, '--json', '--no-progress'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['--import', REPORT_RSS, MAIN, 'score', path, '--json', '--no-progress'], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stderr).toBe(0);
     const maxRss = Number(/maxrss=(\d+)/.exec(r.stderr)![1]);
     expect(maxRss, `peak RSS ${(maxRss / 1024).toFixed(0)} MB`).toBeLessThanOrEqual(BOUND_KB);

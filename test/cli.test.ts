@@ -11,9 +11,18 @@ const ROOT = resolve(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'dist/cli/main.js');
 const LOGITS = readFileSync(join(ROOT, 'examples/digits-logits.csv'), 'utf8');
 const PROBS = readFileSync(join(ROOT, 'examples/digits-probs.csv'), 'utf8');
-const reference = JSON.parse(readFileSync(join(ROOT, 'examples/digits-summary.json'), 'utf8')) as Record<string, number>;
+const reference = JSON.parse(readFileSync(join(ROOT, 'examples/digits-summary.json'), 'utf8')) as Record<
+  string,
+  number
+>;
 const KEYS = [
-  'rows', 'classes', 'mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy', 'accuracy', 'perplexity',
+  'rows',
+  'classes',
+  'mean_cross_entropy',
+  'sum_cross_entropy',
+  'mean_entropy',
+  'accuracy',
+  'perplexity',
   'max_cross_entropy_row',
 ] as const;
 
@@ -73,11 +82,15 @@ describe('xentropy score on the bundled example', () => {
     expect(s.input).toBe('probs');
   });
 
-  it.each([['2', 'bits'], ['10', 'bans']])('--base %s divides mean, sum and entropy by ln %s; perplexity is unchanged', (base, unit) => {
+  it.each([
+    ['2', 'bits'],
+    ['10', 'bans'],
+  ])('--base %s divides mean, sum and entropy by ln %s; perplexity is unchanged', (base, unit) => {
     const s = summary(run(['score', '--json', '--base', base]));
     const ln = Math.log(Number(base));
     const scaled = { ...reference };
-    for (const key of ['mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy'] as const) scaled[key] = reference[key] / ln;
+    for (const key of ['mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy'] as const)
+      scaled[key] = reference[key] / ln;
     expectFigures(s, scaled, 1e-12);
     expect(s).toMatchObject({ base, unit });
   });
@@ -109,14 +122,22 @@ describe('xentropy score on the bundled example', () => {
     expect(r.status).toBe(0);
     const [header, ...lines] = readFileSync(join(dir, 'rows.csv'), 'utf8').trimEnd().split('\n');
     expect(header).toBe('row,label,cross_entropy,entropy,predicted');
-    const data = LOGITS.trimEnd().split('\n').slice(1).map((line) => line.split(',').map(Number));
+    const data = LOGITS.trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',').map(Number));
     const labels = Int32Array.from(data, (row) => row[0]);
     const logits = Float64Array.from(data.flatMap((row) => row.slice(1)));
     const x = await load();
     // The library's per-row pass (scoreRows), to the bit; the separate functions agree within API.md's bound.
     const { crossEntropy: ce, entropy } = x.scoreRows(labels, logits, { classes: 10, input: 'logits' });
     expectClose(ce, x.softmaxCrossEntropy(labels, logits, { classes: 10 }), 'float64', 'vs softmaxCrossEntropy');
-    expectClose(entropy, x.entropy(x.softmax(logits, { classes: 10 }), { classes: 10 }), 'float64', 'vs entropy(softmax)');
+    expectClose(
+      entropy,
+      x.entropy(x.softmax(logits, { classes: 10 }), { classes: 10 }),
+      'float64',
+      'vs entropy(softmax)',
+    );
     expect(lines).toHaveLength(labels.length);
     const expected = data.map((row, i) => {
       const scores = row.slice(1);
@@ -129,12 +150,23 @@ describe('xentropy score on the bundled example', () => {
 describe('xentropy score input forms', () => {
   const tsv = LOGITS.replaceAll(',', '\t');
   // Every field quoted, CRLF line ends, no final line break.
-  const quotedCrlf = LOGITS.trimEnd().split('\n').map((line) => line.split(',').map((f) => `"${f}"`).join(',')).join('\r\n');
+  const quotedCrlf = LOGITS.trimEnd()
+    .split('\n')
+    .map((line) =>
+      line
+        .split(',')
+        .map((f) => `"${f}"`)
+        .join(','),
+    )
+    .join('\r\n');
   // An id column (text, with a quoted comma) in front and a note column in the middle.
-  const withIds = LOGITS.trimEnd().split('\n').map((line, i) => {
-    const [label, ...scores] = line.split(',');
-    return i === 0 ? `id,${label},note,${scores.join(',')}` : `"digit, #${i}",${label},n${i},${scores.join(',')}`;
-  }).join('\n');
+  const withIds = LOGITS.trimEnd()
+    .split('\n')
+    .map((line, i) => {
+      const [label, ...scores] = line.split(',');
+      return i === 0 ? `id,${label},note,${scores.join(',')}` : `"digit, #${i}",${label},n${i},${scores.join(',')}`;
+    })
+    .join('\n');
 
   it.each([
     ['stdin (-)', ['-'], LOGITS],
@@ -162,7 +194,10 @@ describe('xentropy score input forms', () => {
   it('scores a -inf logit as a masked class; non-finite figures are JSON strings', () => {
     const s = summary(run(['score', file('masked.csv', 'label,logit_0,logit_1\n1,0,0\n0,-inf,0\n'), '--json']));
     expect(s).toMatchObject({
-      mean_cross_entropy: 'Infinity', sum_cross_entropy: 'Infinity', perplexity: 'Infinity', max_cross_entropy_row: 1,
+      mean_cross_entropy: 'Infinity',
+      sum_cross_entropy: 'Infinity',
+      perplexity: 'Infinity',
+      max_cross_entropy_row: 1,
     });
     expect(s.mean_entropy).toBe(Math.log(2) / 2);
   });
@@ -174,23 +209,63 @@ describe('xentropy score errors', () => {
 
   it.each([
     ['a non-number', 'label,logit_0,logit_1\n0,1,2\n1,abc,2\n', 'bad.csv:3: column "logit_0": "abc" is not a number'],
-    ['a number with junk', 'label,logit_0,logit_1\n0,1,2\n1,0.25abc,2\n', 'bad.csv:3: column "logit_0": "0.25abc" is not a number'],
+    [
+      'a number with junk',
+      'label,logit_0,logit_1\n0,1,2\n1,0.25abc,2\n',
+      'bad.csv:3: column "logit_0": "0.25abc" is not a number',
+    ],
     ['an empty field', 'label,logit_0,logit_1\n0,1,2\n1,2,\n', 'bad.csv:3: column "logit_1": "" is not a number'],
     ['a wrong column count', 'label,logit_0,logit_1\n0,1,2\n1,2\n', 'bad.csv:3: 2 fields, but the header has 3'],
     ['a label ≥ k', 'label,logit_0,logit_1\n0,1,2\n2,1,2\n', 'bad.csv:3: label 2 is not a class index in [0, 2)'],
     ['a negative label', 'label,logit_0,logit_1\n-1,1,2\n', 'bad.csv:2: label -1 is not a class index in [0, 2)'],
     ['a fractional label', 'label,logit_0,logit_1\n0.5,1,2\n', 'bad.csv:2: label 0.5 is not a class index in [0, 2)'],
-    ['a negative probability', 'label,p_0,p_1\n0,0.5,0.5\n1,-0.25,1.25\n', 'bad.csv:3: p_0 is -0.25; a probability must be a number ≥ 0'],
-    ['a NaN probability', 'label,p_0,p_1\n0,nan,1\n', 'bad.csv:2: p_0 is NaN; a probability must be a number ≥ 0'],
-    ['probabilities off 1', 'label,p_0,p_1\n0,0.5,0.5\n1,0.5,0.5000011\n', 'bad.csv:3: probabilities sum to 1.0000011, not 1 (within 1e-6)'],
-    ['a NaN logit', 'label,logit_0,logit_1\n0,NaN,2\n', 'bad.csv:2: logit_0 is NaN; a logit must be finite, or -inf to mask a class'],
-    ['a +inf logit', 'label,logit_0,logit_1\n0,1,+Inf\n', 'bad.csv:2: logit_1 is Infinity; a logit must be finite, or -inf to mask a class'],
+    [
+      'a negative probability',
+      'label,p_0,p_1\n0,0.5,0.5\n1,-0.25,1.25\n',
+      'bad.csv:3: p_0 is -0.25; a probability must be a number in [0, 1]',
+    ],
+    [
+      'a NaN probability',
+      'label,p_0,p_1\n0,nan,1\n',
+      'bad.csv:2: p_0 is NaN; a probability must be a number in [0, 1]',
+    ],
+    [
+      'probabilities off 1',
+      'label,p_0,p_1\n0,0.5,0.5\n1,0.5,0.5000011\n',
+      'bad.csv:3: probabilities sum to 1.0000011, not 1 (within 1e-6)',
+    ],
+    [
+      'a NaN logit',
+      'label,logit_0,logit_1\n0,NaN,2\n',
+      'bad.csv:2: logit_0 is NaN; a logit must be finite, or -inf to mask a class',
+    ],
+    [
+      'a +inf logit',
+      'label,logit_0,logit_1\n0,1,+Inf\n',
+      'bad.csv:2: logit_1 is Infinity; a logit must be finite, or -inf to mask a class',
+    ],
     ['no data rows', 'label,logit_0,logit_1\n', 'bad.csv:1: a header but no data rows'],
     ['an empty file', '', 'bad.csv:1: no header row (the input is empty)'],
-    ['no label column', 'target,logit_0\n0,1\n', 'bad.csv:1: no column named "label" (name the label column with --label-column)'],
-    ['a multi-line quoted field before', 'id,label,logit_0\n"a\nb",0,1\nc,0,x\n', 'bad.csv:4: column "logit_0": "x" is not a number'],
-    ['CRLF line ends', 'label,logit_0,logit_1\r\n0,1,2\r\n0,1,nan\r\n', 'bad.csv:3: logit_1 is NaN; a logit must be finite, or -inf to mask a class'],
-    ['a bad row in the second batch', late, 'bad.csv:9002: logit_1 is NaN; a logit must be finite, or -inf to mask a class'],
+    [
+      'no label column',
+      'target,logit_0\n0,1\n',
+      'bad.csv:1: no column named "label" (name the label column with --label-column)',
+    ],
+    [
+      'a multi-line quoted field before',
+      'id,label,logit_0\n"a\nb",0,1\nc,0,x\n',
+      'bad.csv:4: column "logit_0": "x" is not a number',
+    ],
+    [
+      'CRLF line ends',
+      'label,logit_0,logit_1\r\n0,1,2\r\n0,1,nan\r\n',
+      'bad.csv:3: logit_1 is NaN; a logit must be finite, or -inf to mask a class',
+    ],
+    [
+      'a bad row in the second batch',
+      late,
+      'bad.csv:9002: logit_1 is NaN; a logit must be finite, or -inf to mask a class',
+    ],
   ])('exits 1 on %s with FILE:LINE', (_name, text, message) => {
     const r = run(['score', file('bad.csv', text), '--json']);
     expect(r.stderr).toBe(`xentropy: ${message}\n`);
@@ -207,14 +282,26 @@ describe('xentropy score errors', () => {
   it.each([
     ['an unknown option', ['score', '--bogus'], /^xentropy: unknown option '--bogus'/],
     ['a bad --base', ['score', '--base', '3'], /^xentropy: option '--base <base>' argument '3' is invalid/],
-    ['a bad --input', ['score', '--input', 'scores'], /^xentropy: option '--input <kind>' argument 'scores' is invalid/],
-    ['an unknown format', ['score', '--format', 'xlsx'], /^xentropy: option '--format <format>' argument 'xlsx' is invalid/],
+    [
+      'a bad --input',
+      ['score', '--input', 'scores'],
+      /^xentropy: option '--input <kind>' argument 'scores' is invalid/,
+    ],
+    [
+      'an unknown format',
+      ['score', '--format', 'xlsx'],
+      /^xentropy: option '--format <format>' argument 'xlsx' is invalid/,
+    ],
     ['a bad --workers', ['score', '--workers', '0'], /^xentropy: option '--workers <n>' argument '0' is invalid/],
     ['a missing file', ['score', 'missing.csv'], /^xentropy: cannot read missing\.csv: no such file\n$/],
     ['a directory', ['score', '.'], /^xentropy: cannot read \.: it is a directory\n$/],
     ['a missing .parquet file', ['score', 'x.parquet'], /^xentropy: cannot read x\.parquet: no such file\n$/],
     ['two files', ['score', 'a.csv', 'b.csv'], /^xentropy: too many arguments for 'score'/],
-    ['an unwritable --per-row', ['score', '--per-row', 'no/such/dir/rows.csv'], /^xentropy: cannot write no\/such\/dir\/rows\.csv: no such directory\n$/],
+    [
+      'an unwritable --per-row',
+      ['score', '--per-row', 'no/such/dir/rows.csv'],
+      /^xentropy: cannot write no\/such\/dir\/rows\.csv: no such directory\n$/,
+    ],
     ['no command', [], /^Usage: xentropy/],
   ])('exits 2 on %s', (_name, args, message) => {
     const r = run(args);

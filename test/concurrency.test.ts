@@ -16,7 +16,10 @@ import { suite } from './child/suite.mjs';
 
 /** The build the workers load (dist/, built by `npm test`'s pretest; XENTROPY_LIB overrides). */
 const lib = process.env.XENTROPY_LIB ?? fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const apis: [string, Xentropy][] = [['js', js], ['wasm', wasm]];
+const apis: [string, Xentropy][] = [
+  ['js', js],
+  ['wasm', wasm],
+];
 
 const bytes = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 function expectBitIdentical(a: Float64Array[], b: Float64Array[], what: string): void {
@@ -39,7 +42,9 @@ describe('load(): one compiled module', () => {
     const instantiate = vi.spyOn(WebAssembly, 'instantiate');
     vi.resetModules();
     const { load } = await import('../src/load.js');
-    const all = await Promise.all(Array.from({ length: 100 }, (_, i) => load(i % 3 === 0 ? { backend: 'wasm' } : undefined)));
+    const all = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => load(i % 3 === 0 ? { backend: 'wasm' } : undefined)),
+    );
     expect(new Set(all).size).toBe(1);
     expect(all[0].backend).toBe('wasm');
     expect(await load()).toBe(all[0]);
@@ -63,28 +68,43 @@ describe('load(): one compiled module', () => {
 
 describe('worker_threads: bit-identical results', () => {
   /** Runs the suite in `count` workers at once, `rounds` times each. */
-  function workers(count: number, backend: string, rounds: number): Promise<{ backend: string; rounds: Float64Array[][] }[]> {
-    return Promise.all(Array.from({ length: count }, () => new Promise<{ backend: string; rounds: Float64Array[][] }>((resolve, reject) => {
-      const w = new Worker(new URL('./child/worker.mjs', import.meta.url), { workerData: { lib, backend, seed: 42, rounds } });
-      w.once('message', (m) => {
-        resolve(m);
-        void w.terminate();
-      });
-      w.once('error', reject);
-    })));
+  function workers(
+    count: number,
+    backend: string,
+    rounds: number,
+  ): Promise<{ backend: string; rounds: Float64Array[][] }[]> {
+    return Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<{ backend: string; rounds: Float64Array[][] }>((resolve, reject) => {
+            const w = new Worker(new URL('./child/worker.mjs', import.meta.url), {
+              workerData: { lib, backend, seed: 42, rounds },
+            });
+            w.once('message', (m) => {
+              resolve(m);
+              void w.terminate();
+            });
+            w.once('error', reject);
+          }),
+      ),
+    );
   }
 
-  it.each(['wasm', 'js'])('%s: 4 workers × 2 rounds, concurrently, equal the main thread bit for bit', async (backend) => {
-    const { js: mainJs, load } = await import(pathToFileURL(lib).href);
-    const main: Xentropy = backend === 'js' ? mainJs : await load({ backend: 'wasm' });
-    const pending = workers(4, backend, 2);
-    const expected: Float64Array[] = suite(main, 42); // the main thread computes while the workers do
-    const results = await pending;
-    for (const [i, r] of results.entries()) {
-      expect(r.backend).toBe(backend);
-      for (const [j, round] of r.rounds.entries()) expectBitIdentical(round, expected, `worker ${i} round ${j}`);
-    }
-  });
+  it.each(['wasm', 'js'])(
+    '%s: 4 workers × 2 rounds, concurrently, equal the main thread bit for bit',
+    async (backend) => {
+      const { js: mainJs, load } = await import(pathToFileURL(lib).href);
+      const main: Xentropy = backend === 'js' ? mainJs : await load({ backend: 'wasm' });
+      const pending = workers(4, backend, 2);
+      const expected: Float64Array[] = suite(main, 42); // the main thread computes while the workers do
+      const results = await pending;
+      for (const [i, r] of results.entries()) {
+        expect(r.backend).toBe(backend);
+        for (const [j, round] of r.rounds.entries()) expectBitIdentical(round, expected, `worker ${i} round ${j}`);
+      }
+    },
+  );
 });
 
 describe.each(apis)('%s backend: an exception mid-batch leaves the instance consistent', (_name, x) => {
@@ -99,14 +119,21 @@ describe.each(apis)('%s backend: an exception mid-batch leaves the instance cons
     x.softmaxCrossEntropy(labels, logits, { classes: k }) as Float64Array,
     Float64Array.of(x.softmaxCrossEntropy(labels, logits, { classes: k, reduction: 'mean' }) as number),
     Float64Array.from(x.softmaxCrossEntropy(rowLabels, rows) as number[]),
-    Float64Array.of(x.entropy(x.softmax(logits, { classes: k }) as Float64Array, { classes: k, reduction: 'sum' }) as number),
+    Float64Array.of(
+      x.entropy(x.softmax(logits, { classes: k }) as Float64Array, { classes: k, reduction: 'sum' }) as number,
+    ),
   ];
   const before = snapshot();
 
   /** Rows whose row `at` is a Proxy running `onRead` when column 3 is read. */
   function trapped(at: number, onRead: () => void): number[][] {
     const copy = rows.slice();
-    copy[at] = new Proxy(rows[at], { get: (t, p) => { if (p === '3') onRead(); return Reflect.get(t, p); } });
+    copy[at] = new Proxy(rows[at], {
+      get: (t, p) => {
+        if (p === '3') onRead();
+        return Reflect.get(t, p);
+      },
+    });
     return copy;
   }
 
@@ -124,7 +151,13 @@ describe.each(apis)('%s backend: an exception mid-batch leaves the instance cons
     const out = new Float64Array(rows.length).fill(-1);
     let thrown: unknown;
     try {
-      x.softmaxCrossEntropy(rowLabels, trapped(1_500, () => { throw boom; }), { out });
+      x.softmaxCrossEntropy(
+        rowLabels,
+        trapped(1_500, () => {
+          throw boom;
+        }),
+        { out },
+      );
     } catch (e) {
       thrown = e;
     }
@@ -134,10 +167,25 @@ describe.each(apis)('%s backend: an exception mid-batch leaves the instance cons
   });
 
   it('a call re-entering from a getter is refused (TypeError), so it cannot overwrite the staged batch', () => {
-    expect(() => x.softmaxCrossEntropy(rowLabels, trapped(1_500, () => x.entropy([0.5, 0.5])), { reduction: 'sum' }))
-      .toThrow(/entropy: called while another xentropy call is running/);
+    expect(() =>
+      x.softmaxCrossEntropy(
+        rowLabels,
+        trapped(1_500, () => x.entropy([0.5, 0.5])),
+        { reduction: 'sum' },
+      ),
+    ).toThrow(/entropy: called while another xentropy call is running/);
     // The same refusal when the getter swallows it: the outer call then completes, with the right value.
-    const swallowed = x.softmaxCrossEntropy(rowLabels, trapped(1_500, () => { try { x.entropy([0.5, 0.5]); } catch { /* refused */ } }), { reduction: 'sum' });
+    const swallowed = x.softmaxCrossEntropy(
+      rowLabels,
+      trapped(1_500, () => {
+        try {
+          x.entropy([0.5, 0.5]);
+        } catch {
+          /* refused */
+        }
+      }),
+      { reduction: 'sum' },
+    );
     expect(swallowed).toBe(x.softmaxCrossEntropy(rowLabels, rows, { reduction: 'sum' }));
     expectBitIdentical(snapshot(), before, 'after a re-entrant call');
   });
@@ -145,8 +193,18 @@ describe.each(apis)('%s backend: an exception mid-batch leaves the instance cons
   it('alloc and free from a getter are refused during a call; the array stays live', () => {
     const a = x.alloc(Float64Array, 1_000);
     const memory = x.memoryBytes;
-    expect(() => x.softmaxCrossEntropy(rowLabels, trapped(10, () => x.alloc(Float64Array, 5_000_000)))).toThrow(/alloc: called while/);
-    expect(() => x.softmaxCrossEntropy(rowLabels, trapped(10, () => x.free(a)))).toThrow(/free: called while/);
+    expect(() =>
+      x.softmaxCrossEntropy(
+        rowLabels,
+        trapped(10, () => x.alloc(Float64Array, 5_000_000)),
+      ),
+    ).toThrow(/alloc: called while/);
+    expect(() =>
+      x.softmaxCrossEntropy(
+        rowLabels,
+        trapped(10, () => x.free(a)),
+      ),
+    ).toThrow(/free: called while/);
     expect(x.memoryBytes).toBe(memory);
     x.free(a); // still live: freed once, here
     expect(() => x.free(a)).toThrow(/not a live array/);
@@ -156,13 +214,20 @@ describe.each(apis)('%s backend: an exception mid-batch leaves the instance cons
   it('200 async tasks interleaving calls on one instance get the sequential results', async () => {
     const task = async (i: number) => {
       await new Promise((r) => setTimeout(r, i % 7));
-      const v = x.softmaxCrossEntropy(labels.subarray(0, 1000 + i), logits.subarray(0, (1000 + i) * k), { classes: k, reduction: 'mean' });
+      const v = x.softmaxCrossEntropy(labels.subarray(0, 1000 + i), logits.subarray(0, (1000 + i) * k), {
+        classes: k,
+        reduction: 'mean',
+      });
       await Promise.resolve();
       return v;
     };
     const concurrent = await Promise.all(Array.from({ length: 200 }, (_, i) => task(i)));
     const sequential = Array.from({ length: 200 }, (_, i) =>
-      x.softmaxCrossEntropy(labels.subarray(0, 1000 + i), logits.subarray(0, (1000 + i) * k), { classes: k, reduction: 'mean' }));
+      x.softmaxCrossEntropy(labels.subarray(0, 1000 + i), logits.subarray(0, (1000 + i) * k), {
+        classes: k,
+        reduction: 'mean',
+      }),
+    );
     expect(concurrent).toEqual(sequential);
   });
 });

@@ -13,7 +13,11 @@ describe.each(backends)('%s backend: the contract', (_name, x) => {
     expectClose(x.crossEntropy([0, 1, 0], [0.2, 0.7, 0.1]), LN07, 'float64', 'H(p,q)');
     expectClose(x.crossEntropy(1, [0.2, 0.7, 0.1]), LN07, 'float64', 'H(index,q)');
     // The batch loss is the sum over m samples.
-    const rows = [[0.2, 0.7, 0.1], [0.7, 0.2, 0.1], [0.1, 0.2, 0.7]];
+    const rows = [
+      [0.2, 0.7, 0.1],
+      [0.7, 0.2, 0.1],
+      [0.1, 0.2, 0.7],
+    ];
     expectClose(x.crossEntropy([1, 0, 2], rows, { reduction: 'sum' }), 3 * LN07, 'float64', 'batch sum');
     expectClose(x.crossEntropy([1, 0, 2], rows, { reduction: 'mean' }), LN07, 'float64', 'batch mean');
   });
@@ -61,21 +65,48 @@ describe.each(backends)('%s backend: the contract', (_name, x) => {
     expect(x.informationContent([0.5])).toEqual([Math.LN2]);
     expect(x.informationContent(new Float32Array([0.5]))).toBeInstanceOf(Float32Array);
     expect(typeof x.informationContent(0.5)).toBe('number');
-    expect(x.softmax([[0, 0], [0, 0]])).toEqual([[0.5, 0.5], [0.5, 0.5]]);
+    expect(
+      x.softmax([
+        [0, 0],
+        [0, 0],
+      ]),
+    ).toEqual([
+      [0.5, 0.5],
+      [0.5, 0.5],
+    ]);
     expect(x.softmax(new Float32Array([0, 0, 0, 0]), { classes: 2 })).toBeInstanceOf(Float32Array);
     expect(x.softmax([0, 0])).toEqual([0.5, 0.5]);
     expect(x.crossEntropy(Int32Array.of(0), new Float32Array([0.5, 0.5]), { classes: 2 })).toBeInstanceOf(Float32Array);
   });
 
   it('reads targets: class indices by count or integer type, dense by shape, k = 1 as dense', () => {
-    const q = [[0.25, 0.75], [0.5, 0.5]];
+    const q = [
+      [0.25, 0.75],
+      [0.5, 0.5],
+    ];
     const byIndex = x.crossEntropy([1, 0], q) as number[];
     expectClose(byIndex, [-Math.log(0.75), Math.LN2], 'float64', 'number[] indices');
     expectClose(x.crossEntropy(Uint8Array.of(1, 0), q), byIndex, 'float64', 'Uint8Array indices');
     expectClose(x.crossEntropy(BigInt64Array.of(1n, 0n), q), byIndex, 'float64', 'BigInt64Array indices');
     expectClose(x.crossEntropy(new BigUint64Array([1n, 0n]), q), byIndex, 'float64', 'BigUint64Array indices');
-    expectClose(x.crossEntropy([[0, 1], [1, 0]], q), byIndex, 'float64', 'one-hot rows');
-    expectClose(x.crossEntropy([0, 1, 1, 0], new Float64Array(q.flat()), { classes: 2 }), byIndex, 'float64', 'flat one-hot');
+    expectClose(
+      x.crossEntropy(
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        q,
+      ),
+      byIndex,
+      'float64',
+      'one-hot rows',
+    );
+    expectClose(
+      x.crossEntropy([0, 1, 1, 0], new Float64Array(q.flat()), { classes: 2 }),
+      byIndex,
+      'float64',
+      'flat one-hot',
+    );
     // k = 1: n and n·k coincide, so a float array is dense; an integer array is indices.
     expect(x.crossEntropy([1, 1], [[1], [1]])).toEqual([0, 0]);
     expect(x.crossEntropy([0.5], [[0.5]])).toEqual([0.5 * Math.LN2]);
@@ -90,12 +121,34 @@ describe.each(backends)('%s backend: the contract', (_name, x) => {
     expect(x.softmaxCrossEntropy(Int32Array.of(), empty, { classes: 3, reduction: 'mean' })).toBeNaN();
     expect(x.softmax(empty, { classes: 3 })).toEqual(new Float64Array(0));
     expect(x.informationContent([], { reduction: 'sum' })).toBe(0);
-    expect(x.crossEntropy([-100, -100], [[0.5, 0.5], [0.2, 0.8]], { ignoreIndex: -100, reduction: 'mean' })).toBeNaN();
-    expect(x.crossEntropy([-100, -100], [[0.5, 0.5], [0.2, 0.8]], { ignoreIndex: -100, reduction: 'sum' })).toBe(0);
+    expect(
+      x.crossEntropy(
+        [-100, -100],
+        [
+          [0.5, 0.5],
+          [0.2, 0.8],
+        ],
+        { ignoreIndex: -100, reduction: 'mean' },
+      ),
+    ).toBeNaN();
+    expect(
+      x.crossEntropy(
+        [-100, -100],
+        [
+          [0.5, 0.5],
+          [0.2, 0.8],
+        ],
+        { ignoreIndex: -100, reduction: 'sum' },
+      ),
+    ).toBe(0);
   });
 
   it('follows PyTorch for weights, ignoreIndex and the weighted mean', () => {
-    const z = [[1, 2, 3], [3, 2, 1], [0, 0, 0]];
+    const z = [
+      [1, 2, 3],
+      [3, 2, 1],
+      [0, 0, 0],
+    ];
     const w = [0.5, 1, 2];
     const plain = x.softmaxCrossEntropy([2, 0, 1], z) as number[];
     const weighted = x.softmaxCrossEntropy([2, 0, -1], z, { weights: w, ignoreIndex: -1 }) as number[];
@@ -112,20 +165,44 @@ describe.each(backends)('%s backend: the contract', (_name, x) => {
   });
 
   it('normalizes rows like scipy.stats.entropy', () => {
-    expectClose(x.entropy([1, 1, 2], { normalize: true }), x.entropy([0.25, 0.25, 0.5]) as number, 'float64', 'normalize');
-    expectClose(x.klDivergence([2, 2], [1, 3], { normalize: true }), x.klDivergence([0.5, 0.5], [0.25, 0.75]) as number, 'float64', 'kl normalize');
+    expectClose(
+      x.entropy([1, 1, 2], { normalize: true }),
+      x.entropy([0.25, 0.25, 0.5]) as number,
+      'float64',
+      'normalize',
+    );
+    expectClose(
+      x.klDivergence([2, 2], [1, 3], { normalize: true }),
+      x.klDivergence([0.5, 0.5], [0.25, 0.75]) as number,
+      'float64',
+      'kl normalize',
+    );
   });
 
   it('writes into out and returns it', () => {
     const out = new Float64Array(2);
-    const r = x.entropy([[0.5, 0.5], [1, 0]], { out });
+    const r = x.entropy(
+      [
+        [0.5, 0.5],
+        [1, 0],
+      ],
+      { out },
+    );
     expect(r).toBe(out);
     expect(Array.from(out)).toEqual([Math.LN2, 0]);
     const out32 = new Float32Array(4);
-    expect(x.softmax([[0, 0], [0, 0]], { out: out32 })).toBe(out32);
+    expect(
+      x.softmax(
+        [
+          [0, 0],
+          [0, 0],
+        ],
+        { out: out32 },
+      ),
+    ).toBe(out32);
     expect(Array.from(out32)).toEqual([0.5, 0.5, 0.5, 0.5]);
     // With validate: false results go straight into out, chunk after chunk (several chunks here).
-    const p = Float64Array.from({ length: 600_000 }, (_, i) => (i % 997 + 1) / 1000);
+    const p = Float64Array.from({ length: 600_000 }, (_, i) => ((i % 997) + 1) / 1000);
     const big = new Float32Array(p.length);
     expect(x.informationContent(p, { out: big, validate: false })).toBe(big);
     expect(big).toEqual(new Float32Array(x.informationContent(p) as Float64Array));

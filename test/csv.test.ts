@@ -7,12 +7,31 @@ import { RecordSplitter } from '../src/io/records.js';
 
 describe('parseNumber', () => {
   it.each([
-    ['0', 0], ['-0', -0], ['+1.5', 1.5], ['1.', 1], ['.5', 0.5], ['1e-3', 0.001], ['-2.5E+2', -250],
-    ['0.1', 0.1], ['12345678901234567890', 12345678901234567890], [' 3 ', 3], ['\t4', 4],
+    ['0', 0],
+    ['-0', -0],
+    ['+1.5', 1.5],
+    ['1.', 1],
+    ['.5', 0.5],
+    ['1e-3', 0.001],
+    ['-2.5E+2', -250],
+    ['0.1', 0.1],
+    ['12345678901234567890', 12345678901234567890],
+    [' 3 ', 3],
+    ['\t4', 4],
     // float64, never through float32: 0.1 as float32 would be 0.10000000149011612
-    ['0.30000000000000004', 0.30000000000000004], ['4.9e-324', 5e-324], ['1e400', Infinity],
-    ['inf', Infinity], ['-inf', -Infinity], ['+inf', Infinity], ['INF', Infinity], ['Infinity', Infinity],
-    ['-Infinity', -Infinity], ['-INFINITY', -Infinity], ['nan', NaN], ['NaN', NaN], ['NAN', NaN],
+    ['0.30000000000000004', 0.30000000000000004],
+    ['4.9e-324', 5e-324],
+    ['1e400', Infinity],
+    ['inf', Infinity],
+    ['-inf', -Infinity],
+    ['+inf', Infinity],
+    ['INF', Infinity],
+    ['Infinity', Infinity],
+    ['-Infinity', -Infinity],
+    ['-INFINITY', -Infinity],
+    ['nan', NaN],
+    ['NaN', NaN],
+    ['NAN', NaN],
   ])('%j is %d', (text, value) => {
     expect(parseNumber(text)).toBe(value);
   });
@@ -53,22 +72,71 @@ function chunkings(text: string): string[][] {
 
 describe('RecordSplitter', () => {
   const cases: Array<[string, string, Record[]]> = [
-    ['LF, final newline', 'a,b\n1,2\n', [{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]],
-    ['no final newline', 'a,b\n1,2', [{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]],
-    ['CRLF', 'a,b\r\n1,2\r\n', [{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]],
-    ['lone CR', 'a,b\r1,2\r', [{ fields: ['a', 'b'], line: 1 }, { fields: ['1', '2'], line: 2 }]],
-    ['empty fields', ',\n,x,\n', [{ fields: ['', ''], line: 1 }, { fields: ['', 'x', ''], line: 2 }]],
+    [
+      'LF, final newline',
+      'a,b\n1,2\n',
+      [
+        { fields: ['a', 'b'], line: 1 },
+        { fields: ['1', '2'], line: 2 },
+      ],
+    ],
+    [
+      'no final newline',
+      'a,b\n1,2',
+      [
+        { fields: ['a', 'b'], line: 1 },
+        { fields: ['1', '2'], line: 2 },
+      ],
+    ],
+    [
+      'CRLF',
+      'a,b\r\n1,2\r\n',
+      [
+        { fields: ['a', 'b'], line: 1 },
+        { fields: ['1', '2'], line: 2 },
+      ],
+    ],
+    [
+      'lone CR',
+      'a,b\r1,2\r',
+      [
+        { fields: ['a', 'b'], line: 1 },
+        { fields: ['1', '2'], line: 2 },
+      ],
+    ],
+    [
+      'empty fields',
+      ',\n,x,\n',
+      [
+        { fields: ['', ''], line: 1 },
+        { fields: ['', 'x', ''], line: 2 },
+      ],
+    ],
     ['quoted delimiter and quote', '"a,b","say ""hi"""\n', [{ fields: ['a,b', 'say "hi"'], line: 1 }]],
-    ['quoted empty field', '""\n"",""\n', [{ fields: [''], line: 1 }, { fields: ['', ''], line: 2 }]],
+    [
+      'quoted empty field',
+      '""\n"",""\n',
+      [
+        { fields: [''], line: 1 },
+        { fields: ['', ''], line: 2 },
+      ],
+    ],
     [
       'line breaks inside quotes count as lines',
       'h\n"x\ny\r\nz"\nnext\n',
-      [{ fields: ['h'], line: 1 }, { fields: ['x\ny\r\nz'], line: 2 }, { fields: ['next'], line: 5 }],
+      [
+        { fields: ['h'], line: 1 },
+        { fields: ['x\ny\r\nz'], line: 2 },
+        { fields: ['next'], line: 5 },
+      ],
     ],
     [
       'empty lines are skipped but counted',
       'a\n\n\r\nb\n\n',
-      [{ fields: ['a'], line: 1 }, { fields: ['b'], line: 4 }],
+      [
+        { fields: ['a'], line: 1 },
+        { fields: ['b'], line: 4 },
+      ],
     ],
     ['a quote inside an unquoted field is data', 'a"b,c\n', [{ fields: ['a"b', 'c'], line: 1 }]],
     ['quoted last field without newline', 'a,"b\nc"', [{ fields: ['a', 'b\nc'], line: 1 }]],
@@ -179,21 +247,36 @@ describe('readDelimited', () => {
     const header = `label,${Array.from({ length: k }, (_, c) => `logit_${c}`).join(',')}\n`;
     const row = `0,${'0,'.repeat(k - 1)}0\n`;
     const r = await read([header, row, row, row, row]);
-    expect(r.batches).toEqual([[0, 3], [3, 1]]); // floor(2^20 / 300000) = 3 rows per batch
+    expect(r.batches).toEqual([
+      [0, 3],
+      [3, 1],
+    ]); // floor(2^20 / 300000) = 3 rows per batch
   });
 
   const errors: Array<[string, string, RegExp]> = [
     ['a non-number', 'label,logit_0\n0,1\n1,abc\n', /^in\.csv:3: column "logit_0": "abc" is not a number$/],
-    ['a number with junk', 'label,logit_0\n0,1\n1,0.25abc\n', /^in\.csv:3: column "logit_0": "0.25abc" is not a number$/],
+    [
+      'a number with junk',
+      'label,logit_0\n0,1\n1,0.25abc\n',
+      /^in\.csv:3: column "logit_0": "0.25abc" is not a number$/,
+    ],
     ['an empty field', 'label,logit_0\n0,1\n1,\n', /^in\.csv:3: column "logit_0": "" is not a number$/],
-    ['a label that is no class', 'label,logit_0,logit_1\n0,1,2\ncat,2,3\n', /^in\.csv:3: label "cat" is not a class \(logit_0, logit_1\)$/],
+    [
+      'a label that is no class',
+      'label,logit_0,logit_1\n0,1,2\ncat,2,3\n',
+      /^in\.csv:3: label "cat" is not a class \(logit_0, logit_1\)$/,
+    ],
     ['too few fields', 'label,logit_0,logit_1\n0,1,2\n1,2\n', /^in\.csv:3: 2 fields, but the header has 3$/],
     ['too many fields', 'label,logit_0\n0,1\n1,2,3\n', /^in\.csv:3: 3 fields, but the header has 2$/],
     ['no data rows', 'label,logit_0\n', /^in\.csv:1: a header but no data rows$/],
     ['an empty input', '', /^in\.csv:1: no header row/],
     ['no label column', 'y,logit_0\n0,1\n', /^in\.csv:1: no column named "label"/],
     ['no score column', 'label,name\n0,x\n', /^in\.csv:2: no numeric score column/],
-    ['an unclosed quote', 'label,logit_0\n0,1\n1,"2\n', /^in\.csv:3: a quoted field starting on this line is never closed$/],
+    [
+      'an unclosed quote',
+      'label,logit_0\n0,1\n1,"2\n',
+      /^in\.csv:3: a quoted field starting on this line is never closed$/,
+    ],
   ];
 
   it.each(errors)('stops at %s with an InputError naming the line', async (_name, text, message) => {
@@ -203,7 +286,9 @@ describe('readDelimited', () => {
   });
 
   it('yields the good rows before a bad one, then throws', async () => {
-    const [labels, error] = await readUntilError('label,logit_0,logit_1\n0,1,0\n1,2,0\n0,x,0\n1,3,0\n', { batchRows: 8192 });
+    const [labels, error] = await readUntilError('label,logit_0,logit_1\n0,1,0\n1,2,0\n0,x,0\n1,3,0\n', {
+      batchRows: 8192,
+    });
     expect(labels).toEqual([0, 1]);
     expect((error as Error).message).toMatch(/^in\.csv:4:/);
   });

@@ -20,9 +20,19 @@ interface Case {
 }
 
 const dir = new URL('./fixtures/', import.meta.url);
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
-const BATCH_FUNCTIONS = new Set(['entropy', 'crossEntropy', 'klDivergence', 'softmax', 'logSoftmax', 'softmaxCrossEntropy']);
+const BATCH_FUNCTIONS = new Set([
+  'entropy',
+  'crossEntropy',
+  'klDivergence',
+  'softmax',
+  'logSoftmax',
+  'softmaxCrossEntropy',
+  'logSumExp',
+]);
 
 const isRows = (v: unknown): v is number[][] => Array.isArray(v) && v.length > 0 && Array.isArray(v[0]);
 

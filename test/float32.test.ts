@@ -49,33 +49,48 @@ describe.each(backends)('%s backend: float32 blocks, fast and shifted', (_name, 
     for (let j = 0; j < z.length; j++) if (j !== top) rest += Math.exp(z[j] - z[top]);
     return z[top] - z[y] + Math.log1p(rest);
   };
-  it.each([1, 3, 10, 33, 1000, 2048, 2049])('k = %i: rows across blocks, ignored rows, weights, out-of-range blocks', (k) => {
-    const u = rng(k);
-    const n = Math.max(9, Math.ceil((5 * 2048) / k) + 3);
-    const z = new Float32Array(n * k);
-    for (let i = 0; i < z.length; i++) z[i] = (u() - 0.5) * 30;
-    // Row 1 leaves the range and row n/2 spans more than 80: their blocks go the shifted way.
-    const mid = n >> 1;
-    z[k] = 85;
-    z[mid * k] = 70;
-    if (k > 1) z[mid * k + 1] = -20;
-    const y = Int32Array.from({ length: n }, () => Math.floor(u() * k));
-    y[2] = -100;
-    y[n - 3] = -100;
-    const w = Float64Array.from({ length: k }, () => 0.5 + u());
-    const expected = Array.from({ length: n }, (_, r) => (y[r] === -100 ? 0 : w[y[r]] * lossOf(z.subarray(r * k, (r + 1) * k), y[r])));
-    // A call on other logits first: a row the kernel failed to write would keep its stale value.
-    x.softmaxCrossEntropy(y, z.map((v) => -v), { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' });
-    const got = x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' });
-    expectClose(got, expected, 'float32', `k=${k} per row`);
-    let total = 0, den = 0;
-    for (let r = 0; r < n; r++) {
-      if (y[r] === -100) continue;
-      total += expected[r];
-      den += w[y[r]];
-    }
-    expectClose(x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'mean' }), [total / den], 'float32', `k=${k} mean`);
-  });
+  it.each([1, 3, 10, 33, 1000, 2048, 2049])(
+    'k = %i: rows across blocks, ignored rows, weights, out-of-range blocks',
+    (k) => {
+      const u = rng(k);
+      const n = Math.max(9, Math.ceil((5 * 2048) / k) + 3);
+      const z = new Float32Array(n * k);
+      for (let i = 0; i < z.length; i++) z[i] = (u() - 0.5) * 30;
+      // Row 1 leaves the range and row n/2 spans more than 80: their blocks go the shifted way.
+      const mid = n >> 1;
+      z[k] = 85;
+      z[mid * k] = 70;
+      if (k > 1) z[mid * k + 1] = -20;
+      const y = Int32Array.from({ length: n }, () => Math.floor(u() * k));
+      y[2] = -100;
+      y[n - 3] = -100;
+      const w = Float64Array.from({ length: k }, () => 0.5 + u());
+      const expected = Array.from({ length: n }, (_, r) =>
+        y[r] === -100 ? 0 : w[y[r]] * lossOf(z.subarray(r * k, (r + 1) * k), y[r]),
+      );
+      // A call on other logits first: a row the kernel failed to write would keep its stale value.
+      x.softmaxCrossEntropy(
+        y,
+        z.map((v) => -v),
+        { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' },
+      );
+      const got = x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'none' });
+      expectClose(got, expected, 'float32', `k=${k} per row`);
+      let total = 0,
+        den = 0;
+      for (let r = 0; r < n; r++) {
+        if (y[r] === -100) continue;
+        total += expected[r];
+        den += w[y[r]];
+      }
+      expectClose(
+        x.softmaxCrossEntropy(y, z, { classes: k, weights: w, ignoreIndex: -100, reduction: 'mean' }),
+        [total / den],
+        'float32',
+        `k=${k} mean`,
+      );
+    },
+  );
 });
 
 /**
@@ -89,7 +104,10 @@ describe.each(backends)('%s backend: float32 cross-entropy with class indices, q
     const u = rng(n + 1000);
     const q = new Float32Array(n * k);
     for (let i = 0; i < n; i++) {
-      const a = u() + 1e-3, b = u() + 1e-3, c = u() + 1e-3, s = a + b + c;
+      const a = u() + 1e-3,
+        b = u() + 1e-3,
+        c = u() + 1e-3,
+        s = a + b + c;
       [q[3 * i], q[3 * i + 1], q[3 * i + 2]] = [a / s, b / s, c / s];
     }
     const y = Int32Array.from({ length: n }, () => Math.floor(u() * k));
@@ -98,7 +116,11 @@ describe.each(backends)('%s backend: float32 cross-entropy with class indices, q
     if (n > 5) y[5] = -1;
     const w = Float64Array.of(0.5, 2, 1.25);
     const want = Array.from({ length: n }, (_, r) => (y[r] === -1 ? 0 : -w[y[r]] * Math.log(q[r * k + y[r]])));
-    x.crossEntropy(y, q.map((v) => (v === 0 ? 0 : 1 - v)), { classes: k, weights: w, ignoreIndex: -1 }); // stale values elsewhere
+    x.crossEntropy(
+      y,
+      q.map((v) => (v === 0 ? 0 : 1 - v)),
+      { classes: k, weights: w, ignoreIndex: -1 },
+    ); // stale values elsewhere
     expectClose(x.crossEntropy(y, q, { classes: k, weights: w, ignoreIndex: -1 }), want, 'float32', `n=${n}`);
   });
 });

@@ -10,7 +10,10 @@ import type { Numbers, Tolerance } from './helpers/tolerance.js';
 
 export * from './helpers/tolerance.js';
 
-export const wasm: Xentropy = await load({ backend: 'wasm' });
+/** The default build, or the one XENTROPY_SIMD names (test/relaxed.test.ts runs suites on the relaxed-SIMD build). */
+const simd = process.env.XENTROPY_SIMD as 'relaxed' | 'plain' | undefined;
+export const wasm: Xentropy = await load({ backend: 'wasm', ...(simd && { simd }) });
+if (simd && wasm.features.simd !== simd) throw new Error(`XENTROPY_SIMD=${simd} but load() gave ${wasm.features.simd}`);
 
 /** [name, api] pairs for describe.each: every table runs on both backends. */
 export const backends: [string, Xentropy][] = [

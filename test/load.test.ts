@@ -36,23 +36,29 @@ describe('load()', () => {
   });
 
   it('falls back to js without WebAssembly, and backend "wasm" then throws', () => {
-    const out = node(['--no-expose-wasm'], `
+    const out = node(
+      ['--no-expose-wasm'],
+      `
       const { load } = await import('./dist/index.js');
       const x = await load();
       console.log(typeof WebAssembly, x.backend, x.entropy([0.5, 0.5], { base: 2 }));
       try { await load({ backend: 'wasm' }); console.log('no error'); }
       catch (e) { console.log(e.constructor.name + ': ' + e.message); }
-    `);
+    `,
+    );
     expect(out).toContain('undefined js 1');
     expect(out).toMatch(/Error: xentropy: WebAssembly is not available in this environment/);
   });
 
   it('imports as "xentropy" through the exports map, with types', () => {
-    const out = node([], `
+    const out = node(
+      [],
+      `
       const m = await import('xentropy');
       const x = await m.load();
       console.log(x.backend, m.js.backend, x.crossEntropy([0, 1, 0], [0.2, 0.7, 0.1]));
-    `);
+    `,
+    );
     expect(out.trim()).toBe('wasm js 0.35667494393873245');
   });
 });

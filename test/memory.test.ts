@@ -13,25 +13,45 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const MiB = 2 ** 20;
 
 function child(script: string, args: string[] = [], flags: string[] = []): string {
-  return execFileSync(process.execPath, [...flags, script, ...args], { cwd: root, encoding: 'utf8', maxBuffer: 16 * MiB, env: process.env });
+  return execFileSync(process.execPath, [...flags, script, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 * MiB,
+    env: process.env,
+  });
 }
 
-interface Snapshot { phase: string; calls: number; wasmBytes: number; jsScratchBytes: number; rss: number; heapUsed: number; arrayBuffers: number }
+interface Snapshot {
+  phase: string;
+  calls: number;
+  wasmBytes: number;
+  jsScratchBytes: number;
+  rss: number;
+  heapUsed: number;
+  arrayBuffers: number;
+}
 
 describe('memory stays flat (child process, --expose-gc)', () => {
   let calls: Snapshot[] = [];
   let allocs: Snapshot[] = [];
   let done: { callSeconds: number; allocSeconds: number; unexpected: number };
   beforeAll(() => {
-    const lines = child('test/child/memory-soak.mjs', ['1000000', '1000000'], ['--expose-gc']).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = child('test/child/memory-soak.mjs', ['1000000', '1000000'], ['--expose-gc'])
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     calls = lines.filter((l) => l.phase === 'calls');
     allocs = lines.filter((l) => l.phase === 'alloc');
     done = lines.find((l) => l.phase === 'done');
     const mb = (b: number) => (b / MiB).toFixed(1);
-    console.log(`10^6 calls of mixed sizes (${done.callSeconds} s), then 10^6 alloc/free cycles (${done.allocSeconds} s):`);
+    console.log(
+      `10^6 calls of mixed sizes (${done.callSeconds} s), then 10^6 alloc/free cycles (${done.allocSeconds} s):`,
+    );
     console.log('phase   count      wasm linear   js scratch   RSS MiB   V8 heap MiB   ArrayBuffers MiB');
     for (const s of [...calls, ...allocs]) {
-      console.log(`${s.phase.padEnd(7)} ${String(s.calls).padStart(8)}   ${String(s.wasmBytes).padStart(11)}   ${String(s.jsScratchBytes).padStart(10)}   ${mb(s.rss).padStart(7)}   ${mb(s.heapUsed).padStart(11)}   ${mb(s.arrayBuffers).padStart(16)}`);
+      console.log(
+        `${s.phase.padEnd(7)} ${String(s.calls).padStart(8)}   ${String(s.wasmBytes).padStart(11)}   ${String(s.jsScratchBytes).padStart(10)}   ${mb(s.rss).padStart(7)}   ${mb(s.heapUsed).padStart(11)}   ${mb(s.arrayBuffers).padStart(16)}`,
+      );
     }
   }, 300_000);
 
@@ -44,7 +64,8 @@ describe('memory stays flat (child process, --expose-gc)', () => {
    */
   function expectFlat(s: Snapshot[], what: string): void {
     const half = s.slice(5);
-    const range = (k: 'heapUsed' | 'arrayBuffers') => Math.max(...half.map((x) => x[k])) - Math.min(...half.map((x) => x[k]));
+    const range = (k: 'heapUsed' | 'arrayBuffers') =>
+      Math.max(...half.map((x) => x[k])) - Math.min(...half.map((x) => x[k]));
     expect(range('heapUsed'), `${what}: V8 heap range over the second half`).toBeLessThan(1 * MiB);
     expect(range('arrayBuffers'), `${what}: ArrayBuffer memory range over the second half`).toBeLessThan(1 * MiB);
     expect(s.at(-1)!.heapUsed - s[1].heapUsed, `${what}: V8 heap growth after the first 10%`).toBeLessThan(16 * MiB);
@@ -90,7 +111,7 @@ describe('the wasm allocator at its limits (child process)', () => {
   // `new type(buffer, negative, …)` throws an engine RangeError ("Start offset … is outside the
   // bounds of the buffer") and the heap block leaks; every alloc after memory passes 2 GiB fails.
   // Fixed in src/backend/wasm.ts: the address is read as unsigned (`e.alloc(…) >>> 0`).
-  it('arrays above 2 GiB of linear memory are usable, and exhaustion is alloc\'s RangeError', () => {
+  it("arrays above 2 GiB of linear memory are usable, and exhaustion is alloc's RangeError", () => {
     expect(report.allocations.at(-1)!.byteOffset).toBeGreaterThanOrEqual(2 ** 31);
     expect(report.error.name).toBe('RangeError');
     expect(report.error.message).toMatch(/^alloc: /);

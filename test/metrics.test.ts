@@ -128,7 +128,7 @@ describe('figures against scikit-learn (CLI, wasm)', () => {
           data[col] = dictionary ? vectorFromArray(values) : vectorFromArray(values, new Utf8());
         } else data[col] = vectorFromArray(values.map(Number), new Float64());
       });
-      const arrow = file(`case-${dictionary}.arrow`, tableToIPC(tableFromArrays(data as never), 'file'));
+      const arrow = file(`case-${dictionary}.arrow`, tableToIPC(tableFromArrays(data as never) as never, 'file'));
       const got = summary([...argsOf(c, arrow), '--per-class', ...(c.expected.confusion ? ['--confusion'] : [])]);
       expectFigures(got, c.expected, 1e-12, `${name} arrow dictionary=${dictionary}`);
     }

@@ -122,6 +122,43 @@ describe('TSDoc examples', () => {
     expect(methods.filter((m) => !documented.has(m))).toEqual([]);
   });
 
+  it('every public function documents its parameters, result, errors and an example', () => {
+    const text = readFileSync(new URL('../src/types.ts', import.meta.url), 'utf8');
+    const blocks = new Map<string, string>();
+    for (const m of text.matchAll(/\/\*\*([\s\S]*?)\*\/\s*\n\s*(\w+)[<(]/g)) blocks.set(m[2], m[1]);
+    const methods = [
+      'informationContent',
+      'binaryEntropy',
+      'entropy',
+      'crossEntropy',
+      'klDivergence',
+      'softmax',
+      'logSoftmax',
+      'logSumExp',
+      'softmaxCrossEntropy',
+      'binaryCrossEntropy',
+      'sigmoidCrossEntropy',
+      'scoreRows',
+      'alloc',
+    ];
+    const lacking = methods.flatMap((m) => {
+      const doc = blocks.get(m) ?? '';
+      return ['@param', '@returns', '@throws', '@example']
+        .filter((tag) => !doc.includes(tag))
+        .map((tag) => `${m}: ${tag}`);
+    });
+    expect(lacking).toEqual([]);
+    // Every option of Options has its own TSDoc.
+    const options = /export interface Options \{([\s\S]*?)\n\}/.exec(text)![1];
+    const undocumented = [...options.matchAll(/(\*\/|;|\{)?\s*\n\s*(\w+)\?:/g)]
+      .filter((m) => m[1] !== '*/')
+      .map((m) => m[2]);
+    expect(undocumented).toEqual([]);
+    expect([...options.matchAll(/\n\s*(\w+)\?:/g)].map((m) => m[1])).toEqual(
+      expect.arrayContaining(['sampleWeights', 'out', 'validate']),
+    );
+  });
+
   for (const [name, x] of [
     ['wasm', wasm],
     ['js', js],

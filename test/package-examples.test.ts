@@ -17,7 +17,7 @@ const EXAMPLES = join(ROOT, 'examples/interop');
 
 /** Runs a command in examples/interop/; returns the JSON line it printed last. */
 function run(command: string, args: string[]): Record<string, unknown> {
-  const r = spawnSync(command, args, { cwd: EXAMPLES, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(command, args, { cwd: EXAMPLES, encoding: 'utf8', timeout: 300_000 });
   expect(r.error).toBeUndefined();
   expect(r.status, `${command} ${args.join(' ')}\n${r.stderr}`).toBe(0);
   const json = r.stdout
@@ -42,7 +42,7 @@ describe('interop examples', () => {
     expect(out).toMatchObject({ backend: 'wasm', rows: 256, zeroCopy: true });
     expect(out.meanInPlace).toBe(out.mean);
     expect(Math.abs((out.mean as number) - (out.reference as number))).toBeLessThan(1e-5);
-  }, 120_000);
+  }, 300_000);
 
   it('TensorFlow.js: a training loop evaluated from dataSync(), agreeing with tf.losses', () => {
     const out = run(process.execPath, ['tfjs.mjs']);
@@ -51,7 +51,7 @@ describe('interop examples', () => {
     expect(history.length).toBe(8);
     for (const h of history) expect(Math.abs(h.mean - h.tf)).toBeLessThanOrEqual(1e-5 * h.tf);
     expect(history.at(-1)!.mean).toBeLessThan(history[0].mean);
-  }, 120_000);
+  }, 300_000);
 
   it('browser: a module Web Worker, and CSP pages with and without wasm-unsafe-eval', () => {
     const out = run(process.execPath, ['browser.mjs']) as Record<string, Record<string, string>>;
@@ -60,7 +60,7 @@ describe('interop examples', () => {
     expect(out.cspWithout).toMatchObject({ backend: 'js', value: '0.35667494393873245' });
     expect(out.cspWithout.strict).toMatch(/^refused: /);
     expect(out.cspWithout.warning).toMatch(/^xentropy: WebAssembly compilation was refused .*'wasm-unsafe-eval'/);
-  }, 120_000);
+  }, 300_000);
 
   it('Deno: npm:xentropy runs on both backends and type-checks', () => {
     const deno = join(EXAMPLES, 'node_modules/.bin/deno');
@@ -70,5 +70,5 @@ describe('interop examples', () => {
     const check = spawnSync(deno, ['check', 'deno.ts'], { cwd: EXAMPLES, encoding: 'utf8', timeout: 120_000 });
     expect(check.stderr).not.toMatch(/error/i);
     expect(check.status).toBe(0);
-  }, 240_000);
+  }, 400_000);
 });

@@ -24,7 +24,12 @@ const logit = fc.oneof(
 /** n rows of k entries, flat, with n in [0, 12] and k in [1, 40]. */
 const batchOf = <T>(arb: fc.Arbitrary<T>) =>
   fc.record({ n: fc.integer({ min: 0, max: 12 }), k: fc.integer({ min: 1, max: 40 }) }).chain(({ n, k }) =>
-    fc.record({ n: fc.constant(n), k: fc.constant(k), values: fc.array(arb, { minLength: n * k, maxLength: n * k }) }));
+    fc.record({
+      n: fc.constant(n),
+      k: fc.constant(k),
+      values: fc.array(arb, { minLength: n * k, maxLength: n * k }),
+    }),
+  );
 
 /** Rows rescaled to sum to 1 (entries stay ≤ 1); all-zero rows become uniform. */
 function normalizeRows(values: number[], k: number): Float64Array {
@@ -55,14 +60,39 @@ describe('wasm and js agree within API.md bounds', () => {
           ['entropy', (x) => x.entropy(p, opts)],
           ['entropy normalize', (x) => x.entropy(p, { ...opts, normalize: true })],
           ['crossEntropy dense', (x) => x.crossEntropy(p, q, opts)],
-          ['crossEntropy index', (x) => x.crossEntropy(labelsFor(n, k, seed), q, { ...opts, labelSmoothing: 0.1, eps: 1e-12 })],
+          [
+            'crossEntropy index',
+            (x) => x.crossEntropy(labelsFor(n, k, seed), q, { ...opts, labelSmoothing: 0.1, eps: 1e-12 }),
+          ],
           ['klDivergence', (x) => x.klDivergence(p, q, opts)],
           ['softmax', (x) => x.softmax(z, zopts)],
           ['logSoftmax', (x) => x.logSoftmax(z, zopts)],
           ['softmaxCrossEntropy index', (x) => x.softmaxCrossEntropy(labelsFor(zb.n, zb.k, seed), z, zopts)],
-          ['softmaxCrossEntropy dense', (x) => x.softmaxCrossEntropy(normalizeRows(zb.values.map(Math.abs).map((v) => (Number.isFinite(v) ? v : 0)), zb.k), z, zopts)],
+          [
+            'softmaxCrossEntropy dense',
+            (x) =>
+              x.softmaxCrossEntropy(
+                normalizeRows(
+                  zb.values.map(Math.abs).map((v) => (Number.isFinite(v) ? v : 0)),
+                  zb.k,
+                ),
+                z,
+                zopts,
+              ),
+          ],
           ['binaryCrossEntropy', (x) => x.binaryCrossEntropy(p, q)],
-          ['sigmoidCrossEntropy', (x) => x.sigmoidCrossEntropy(normalizeRows(zb.values.map(() => seed / 1000), 1), z, { posWeight: 2 })],
+          [
+            'sigmoidCrossEntropy',
+            (x) =>
+              x.sigmoidCrossEntropy(
+                normalizeRows(
+                  zb.values.map(() => seed / 1000),
+                  1,
+                ),
+                z,
+                { posWeight: 2 },
+              ),
+          ],
         ];
         for (const [what, call] of pairs) expectClose(call(wasm), call(js), 'float64', what, { n, k, seed });
       }),
@@ -87,9 +117,19 @@ describe('wasm and js agree within API.md bounds', () => {
       fc.property(fc.array(logit, { minLength: 20_000, maxLength: 20_000 }), (values) => {
         const z = new Float64Array(values);
         const labels = Int32Array.of(17, 9_999);
-        expectClose(wasm.softmaxCrossEntropy(labels, z, { classes: 10_000 }), js.softmaxCrossEntropy(labels, z, { classes: 10_000 }), 'float64', 'k=10000');
+        expectClose(
+          wasm.softmaxCrossEntropy(labels, z, { classes: 10_000 }),
+          js.softmaxCrossEntropy(labels, z, { classes: 10_000 }),
+          'float64',
+          'k=10000',
+        );
         const p = wasm.softmax(z, { classes: 10_000 });
-        expectClose(wasm.entropy(p, { classes: 10_000 }), js.entropy(p, { classes: 10_000 }), 'float64', 'entropy k=10000');
+        expectClose(
+          wasm.entropy(p, { classes: 10_000 }),
+          js.entropy(p, { classes: 10_000 }),
+          'float64',
+          'entropy k=10000',
+        );
       }),
       { numRuns: 10 },
     );
@@ -98,9 +138,13 @@ describe('wasm and js agree within API.md bounds', () => {
 
 describe.each(backends)('%s backend: identities', (_name, x) => {
   const dist = (min: number, max: number) =>
-    fc.integer({ min, max }).chain((k) =>
-      fc.tuple(fc.array(entry, { minLength: k, maxLength: k }), fc.array(entry, { minLength: k, maxLength: k }))
-        .map(([a, b]) => [normalizeRows(a, k), normalizeRows(b, k).map((v) => Math.max(v, 1e-300))] as const));
+    fc
+      .integer({ min, max })
+      .chain((k) =>
+        fc
+          .tuple(fc.array(entry, { minLength: k, maxLength: k }), fc.array(entry, { minLength: k, maxLength: k }))
+          .map(([a, b]) => [normalizeRows(a, k), normalizeRows(b, k).map((v) => Math.max(v, 1e-300))] as const),
+      );
 
   /** |a - b| within a bound relative to the magnitudes that were combined. */
   const near = (a: number, b: number, scale: number) => Math.abs(a - b) <= 1e-12 * scale + 1e-15;
@@ -122,19 +166,27 @@ describe.each(backends)('%s backend: identities', (_name, x) => {
 
   it('softmaxCrossEntropy(p, z) = crossEntropy(p, softmax(z))', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 1, maxLength: 50 }), fc.nat(), (z, seed) => {
-        const y = seed % z.length;
-        const viaSoftmax = x.crossEntropy(y, x.softmax(z) as number[]) as number;
-        const direct = x.softmaxCrossEntropy(y, z) as number;
-        expect(near(direct, viaSoftmax, direct), `${direct} vs ${viaSoftmax}`).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -30, max: 30, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        fc.nat(),
+        (z, seed) => {
+          const y = seed % z.length;
+          const viaSoftmax = x.crossEntropy(y, x.softmax(z) as number[]) as number;
+          const direct = x.softmaxCrossEntropy(y, z) as number;
+          expect(near(direct, viaSoftmax, direct), `${direct} vs ${viaSoftmax}`).toBe(true);
+        },
+      ),
     );
   });
 
   it('a base-b result is the result in nats / ln b', () => {
     fc.assert(
       fc.property(dist(1, 30), fc.double({ min: 1.01, max: 100, noNaN: true }), ([p, q], b) => {
-        for (const f of [(o: object) => x.entropy(p, o), (o: object) => x.crossEntropy(p, q, o), (o: object) => x.klDivergence(p, q, o)]) {
+        for (const f of [
+          (o: object) => x.entropy(p, o),
+          (o: object) => x.crossEntropy(p, q, o),
+          (o: object) => x.klDivergence(p, q, o),
+        ]) {
           const nats = f({}) as number;
           const inBase = f({ base: b }) as number;
           expect(Math.abs(inBase - nats / Math.log(b))).toBeLessThanOrEqual(2 * bound(nats / Math.log(b), 'float64'));
@@ -154,7 +206,10 @@ describe.each(backends)('%s backend: identities', (_name, x) => {
         const exact = rows.reduce((a, b) => a + b, 0); // few rows: naive is within the bound
         if (Number.isFinite(exact)) {
           expect(Math.abs(sum - exact)).toBeLessThanOrEqual(bound(exact, 'float64') * Math.max(1, rows.length));
-          if (rows.length > 0) expect(Math.abs(mean - exact / rows.length)).toBeLessThanOrEqual(bound(exact / rows.length, 'float64') * rows.length);
+          if (rows.length > 0)
+            expect(Math.abs(mean - exact / rows.length)).toBeLessThanOrEqual(
+              bound(exact / rows.length, 'float64') * rows.length,
+            );
         } else {
           expect(Object.is(sum, exact)).toBe(true);
         }

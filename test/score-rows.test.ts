@@ -24,12 +24,21 @@ function firstArgMax(z: ArrayLike<number>, n: number, k: number): number[] {
 }
 
 describe.each(backends)('%s backend: scoreRows', (_name, x) => {
-  it.each([[1_000, 10], [70_000, 7], [3, 1_001]])('logits %i × %i match the separate functions', (n, k) => {
+  it.each([
+    [1_000, 10],
+    [70_000, 7],
+    [3, 1_001],
+  ])('logits %i × %i match the separate functions', (n, k) => {
     const { z, labels } = batch(n, k, n + k);
     const copy = labels.slice();
     const got = x.scoreRows(labels, z, { classes: k, input: 'logits', base: 2 });
     expect(labels).toEqual(copy);
-    expectClose(got.crossEntropy, x.softmaxCrossEntropy(labels, z, { classes: k, base: 2 }), 'float64', 'cross-entropy');
+    expectClose(
+      got.crossEntropy,
+      x.softmaxCrossEntropy(labels, z, { classes: k, base: 2 }),
+      'float64',
+      'cross-entropy',
+    );
     expectClose(got.entropy, x.entropy(x.softmax(z, { classes: k }), { classes: k, base: 2 }), 'float64', 'entropy');
     expect(Array.from(got.predicted)).toEqual(firstArgMax(z, n, k));
   });
@@ -51,7 +60,9 @@ describe.each(backends)('%s backend: scoreRows', (_name, x) => {
     const got = x.scoreRows([0], [40, 0], { classes: 2, input: 'logits' });
     expectClose(got.crossEntropy, [4.248354255291589e-18], 'float64', 'tiny loss'); // log1p(e^-40), mpmath
     expect(() => x.scoreRows([0, 5], [0, 1, 2, 3], { classes: 2, input: 'logits' })).toThrow(/target at row 1 is 5/);
-    expect(() => x.scoreRows([0, 1], [0, 1, NaN, 3], { classes: 2, input: 'logits' })).toThrow(/row 1, column 0 is NaN/);
+    expect(() => x.scoreRows([0, 1], [0, 1, NaN, 3], { classes: 2, input: 'logits' })).toThrow(
+      /row 1, column 0 is NaN/,
+    );
     expect(() => x.scoreRows([0, 1], [0.5, 0.5, 1.5, 0], { classes: 2, input: 'probs' })).toThrow(RangeError);
     expect(() => x.scoreRows([0], [0, 1], { classes: 2, input: 'odds' as never })).toThrow(RangeError);
   });

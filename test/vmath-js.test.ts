@@ -24,12 +24,27 @@ const ln = (x: number): number => {
 describe('js vmath ln64', () => {
   it('is within 2 ulp of mpmath from 5e-324 to 1.7e308, near 1 included', () => {
     const xs = fixture.log.map((c) => c.x);
-    const w = expectUlps(xs.map(ln), fixture.log.map((c) => c.log), 2, 'js ln64', { residual: fixture.log.map((c) => c.residual_ulp), inputs: xs });
+    const w = expectUlps(
+      xs.map(ln),
+      fixture.log.map((c) => c.log),
+      2,
+      'js ln64',
+      { residual: fixture.log.map((c) => c.residual_ulp), inputs: xs },
+    );
     console.log(`js ln64: worst error ${w.worst.toFixed(3)} ulp at x = ${xs[w.index]} over ${xs.length} points`);
   });
 
   it('passes special values to Math.log', () => {
-    expect([0, -0, -1, NaN, Infinity, -Infinity, 1, 5e-324].map(ln)).toEqual([-Infinity, -Infinity, NaN, NaN, Infinity, NaN, 0, Math.log(5e-324)]);
+    expect([0, -0, -1, NaN, Infinity, -Infinity, 1, 5e-324].map(ln)).toEqual([
+      -Infinity,
+      -Infinity,
+      NaN,
+      NaN,
+      Infinity,
+      NaN,
+      0,
+      Math.log(5e-324),
+    ]);
   });
 
   it('ln32 reads float32 bits: within 2 ulp (as float64) on float32 inputs', () => {
@@ -57,7 +72,13 @@ describe('js vmath expNeg', () => {
       return false;
     });
     const xs = kept.map((c) => decode<number>(c.x));
-    const w = expectUlps(xs.map(expNeg), kept.map((c) => c.exp), 3, 'js expNeg', { residual: kept.map((c) => c.residual_ulp), inputs: xs });
+    const w = expectUlps(
+      xs.map(expNeg),
+      kept.map((c) => c.exp),
+      3,
+      'js expNeg',
+      { residual: kept.map((c) => c.residual_ulp), inputs: xs },
+    );
     console.log(`js expNeg: worst error ${w.worst.toFixed(3)} ulp at x = ${xs[w.index]}`);
     expect(expNeg(0)).toBe(1);
     expect(expNeg(NaN)).toBeNaN();

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { wasmBase64 } from '../src/wasm.generated.js';
+import { relaxedWasmBase64, wasmBase64 } from '../src/wasm.generated.js';
 import { decode } from './helpers.js';
 import { expectRelative, expectUlps } from './helpers/tolerance.js';
 
@@ -28,10 +28,19 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/vmath.json', import.
   logf: { x: number; log: number | null; log1p: number }[];
 };
 
+/** The build under test: the relaxed-SIMD one when test/relaxed.test.ts runs this file with XENTROPY_SIMD=relaxed. */
+const moduleBase64 = process.env.XENTROPY_SIMD === 'relaxed' ? relaxedWasmBase64 : wasmBase64;
+
 /** The module's exports with its own memory (the kernel hook is not part of the public API). */
 async function instance() {
-  const bytes = Uint8Array.from(atob(wasmBase64), (c) => c.charCodeAt(0));
-  const { instance: i } = await WebAssembly.instantiate(bytes, { env: { abort: () => { throw new Error('abort'); } } });
+  const bytes = Uint8Array.from(atob(moduleBase64), (c) => c.charCodeAt(0));
+  const { instance: i } = await WebAssembly.instantiate(bytes, {
+    env: {
+      abort: () => {
+        throw new Error('abort');
+      },
+    },
+  });
   return i.exports as unknown as {
     memory: WebAssembly.Memory;
     alloc(b: number): number;
@@ -67,10 +76,13 @@ describe('vexp (f64x2 e^x, x ≤ 0)', () => {
     }
     const pick = <T>(a: ArrayLike<T>): T[] => kept.map((i) => a[i]);
     const w = expectUlps(pick(got), pick(fixture.exp.map((c) => c.exp)), 1, 'vexp', {
-      residual: pick(fixture.exp.map((c) => c.residual_ulp)), inputs: pick(xs),
+      residual: pick(fixture.exp.map((c) => c.residual_ulp)),
+      inputs: pick(xs),
     });
     const flushed = n - kept.length;
-    console.log(`vexp: worst error ${w.worst.toFixed(3)} ulp at x = ${xs[kept[w.index]]} over ${kept.length} points (${flushed} flushed to 0)`);
+    console.log(
+      `vexp: worst error ${w.worst.toFixed(3)} ulp at x = ${xs[kept[w.index]]} over ${kept.length} points (${flushed} flushed to 0)`,
+    );
     expect(flushed).toBeGreaterThan(400); // the fixture's subnormal range really was exercised
     expect(got[xs.indexOf(-Infinity)]).toBe(0);
     expect(got[xs.indexOf(0)]).toBe(1);
@@ -81,17 +93,36 @@ describe('vlog (f64x2 ln x)', () => {
   it('is within 1 ulp of mpmath from 5e-324 to 1.7e308, near 1 included', async () => {
     const xs = fixture.log.map((c) => c.x);
     const got = await run('logRowsF64', xs);
-    const w = expectUlps(got, fixture.log.map((c) => c.log), 1, 'vlog', { residual: fixture.log.map((c) => c.residual_ulp), inputs: xs });
+    const w = expectUlps(
+      got,
+      fixture.log.map((c) => c.log),
+      1,
+      'vlog',
+      { residual: fixture.log.map((c) => c.residual_ulp), inputs: xs },
+    );
     console.log(`vlog: worst error ${w.worst.toFixed(3)} ulp at x = ${xs[w.index]} over ${xs.length} points`);
   });
 
   it('vlogNormal (no special lanes) is within 1 ulp of mpmath over the normal range', async () => {
     const cases = fixture.log.filter((c) => c.x >= 2 ** -1022);
-    const got = await run('logRowsF64', cases.map((c) => c.x), 1);
-    const w = expectUlps(got, cases.map((c) => c.log), 1, 'vlogNormal', {
-      residual: cases.map((c) => c.residual_ulp), inputs: cases.map((c) => c.x),
-    });
-    console.log(`vlogNormal: worst error ${w.worst.toFixed(3)} ulp at x = ${cases[w.index].x} over ${cases.length} points`);
+    const got = await run(
+      'logRowsF64',
+      cases.map((c) => c.x),
+      1,
+    );
+    const w = expectUlps(
+      got,
+      cases.map((c) => c.log),
+      1,
+      'vlogNormal',
+      {
+        residual: cases.map((c) => c.residual_ulp),
+        inputs: cases.map((c) => c.x),
+      },
+    );
+    console.log(
+      `vlogNormal: worst error ${w.worst.toFixed(3)} ulp at x = ${cases[w.index].x} over ${cases.length} points`,
+    );
     expect(cases.length).toBeGreaterThan(2500);
   });
 
@@ -111,7 +142,13 @@ describe('vexpf (f32x4 e^x, float32 logits)', () => {
     new Float32Array(e.memory.buffer, xAt, n).set(xs);
     e.expRowsF32(xAt, n, outAt);
     const got = new Float32Array(e.memory.buffer, outAt, n);
-    const w = expectRelative(got, fixture.expf.map((c) => c.exp), { rel: 2e-7 }, 'vexpf', { inputs: xs });
+    const w = expectRelative(
+      got,
+      fixture.expf.map((c) => c.exp),
+      { rel: 2e-7 },
+      'vexpf',
+      { inputs: xs },
+    );
     console.log(`vexpf: worst relative error ${w.worst.toExponential(3)} at x = ${xs[w.index]} over ${n} points`);
   });
 });
@@ -133,12 +170,16 @@ describe('vlogf, vlog1pf (f32x4 ln x and ln(1 + x), the float32 fast path)', () 
   it('ln x is within 1.5e-7 relative of mpmath over normal float32 x', async () => {
     const { xs, got, want } = await runLogf(1);
     const w = expectRelative(got, want, { rel: 1.5e-7 }, 'vlogf', { inputs: xs });
-    console.log(`vlogf: worst relative error ${w.worst.toExponential(3)} at x = ${xs[w.index]} over ${xs.length} points`);
+    console.log(
+      `vlogf: worst relative error ${w.worst.toExponential(3)} at x = ${xs[w.index]} over ${xs.length} points`,
+    );
   });
 
   it('ln(1 + x) is within 2.5e-7 relative of mpmath for float32 x ≥ 0, down to 1e-45', async () => {
     const { xs, got, want } = await runLogf(0);
     const w = expectRelative(got, want, { rel: 2.5e-7 }, 'vlog1pf', { inputs: xs });
-    console.log(`vlog1pf: worst relative error ${w.worst.toExponential(3)} at x = ${xs[w.index]} over ${xs.length} points`);
+    console.log(
+      `vlog1pf: worst relative error ${w.worst.toExponential(3)} at x = ${xs[w.index]} over ${xs.length} points`,
+    );
   });
 });

@@ -18,11 +18,26 @@ describe.each(backends)('%s backend: alloc / free', (_name, x) => {
     for (let i = 0; i < z.length; i++) z64[i] = z[i] = (r() - 0.5) * 30;
     const labels = Int32Array.from({ length: n }, (_, i) => (i * 3) % k);
     const plain = Float32Array.from(z);
-    expectClose(x.softmaxCrossEntropy(labels, z, { classes: k }), js.softmaxCrossEntropy(labels, plain, { classes: k }), 'float32', 'f32 in place');
-    expectClose(x.softmaxCrossEntropy(labels, z64, { classes: k }), js.softmaxCrossEntropy(labels, Float64Array.from(z64), { classes: k }), 'float64', 'f64 in place');
+    expectClose(
+      x.softmaxCrossEntropy(labels, z, { classes: k }),
+      js.softmaxCrossEntropy(labels, plain, { classes: k }),
+      'float32',
+      'f32 in place',
+    );
+    expectClose(
+      x.softmaxCrossEntropy(labels, z64, { classes: k }),
+      js.softmaxCrossEntropy(labels, Float64Array.from(z64), { classes: k }),
+      'float64',
+      'f64 in place',
+    );
     const probs = x.alloc(Float32Array, n * k);
     probs.set(x.softmax(z, { classes: k }) as Float32Array);
-    expectClose(x.crossEntropy(labels, probs, { classes: k }), js.crossEntropy(labels, Float32Array.from(probs), { classes: k }), 'float32', 'f32 probabilities in place');
+    expectClose(
+      x.crossEntropy(labels, probs, { classes: k }),
+      js.crossEntropy(labels, Float32Array.from(probs), { classes: k }),
+      'float32',
+      'f32 probabilities in place',
+    );
     x.free(probs);
     const p = x.softmax(z64, { classes: k }) as Float64Array;
     z64.set(p);
@@ -31,7 +46,7 @@ describe.each(backends)('%s backend: alloc / free', (_name, x) => {
     x.free(z64);
   });
 
-  it('writes per-row results into an alloc\'d float32 `out`, validated (staged) or not (in place), across chunks', () => {
+  it("writes per-row results into an alloc'd float32 `out`, validated (staged) or not (in place), across chunks", () => {
     const n = 300_000; // several chunks on both backends
     const k = 3;
     const r = rng(11);
@@ -39,7 +54,10 @@ describe.each(backends)('%s backend: alloc / free', (_name, x) => {
     const labels = x.alloc(Int32Array, n);
     const out = x.alloc(Float32Array, n);
     for (let i = 0; i < n; i++) {
-      const a = r() + 0.01, b = r() + 0.01, c = r() + 0.01, s = a + b + c;
+      const a = r() + 0.01,
+        b = r() + 0.01,
+        c = r() + 0.01,
+        s = a + b + c;
       [q[3 * i], q[3 * i + 1], q[3 * i + 2]] = [a / s, b / s, c / s];
       labels[i] = i % k;
     }
@@ -124,10 +142,17 @@ describe('wasm backend: a view over the scratch area itself', () => {
     const q = Float64Array.of(0.5, 0.5, 0.1, 0.9);
     const out = new Float64Array(2).fill(7);
     expect(() => x.crossEntropy(p, q, { classes: 2, out })).toThrow(/overlaps xentropy's scratch area/);
-    expect(() => x.crossEntropy(Int32Array.of(0, 1), new Float32Array(buffer, at, 4), { classes: 2 })).toThrow(TypeError);
+    expect(() => x.crossEntropy(Int32Array.of(0, 1), new Float32Array(buffer, at, 4), { classes: 2 })).toThrow(
+      TypeError,
+    );
     expect(Array.from(out)).toEqual([7, 7]);
     all.set(saved, at / 8);
     const fine = Float64Array.of(0.25, 0.75, 0.5, 0.5);
-    expectClose(x.crossEntropy(fine, q, { classes: 2 }), js.crossEntropy(fine, q, { classes: 2 }), 'float64', 'next call');
+    expectClose(
+      x.crossEntropy(fine, q, { classes: 2 }),
+      js.crossEntropy(fine, q, { classes: 2 }),
+      'float64',
+      'next call',
+    );
   });
 });

@@ -6,4 +6,6 @@ const lib = await import(process.argv[2]);
 const t1 = performance.now();
 const x = await lib.load({ backend: 'wasm' });
 const t2 = performance.now();
-process.stdout.write(JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1, backend: x.backend, memoryBytes: x.memoryBytes }));
+process.stdout.write(
+  JSON.stringify({ importMs: t1 - t0, loadMs: t2 - t1, backend: x.backend, memoryBytes: x.memoryBytes }),
+);

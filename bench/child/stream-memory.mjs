@@ -24,10 +24,13 @@ m.afterOrdinary = x.memoryBytes;
 if (typeof x.alloc === 'function') {
   // As the zero-copy variant does: allocate every chunk before filling any, again if a growing
   // alloc detached earlier views (bench/peers/xentropy.mjs allocateAll).
-  const { arrays, rounds } = allocateAll(x, d.chunks.flatMap((c) => [
-    { Kind: Float32Array, length: c.logits.length },
-    { Kind: Int32Array, length: c.labels.length },
-  ]));
+  const { arrays, rounds } = allocateAll(
+    x,
+    d.chunks.flatMap((c) => [
+      { Kind: Float32Array, length: c.logits.length },
+      { Kind: Int32Array, length: c.labels.length },
+    ]),
+  );
   m.allocRounds = rounds;
   m.afterAlloc = x.memoryBytes;
   const placed = d.chunks.map((c, i) => {

@@ -16,7 +16,11 @@ for await (const record of parser) {
   const z = record.slice(1).map(Number);
   let max = -Infinity;
   let arg = 0;
-  for (let c = 0; c < z.length; c++) if (z[c] > max) { max = z[c]; arg = c; }
+  for (let c = 0; c < z.length; c++)
+    if (z[c] > max) {
+      max = z[c];
+      arg = c;
+    }
   let sum = 0;
   for (let c = 0; c < z.length; c++) sum += Math.exp(z[c] - max);
   const lse = max + Math.log(sum);
@@ -27,4 +31,6 @@ for await (const record of parser) {
   if (arg === label) correct++;
   rows++;
 }
-console.log(JSON.stringify({ rows, mean_cross_entropy: sumCe / rows, mean_entropy: sumEntropy / rows, accuracy: correct / rows }));
+console.log(
+  JSON.stringify({ rows, mean_cross_entropy: sumCe / rows, mean_entropy: sumEntropy / rows, accuracy: correct / rows }),
+);

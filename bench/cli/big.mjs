@@ -5,13 +5,25 @@
  * Each file is the 2 000 000 × 10 benchmark data of `npm run bench:cli` (bench/cli/gen.mjs, made
  * first if missing) repeated until it reaches the size: the CSV's and the .npy's bodies are
  * appended again and again under one header (the .npy header states the total shape); the Arrow
- * file repeats its record batches through apache-arrow's writer. The repeated data has the mean of
+ * file repeats its record batches through apache-arrow's writer; the Parquet file (zstd) is the
+ * rows repeated by DuckDB (`npm ci --prefix bench` installs it). The repeated data has the mean of
  * one copy, so every run is also checked against the 2 000 000-row file's summary (to 1e-12).
  * Peak RSS from /usr/bin/time, wall time of the whole process. Each file is deleted after its run
  * (they are not kept: 10 GB each). Writes bench/results/cli-big.md.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, createReadStream, createWriteStream, existsSync, mkdirSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +32,7 @@ import { npyHeader } from '../../test/support/npy.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const { values: args } = parseArgs({
-  options: { gb: { type: 'string', default: '10' }, formats: { type: 'string', default: 'csv,npy,arrow' } },
+  options: { gb: { type: 'string', default: '10' }, formats: { type: 'string', default: 'csv,npy,arrow,parquet' } },
 });
 const TARGET_BYTES = Number(args.gb) * 1e9;
 const FORMATS = args.formats.split(',');
@@ -32,7 +44,12 @@ const MAIN = join(ROOT, 'dist/cli/main.js');
 const RSS_BOUND_MB = 300;
 
 if (!existsSync(MAIN)) spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
-const base = { csv: join(BASE, 'logits.csv'), npy: join(BASE, 'logits.npy'), labels: join(BASE, 'labels.npy'), arrow: join(BASE, 'logits.arrow') };
+const base = {
+  csv: join(BASE, 'logits.csv'),
+  npy: join(BASE, 'logits.npy'),
+  labels: join(BASE, 'labels.npy'),
+  arrow: join(BASE, 'logits.arrow'),
+};
 if (!Object.values(base).every(existsSync)) {
   mkdirSync(BASE, { recursive: true });
   console.error(`bench:big: generating the ${ROWS} × ${K} data in ${BASE} …`);
@@ -99,6 +116,20 @@ async function build(format) {
     await close(lab);
     return { files: [file, labels], argv: [file, '--labels', labels, '--input', 'logits'], rows: ROWS * times };
   }
+  if (format === 'parquet') {
+    // Parquet (zstd), written by DuckDB (a bench-only dependency): the base rows repeated.
+    const baseParquet = join(BASE, 'logits-zstd.parquet');
+    if (!existsSync(baseParquet)) await (await import('./gen.mjs')).writeParquet(base.csv, baseParquet, 'zstd');
+    const times = Math.max(1, Math.round(TARGET_BYTES / statSync(baseParquet).size));
+    const file = join(BIG, 'logits.parquet');
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const con = await (await DuckDBInstance.create(':memory:')).connect();
+    // The file listed `times` times: copies one after another (a cross join would repeat each
+    // row in place, and zstd would squeeze the repeats to nothing).
+    const list = Array.from({ length: times }, () => `'${baseParquet}'`).join(', ');
+    await con.run(`COPY (SELECT * FROM read_parquet([${list}])) TO '${file}' (FORMAT parquet, COMPRESSION zstd)`);
+    return { files: [file], argv: [file], rows: ROWS * times };
+  }
   // Arrow: the base file's record batches, written again and again into one file.
   const { RecordBatchFileWriter, tableFromIPC } = await import('apache-arrow');
   const { readFileSync } = await import('node:fs');
@@ -119,7 +150,11 @@ async function build(format) {
 
 function score(argv) {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'maxrss=%M', process.execPath, MAIN, 'score', ...argv, '--json', '--no-progress'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(
+    '/usr/bin/time',
+    ['-f', 'maxrss=%M', process.execPath, MAIN, 'score', ...argv, '--json', '--no-progress'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`xentropy score ${argv.join(' ')} failed:\n${r.stderr}`);
   return { seconds, rssMb: Number(/maxrss=(\d+)/.exec(r.stderr)[1]) / 1024, summary: JSON.parse(r.stdout) };
@@ -149,8 +184,11 @@ const lines = [
   '',
   '| input | size (GB) | rows | time (s) | MB/s | peak RSS (MB) | within bound | mean cross-entropy | vs one copy (relative) | load |',
   '|---|--:|--:|--:|--:|--:|---|---|--:|--:|',
-  ...results.map((r) => `| ${r.format} | ${(r.bytes / 1e9).toFixed(2)} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ` +
-    `${fmt(r.rssMb)} | ${r.rssMb <= RSS_BOUND_MB ? 'yes' : '**no**'} | ${r.summary.mean_cross_entropy} | ${r.rel.toExponential(1)} | ${r.load.toFixed(1)} |`),
+  ...results.map(
+    (r) =>
+      `| ${r.format} | ${(r.bytes / 1e9).toFixed(2)} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.bytes / 1e6 / r.seconds, 1)} | ` +
+      `${fmt(r.rssMb)} | ${r.rssMb <= RSS_BOUND_MB ? 'yes' : '**no**'} | ${r.summary.mean_cross_entropy} | ${r.rel.toExponential(1)} | ${r.load.toFixed(1)} |`,
+  ),
   '',
 ];
 writeFileSync(join(ROOT, 'bench/results/cli-big.md'), lines.join('\n'));

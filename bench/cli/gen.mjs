@@ -72,7 +72,10 @@ export async function writeNpy(logitsPath, labelsPath, n, k) {
 }
 
 export async function writeArrow(path, n, k) {
-  const fields = [new Field('label', new Int32(), false), ...Array.from({ length: k }, (_, c) => new Field(`logit_${c}`, new Float64(), false))];
+  const fields = [
+    new Field('label', new Int32(), false),
+    ...Array.from({ length: k }, (_, c) => new Field(`logit_${c}`, new Float64(), false)),
+  ];
   const schema = new Schema(fields);
   const out = createWriteStream(path);
   const w = new RecordBatchFileWriter();
@@ -90,6 +93,20 @@ export async function writeArrow(path, n, k) {
   }
   w.finish();
   await once(out, 'finish');
+}
+
+/**
+ * The CSV's rows as Parquet with `codec` (uncompressed, snappy, zstd, …), written by DuckDB (a
+ * bench-only dependency) as a data engineer's tools would: row groups of 122 880 rows, label
+ * BIGINT, logits DOUBLE (DuckDB parses the CSV's shortest round-trip decimals exactly).
+ */
+export async function writeParquet(csvPath, path, codec) {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const db = await DuckDBInstance.create(':memory:');
+  const con = await db.connect();
+  await con.run(
+    `COPY (SELECT * FROM read_csv('${csvPath}', header = true)) TO '${path}' (FORMAT parquet, COMPRESSION ${codec})`,
+  );
 }
 
 // node bench/cli/gen.mjs DIR N K: all four files.

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 
 const ROWS = 60;
-const lines = readFileSync(new URL('../../examples/digits-logits.csv', import.meta.url), 'utf8').trim().split('\n');
+const lines = readFileSync(new URL('../../examples/digits-logits.csv', import.meta.url), 'utf8')
+  .trim()
+  .split('\n');
 const header = lines[0].split(',');
 const data = lines.slice(1, ROWS + 1).map((l) => l.split(',').map(Number));
 const column = (j) => data.map((r) => r[j]);
@@ -19,7 +21,9 @@ function fixture(type, rowGroupSize, nullAt) {
     { name: 'label', data: column(0), type: 'INT32' },
     ...header.slice(1).map((name, c) => ({
       name,
-      data: column(c + 1).map((v, i) => (nullAt && nullAt[0] === i && nullAt[1] === name ? null : type === 'FLOAT' ? Math.fround(v) : v)),
+      data: column(c + 1).map((v, i) =>
+        nullAt && nullAt[0] === i && nullAt[1] === name ? null : type === 'FLOAT' ? Math.fround(v) : v,
+      ),
       type,
       nullable: nullAt !== undefined,
     })),

@@ -1,3 +1,5 @@
+import { repeat } from '../workloads.mjs';
+
 // The loops a user would write by hand: plain JavaScript over typed arrays, Math.exp/Math.log per
 // element, a plain running sum. The baseline of every "× naive" ratio.
 
@@ -55,6 +57,19 @@ export function informationContent(p) {
   return out;
 }
 
+/** One distribution's cross-entropy with a class index, entropy and KL divergence, as a user writes them. */
+const crossEntropyOne = (c) => -Math.log(c.q[c.y]);
+function entropyOne(c) {
+  let h = 0;
+  for (let j = 0; j < c.p.length; j++) if (c.p[j] > 0) h -= c.p[j] * Math.log(c.p[j]);
+  return h;
+}
+function klDivergenceOne(c) {
+  let d = 0;
+  for (let j = 0; j < c.p.length; j++) if (c.p[j] > 0) d += c.p[j] * Math.log(c.p[j] / c.q[j]);
+  return d;
+}
+
 export default {
   name: 'naive JS',
   group: 'naive',
@@ -62,7 +77,14 @@ export default {
   prepare(w, d) {
     const { n, k } = w;
     switch (w.kind) {
+      case 'crossEntropySingle':
+        return { run: repeat(w, d, crossEntropyOne) };
+      case 'klDivergenceSingle':
+        return { run: repeat(w, d, klDivergenceOne) };
+      case 'entropySingle':
+        return { run: repeat(w, d, entropyOne) };
       case 'softmaxCrossEntropy':
+        if (w.reps) return { run: repeat(w, d, (c) => softmaxCrossEntropyMean(c.labels, c.logits, n, k)) };
         return { run: () => softmaxCrossEntropyMean(d.labels, d.logits, n, k) };
       case 'entropy':
         return { run: () => entropyRows(d.p, n, k) };

@@ -13,7 +13,8 @@ const node = (opType, input, output, attribute = []) => onnx.NodeProto.create({ 
 const str = (name, s) => ({ name, type: A.STRING, s: new TextEncoder().encode(s) });
 const int = (name, i) => ({ name, type: A.INT, i });
 /** An int64 constant (axes for ReduceSum/Unsqueeze/Squeeze, which take them as inputs from opset 13). */
-const int64s = (name, values) => onnx.TensorProto.create({ name, dataType: T.INT64, dims: [values.length], int64Data: values });
+const int64s = (name, values) =>
+  onnx.TensorProto.create({ name, dataType: T.INT64, dims: [values.length], int64Data: values });
 
 function model(name, nodes, inputs, outputs, initializer = []) {
   const graph = onnx.GraphProto.create({ name, node: nodes, input: inputs, output: outputs, initializer });
@@ -28,15 +29,18 @@ function model(name, nodes, inputs, outputs, initializer = []) {
 
 /** Softmax cross-entropy of f32 logits [n, k] against int32 class indices [n], reduced by `reduction`. */
 export function softmaxCrossEntropy(reduction) {
-  return model('softmax_cross_entropy',
+  return model(
+    'softmax_cross_entropy',
     [node('SoftmaxCrossEntropyLoss', ['logits', 'labels'], ['loss'], [str('reduction', reduction)])],
     [value('logits', T.FLOAT, ['n', 'k']), value('labels', T.INT32, ['n'])],
-    [value('loss', T.FLOAT, [])]);
+    [value('loss', T.FLOAT, [])],
+  );
 }
 
 /** Entropy per row of f64 p [n, k]: -ReduceSum(p · Log(p), axis 1). (p = 0 would give NaN: the inputs are > 0.) */
 export function entropy() {
-  return model('entropy',
+  return model(
+    'entropy',
     [
       node('Log', ['p'], ['log_p']),
       node('Mul', ['p', 'log_p'], ['p_log_p']),
@@ -45,12 +49,14 @@ export function entropy() {
     ],
     [value('p', T.DOUBLE, ['n', 'k'])],
     [value('h', T.DOUBLE, ['n'])],
-    [int64s('axis1', [1])]);
+    [int64s('axis1', [1])],
+  );
 }
 
 /** Cross-entropy per row against int32 class indices: -Log(GatherElements(q, y[:, None], axis 1)), f32. */
 export function crossEntropyIndex() {
-  return model('cross_entropy_index',
+  return model(
+    'cross_entropy_index',
     [
       node('Unsqueeze', ['labels', 'axis1'], ['idx']),
       node('GatherElements', ['q', 'idx'], ['q_y'], [int('axis', 1)]),
@@ -60,12 +66,14 @@ export function crossEntropyIndex() {
     ],
     [value('q', T.FLOAT, ['n', 'k']), value('labels', T.INT32, ['n'])],
     [value('ce', T.FLOAT, ['n'])],
-    [int64s('axis1', [1])]);
+    [int64s('axis1', [1])],
+  );
 }
 
 /** KL divergence per row of f64 p, q [n, k]: ReduceSum(p · (Log(p) - Log(q)), axis 1). */
 export function klDivergence() {
-  return model('kl_divergence',
+  return model(
+    'kl_divergence',
     [
       node('Log', ['p'], ['log_p']),
       node('Log', ['q'], ['log_q']),
@@ -75,13 +83,16 @@ export function klDivergence() {
     ],
     [value('p', T.DOUBLE, ['n', 'k']), value('q', T.DOUBLE, ['n', 'k'])],
     [value('kl', T.DOUBLE, ['n'])],
-    [int64s('axis1', [1])]);
+    [int64s('axis1', [1])],
+  );
 }
 
 /** Information content of f64 values: Neg(Log(p)). */
 export function informationContent() {
-  return model('information_content',
+  return model(
+    'information_content',
     [node('Log', ['p'], ['log_p']), node('Neg', ['log_p'], ['ic'])],
     [value('p', T.DOUBLE, ['n'])],
-    [value('ic', T.DOUBLE, ['n'])]);
+    [value('ic', T.DOUBLE, ['n'])],
+  );
 }

@@ -44,14 +44,20 @@ function graph(backend, w, d) {
   switch (w.kind) {
     case 'softmaxCrossEntropy':
       // tf.losses' default reduction (SUM_BY_NONZERO_WEIGHTS, no weights) is Σ/n: the mean.
-      return () => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(d.labels, 'int32'), k), tf.tensor2d(d.logits, [n, k]));
+      return () =>
+        tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d(d.labels, 'int32'), k), tf.tensor2d(d.logits, [n, k]));
     case 'crossEntropyIndex':
       // -log q[i, y_i]. cpu: a batched gather picks each row's target probability. wasm: its batched
       // gather fails ('memory access out of bounds', 4.22.0), and Σ_j q·onehot(y) (exact: the other
       // terms are +0) is its fastest exact form (faster than a flat gather at i·k + y_i).
       return backend === 'cpu'
-        ? () => tf.reshape(tf.neg(tf.log(tf.gather(tf.tensor2d(d.q, [n, k]), tf.tensor2d(d.labels, [n, 1], 'int32'), 1, 1))), [n])
-        : () => tf.neg(tf.log(tf.sum(tf.mul(tf.tensor2d(d.q, [n, k]), tf.oneHot(tf.tensor1d(d.labels, 'int32'), k)), 1)));
+        ? () =>
+            tf.reshape(
+              tf.neg(tf.log(tf.gather(tf.tensor2d(d.q, [n, k]), tf.tensor2d(d.labels, [n, 1], 'int32'), 1, 1))),
+              [n],
+            )
+        : () =>
+            tf.neg(tf.log(tf.sum(tf.mul(tf.tensor2d(d.q, [n, k]), tf.oneHot(tf.tensor1d(d.labels, 'int32'), k)), 1)));
     default:
       return null;
   }
@@ -80,8 +86,15 @@ export function tfjs(backend) {
             let total = 0;
             for (let c = 0; c < d.count; c++) {
               const { labels, logits } = d.chunks[c % d.chunks.length];
-              const t = tf.tidy(() => tf.losses.softmaxCrossEntropy(
-                tf.oneHot(tf.tensor1d(labels, 'int32'), k), tf.tensor2d(logits, [rows, k]), undefined, 0, tf.Reduction.SUM));
+              const t = tf.tidy(() =>
+                tf.losses.softmaxCrossEntropy(
+                  tf.oneHot(tf.tensor1d(labels, 'int32'), k),
+                  tf.tensor2d(logits, [rows, k]),
+                  undefined,
+                  0,
+                  tf.Reduction.SUM,
+                ),
+              );
               total += t.dataSync()[0];
               t.dispose();
             }

@@ -2,11 +2,23 @@
 // input into the module's scratch), the wasm backend with zero-copy arrays from `x.alloc` (filled
 // before timing: the data already lives in wasm memory), and the pure-TypeScript `js` backend.
 
+import { repeat } from '../workloads.mjs';
+
 /** The calls of each workload, for any `x` (wasm or js) and any arrays (ordinary or alloc'd). */
 function calls(x, w, d, out, extra = {}) {
   const { n, k } = w;
   switch (w.kind) {
+    case 'crossEntropySingle':
+      return repeat(w, d, (c) => x.crossEntropy(c.y, c.q, extra));
+    case 'klDivergenceSingle':
+      return repeat(w, d, (c) => x.klDivergence(c.p, c.q, extra));
+    case 'entropySingle':
+      return repeat(w, d, (c) => x.entropy(c.p, extra));
     case 'softmaxCrossEntropy':
+      if (w.reps)
+        return repeat(w, d, (c) =>
+          x.softmaxCrossEntropy(c.labels, c.logits, { classes: k, reduction: 'mean', ...extra }),
+        );
       return () => x.softmaxCrossEntropy(d.labels, d.logits, { classes: k, reduction: 'mean', ...extra });
     case 'entropy':
       return () => x.entropy(d.p, { classes: k, ...(out && { out }), ...extra });
@@ -83,11 +95,12 @@ export function zeroCopy(name) {
     group: 'xentropy',
     computes: 'f64',
     async init(ctx) {
-      x = await ctx.lib.load({ backend: 'wasm' });
+      x = await ctx.lib.load({ backend: 'wasm', simd: 'plain' });
       if (typeof x.alloc !== 'function') reason = 'x.alloc is not in this build yet';
     },
     prepare(w, d) {
       if (reason) return { na: reason };
+      if (w.reps) return { na: 'W0 passes ordinary arrays, as a per-call user does' };
       // The inputs as [holder, key, source] triples (W6: every chunk of the pool), and the out array.
       const slots = [];
       let data;
@@ -118,8 +131,10 @@ export function zeroCopy(name) {
       const owned = arrays.filter(Boolean);
       const note = [
         refused.size ? `labels passed as an ordinary ${[...refused].join('/')} (x.alloc refused it)` : null,
-        out ? 'per-row results written to an x.alloc\'d `out`' : null,
-        rounds > 1 ? 'x.alloc detached earlier arrays when memory grew: allocated twice (alloc all, free all, alloc all)' : null,
+        out ? "per-row results written to an x.alloc'd `out`" : null,
+        rounds > 1
+          ? 'x.alloc detached earlier arrays when memory grew: allocated twice (alloc all, free all, alloc all)'
+          : null,
       ].filter(Boolean);
       return {
         run: calls(x, w, data, out),
@@ -135,8 +150,18 @@ export function zeroCopy(name) {
   };
 }
 
-export const xentropyWasm = ordinary('xentropy wasm', (lib) => lib.load({ backend: 'wasm' }));
+// 'xentropy wasm' is the SIMD build, what Node 20 runs by default; the relaxed-SIMD build (fused
+// multiply-add; Chromium, Node ≥ 22) is its own row (bench/run.mjs runs Node 20 with the flag).
+export const xentropyWasm = ordinary('xentropy wasm', (lib) => lib.load({ backend: 'wasm', simd: 'plain' }));
+export const xentropyRelaxed = ordinary('xentropy wasm relaxed', (lib) =>
+  lib.load({ backend: 'wasm', simd: 'relaxed' }),
+);
 export const xentropyZeroCopy = zeroCopy('xentropy wasm zero-copy');
 export const xentropyJs = ordinary('xentropy js', (lib) => lib.js);
 /** The wasm backend without validation: what the default's fused checks cost (target: ≤ 10 %). */
-export const xentropyUnchecked = ordinary('xentropy wasm, validate: false', (lib) => lib.load({ backend: 'wasm' }), { validate: false }, 'unchecked');
+export const xentropyUnchecked = ordinary(
+  'xentropy wasm, validate: false',
+  (lib) => lib.load({ backend: 'wasm', simd: 'plain' }),
+  { validate: false },
+  'unchecked',
+);

@@ -38,7 +38,7 @@ async function visit(path, key) {
   page.on('console', (m) => messages.push({ type: m.type(), text: m.text() }));
   page.on('pageerror', (e) => messages.push({ type: 'pageerror', text: e.message }));
   await page.goto(`${base}/${path}`);
-  await page.waitForSelector(`body[data-${key}], body[data-error]`, { state: 'attached', timeout: 30_000 });
+  await page.waitForSelector(`body[data-${key}], body[data-error]`, { state: 'attached', timeout: 90_000 });
   const data = await page.evaluate(() => ({ ...document.body.dataset }));
   await page.close();
   return { data, messages };

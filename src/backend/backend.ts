@@ -6,6 +6,7 @@
  * as Float64Array and the offset a byte address / 8; for js it is any Float64Array.
  */
 import type { Source } from '../shapes.js';
+import type { KernelParams } from '../js/params.js';
 
 export interface View {
   arr: Float64Array;
@@ -26,52 +27,54 @@ export interface AllocatableType<T extends AllocatableArray> {
   readonly BYTES_PER_ELEMENT: number;
 }
 
-type F = Float64Array;
-
-/** Kernel signatures, identical on both backends (see src/js/*_f64.ts and assembly/*_f64.ts). Each returns 1 if it saw an invalid value. */
+/**
+ * The kernels, one calling convention on both backends (src/js/*.ts and assembly/*.ts, same file
+ * names): data only — targets, predictions, n rows, k classes, out, per-class weights w, sample
+ * weights s (NO_WEIGHTS: none) — and the call's options in the parameter block (setParams). Each returns 1 if it saw an invalid value.
+ */
 export interface Kernels {
-  informationContentF64(p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number): number;
-  binaryEntropyF64(p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number): number;
-  entropyRowsF64(p: F, pOff: number, n: number, k: number, out: F, outOff: number, lnBase: number, normalize: number): number;
-  crossEntropyDenseF64(
-    p: F, pOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
-    normalize: number, eps: number, w: F, wOff: number, smoothing: number,
-  ): number;
-  crossEntropyIndexF64(
-    y: F, yOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
-    normalize: number, eps: number, w: F, wOff: number, smoothing: number, ignoreIndex: number,
-  ): number;
-  crossEntropyIndexF32(
-    y: F, yOff: number, q: Float32Array, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
-    normalize: number, eps: number, w: F, wOff: number, smoothing: number, ignoreIndex: number,
-  ): number;
-  klDivergenceRowsF64(
-    p: F, pOff: number, q: F, qOff: number, n: number, k: number, out: F, outOff: number, lnBase: number, normalize: number,
-  ): number;
-  softmaxRowsF64(z: F, zOff: number, n: number, k: number, out: F, outOff: number, log: number): number;
-  softmaxCrossEntropyDenseF64(
-    p: F, pOff: number, z: F, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
-    w: F, wOff: number, smoothing: number,
-  ): number;
-  softmaxCrossEntropyIndexF64(
-    y: F, yOff: number, z: F, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
-    w: F, wOff: number, smoothing: number, ignoreIndex: number,
-  ): number;
-  softmaxCrossEntropyIndexF32(
-    y: F, yOff: number, z: Float32Array, zOff: number, n: number, k: number, out: F, outOff: number, lnBase: number,
-    w: F, wOff: number, smoothing: number, ignoreIndex: number,
-  ): number;
-  scoreRowsF64(
-    y: F, yOff: number, p: F, pOff: number, n: number, k: number,
-    outCe: F, ceOff: number, outH: F, hOff: number, lnBase: number, logits: number,
-  ): number;
-  scoreRowsF32(
-    y: F, yOff: number, p: Float32Array, pOff: number, n: number, k: number,
-    outCe: F, ceOff: number, outH: F, hOff: number, lnBase: number, logits: number,
-  ): number;
-  binaryCrossEntropyF64(y: F, yOff: number, p: F, pOff: number, n: number, out: F, outOff: number, lnBase: number, eps: number): number;
-  sigmoidCrossEntropyF64(y: F, yOff: number, z: F, zOff: number, n: number, out: F, outOff: number, lnBase: number, posWeight: number): number;
+  informationContentF64(p: View, n: number, out: View, s: View): number;
+  binaryEntropyF64(p: View, n: number, out: View, s: View): number;
+  entropyRowsF64(p: View, n: number, k: number, out: View, s: View): number;
+  crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View, s: View): number;
+  crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View, s: View): number;
+  crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View, s: View): number;
+  klDivergenceRowsF64(p: View, q: View, n: number, k: number, out: View, s: View): number;
+  softmaxRowsF64(z: View, n: number, k: number, out: View): number;
+  logSumExpRowsF64(z: View, n: number, k: number, out: View, s: View): number;
+  softmaxCrossEntropyDenseF64(p: View, z: View, n: number, k: number, out: View, w: View, s: View): number;
+  softmaxCrossEntropyIndexF64(y: View, z: View, n: number, k: number, out: View, w: View, s: View): number;
+  softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View, s: View): number;
+  scoreRowsF64(y: View, p: View, n: number, k: number, outCe: View, outH: View): number;
+  scoreRowsF32(y: View, p: View32, n: number, k: number, outCe: View, outH: View): number;
+  binaryCrossEntropyF64(y: View, p: View, n: number, out: View, s: View): number;
+  sigmoidCrossEntropyF64(y: View, z: View, n: number, out: View, s: View): number;
 }
+
+/** Every kernel's name (the wasm backend binds these exports; test/kernels.test.ts checks both sides). */
+export const KERNEL_NAMES = [
+  'informationContentF64',
+  'binaryEntropyF64',
+  'entropyRowsF64',
+  'crossEntropyDenseF64',
+  'crossEntropyIndexF64',
+  'crossEntropyIndexF32',
+  'klDivergenceRowsF64',
+  'softmaxRowsF64',
+  'logSumExpRowsF64',
+  'softmaxCrossEntropyDenseF64',
+  'softmaxCrossEntropyIndexF64',
+  'softmaxCrossEntropyIndexF32',
+  'scoreRowsF64',
+  'scoreRowsF32',
+  'binaryCrossEntropyF64',
+  'sigmoidCrossEntropyF64',
+] as const satisfies readonly (keyof Kernels)[];
+/** Compile-time check that KERNEL_NAMES lists every kernel. */
+const everyKernelNamed: [Exclude<keyof Kernels, (typeof KERNEL_NAMES)[number]>] extends [never] ? true : never = true;
+void everyKernelNamed;
+
+export type { KernelParams };
 
 /** The chunk's compensated totals, read after each kernel call: Σ row values and Σ w_{y_i}. */
 export interface Totals {
@@ -81,18 +84,21 @@ export interface Totals {
   denCarry: number;
 }
 
-/** Input regions: targets, predictions, per-class weights. */
-export type Slot = 0 | 1 | 2;
+/** Input regions: targets, predictions, per-class weights, sample weights (region 3 holds results). */
+export type Slot = 0 | 1 | 2 | 4;
 export const TARGETS: Slot = 0;
 export const PREDICTIONS: Slot = 1;
 export const WEIGHTS: Slot = 2;
+export const SAMPLE_WEIGHTS: Slot = 4;
 
-/** A weights view meaning "no weights" (wOff < 0). */
+/** A weights view meaning "no weights" (off < 0; address 0 on wasm), per class or per sample. */
 export const NO_WEIGHTS: View = { arr: new Float64Array(0), off: -1 };
 
 export interface Backend {
   readonly name: 'wasm' | 'js';
   readonly kernels: Kernels;
+  /** Writes a call's options into the parameter block the kernels read (once per call, before the first chunk). */
+  setParams(p: KernelParams): void;
   /** Values one region holds: a chunk is as many whole rows as fit. Rows longer than this run on js. */
   readonly capacity: number;
   /** Values [from, to) of a source, placed where the kernels can read them. */

@@ -6,13 +6,18 @@
 import type { AllocatableArray, AllocatableType, Backend, Kernels, Slot, View, View32 } from './backend.js';
 import type { Source } from '../shapes.js';
 import { chunkTotals, resetTotals } from '../js/accumulate.js';
-import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy_f64.js';
-import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64, klDivergenceRowsF64 } from '../js/cross_entropy_f64.js';
+import { setParams } from '../js/params.js';
+import { binaryEntropyF64, entropyRowsF64, informationContentF64 } from '../js/entropy.js';
+import { crossEntropyDenseF64, crossEntropyIndexF32, crossEntropyIndexF64 } from '../js/cross_entropy.js';
+import { klDivergenceRowsF64 } from '../js/kl_divergence.js';
+import { logSumExpRowsF64, softmaxRowsF64 } from '../js/softmax.js';
 import {
-  softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF32, softmaxCrossEntropyIndexF64, softmaxRowsF64,
-} from '../js/softmax_f64.js';
-import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_f64.js';
-import { scoreRowsF32, scoreRowsF64 } from '../js/score_f64.js';
+  softmaxCrossEntropyDenseF64,
+  softmaxCrossEntropyIndexF32,
+  softmaxCrossEntropyIndexF64,
+} from '../js/softmax_cross_entropy.js';
+import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_cross_entropy.js';
+import { scoreRowsF32, scoreRowsF64 } from '../js/score.js';
 
 const kernels: Kernels = {
   informationContentF64,
@@ -23,6 +28,7 @@ const kernels: Kernels = {
   crossEntropyIndexF32,
   klDivergenceRowsF64,
   softmaxRowsF64,
+  logSumExpRowsF64,
   softmaxCrossEntropyDenseF64,
   softmaxCrossEntropyIndexF64,
   softmaxCrossEntropyIndexF32,
@@ -38,7 +44,7 @@ const CAPACITY = 1 << 16;
 function createJsBackend(): Backend {
   /** Arrays from alloc(): free() accepts only these, once, as on wasm. */
   const live = new WeakSet<AllocatableArray>();
-  const scratch: Float64Array[] = [new Float64Array(0), new Float64Array(0), new Float64Array(0), new Float64Array(0)];
+  const scratch: Float64Array[] = Array.from({ length: 5 }, () => new Float64Array(0));
   const region = (slot: number, size: number): Float64Array => {
     if (scratch[slot].length < size) scratch[slot] = new Float64Array(Math.max(size, Math.min(CAPACITY, 2 * size)));
     return scratch[slot];
@@ -46,6 +52,7 @@ function createJsBackend(): Backend {
   return {
     name: 'js',
     kernels,
+    setParams,
     capacity: CAPACITY,
     stage(slot: Slot, src: Source, from: number, to: number): View {
       if (src.f64) return { arr: src.f64, off: from };
@@ -58,20 +65,24 @@ function createJsBackend(): Backend {
       return { arr: src.f32!, off: from };
     },
     output(dest, from, count) {
-      // Kernels write numbers by index, so a Float32Array destination works as well (rounded on store).
-      return dest ? { arr: dest as Float64Array, off: from } : { arr: region(3, count), off: 0 };
+      // A Float64Array destination is written in place. A Float32Array one gets the float64
+      // results copied by collect(): kernels that weigh their own results (sample weights) read
+      // them back, and must not see them rounded to float32 first.
+      return dest instanceof Float64Array ? { arr: dest, off: from } : { arr: region(3, count), off: 0 };
     },
     outputAt(_slot, dest, from) {
       return { arr: dest, off: from };
     },
-    collect() {
-      // Kernels wrote straight into dest.
+    collect(dest, from, count, view) {
+      // Float64Array destinations were written in place; others get the results now (rounded once).
+      if (view.arr !== dest) dest.set(view.arr.subarray(view.off, view.off + count), from);
     },
     resetTotals,
     totals: () => chunkTotals,
     memoryBytes: () => scratch.reduce((bytes, a) => bytes + a.byteLength, 0),
     alloc<T extends AllocatableArray>(type: AllocatableType<T>, length: number): T {
-      if (!Number.isInteger(length) || length < 0) throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
+      if (!Number.isInteger(length) || length < 0)
+        throw new RangeError(`alloc: length must be a non-negative integer, got ${length}`);
       const array = new type(length);
       live.add(array);
       return array;
@@ -80,7 +91,8 @@ function createJsBackend(): Backend {
       // Ordinary arrays: nothing to grow, nothing to detach.
     },
     free(array: AllocatableArray) {
-      if (!live.delete(array)) throw new TypeError("free: not a live array from this backend's alloc() (or freed already)");
+      if (!live.delete(array))
+        throw new TypeError("free: not a live array from this backend's alloc() (or freed already)");
     },
   };
 }

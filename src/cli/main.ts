@@ -70,24 +70,55 @@ function program(): Command {
     .command('score')
     .description('Score predictions against true labels: cross-entropy, entropy, accuracy, perplexity.')
     .argument('[file]', 'CSV, TSV, .npy, Arrow or Parquet file; - reads stdin (default: the bundled digits example)')
-    .addOption(new Option('--format <format>', 'input format (default: from the extension; stdin: csv)').choices(FORMATS))
+    .addOption(
+      new Option('--format <format>', 'input format (default: from the extension; stdin: csv)').choices(FORMATS),
+    )
     .option('--label-column <name>', 'the column holding the true class', 'label')
     .option('--labels <file>', 'for .npy scores: a .npy file of integer class indices, one per row')
-    .addOption(new Option('--input <kind>', 'what the score columns hold (default: from their names)').choices(['logits', 'probs']))
+    .addOption(
+      new Option('--input <kind>', 'what the score columns hold (default: from their names)').choices([
+        'logits',
+        'probs',
+      ]),
+    )
     .addOption(new Option('--base <base>', 'logarithm base: nats, bits or bans').choices(['e', '2', '10']).default('e'))
     .option('--json', 'print the summary as JSON')
-    .option('--per-row <file>', 'also write row,label,cross_entropy,entropy,predicted for every row')
-    .option('--partial <file>', 'write the exact partial state (JSON) instead of the summary, for xentropy merge')
-    .option('--workers <n>', 'threads that score, this one included (default: one per core for inputs over 8 MB)', positiveInteger)
+    .option(
+      '--per-row <file>',
+      'also write row,label,cross_entropy,entropy,predicted for every row (CSV; .jsonl: JSON Lines; .parquet: Parquet; -: stdout, the summary then on stderr)',
+    )
+    .option(
+      '--partial <file>',
+      'write the exact partial state (JSON) instead of the summary, for xentropy merge (-: stdout)',
+    )
+    .option(
+      '--workers <n>',
+      'threads that score, this one included (default: one per core for inputs over 8 MB)',
+      positiveInteger,
+    )
     .option('--no-progress', 'no progress bar on stderr (it shows only on a terminal)')
-    .addOption(new Option('--task <task>', 'binary, multiclass or multilabel (default: from the columns)').choices(['binary', 'multiclass', 'multilabel']))
-    .option('--positive <name>', 'binary: the label of the positive class (default: from the score column, p_<name>; 1 or true for a bare p/logit)')
+    .addOption(
+      new Option('--task <task>', 'binary, multiclass or multilabel (default: from the columns)').choices([
+        'binary',
+        'multiclass',
+        'multilabel',
+      ]),
+    )
+    .option(
+      '--positive <name>',
+      'binary: the label of the positive class (default: from the score column, p_<name>; 1 or true for a bare p/logit)',
+    )
     .option('--threshold <t>', 'binary and multilabel: predict positive when p >= t (default 0.5)', fraction)
     .option('--weight-column <name>', 'a column of sample weights: every mean, rate and figure is weighted')
     .option('--bins <n>', 'equal-width calibration bins for ece (default 15)', positiveInteger)
-    .option('--top-k <k>', 'multiclass: report top-k accuracy (default: k = 5 with more than 5 classes)', positiveInteger)
+    .option(
+      '--top-k <k>',
+      'multiclass: report top-k accuracy (default: k = 5 with more than 5 classes)',
+      positiveInteger,
+    )
     .option('--per-class', 'add figures per class (per label for multilabel)')
     .option('--confusion', 'add the confusion matrix (rows: true class, columns: predicted)')
+    .option('--quiet', 'print nothing but errors (and the JSON, with --json)')
     .addHelpText('after', EXAMPLES)
     .action((file: string | undefined, options: ScoreOptions) => score(file, options, process.stdout));
   cli
@@ -108,7 +139,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // Commander has printed its own message (or the help); only the status is left to choose.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    process.stderr.write(`xentropy: ${error instanceof Error ? error.message : String(error)}\n`);
+    // One line, always: a message with a line break in it would look like two errors.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+    process.stderr.write(`xentropy: ${message}\n`);
     return exitStatus(error);
   }
 }

@@ -50,7 +50,9 @@ async function readAt(file: FileHandle, length: number, position: number, pool?:
  * @throws InputError `NAME: …` on bad headers, mismatched row counts or a truncated file
  */
 export async function* readNpyFiles(
-  scores: FileHandle, labels: FileHandle, options: { name: string; labelsName: string; blockRows?: number; pool?: BufferPool },
+  scores: FileHandle,
+  labels: FileHandle,
+  options: { name: string; labelsName: string; blockRows?: number; pool?: BufferPool },
 ): AsyncGenerator<NpyBlock & { classes: number; rowsTotal: number }, void, undefined> {
   const sh = await headerOf(scores, options.name);
   const lh = await headerOf(labels, options.labelsName);
@@ -67,8 +69,14 @@ export async function* readNpyFiles(
     for (let first = 0; first < n; first += blockRows) {
       const { rows, sb, lb } = await pending!;
       pending = undefined;
-      if (sb.length < rows * k * width) throw new InputError(`${options.name}: row ${first + Math.floor(sb.length / (k * width))}: the file ends early`);
-      if (lb.length < rows * labelWidth) throw new InputError(`${options.labelsName}: row ${first + Math.floor(lb.length / labelWidth)}: the file ends early`);
+      if (sb.length < rows * k * width)
+        throw new InputError(
+          `${options.name}: row ${first + Math.floor(sb.length / (k * width))}: the file ends early`,
+        );
+      if (lb.length < rows * labelWidth)
+        throw new InputError(
+          `${options.labelsName}: row ${first + Math.floor(lb.length / labelWidth)}: the file ends early`,
+        );
       if (first + blockRows < n) {
         // Read ahead: the next block comes in (on libuv's threads) while this one is scored.
         pending = read(first + blockRows);

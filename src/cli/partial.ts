@@ -2,14 +2,12 @@
  * Partial results on disk (Node only): `xentropy score --partial FILE.json` writes the exact
  * state of a pass over one shard; `xentropy merge` reads shards back and combines them.
  */
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { Accumulator } from '../accumulator.js';
 import type { AccumulatorState, JsonNumber } from '../accumulator.js';
 import { js } from '../index.js';
 import { InputError, UsageError } from '../io/errors.js';
-import { removeOnInterrupt } from './interrupt.js';
+import { Output } from './output.js';
 
 /**
  * One scoring run a partial covers: a random id given when it was scored (so the same shard
@@ -32,26 +30,25 @@ export interface PartialFile extends AccumulatorState {
   shards: Shard[];
 }
 
-/** Writes a partial state, whole or not at all (a temporary file renamed into place). */
-export async function writePartial(path: string, acc: Accumulator, shards: Shard[]): Promise<void> {
+/**
+ * Writes a partial state, whole or not at all, to a path or an {@link Output} opened before
+ * scoring (a regular file gets a temporary file renamed into place; see output.ts).
+ */
+export async function writePartial(to: string | Output, acc: Accumulator, shards: Shard[]): Promise<void> {
   const content: PartialFile = {
     format: 'xentropy-partial',
     ...acc.toJSON(),
     files: shards.map((s) => s.file),
     shards,
   };
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const forget = removeOnInterrupt(temp);
+  const output = typeof to === 'string' ? await Output.open(to, []) : to;
   try {
-    await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`, { flag: 'wx' });
-    await rename(temp, path);
-    forget();
+    await output.write(`${JSON.stringify(content, null, 2)}\n`);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
-    forget();
-    const e = error as NodeJS.ErrnoException;
-    throw new UsageError(`cannot write ${path}: ${e.code === 'ENOENT' ? 'no such directory' : e.message}`);
+    await output.discard();
+    throw error;
   }
+  await output.commit();
 }
 
 /**

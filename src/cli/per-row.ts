@@ -1,78 +1,103 @@
-import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../io/errors.js';
 import { perRowFormat } from '../io/per-row-format.js';
 import type { PerRowFormat } from '../io/per-row-format.js';
-import { removeOnInterrupt } from './interrupt.js';
+import type { InputIdentity } from './output.js';
+import { Output } from './output.js';
+import { ParquetRowsWriter } from './per-row-parquet.js';
+
+/** What `--per-row FILE` writes, from FILE's name: JSON Lines (`.jsonl`), Parquet (`.parquet`), else CSV. */
+export type PerRowSyntax = 'csv' | 'jsonl' | 'parquet';
+
+export function perRowSyntax(path: string): PerRowSyntax {
+  if (/\.jsonl$/i.test(path)) return 'jsonl';
+  if (/\.parquet$/i.test(path)) return 'parquet';
+  return 'csv';
+}
 
 /**
- * The `--per-row` CSV. Rows go to a temporary file beside the target, renamed over it only once
- * the whole input has been scored, so a failure never leaves a partial (or clobbered) file.
+ * The `--per-row` output: one line per row, in input order, as CSV, JSON Lines or Parquet, in
+ * the task's format (binary and multiclass `row,label,cross_entropy,entropy,predicted`,
+ * multilabel `row,cross_entropy,entropy,correct`). It goes where {@link Output} puts it
+ * (stdout, a pipe or device in place, a regular file through a temporary renamed at the end).
  */
 export class PerRowFile {
-  /** Unregisters the temporary file from removal on interrupt (once it is renamed or removed). */
-  private forget: () => void = () => undefined;
+  private format: PerRowFormat | undefined;
+
   private constructor(
-    private readonly path: string,
-    private readonly temp: string,
-    private readonly handle: FileHandle,
-    private readonly format: PerRowFormat,
+    private readonly output: Output,
+    private readonly syntax: PerRowSyntax,
+    private readonly parquet: ParquetRowsWriter | undefined,
   ) {}
 
-  /**
-   * Starts the file (its header written to the temporary file).
-   * @throws UsageError if the target's directory cannot be written
-   */
-  static async create(path: string, format: PerRowFormat = perRowFormat('multiclass')): Promise<PerRowFile> {
-    const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temp, 'wx').catch((error: NodeJS.ErrnoException) => {
-      throw new UsageError(`cannot write ${path}: ${error.code === 'ENOENT' ? 'no such directory' : error.message}`);
-    });
-    const file = new PerRowFile(path, temp, handle, format);
-    file.forget = removeOnInterrupt(temp);
-    await file.append(format.header);
-    return file;
+  /** Stdout holds the rows: the human summary goes to stderr. */
+  get toStdout(): boolean {
+    return this.output.toStdout;
   }
 
   /**
-   * Appends a batch: `row,label,cross_entropy,entropy,predicted`, rows numbered from
-   * `firstRow`, numbers in their shortest round-trip form (`String(x)`: `Infinity`, `NaN`).
+   * Opens the output (before scoring: an unwritable target fails at once).
+   * @throws UsageError (it is an input, no such folder) or OutputError (cannot be written)
+   */
+  static async create(path: string, inputs: readonly InputIdentity[] = []): Promise<PerRowFile> {
+    const syntax = perRowSyntax(path);
+    const output = await Output.open(path, inputs);
+    return new PerRowFile(output, syntax, syntax === 'parquet' ? new ParquetRowsWriter() : undefined);
+  }
+
+  /**
+   * Writes the header once the task is known (from the input's columns).
+   * @param named the lines name classes by names other than their positions
+   * @throws UsageError Parquet output of a multilabel or named-class task (its columns are class indices)
+   */
+  async begin(task: 'binary' | 'multiclass' | 'multilabel', named: boolean): Promise<void> {
+    if (this.parquet) {
+      if (task === 'multilabel' || named) {
+        throw new UsageError(
+          `--per-row: Parquet output holds class indices; for ${task === 'multilabel' ? 'a multilabel task' : 'class names'} write .csv or .jsonl`,
+        );
+      }
+      await this.output.write(this.parquet.start());
+      return;
+    }
+    this.format = perRowFormat(task, this.syntax === 'jsonl' ? 'jsonl' : 'csv');
+    if (this.format.header !== '') await this.output.write(this.format.header);
+  }
+
+  /**
+   * Appends a batch: rows numbered from `firstRow`, numbers in their shortest round-trip form.
    *
    * @param block `rows` labels, cross-entropies, entropies and predictions, one after another
    *   (a task's `perRow`)
+   * @param names class names, when the input names its classes
    */
   async write(firstRow: number, block: Float64Array, names?: readonly string[]): Promise<void> {
     const n = block.length / 4;
+    if (n === 0) return;
+    if (this.parquet) {
+      await this.output.write(this.parquet.rowGroup(firstRow, block));
+      return;
+    }
+    const format = this.format!;
     let text = '';
     for (let i = 0; i < n; i++) {
-      text += this.format.line(firstRow + i, block, n, i, names);
+      text += format.line(firstRow + i, block, n, i, names);
       // Flushed now and then, so a large piece does not build one huge string.
       if (text.length > 1 << 20) {
-        await this.append(text);
+        await this.output.write(text);
         text = '';
       }
     }
-    await this.append(text);
+    await this.output.write(text);
   }
 
-  /** Finishes the file and moves it into place. */
+  /** Finishes the output and moves it into place. */
   async commit(): Promise<void> {
-    await this.handle.close();
-    await rename(this.temp, this.path);
-    this.forget();
+    if (this.parquet) await this.output.write(this.parquet.finish());
+    await this.output.commit();
   }
 
-  /** Closes and removes the temporary file; the target is left as it was. */
+  /** Gives up: a regular target is left as it was. */
   async discard(): Promise<void> {
-    await this.handle.close().catch(() => undefined);
-    await unlink(this.temp).catch(() => undefined);
-    this.forget();
-  }
-
-  private async append(text: string): Promise<void> {
-    // writeFile on a handle writes all of it at the current position (write() may stop short).
-    await this.handle.writeFile(text);
+    await this.output.discard();
   }
 }

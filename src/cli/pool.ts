@@ -72,12 +72,44 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
   /** Tasks given to the pool and not settled yet. */
   let queued = 0;
   // Imported only when threads are used: it costs more to load than a small input to score.
-  const start = () => (pool ??= import('piscina').then(({ Piscina }) => new Piscina({
-    filename: new URL('./worker.js', import.meta.url).href,
-    minThreads: helpers,
-    maxThreads: helpers,
-    concurrentTasksPerWorker: QUEUED,
-  })));
+  // Threads start only as tasks reach the pool (minThreads 0), so never more than there are
+  // pieces; each says when it has loaded (worker.ts), and close() waits for every one alive:
+  // tearing down a thread still loading its modules aborts Node (v8::Module::IsGraphAsync).
+  const loaded = new Set<number>();
+  let onLoaded: () => void = () => undefined;
+  const start = () =>
+    (pool ??= import('piscina').then(({ Piscina }) => {
+      const p = new Piscina({
+        filename: new URL('./worker.js', import.meta.url).href,
+        minThreads: 0,
+        maxThreads: helpers,
+        idleTimeout: 60_000,
+        concurrentTasksPerWorker: QUEUED,
+      });
+      p.on('message', (message: { xentropyWorkerLoaded?: number } | undefined) => {
+        if (typeof message?.xentropyWorkerLoaded === 'number') {
+          loaded.add(message.xentropyWorkerLoaded);
+          onLoaded();
+        }
+      });
+      return p;
+    }));
+  /** Resolves once every live thread has loaded or exited (at most `ms` later). */
+  const allLoaded = (p: Piscina, ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      const check = () => {
+        const starting = p.threads.filter((t) => !loaded.has(t.threadId) && t.threadId >= 0);
+        if (starting.length === 0) {
+          clearTimeout(timer);
+          resolve();
+          return;
+        }
+        for (const t of starting) t.once('exit', check);
+      };
+      onLoaded = check;
+      check();
+    });
   if (helpers > 0 && workers !== undefined) start();
   const here = (task: Task, bytes: number): Promise<Outcome> => {
     try {
@@ -97,7 +129,11 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
     depth: helpers > 0 ? 16 * threads : 1,
     run(task, bytes) {
       seen += bytes;
-      if (helpers < 1 || queued >= QUEUED * helpers || (pool === undefined && workers === undefined && !worthStarting())) {
+      if (
+        helpers < 1 ||
+        queued >= QUEUED * helpers ||
+        (pool === undefined && workers === undefined && !worthStarting())
+      ) {
         return here(task, bytes);
       }
       queued++;
@@ -109,7 +145,10 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
       return outcome;
     },
     async close() {
-      if (pool) await (await pool).destroy();
+      if (!pool) return;
+      const p = await pool;
+      await allLoaded(p, 30_000);
+      await p.destroy();
     },
   };
 }

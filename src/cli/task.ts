@@ -10,7 +10,8 @@ import { findFault } from '../io/check.js';
 import { splitRows } from '../io/columns.js';
 import type { Layout } from '../io/columns.js';
 import type { CsvPlan, RowSink } from '../io/csv-bytes.js';
-import { parsePiece } from '../io/csv.js';
+import { parsePiece, recordText } from '../io/csv.js';
+import { LABEL, quote } from '../io/csv-bytes.js';
 
 /** What every task of a run shares. */
 export interface Settings {
@@ -33,6 +34,8 @@ export type Task =
       columns: readonly string[];
       /** Class names (binary: the negative as far as the reader knows it). */
       names?: readonly string[];
+      /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
+      firstNull?: { row: number; column: string };
       settings: Settings;
     };
 
@@ -117,8 +120,25 @@ export function runTask(x: Scorer, task: Task): Outcome {
   const rows = labels.length;
   const columns = task.kind === 'csv' ? task.plan.columns : task.columns;
   // A bad value in an earlier row comes before a syntax error further on.
-  const found = findFault({ firstRow: 0, rows, labels, scores: values, columns }, settings.input, settings.layout);
+  const firstNull = task.kind === 'batch' ? task.firstNull : undefined;
+  const found = findFault(
+    { firstRow: 0, rows, labels, scores: values, columns, firstNull },
+    settings.input,
+    settings.layout,
+  );
   const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
+  if (
+    found &&
+    task.kind === 'csv' &&
+    (task.plan.labels === undefined || task.plan.labels.identity) &&
+    found.message.startsWith('label ')
+  ) {
+    // The label as written: its float64 value may differ (9007199254740993 reads as …992).
+    const text = recordText(task.bytes, found.index, task.plan.delimiter)?.[task.plan.role.indexOf(LABEL)];
+    if (text !== undefined && text.trim() !== String(labels[found.index])) {
+      fault!.message = found.message.replace(/^label \S+/, `label ${quote(text)}`);
+    }
+  }
   if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault, negative };
   const { scores, targets, weights } = splitRows(values, rows, settings.layout);
   const results = acc.add(labels, scores, 0, { targets, weights });

@@ -7,6 +7,8 @@ import { load } from '../index.js';
 import { runTask, taskBuffers } from './task.js';
 import type { Outcome, Task } from './task.js';
 
+import { parentPort, threadId } from 'node:worker_threads';
+
 const x = await load();
 
 /**
@@ -32,3 +34,6 @@ export default function score(task: Task): Outcome {
     },
   }) as never;
 }
+
+// Loaded: the pool may now end this thread safely (see pool.ts close()).
+parentPort?.postMessage({ xentropyWorkerLoaded: threadId });

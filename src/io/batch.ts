@@ -20,6 +20,8 @@ export interface Batch {
   layout?: Layout;
   /** Class names in column order (binary: the negative as far as seen, then the positive). */
   names?: readonly string[];
+  /** The first null of a columnar batch (row within the batch; NaN in its values): see findFault. */
+  firstNull?: { row: number; column: string };
 }
 
 /** Where row `i` of a batch is, for an error message: `FILE:LINE` or `FILE: row R`. */

@@ -10,9 +10,12 @@ export class ByteReader {
   position = 0;
 
   constructor(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>) {
-    this.iterator = Symbol.asyncIterator in chunks
-      ? chunks[Symbol.asyncIterator]()
-      : (async function* () { yield* chunks; })();
+    this.iterator =
+      Symbol.asyncIterator in chunks
+        ? chunks[Symbol.asyncIterator]()
+        : (async function* () {
+            yield* chunks;
+          })();
   }
 
   /**

@@ -17,7 +17,7 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
 /**
  * Finds the first row of a batch that cannot be scored: a label that is not an integer in
  * `[0, k)`; for logits a `NaN` or `+Infinity` entry (`-Infinity` masks a class); for
- * probabilities a negative or `NaN` entry or a sum further than 1e-6 from 1.
+ * probabilities an entry that is negative, above 1 or `NaN`, or a sum further than 1e-6 from 1.
  *
  * The library would reject most of these too, but naming the column and the physical line
  * needs the reader's view of the row, so the command line checks first.
@@ -27,8 +27,18 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
  *   columns: ['p_0', 'p_1'] }, 'probs'); // { index: 0, message: 'label 2 is not a class index in [0, 2)' }
  */
 export function findFault(batch: Batch, input: InputKind, layout?: Layout): RowFault | undefined {
-  if (layout !== undefined && (layout.task !== 'multiclass' || rowWidth(layout) !== layout.classes))
-    return layoutFault(batch, input, layout);
+  const fault =
+    layout !== undefined && (layout.task !== 'multiclass' || rowWidth(layout) !== layout.classes)
+      ? layoutFault(batch, input, layout)
+      : findValueFault(batch, input);
+  // A null (NaN in the block) is named as such, unless an earlier row is bad.
+  const nullAt = batch.firstNull;
+  if (nullAt && !(fault && fault.index < nullAt.row))
+    return { index: nullAt.row, message: `column ${JSON.stringify(nullAt.column)} is null` };
+  return fault;
+}
+
+function findValueFault(batch: Batch, input: InputKind): RowFault | undefined {
   // Most batches are clean: a flat pass proves it (one tight loop per array kind, which V8 keeps
   // monomorphic), and only a batch with a suspect value is walked row by row for the message.
   if (
@@ -72,7 +82,7 @@ function probsClean64(scores: Float64Array, rows: number, k: number): boolean {
     let sum = 0;
     for (let c = 0; c < k; c++, o++) {
       const p = scores[o];
-      if (!(p >= 0)) return false;
+      if (!(p >= 0 && p <= 1)) return false;
       sum += p;
     }
     if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) return false;
@@ -85,7 +95,7 @@ function probsClean32(scores: Float32Array, rows: number, k: number): boolean {
     let sum = 0;
     for (let c = 0; c < k; c++, o++) {
       const p = scores[o];
-      if (!(p >= 0)) return false;
+      if (!(p >= 0 && p <= 1)) return false;
       sum += p;
     }
     if (!(Math.abs(sum - 1) <= SUM_TOLERANCE)) return false;
@@ -121,7 +131,8 @@ const probabilityFault: ScoreCheck = (scores, offset, columns) => {
   let sum = 0;
   for (let c = 0; c < columns.length; c++) {
     const p = scores[offset + c];
-    if (!(p >= 0)) return `${columns[c]} is ${p}; a probability must be a number ≥ 0`;
+    // Above 1 is refused even in a row summing to 1 within 1e-6 (its loss could be negative), as the library refuses it.
+    if (!(p >= 0 && p <= 1)) return `${columns[c]} is ${p}; a probability must be a number in [0, 1]`;
     sum += p;
   }
   return Math.abs(sum - 1) <= SUM_TOLERANCE ? undefined : `probabilities sum to ${sum}, not 1 (within 1e-6)`;

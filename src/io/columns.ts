@@ -338,6 +338,11 @@ export function interleave(
       // Named classes (API.md "Class names"): each label resolved, the first bad one named.
       for (let i = from; i < to; i++) {
         const v = values[i];
+        if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) {
+          // A null: the reader names it (firstNull) unless an earlier row is bad.
+          labels[i - from] = Number.NaN;
+          continue;
+        }
         const c = typeof v === 'string' ? resolver.ofText(v, firstRow + i) : resolver.ofNumber(Number(v), firstRow + i);
         if (c < 0) throw new InputError(`${name}: row ${firstRow + i}: ${resolver.message(String(v), c)}`);
         labels[i - from] = c;

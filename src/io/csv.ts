@@ -1,5 +1,15 @@
 import type { Batch } from './batch.js';
-import { IGNORED, LABEL, RecordSyntaxError, Stop, parseRows, quote, scanRecord, skipEmptyLines } from './csv-bytes.js';
+import {
+  IGNORED,
+  LABEL,
+  RecordSyntaxError,
+  Stop,
+  parseRows,
+  quote,
+  recordEnd,
+  scanRecord,
+  skipEmptyLines,
+} from './csv-bytes.js';
 import type { CsvPlan, Cursor, RowSink } from './csv-bytes.js';
 import { chooseColumns, classSuffix, isScoreName, isTargetName } from './columns.js';
 import type { ColumnInfo, ColumnRequest, LabelResolver } from './columns.js';
@@ -89,16 +99,29 @@ export async function* readDelimited(
     }
   }
 
+  // Chunks wait here until the bytes not yet parsed have doubled since the last try: a record
+  // longer than many chunks (a 10 MB first row) is scanned a linear number of times, not once per chunk.
+  let waiting: Uint8Array[] = [];
+  let held = 0;
+  let needed = 0;
   let first = true;
   for await (const chunk of chunks) {
     let bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     // A byte-order mark (as spreadsheets write) is not part of the first header name.
     if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     first = false;
-    buffer = join(buffer.subarray(cursor.pos), bytes);
+    waiting.push(bytes);
+    held += bytes.length;
+    if (buffer.length - cursor.pos + held < needed) continue;
+    buffer = join(buffer.subarray(cursor.pos), waiting);
+    waiting = [];
+    held = 0;
     cursor.pos = 0;
     yield* drain(false);
+    needed = 2 * (buffer.length - cursor.pos);
   }
+  buffer = join(buffer.subarray(cursor.pos), waiting);
+  cursor.pos = 0;
   yield* drain(true);
 }
 
@@ -111,7 +134,9 @@ export async function* readDelimited(
  *   a first row with the wrong number of fields or no numeric score column
  */
 export function readHead(
-  b: Uint8Array, final: boolean, options: { name: string; delimiter: number } & Partial<ColumnRequest>,
+  b: Uint8Array,
+  final: boolean,
+  options: { name: string; delimiter: number } & Partial<ColumnRequest>,
 ): CsvHead | undefined {
   const fail = (line: number, message: string): never => {
     throw new InputError(`${options.name}:${line}: ${message}`);
@@ -120,6 +145,13 @@ export function readHead(
   const lead = skipEmptyLines(b, 0);
   if (lead.pos >= b.length) return final ? fail(1, 'no header row (the input is empty)') : undefined;
   const headerLine = 1 + lead.breaks;
+  // Decoded only once the header and the first data row are whole (see recordEnd).
+  if (!final) {
+    const headerEnd = recordEnd(b, lead.pos, false, options.delimiter);
+    if (headerEnd < 0) return undefined;
+    const rowAt = skipEmptyLines(b, headerEnd).pos;
+    if (rowAt >= b.length || recordEnd(b, rowAt, false, options.delimiter) < 0) return undefined;
+  }
   const header = scanOrFail(b, lead.pos, final, options.delimiter, headerLine, fail);
   if (header === undefined) return undefined;
   const gap = skipEmptyLines(b, header.next);
@@ -138,13 +170,21 @@ export function readHead(
   if (options.delimiter === 0x09) {
     // A TSV written with decimal commas would otherwise lose those columns without a word.
     const j = row.fields.findIndex((text) => DECIMAL_COMMA.test(text));
-    if (j >= 0) fail(dataLine, `column ${quote(header.fields[j])}: ${quote(row.fields[j])} has a decimal comma; write numbers with a decimal point`);
+    if (j >= 0)
+      fail(
+        dataLine,
+        `column ${quote(header.fields[j])}: ${quote(row.fields[j])} has a decimal comma; write numbers with a decimal point`,
+      );
   }
   const request: ColumnRequest = { ...options, labelColumn };
   const infos: ColumnInfo[] = header.fields.map((name, j) => ({
     name,
     // A column named as a score, a target or the weight is always read: a non-number in it is bad input.
-    numeric: isScoreName(name) || isTargetName(name) || name === options.weightColumn || parseNumber(row.fields[j]) !== undefined,
+    numeric:
+      isScoreName(name) ||
+      isTargetName(name) ||
+      name === options.weightColumn ||
+      parseNumber(row.fields[j]) !== undefined,
     float32: false,
     text: true,
   }));
@@ -156,8 +196,13 @@ export function readHead(
     else if (name !== '') role[j] = position.get(name) ?? IGNORED;
   });
   const plan: CsvPlan = {
-    delimiter: options.delimiter, header: header.fields, role, columns: choice.values, rowBytes: row.next - gap.pos,
-    layout: choice.layout, labels: choice.labels,
+    delimiter: options.delimiter,
+    header: header.fields,
+    role,
+    columns: choice.values,
+    rowBytes: row.next - gap.pos,
+    layout: choice.layout,
+    labels: choice.labels,
   };
   return { plan, dataStart: gap.pos, dataLine };
 }
@@ -192,9 +237,10 @@ export function parsePiece(b: Uint8Array, plan: CsvPlan, reuse?: RowSink): Piece
   const rowBytes = plan.rowBytes ?? 4 * (k + 1);
   const guess = Math.max(16, Math.ceil((1.1 * b.length) / rowBytes));
   // The previous piece's arrays, if they are the right shape: fresh memory costs page faults.
-  let sink = reuse !== undefined && reuse.capacity >= guess && reuse.scores.length === reuse.capacity * k
-    ? reuse
-    : newSink(guess, k);
+  let sink =
+    reuse !== undefined && reuse.capacity >= guess && reuse.scores.length === reuse.capacity * k
+      ? reuse
+      : newSink(guess, k);
   sink.rows = 0;
   const cursor: Cursor = { pos: 0, line: 1 };
   for (;;) {
@@ -220,7 +266,8 @@ export function parsePiece(b: Uint8Array, plan: CsvPlan, reuse?: RowSink): Piece
 
 /** The class names a batch's labels refer to (binary: negative as far as seen, then positive). */
 function classNamesOf(plan: CsvPlan, cursor: Cursor): string[] | undefined {
-  if (plan.labels === undefined) return plan.layout?.task === 'multilabel' ? plan.columns.slice(0, plan.layout.classes).map(classSuffix) : undefined;
+  if (plan.labels === undefined)
+    return plan.layout?.task === 'multilabel' ? plan.columns.slice(0, plan.layout.classes).map(classSuffix) : undefined;
   if (plan.labels.task === 'binary') return [cursor.labels?.negative ?? '', plan.labels.names[0]];
   return plan.labels.names;
 }
@@ -234,7 +281,12 @@ export function delimiterByte(delimiter: string): number {
 }
 
 function scanOrFail(
-  b: Uint8Array, i: number, final: boolean, delimiter: number, line: number, fail: (line: number, message: string) => never,
+  b: Uint8Array,
+  i: number,
+  final: boolean,
+  delimiter: number,
+  line: number,
+  fail: (line: number, message: string) => never,
 ) {
   try {
     return scanRecord(b, i, final, delimiter);
@@ -277,10 +329,38 @@ function seal(sink: RowSink, firstRow: number, columns: readonly string[]): Batc
   };
 }
 
-function join(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
+function join(a: Uint8Array, rest: Uint8Array[]): Uint8Array {
+  if (a.length === 0 && rest.length === 1) return rest[0];
+  let n = a.length;
+  for (const b of rest) n += b.length;
+  const out = new Uint8Array(n);
   out.set(a);
-  out.set(b, a.length);
+  let at = a.length;
+  for (const b of rest) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
+}
+
+/**
+ * The text fields of the `row`-th record (0-based, empty lines skipped) of a piece, as written:
+ * for messages that must quote a value as the file holds it (a label `9007199254740993` is not
+ * the float64 `9007199254740992`). Undefined if the piece has no such record.
+ */
+export function recordText(b: Uint8Array, row: number, delimiter: number): string[] | undefined {
+  let at = 0;
+  for (let r = 0; ; r++) {
+    at = skipEmptyLines(b, at).pos;
+    if (at >= b.length) return undefined;
+    let record: ReturnType<typeof scanRecord>;
+    try {
+      record = scanRecord(b, at, true, delimiter);
+    } catch {
+      return undefined;
+    }
+    if (record === undefined) return undefined;
+    if (r === row) return record.fields;
+    at = record.next;
+  }
 }

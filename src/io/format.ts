@@ -5,7 +5,14 @@ export type Format = (typeof FORMATS)[number];
 
 /** Extensions (lower case, no dot) that name a format other than CSV. */
 const EXTENSIONS: Readonly<Record<string, Format>> = {
-  tsv: 'tsv', tab: 'tsv', npy: 'npy', arrow: 'arrow', feather: 'arrow', ipc: 'arrow', parquet: 'parquet', pq: 'parquet',
+  tsv: 'tsv',
+  tab: 'tsv',
+  npy: 'npy',
+  arrow: 'arrow',
+  feather: 'arrow',
+  ipc: 'arrow',
+  parquet: 'parquet',
+  pq: 'parquet',
 };
 
 /** The format a path's or file name's extension names (CSV when it names none of them). */

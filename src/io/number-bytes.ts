@@ -47,7 +47,14 @@ const one = new Float64Array(1);
  *
  * @returns whether a number was read (else `out` is untouched and the caller reads the text)
  */
-export function readNumberInto(b: Uint8Array, i: number, end: number, stop: number, out: Float64Array, at: number): boolean {
+export function readNumberInto(
+  b: Uint8Array,
+  i: number,
+  end: number,
+  stop: number,
+  out: Float64Array,
+  at: number,
+): boolean {
   let negative = false;
   let c = i < end ? b[i] : -1;
   if (c === 0x2d || c === 0x2b) {
@@ -71,13 +78,13 @@ export function readNumberInto(b: Uint8Array, i: number, end: number, stop: numb
     d = c - 0x30;
   }
   let from = i;
-  while ((d >>> 0) <= 9 && significant < 15) {
+  while (d >>> 0 <= 9 && significant < 15) {
     hi = hi * 10 + d;
     significant++;
     c = ++i < end ? b[i] : -1;
     d = c - 0x30;
   }
-  while ((d >>> 0) <= 9) {
+  while (d >>> 0 <= 9) {
     if (significant >= 19) return false;
     lo = lo * 10 + d;
     nlo++;
@@ -112,13 +119,13 @@ export function readNumberInto(b: Uint8Array, i: number, end: number, stop: numb
       c = i < end ? b[i] : -1;
       d = c - 0x30;
     }
-    while ((d >>> 0) <= 9 && significant < 15) {
+    while (d >>> 0 <= 9 && significant < 15) {
       hi = hi * 10 + d;
       significant++;
       c = ++i < end ? b[i] : -1;
       d = c - 0x30;
     }
-    while ((d >>> 0) <= 9) {
+    while (d >>> 0 <= 9) {
       if (significant >= 19) return false;
       lo = lo * 10 + d;
       nlo++;
@@ -180,7 +187,15 @@ function fourDigits(x: number): number {
  * `(hi·10^nlo + lo)·10^scale` correctly rounded (negated if `negative`) into `out[at]`; false
  * if too close to call or out of range.
  */
-function longDecimal(hi: number, lo: number, nlo: number, scale: number, negative: boolean, out: Float64Array, at: number): boolean {
+function longDecimal(
+  hi: number,
+  lo: number,
+  nlo: number,
+  scale: number,
+  negative: boolean,
+  out: Float64Array,
+  at: number,
+): boolean {
   if (scale < -22 || scale > 22) return false;
   // Dekker's TwoProduct is written out with locals: results left in module variables would be
   // boxed on every store (a heap number each), several per field.
@@ -209,7 +224,14 @@ function longDecimal(hi: number, lo: number, nlo: number, scale: number, negativ
     const rh = INV_HI[-scale];
     const rl = INV_LO[-scale];
     q1 = s * rh;
-    q2 = sh * INV_HI_HI[-scale] - q1 + sh * INV_HI_LO[-scale] + sl * INV_HI_HI[-scale] + sl * INV_HI_LO[-scale] + s * rl + t * rh;
+    q2 =
+      sh * INV_HI_HI[-scale] -
+      q1 +
+      sh * INV_HI_LO[-scale] +
+      sl * INV_HI_HI[-scale] +
+      sl * INV_HI_LO[-scale] +
+      s * rl +
+      t * rh;
   } else {
     const d = POW10[scale];
     u = SPLIT * d;

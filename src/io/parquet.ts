@@ -1,86 +1,534 @@
 /**
- * Parquet through `hyparquet`, one row group at a time (memory follows the row-group size, not
- * the file size): a label column and numeric score columns, interleaved into row blocks. Reads
- * from any `AsyncBuffer` (`{ byteLength, slice(start, end) }`): a local file in Node, a `File`
- * or a URL in a browser.
+ * Parquet (https://parquet.apache.org/docs/file-format/), read here page by page: a label column
+ * and numeric score columns, interleaved into row blocks. Memory follows a page per column, not
+ * the row group or the file. Flat INT32/INT64/FLOAT/DOUBLE (and FLOAT16) columns, PLAIN,
+ * dictionary, BYTE_STREAM_SPLIT and DELTA_BINARY_PACKED encodings, data pages v1 and v2, and the
+ * codecs of src/io/codecs.ts. Reads from any random-access source: a file in Node, a `Blob` or a
+ * URL in a browser.
  */
-import { parquetMetadataAsync, parquetRead, parquetSchema } from 'hyparquet';
-import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { BLOCK_ROWS } from './arrow.js';
-import type { TableBlock, TableOptions } from './arrow.js';
+import type { RandomAccessFile, TableBlock, TableOptions } from './arrow.js';
+import { CodecError, decompress, prepare } from './codecs.js';
+import type { Codec } from './codecs.js';
 import { blockNames } from './arrow.js';
 import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
 import type { ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
+import {
+  DOUBLE,
+  FIXED_LEN_BYTE_ARRAY,
+  FLOAT,
+  INT32,
+  INT64,
+  PageError,
+  FRESH,
+  Scratch,
+  byteStreamSplit,
+  deltaBinaryPacked,
+  dictionaryValues,
+  hybrid,
+  plain,
+} from './parquet/pages.js';
+import type { Leaf, Values } from './parquet/pages.js';
+import { ThriftError, num, readStruct, str, struct, structs } from './parquet/thrift.js';
+import type { ThriftStruct } from './parquet/thrift.js';
 
-/** Integer logical types that are numbers (not dates, times or decimals). */
-const INTEGER_CONVERSIONS = new Set([undefined, 'INT_8', 'INT_16', 'INT_32', 'INT_64', 'UINT_8', 'UINT_16', 'UINT_32', 'UINT_64']);
+/** hyparquet's `AsyncBuffer`, which the page passes: `slice` resolves to the bytes `[start, end)`. */
+export interface AsyncBuffer {
+  byteLength: number;
+  slice(start: number, end?: number): Promise<ArrayBuffer> | ArrayBuffer;
+}
+
+const CODECS: readonly Codec[] = ['UNCOMPRESSED', 'SNAPPY', 'GZIP', 'LZO', 'BROTLI', 'LZ4', 'ZSTD', 'LZ4_RAW'];
+/** Footer bytes at most (schemas of many thousands of columns stay far below). */
+const MAX_FOOTER_BYTES = 64 << 20;
+/** One page, compressed or not, at most: pages are about 1 MiB as writers make them. */
+const MAX_PAGE_BYTES = 256 << 20;
+/** Column-chunk bytes read at a time: a few pages' worth. */
+const WINDOW_BYTES = 1 << 20;
+
+/** Integer logical types that are numbers (not dates, times or decimals): INT_8 … INT_64, UINT_8 … UINT_64. */
+const INTEGER_CONVERSIONS = new Set([11, 12, 13, 14, 15, 16, 17, 18]);
+const UNSIGNED_CONVERSIONS = new Set([11, 12, 13, 14]);
+
+interface Chunk {
+  codec: Codec;
+  start: number;
+  length: number;
+  values: number;
+}
 
 /**
  * Streams the rows of a Parquet file.
  * @throws InputError `NAME: …` on unreadable data, a missing label column, nulls, or no rows
  */
-export async function* readParquet(file: AsyncBuffer, options: TableOptions): AsyncGenerator<TableBlock, void, undefined> {
+export async function* readParquet(
+  source: AsyncBuffer | RandomAccessFile,
+  options: TableOptions,
+): AsyncGenerator<TableBlock, void, undefined> {
+  const { name } = options;
+  const file = randomAccess(source);
   const blockRows = options.blockRows ?? BLOCK_ROWS;
-  let metadata: FileMetaData;
-  try {
-    metadata = await parquetMetadataAsync(file);
-  } catch (error) {
-    throw new InputError(`${options.name}: not a Parquet file (${(error as Error).message})`);
+  const { leaves, groups } = await readFooter(file, name);
+  const flat = leaves.filter((l) => l.top);
+  const seen = new Set<string>();
+  for (const l of flat) {
+    if (seen.has(l.name))
+      throw new InputError(`${name}: the column name ${JSON.stringify(l.name)} appears twice: rename one`);
+    seen.add(l.name);
   }
-  const top = parquetSchema(metadata).children.map((child) => info(child.element));
-  const choice = chooseColumns(top, options, failIn(options.name));
+  const choice = chooseColumns(flat.map(columnInfo), options, failIn(name));
   const resolver = choice.labels && new LabelResolver(choice.labels);
-  const wanted = [...(choice.label === undefined ? [] : [choice.label]), ...choice.values];
-  const labelIsText = top.find((c) => c.name === choice.label)?.text === true;
-  let groupStart = 0;
-  for (const group of metadata.row_groups) {
-    const rows = Number(group.num_rows);
-    const groupEnd = groupStart + rows;
-    const arrays = new Map<string, Float64Array | Float32Array | Array<string | number>>(wanted.map((name) => [
-      name,
-      name === choice.label ? (labelIsText ? new Array<string | number>(rows) : new Float64Array(rows)) : !choice.float32 ? new Float64Array(rows) : new Float32Array(rows),
-    ]));
-    let nullRow = -1;
-    let nullColumn = '';
-    try {
-      await parquetRead({
-        file, metadata, columns: wanted, rowStart: groupStart, rowEnd: groupEnd,
-        onChunk: ({ columnName, columnData, rowStart }) => {
-          const out = arrays.get(columnName)!;
-          for (let i = 0; i < columnData.length; i++) {
-            const row = rowStart + i - groupStart;
-            if (row < 0 || row >= rows) continue;
-            const v = columnData[i] as number | bigint | null | undefined;
-            if (v == null && (nullRow < 0 || row < nullRow)) {
-              nullRow = row;
-              nullColumn = columnName;
-            }
-            out[row] = Array.isArray(out) && typeof v === 'string' ? v : Number(v);
-          }
-        },
-      });
-    } catch (error) {
-      throw new InputError(`${options.name}: row ${groupStart}: unreadable Parquet data (${(error as Error).message})`);
-    }
-    if (nullRow >= 0) throw new InputError(`${options.name}: row ${groupStart + nullRow}: column ${JSON.stringify(nullColumn)} is null`);
-    const label: ColumnValues | undefined = choice.label === undefined ? undefined : { values: arrays.get(choice.label)! };
-    const scores = choice.values.map((name): ColumnValues => ({ values: arrays.get(name)! }));
-    for (let from = 0; from < rows; from += blockRows) {
-      const to = Math.min(rows, from + blockRows);
-      const block = interleave(label, scores, choice.values, choice.float32, from, to, groupStart, options.name, undefined, resolver);
-      yield { firstRow: groupStart + from, ...block, columns: choice.values, layout: choice.layout, names: blockNames(choice, resolver) };
-    }
-    groupStart = groupEnd;
+  const read = choice.label === undefined ? choice.values : [choice.label, ...choice.values];
+  const wanted = read.map((n) => flat.find((l) => l.name === n)!);
+  if (choice.label !== undefined && wanted[0].text) {
+    throw new InputError(
+      `${name}: the label column ${JSON.stringify(choice.label)} holds text: class names in Parquet are not read yet (write the labels as class indices, or use CSV or Arrow)`,
+    );
   }
-  if (groupStart === 0) throw new InputError(`${options.name}: no data rows`);
+  const labelled = choice.label === undefined ? 0 : 1;
+  const maxRows = Math.max(0, ...groups.map((g) => g.rows));
+  let groupStart = 0;
+  // One set of buffers per column for the whole file.
+  const scratches = wanted.map(() => new Scratch());
+  const blockLength = Math.min(blockRows, maxRows);
+  const columnBlocks = wanted.map((_, c) =>
+    c >= labelled && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength),
+  );
+  for (let g = 0; g < groups.length; g++) {
+    const group = groups[g];
+    const rows = group.rows;
+    const chunks = wanted.map((leaf) => chunkOf(group.columns, leaf.index, file.size, name, groupStart));
+    for (const chunk of chunks) await prepare(chunk.codec);
+    const cursors = wanted.map((leaf, c) => new ColumnCursor(file, leaf, chunks[c], name, groupStart, scratches[c]));
+    for (let from = 0; from < rows; from += blockRows) {
+      const n = Math.min(blockRows, rows - from);
+      // The block's rows column by column (NaN at nulls), then interleaved as every columnar reader's are.
+      let firstNull: { row: number; column: string } | undefined;
+      const values: ColumnValues[] = [];
+      for (let c = 0; c < wanted.length; c++) {
+        const out = columnBlocks[c].subarray(0, n);
+        const nullAt = await cursors[c].fill(n, out, 0, 1);
+        if (nullAt >= 0 && (firstNull === undefined || nullAt < firstNull.row))
+          firstNull = { row: nullAt, column: wanted[c].name };
+        values.push({ values: out });
+      }
+      // Rows after a null are never scored, so the block ends there.
+      const end = firstNull ? firstNull.row + 1 : n;
+      const block = interleave(
+        labelled ? values[0] : undefined,
+        values.slice(labelled),
+        choice.values,
+        choice.float32,
+        0,
+        end,
+        groupStart + from,
+        name,
+        options.pool,
+        resolver,
+      );
+      yield {
+        firstRow: groupStart + from,
+        ...block,
+        columns: choice.values,
+        layout: choice.layout,
+        names: blockNames(choice, resolver),
+        firstNull,
+      };
+      if (firstNull) return;
+    }
+    for (const c of cursors) c.finish(rows);
+    groupStart += rows;
+  }
+  if (groupStart === 0) throw new InputError(`${name}: no data rows`);
 }
 
-function info(element: SchemaElement): ColumnInfo {
-  const { type, converted_type: converted, logical_type: logical } = element;
-  const float = type === 'FLOAT' || type === 'DOUBLE';
-  const integer = (type === 'INT32' || type === 'INT64') && INTEGER_CONVERSIONS.has(converted)
-    && (logical === undefined || logical.type === 'INTEGER');
-  const text = type === 'BYTE_ARRAY' && (converted === 'UTF8' || logical?.type === 'STRING');
-  return { name: element.name, numeric: float || integer, float32: type === 'FLOAT', text };
+function randomAccess(source: AsyncBuffer | RandomAccessFile): RandomAccessFile {
+  if ('read' in source && 'size' in source) return source;
+  const buffer = source;
+  return {
+    size: buffer.byteLength,
+    read: async (position, length) =>
+      new Uint8Array(await buffer.slice(position, Math.min(buffer.byteLength, position + length))),
+  };
+}
+
+function columnInfo(leaf: FooterLeaf): ColumnInfo {
+  const numeric =
+    leaf.physical === INT32 ||
+    leaf.physical === INT64 ||
+    leaf.physical === FLOAT ||
+    leaf.physical === DOUBLE ||
+    leaf.float16;
+  return { name: leaf.name, numeric, float32: leaf.physical === FLOAT || leaf.float16, text: leaf.text };
+}
+
+type FooterLeaf = Leaf & { index: number; top: boolean; numeric: boolean; text: boolean };
+
+/** The footer: the schema's leaf columns (in column-chunk order) and the row groups. */
+async function readFooter(
+  file: RandomAccessFile,
+  name: string,
+): Promise<{ leaves: FooterLeaf[]; groups: Array<{ rows: number; columns: ThriftStruct[] }> }> {
+  const size = file.size;
+  const notParquet = (why: string): never => {
+    throw new InputError(`${name}: not a Parquet file (${why})`);
+  };
+  if (size < 12) notParquet(`${size} bytes`);
+  const head = await file.read(0, 4);
+  const tail = await file.read(size - 8, 8);
+  const magic = (b: Uint8Array, at: number) =>
+    b[at] === 0x50 && b[at + 1] === 0x41 && b[at + 2] === 0x52 && b[at + 3] === 0x31; // PAR1
+  if (!magic(head, 0)) notParquet('no PAR1 at its start');
+  if (tail.length < 8 || !magic(tail, 4)) notParquet('no PAR1 at its end: truncated?');
+  const length = new DataView(tail.buffer, tail.byteOffset, 4).getUint32(0, true);
+  if (length > size - 12 || length > MAX_FOOTER_BYTES)
+    throw new InputError(`${name}: byte ${size - 8}: a footer length (${length}) that does not fit the file`);
+  const footerAt = size - 8 - length;
+  try {
+    const { value: meta } = readStruct(await file.read(footerAt, length));
+    const schema = structs(meta, 2);
+    if (schema.length === 0) throw new ThriftError('no schema');
+    // Walk the schema tree (depth-first, as column chunks are ordered), noting top-level leaves.
+    const leaves: FooterLeaf[] = [];
+    let at = 1;
+    const walk = (depth: number, repeatedAbove: boolean): void => {
+      if (at >= schema.length) throw new ThriftError('the schema ends early');
+      const element = schema[at++];
+      const children = num(element, 5) ?? 0;
+      const repetition = num(element, 3) ?? 0;
+      if (children > 0) {
+        if (children > schema.length - at) throw new ThriftError(`${children} children`);
+        for (let c = 0; c < children; c++) walk(depth + 1, repeatedAbove || repetition === 2);
+        return;
+      }
+      const physical = num(element, 1) ?? -1;
+      const converted = num(element, 6);
+      const logical = struct(element, 10);
+      const integerLogical = logical ? struct(logical, 10) : undefined;
+      const plainInteger =
+        (physical === INT32 || physical === INT64) &&
+        (converted === undefined || INTEGER_CONVERSIONS.has(converted)) &&
+        (logical === undefined || integerLogical !== undefined);
+      const float16 = physical === FIXED_LEN_BYTE_ARRAY && num(element, 2) === 2 && logical?.has(15) === true;
+      const numeric = plainInteger || physical === FLOAT || physical === DOUBLE || float16;
+      leaves.push({
+        name: str(element, 4) ?? '',
+        // Non-numeric leaves are never decoded: -1 keeps them out of the choice.
+        physical: numeric ? physical : -1,
+        typeLength: num(element, 2) ?? 0,
+        optional: repetition === 1,
+        unsigned:
+          (converted !== undefined && UNSIGNED_CONVERSIONS.has(converted)) ||
+          (integerLogical !== undefined && integerLogical.get(2) === false),
+        float16,
+        index: leaves.length,
+        top: depth === 0 && repetition !== 2 && !repeatedAbove,
+        numeric,
+        // BYTE_ARRAY (physical type 6): text, usable only as a label column.
+        text: physical === 6,
+      });
+    };
+    const rootChildren = num(schema[0], 5) ?? 0;
+    for (let c = 0; c < rootChildren; c++) walk(0, false);
+    const groups = structs(meta, 4).map((g) => {
+      const rows = num(g, 3) ?? 0;
+      const columns = structs(g, 1);
+      if (rows < 0) throw new ThriftError(`a row group of ${rows} rows`);
+      if (columns.length !== leaves.length)
+        throw new ThriftError(`a row group of ${columns.length} columns for ${leaves.length} in the schema`);
+      return { rows, columns };
+    });
+    return { leaves, groups };
+  } catch (error) {
+    if (error instanceof ThriftError)
+      throw new InputError(`${name}: byte ${footerAt}: unreadable Parquet footer (${error.message})`);
+    throw error;
+  }
+}
+
+/** Where a column's chunk is in the file, and how it is compressed. */
+function chunkOf(columns: ThriftStruct[], index: number, size: number, name: string, groupStart: number): Chunk {
+  try {
+    const column = columns[index];
+    if (str(column, 1) !== undefined) throw new ThriftError('a column chunk in another file');
+    const meta = struct(column, 3);
+    if (!meta) throw new ThriftError('a column chunk without metadata');
+    const codecId = num(meta, 4) ?? 0;
+    const codec = CODECS[codecId];
+    if (codec === undefined || codec === 'LZO')
+      throw new InputError(
+        `${name}: row ${groupStart}: compression codec ${codec ?? codecId} is not supported (write the file with zstd, snappy, gzip, brotli, lz4 or none)`,
+      );
+    const data = num(meta, 9) ?? -1;
+    const dictionary = num(meta, 11);
+    const start = dictionary !== undefined && dictionary > 0 && dictionary < data ? dictionary : data;
+    const length = num(meta, 7) ?? -1;
+    const values = num(meta, 5) ?? -1;
+    if (start < 4 || length < 0 || start + length > size - 8)
+      throw new ThriftError(`a column chunk (${start}, ${length} bytes) outside the file`);
+    return { codec, start, length, values };
+  } catch (error) {
+    if (error instanceof ThriftError)
+      throw new InputError(`${name}: row ${groupStart}: unreadable column chunk metadata (${error.message})`);
+    throw error;
+  }
+}
+
+/** One column of a row group, read page by page. */
+class ColumnCursor {
+  private position: number;
+  private readonly end: number;
+  private window: Uint8Array = new Uint8Array(0);
+  private windowStart = 0;
+  private dictionary?: Values;
+  private page: Values = new Float64Array(0);
+  private at = 0;
+  /** Rows handed out so far (in the row group). */
+  private rows = 0;
+
+  constructor(
+    private readonly file: RandomAccessFile,
+    private readonly leaf: Leaf,
+    private readonly chunk: Chunk,
+    private readonly name: string,
+    private readonly groupStart: number,
+    private readonly scratch: Scratch,
+  ) {
+    this.position = chunk.start;
+    this.end = chunk.start + chunk.length;
+  }
+
+  private fail(message: string): never {
+    throw new InputError(
+      `${this.name}: row ${this.groupStart + this.rows}: column ${JSON.stringify(this.leaf.name)}: ${message}`,
+    );
+  }
+
+  /**
+   * The next `n` values into `out` from `offset`, every `stride`.
+   * @returns the first null's index among them, or -1
+   */
+  async fill(n: number, out: Float64Array | Float32Array, offset: number, stride: number): Promise<number> {
+    let done = 0;
+    let firstNull = -1;
+    while (done < n) {
+      if (this.at === this.page.length) await this.nextPage();
+      const m = Math.min(n - done, this.page.length - this.at);
+      copy(this.page, this.at, m, out, offset + done * stride, stride);
+      if (firstNull < 0 && this.nulls) {
+        for (let i = 0; i < m; i++) {
+          if (this.nulls[this.at + i] === 0) {
+            firstNull = done + i;
+            break;
+          }
+        }
+      }
+      this.at += m;
+      this.rows += m;
+      done += m;
+    }
+    return firstNull;
+  }
+
+  /** The page's definition levels (1 present, 0 null), when it has a null. */
+  private nulls?: Uint8Array;
+
+  /** After the row group's rows: its column chunk must be used up. */
+  finish(rows: number): void {
+    if (this.at !== this.page.length || this.rows !== rows)
+      this.fail(`the column chunk holds more values than the row group's ${rows} rows`);
+  }
+
+  /** Bytes `[from, from + n)` of the file (the column chunk), through the window. */
+  private async bytes(from: number, n: number): Promise<Uint8Array> {
+    if (from >= this.windowStart && from + n <= this.windowStart + this.window.length) {
+      return this.window.subarray(from - this.windowStart, from - this.windowStart + n);
+    }
+    const length = Math.min(this.end - from, Math.max(n, WINDOW_BYTES));
+    // The window's buffer is used again: the page read from the last one has been consumed.
+    this.window = await this.file.read(from, length, new Uint8Array(this.scratch.take('window', length), 0, length));
+    this.windowStart = from;
+    if (this.window.length < n) this.fail('the file ends inside the column chunk');
+    return this.window.subarray(0, n);
+  }
+
+  private async nextPage(): Promise<void> {
+    for (;;) {
+      if (this.position >= this.end) this.fail("the column chunk ends before the row group's rows");
+      let header: ThriftStruct | undefined;
+      let headerEnd = 0;
+      for (let want = Math.min(256, this.end - this.position); ; want = Math.min(this.end - this.position, want * 4)) {
+        const bytes = await this.bytes(this.position, want);
+        try {
+          const parsed = readStruct(bytes);
+          header = parsed.value;
+          headerEnd = this.position + parsed.end;
+          break;
+        } catch (error) {
+          if (!(error instanceof ThriftError)) throw error;
+          if (!error.truncated || want >= this.end - this.position || want > MAX_PAGE_BYTES)
+            this.fail(`unreadable page header (${error.message})`);
+        }
+      }
+      let type: number;
+      let compressed: number;
+      let uncompressed: number;
+      try {
+        type = num(header, 1) ?? -1;
+        uncompressed = num(header, 2) ?? -1;
+        compressed = num(header, 3) ?? -1;
+      } catch (error) {
+        if (error instanceof ThriftError) this.fail(`unreadable page header (${error.message})`);
+        throw error;
+      }
+      if (compressed < 0 || headerEnd + compressed > this.end || compressed > MAX_PAGE_BYTES)
+        this.fail(`a page of ${compressed} bytes that does not fit its column chunk`);
+      if (uncompressed < 0 || uncompressed > MAX_PAGE_BYTES) this.fail(`a page claiming ${uncompressed} bytes`);
+      const body = await this.bytes(headerEnd, compressed);
+      this.position = headerEnd + compressed;
+      try {
+        if (type === 2) {
+          const dict = struct(header, 7);
+          const count = dict ? (num(dict, 1) ?? -1) : -1;
+          const encoding = dict ? (num(dict, 2) ?? 0) : 0;
+          if (count < 0 || (encoding !== 0 && encoding !== 2)) this.fail('a bad dictionary page header');
+          // Its own memory: it outlives the scratch buffers of the pages that use it.
+          this.dictionary = plain(this.inflate(body, uncompressed).slice(), 0, count, this.leaf, FRESH);
+          continue;
+        }
+        if (type === 0) return this.pageV1(header, this.inflate(body, uncompressed));
+        if (type === 3) return this.pageV2(header, body, uncompressed);
+        // Index pages and unknown kinds carry no values.
+      } catch (error) {
+        if (error instanceof PageError || error instanceof CodecError || error instanceof ThriftError)
+          this.fail(error.message);
+        throw error;
+      }
+    }
+  }
+
+  private inflate(body: Uint8Array, length: number): Uint8Array {
+    if (this.chunk.codec === 'UNCOMPRESSED' && body.length !== length)
+      throw new PageError(`an uncompressed page of ${body.length} bytes claiming ${length}`);
+    return decompress(this.chunk.codec, body, length, this.scratch.take('inflate', length));
+  }
+
+  private pageV1(header: ThriftStruct, page: Uint8Array): void {
+    const h = struct(header, 5);
+    if (!h) throw new PageError('a data page without its header');
+    const count = num(h, 1) ?? -1;
+    const encoding = num(h, 2) ?? 0;
+    this.checkCount(count);
+    let at = 0;
+    let defined: Uint8Array | undefined;
+    if (this.leaf.optional) {
+      if (page.length < 4) throw new PageError('the definition levels are missing');
+      const length = new DataView(page.buffer, page.byteOffset, 4).getUint32(0, true);
+      if (4 + length > page.length) throw new PageError('the definition levels run past the page');
+      defined = new Uint8Array(this.scratch.take('levels', count), 0, count);
+      hybrid(page, 4, 4 + length, 1, count, defined);
+      at = 4 + length;
+    }
+    this.setPage(page, at, count, encoding, defined);
+  }
+
+  private pageV2(header: ThriftStruct, body: Uint8Array, uncompressed: number): void {
+    const h = struct(header, 8);
+    if (!h) throw new PageError('a data page v2 without its header');
+    const count = num(h, 1) ?? -1;
+    const encoding = num(h, 4) ?? 0;
+    const defLength = num(h, 5) ?? 0;
+    const repLength = num(h, 6) ?? 0;
+    const isCompressed = h.get(7) !== false;
+    this.checkCount(count);
+    if (defLength < 0 || repLength < 0 || defLength + repLength > body.length)
+      throw new PageError('levels longer than the page');
+    let defined: Uint8Array | undefined;
+    if (this.leaf.optional) {
+      defined = new Uint8Array(this.scratch.take('levels', count), 0, count);
+      hybrid(body, repLength, repLength + defLength, 1, count, defined);
+    }
+    const levels = repLength + defLength;
+    const rest = body.subarray(levels);
+    const values = isCompressed ? this.inflate(rest, uncompressed - levels) : rest;
+    this.setPage(values, 0, count, encoding, defined);
+  }
+
+  private checkCount(count: number): void {
+    if (count < 0 || count > this.chunk.values)
+      throw new PageError(`a page of ${count} values in a column chunk of ${this.chunk.values}`);
+  }
+
+  /** Decodes a page's values; with definition levels, NaN where a value is missing. */
+  private setPage(
+    bytes: Uint8Array,
+    at: number,
+    count: number,
+    encoding: number,
+    defined: Uint8Array | undefined,
+  ): void {
+    let present = count;
+    let firstNull = -1;
+    if (defined) {
+      present = 0;
+      for (let i = 0; i < count; i++) {
+        if (defined[i] === 1) present++;
+        else if (firstNull < 0) firstNull = i;
+      }
+    }
+    let values: Values;
+    switch (encoding) {
+      case 0:
+        values = plain(bytes, at, present, this.leaf, this.scratch);
+        break;
+      case 2:
+      case 8:
+        if (!this.dictionary) throw new PageError('dictionary-encoded values without a dictionary page');
+        values = dictionaryValues(bytes, at, present, this.dictionary, this.scratch);
+        break;
+      case 9:
+        values = byteStreamSplit(bytes, at, present, this.leaf, this.scratch);
+        break;
+      case 5:
+        if (this.leaf.physical !== INT32 && this.leaf.physical !== INT64)
+          throw new PageError('DELTA_BINARY_PACKED on a non-integer column');
+        values = deltaBinaryPacked(bytes, at, present, this.leaf);
+        break;
+      default:
+        throw new PageError(`value encoding ${encoding} is not supported`);
+    }
+    if (firstNull >= 0) {
+      // Spread the present values over the rows, NaN at the nulls.
+      const full = new Float64Array(this.scratch.take('expand', 8 * count), 0, count);
+      for (let i = 0, j = 0; i < count; i++) full[i] = defined![i] === 1 ? values[j++] : NaN;
+      values = full;
+    }
+    this.page = values;
+    this.at = 0;
+    this.nulls = firstNull >= 0 ? defined : undefined;
+  }
+}
+
+/** `m` values of `page` from `at` into `out` from `offset`, every `stride`. */
+function copy(
+  page: Values,
+  at: number,
+  m: number,
+  out: Float64Array | Float32Array,
+  offset: number,
+  stride: number,
+): void {
+  // One loop per array pair, so each stays monomorphic.
+  if (page instanceof Float64Array && out instanceof Float64Array) copy64(page, at, m, out, offset, stride);
+  else if (page instanceof Float32Array && out instanceof Float32Array) copy32(page, at, m, out, offset, stride);
+  else for (let i = 0, o = offset; i < m; i++, o += stride) out[o] = page[at + i];
+}
+
+function copy64(page: Float64Array, at: number, m: number, out: Float64Array, offset: number, stride: number): void {
+  for (let i = 0, o = offset; i < m; i++, o += stride) out[o] = page[at + i];
+}
+
+function copy32(page: Float32Array, at: number, m: number, out: Float32Array, offset: number, stride: number): void {
+  for (let i = 0, o = offset; i < m; i++, o += stride) out[o] = page[at + i];
 }

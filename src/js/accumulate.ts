@@ -24,7 +24,7 @@ export const chunkTotals = { sum: 0, carry: 0, den: 0, denCarry: 0 };
  */
 let wanted = true;
 
-export function wantTotals(): boolean {
+export function totalsWanted(): boolean {
   return wanted;
 }
 
@@ -50,16 +50,12 @@ export function addDen(w: number): void {
   chunkTotals.den = t;
 }
 
-/** Adds a kernel's local compensated row total (s, c) to the chunk's. */
-export function flushRows(s: number, c: number): void {
-  addRow(s);
-  chunkTotals.carry += c;
-}
-
-/** Adds a kernel's local compensated denominator (s, c) to the chunk's. */
-export function flushDen(s: number, c: number): void {
-  addDen(s);
-  chunkTotals.denCarry += c;
+/** Merges a kernel's local compensated totals (sum, carry, den, denCarry) into the chunk totals at once. */
+export function mergeTotals(sum: number, carry: number, den: number, denCarry: number): void {
+  addRow(sum);
+  chunkTotals.carry += carry;
+  addDen(den);
+  chunkTotals.denCarry += denCarry;
 }
 
 /** Compensated sum of a[off .. off+k) (used for `normalize`). */

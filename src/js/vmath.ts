@@ -1,5 +1,6 @@
 /**
- * Scalar ln and e^x for the js kernels, inlined by the JIT instead of a call per element.
+ * Scalar ln and e^x for the js kernels, inlined by the JIT instead of a call per element (the
+ * js twin of assembly/vmath_f64.ts and vmath_f32.ts).
  *
  * Math.log / Math.exp are out-of-line calls into V8's FDLIBM port (a division each, and every
  * call spills the loop's registers); these table forms have no division and no call, and run
@@ -50,7 +51,7 @@ const POW2 = new Float64Array(2 * POW2_BIAS + 1);
 for (let e = -POW2_BIAS; e <= POW2_BIAS; e++) POW2[e + POW2_BIAS] = 2 ** e;
 
 /** ln2 in two parts (FDLIBM): LN2_HI has 32 significant bits, so e·LN2_HI is exact for |e| < 2^21. */
-const LN2_HI = 6.93147180369123816490e-01;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
 
 /** Little-endian platform: the high word of float64 element i is Int32 element 2i + 1. */

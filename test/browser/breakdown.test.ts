@@ -16,7 +16,14 @@ import type { Controls } from '../../web/src/options.js';
 import { f1 } from '../../web/src/views/per-class.js';
 
 function batch(labels: number[], scores: number[], columns: string[], firstRow = 0): Batch {
-  return { firstRow, rows: labels.length, labels: Float64Array.from(labels), scores: Float64Array.from(scores), columns, lines: Float64Array.from(labels, (_, i) => firstRow + i + 2) };
+  return {
+    firstRow,
+    rows: labels.length,
+    labels: Float64Array.from(labels),
+    scores: Float64Array.from(scores),
+    columns,
+    lines: Float64Array.from(labels, (_, i) => firstRow + i + 2),
+  };
 }
 
 /** Per-row results as the Accumulator gives them for probabilities: -ln q[label], entropy, argmax. */
@@ -59,7 +66,14 @@ describe('Breakdown', () => {
   it('lists the worst rows by cross-entropy, with their lines, ties in row order', () => {
     const worst = d.worstRows();
     expect(worst.map((w) => w.row)).toEqual([3, 1, 2, 0]);
-    expect(worst[0]).toMatchObject({ row: 3, line: 5, label: 1, predicted: 0, trueProbability: 0.2, crossEntropy: -Math.log(0.2) });
+    expect(worst[0]).toMatchObject({
+      row: 3,
+      line: 5,
+      label: 1,
+      predicted: 0,
+      trueProbability: 0.2,
+      crossEntropy: -Math.log(0.2),
+    });
 
     const tied = batch([0, 0, 0], [0.5, 0.5, 0.5, 0.5, 0.5, 0.5], ['p_0', 'p_1'], 100);
     const t = new Breakdown(tied.columns, 'probs');
@@ -118,12 +132,20 @@ describe('calibrationBins', () => {
     acc.add(y, p, 0, { weights: w });
     const bins = calibrationBins(acc.toJSON());
     expect(bins.map((b) => b.weight)).toEqual([1, 3, 0.5, 4]);
-    expect(bins.map((b) => [b.lo, b.hi])).toEqual([[0, 0.25], [0.25, 0.5], [0.5, 0.75], [0.75, 1]]);
+    expect(bins.map((b) => [b.lo, b.hi])).toEqual([
+      [0, 0.25],
+      [0.25, 0.5],
+      [0.5, 0.75],
+      [0.75, 1],
+    ]);
     expect(bins[1].confidence).toBeCloseTo((2 * 0.3 + 0.35) / 3, 15);
     expect(bins[1].accuracy).toBeCloseTo(2 / 3, 15);
     expect(bins[3].confidence).toBeCloseTo((0.95 + 3) / 4, 15);
     const total = bins.reduce((s, b) => s + b.weight, 0);
-    const ece = bins.reduce((s, b) => s + (b.weight > 0 ? (b.weight / total) * Math.abs(b.accuracy - b.confidence) : 0), 0);
+    const ece = bins.reduce(
+      (s, b) => s + (b.weight > 0 ? (b.weight / total) * Math.abs(b.accuracy - b.confidence) : 0),
+      0,
+    );
     expect(ece).toBeCloseTo(acc.result().ece, 15);
   });
 
@@ -161,18 +183,52 @@ describe('ScoreCounter', () => {
 
 describe('the page’s options', () => {
   const base: Controls = {
-    input: 'auto', base: 'e', labelColumn: 'label', task: '', positive: '', threshold: '', weightColumn: '', bins: '', topK: '',
-    perClass: false, confusion: false,
+    input: 'auto',
+    base: 'e',
+    labelColumn: 'label',
+    task: '',
+    positive: '',
+    threshold: '',
+    weightColumn: '',
+    bins: '',
+    topK: '',
+    perClass: false,
+    confusion: false,
   };
 
   it('takes empty fields as the command line’s defaults', () => {
     const o = parseControls(base);
-    expect(o).toMatchObject({ labelColumn: 'label', task: undefined, positive: undefined, threshold: undefined, bins: undefined, topK: undefined });
+    expect(o).toMatchObject({
+      labelColumn: 'label',
+      task: undefined,
+      positive: undefined,
+      threshold: undefined,
+      bins: undefined,
+      topK: undefined,
+    });
   });
 
   it('reads every option as the command line does', () => {
-    const o = parseControls({ ...base, task: 'binary', positive: 'spam', threshold: '0.3', weightColumn: 'w', bins: '10', topK: '3', perClass: true });
-    expect(o).toMatchObject({ task: 'binary', positive: 'spam', threshold: 0.3, weightColumn: 'w', bins: 10, topK: 3, perClass: true, confusion: false });
+    const o = parseControls({
+      ...base,
+      task: 'binary',
+      positive: 'spam',
+      threshold: '0.3',
+      weightColumn: 'w',
+      bins: '10',
+      topK: '3',
+      perClass: true,
+    });
+    expect(o).toMatchObject({
+      task: 'binary',
+      positive: 'spam',
+      threshold: 0.3,
+      weightColumn: 'w',
+      bins: 10,
+      topK: 3,
+      perClass: true,
+      confusion: false,
+    });
   });
 
   it.each([
@@ -183,15 +239,22 @@ describe('the page’s options', () => {
     [{ threshold: '1' }, "option '--threshold <t>' argument '1' is invalid. expected a number between 0 and 1"],
     [{ threshold: '0' }, "option '--threshold <t>' argument '0' is invalid. expected a number between 0 and 1"],
     [{ threshold: 'half' }, "option '--threshold <t>' argument 'half' is invalid. expected a number between 0 and 1"],
-    [{ task: 'regression' }, "option '--task <task>' argument 'regression' is invalid. Allowed choices are binary, multiclass, multilabel."],
+    [
+      { task: 'regression' },
+      "option '--task <task>' argument 'regression' is invalid. Allowed choices are binary, multiclass, multilabel.",
+    ],
   ])('refuses %j in the command line’s words', (change, message) => {
     expect(() => parseControls({ ...base, ...change })).toThrow(new OptionError(message));
   });
 
   it('writes the command that prints the JSON shown, quoting what a shell would split', () => {
     const o = parseControls({ ...base, weightColumn: 'sample weight', bins: '10', perClass: true, confusion: true });
-    expect(commandLine('my file.csv', undefined, o)).toBe("xentropy score 'my file.csv' --json --weight-column 'sample weight' --bins 10 --per-class --confusion");
-    expect(commandLine('s.npy', 'l.npy', parseControls({ ...base, input: 'logits' }))).toBe('xentropy score s.npy --labels l.npy --json --input logits');
+    expect(commandLine('my file.csv', undefined, o)).toBe(
+      "xentropy score 'my file.csv' --json --weight-column 'sample weight' --bins 10 --per-class --confusion",
+    );
+    expect(commandLine('s.npy', 'l.npy', parseControls({ ...base, input: 'logits' }))).toBe(
+      'xentropy score s.npy --labels l.npy --json --input logits',
+    );
   });
 });
 

@@ -31,7 +31,8 @@ load().then(
 );
 `;
 
-const INDEX = '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="/main.js"></script></body></html>\n';
+const INDEX =
+  '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><script type="module" src="/main.js"></script></body></html>\n';
 
 /** No bundler: the browser resolves the bare name through an import map. */
 const PLAIN = `<!doctype html><html><head><link rel="icon" href="data:,">
@@ -45,7 +46,11 @@ let work: string;
 
 /** Packs the package as npm would publish it and installs it into a new app folder. */
 function installPacked(): { app: string; packed: string[] } {
-  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   const [info] = JSON.parse(out) as Array<{ filename: string; files: Array<{ path: string }> }>;
   const dir = join(work, 'app');
   mkdirSync(join(dir, 'node_modules'), { recursive: true });
@@ -75,7 +80,13 @@ async function visit(url: string): Promise<{ backend?: string; value?: string; j
 /** A Vite logger that keeps warnings and errors, so the test can require none. */
 function recordingLogger(messages: string[]): Logger {
   const logger = createLogger('warn', { allowClearScreen: false });
-  return { ...logger, warn: (m) => messages.push(m), warnOnce: (m) => messages.push(m), error: (m) => messages.push(m), info: () => undefined };
+  return {
+    ...logger,
+    warn: (m) => messages.push(m),
+    warnOnce: (m) => messages.push(m),
+    error: (m) => messages.push(m),
+    info: () => undefined,
+  };
 }
 
 const WASM = { backend: 'wasm', js: 'js', value: '0.35667494393873245', errors: [] };
@@ -95,7 +106,9 @@ afterAll(async () => {
 
 describe('the package in Chromium', () => {
   it('ships what its exports map names: types first, then the one browser-safe default entry', () => {
-    const pkg = JSON.parse(readFileSync(join(app, 'node_modules/xentropy/package.json'), 'utf8')) as { exports: Record<string, Record<string, string>> };
+    const pkg = JSON.parse(readFileSync(join(app, 'node_modules/xentropy/package.json'), 'utf8')) as {
+      exports: Record<string, Record<string, string>>;
+    };
     const main = pkg.exports['.'];
     expect(Object.keys(main)[0]).toBe('types');
     expect(Object.keys(main).at(-1)).toBe('default');
@@ -104,7 +117,13 @@ describe('the package in Chromium', () => {
 
   it('works from a Vite build with no configuration and no warnings (no Node built-ins bundled)', async () => {
     const messages: string[] = [];
-    await build({ root: app, configFile: false, logLevel: 'warn', customLogger: recordingLogger(messages), build: { outDir: 'dist' } });
+    await build({
+      root: app,
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: recordingLogger(messages),
+      build: { outDir: 'dist' },
+    });
     expect(messages).toEqual([]);
     const site = await serveStatic(join(app, 'dist'));
     try {
@@ -117,7 +136,10 @@ describe('the package in Chromium', () => {
   it('works from the Vite dev server', async () => {
     const messages: string[] = [];
     const server = await createServer({
-      root: app, configFile: false, logLevel: 'warn', customLogger: recordingLogger(messages),
+      root: app,
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: recordingLogger(messages),
       server: { host: '127.0.0.1', port: 0, strictPort: true, hmr: false },
     });
     await server.listen();

@@ -46,12 +46,15 @@ export async function waitForRun(page: Page, runs: number): Promise<void> {
 /** The summary cards as `key → exact value` (numbers parsed from `data-value`). */
 export async function summaryOf(page: Page): Promise<Record<string, number>> {
   const pairs = await page.$$eval('#summary dd[data-key]', (elements) =>
-    elements.map((e) => [(e as HTMLElement).dataset.key!, (e as HTMLElement).dataset.value!] as const));
+    elements.map((e) => [(e as HTMLElement).dataset.key!, (e as HTMLElement).dataset.value!] as const),
+  );
   return Object.fromEntries(pairs.map(([key, value]) => [key, Number(value)]));
 }
 
 /** Asserts `|got - want| ≤ tol · |want|`; the message gives both values, Δ and the bound. */
 export function expectRelative(got: number, want: number, tol: number, what: string): void {
   const error = got === want ? 0 : Math.abs(got - want) / Math.abs(want);
-  expect(error, `${what}: got ${got}, expected ${want}, Δ ${got - want}, bound ${tol}·|expected|`).toBeLessThanOrEqual(tol);
+  expect(error, `${what}: got ${got}, expected ${want}, Δ ${got - want}, bound ${tol}·|expected|`).toBeLessThanOrEqual(
+    tol,
+  );
 }

@@ -20,19 +20,29 @@ import { serveStatic } from './static-server.mjs';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SITE = join(ROOT, 'web/dist');
 const ARTIFACTS = join(ROOT, 'test/artifacts');
-const reference = JSON.parse(readFileSync(join(ROOT, 'examples/digits-summary.json'), 'utf8')) as Record<string, number>;
+const reference = JSON.parse(readFileSync(join(ROOT, 'examples/digits-summary.json'), 'utf8')) as Record<
+  string,
+  number
+>;
 
 /** `xentropy score FILE --json` from the build in dist/, parsed. */
 function cli(file: string, ...options: string[]): Record<string, number | string> {
-  const out = execFileSync(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'score', file, '--json', '--no-progress', ...options], { encoding: 'utf8' });
+  const out = execFileSync(
+    process.execPath,
+    [join(ROOT, 'dist/cli/main.js'), 'score', file, '--json', '--no-progress', ...options],
+    { encoding: 'utf8' },
+  );
   return JSON.parse(out) as Record<string, number | string>;
 }
 
 /** The same, without blocking: the page goes on meanwhile. */
 function cliAsync(file: string): Promise<Record<string, number | string>> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'score', file, '--json', '--no-progress'], (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as Record<string, number | string>));
+    execFile(
+      process.execPath,
+      [join(ROOT, 'dist/cli/main.js'), 'score', file, '--json', '--no-progress'],
+      (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout) as Record<string, number | string>)),
+    );
   });
 }
 
@@ -56,7 +66,8 @@ let browser: Browser;
 let site: { url: string; close: () => Promise<void> };
 
 beforeAll(async () => {
-  if (!existsSync(join(SITE, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:web` (npm test runs it first)');
+  if (!existsSync(join(SITE, 'index.html')))
+    throw new Error('web/dist is missing: run `npm run build:web` (npm test runs it first)');
   mkdirSync(ARTIFACTS, { recursive: true });
   [browser, site] = await Promise.all([launchChromium(), serveStatic(SITE)]);
 });
@@ -100,7 +111,7 @@ describe('the evaluation page with the digits example', () => {
     }
 
     // The JSON shown is the CLI's: the same keys in the same order, the same figures.
-    const shown = JSON.parse(await page.textContent('#json') ?? '') as Record<string, number | string>;
+    const shown = JSON.parse((await page.textContent('#json')) ?? '') as Record<string, number | string>;
     const printed = cli(join(ROOT, 'examples/digits-logits.csv'));
     expect(Object.keys(shown)).toEqual(Object.keys(printed));
     for (const [key, value] of Object.entries(printed)) {
@@ -113,17 +124,24 @@ describe('the evaluation page with the digits example', () => {
   });
 
   it('shows per-class figures, the worst rows, both histograms and the reliability diagram', async () => {
-    const classRows = await page.$$eval('#classes tbody tr td:nth-child(2)', (cells) => cells.map((c) => Number((c as HTMLElement).dataset.value)));
+    const classRows = await page.$$eval('#classes tbody tr td:nth-child(2)', (cells) =>
+      cells.map((c) => Number((c as HTMLElement).dataset.value)),
+    );
     expect(classRows).toHaveLength(10);
     expect(classRows.reduce((a, b) => a + b, 0)).toBe(1797);
     // The worst row comes first, with its line in the file (the header is line 1).
-    expect(await page.getAttribute('#worst tbody tr:first-child', 'data-row')).toBe(String(reference.max_cross_entropy_row));
-    expect(await page.getAttribute('#worst tbody tr:first-child td:nth-child(2)', 'data-value')).toBe(String(reference.max_cross_entropy_row + 2));
+    expect(await page.getAttribute('#worst tbody tr:first-child', 'data-row')).toBe(
+      String(reference.max_cross_entropy_row),
+    );
+    expect(await page.getAttribute('#worst tbody tr:first-child td:nth-child(2)', 'data-value')).toBe(
+      String(reference.max_cross_entropy_row + 2),
+    );
     expect(await page.locator('#worst tbody tr').count()).toBe(10);
     const ece = Number(await page.getAttribute('#ece', 'data-value'));
     expect(ece).toBeGreaterThan(0);
     expect(ece).toBeLessThan(1);
-    for (const id of ['hist-ce', 'hist-entropy', 'reliability']) expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
+    for (const id of ['hist-ce', 'hist-entropy', 'reliability'])
+      expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 
@@ -153,11 +171,13 @@ describe('the evaluation page with the digits example', () => {
     const summary = await summaryOf(page);
     await page.click('#bench-run');
     await page.waitForSelector('main[data-bench="done"]', { timeout: 60_000 });
-    const rows = await page.$$eval('#bench tbody tr', (trs) => trs.map((tr) => ({
-      name: (tr as HTMLElement).dataset.name,
-      ratio: Number(tr.querySelector('[data-ratio]')!.getAttribute('data-ratio')),
-      mean: Number(tr.querySelector('td:last-child')!.getAttribute('data-value')),
-    })));
+    const rows = await page.$$eval('#bench tbody tr', (trs) =>
+      trs.map((tr) => ({
+        name: (tr as HTMLElement).dataset.name,
+        ratio: Number(tr.querySelector('[data-ratio]')!.getAttribute('data-ratio')),
+        mean: Number(tr.querySelector('td:last-child')!.getAttribute('data-value')),
+      })),
+    );
     expect(rows.map((r) => r.name)).toEqual(['wasm', 'js', 'naive']);
     expect(rows[0].ratio).toBe(1);
     for (const r of rows) {
@@ -171,7 +191,12 @@ describe('the evaluation page with the digits example', () => {
     await page.selectOption('#base', '2');
     await waitForRun(page, 2);
     const bits = await summaryOf(page);
-    expectRelative(bits.mean_cross_entropy, reference.mean_cross_entropy / Math.LN2, 1e-12, 'mean_cross_entropy in bits');
+    expectRelative(
+      bits.mean_cross_entropy,
+      reference.mean_cross_entropy / Math.LN2,
+      1e-12,
+      'mean_cross_entropy in bits',
+    );
     expectRelative(bits.mean_entropy, reference.mean_entropy / Math.LN2, 1e-12, 'mean_entropy in bits');
     expectRelative(bits.perplexity, reference.perplexity, 1e-12, 'perplexity');
     expect(await page.textContent('#meta')).toContain('bits');
@@ -222,7 +247,9 @@ describe('the evaluation page with files dropped or chosen', () => {
       };
       requestAnimationFrame(tick);
       const bar = document.getElementById('progress-bar') as HTMLProgressElement;
-      new MutationObserver(() => w.progress.push({ value: bar.value, frame: w.frames })).observe(bar, { attributes: true });
+      new MutationObserver(() => w.progress.push({ value: bar.value, frame: w.frames })).observe(bar, {
+        attributes: true,
+      });
     });
     const dir = mkdtempSync(join(tmpdir(), 'xentropy-big-'));
     try {
@@ -232,7 +259,9 @@ describe('the evaluation page with files dropped or chosen', () => {
       await dropGenerated(page, 'big.csv', generateCsv, 200_000);
       await waitForRun(page, ++runs);
 
-      const progress = await page.evaluate(() => (window as unknown as { progress: Array<{ value: number; frame: number }> }).progress);
+      const progress = await page.evaluate(
+        () => (window as unknown as { progress: Array<{ value: number; frame: number }> }).progress,
+      );
       const partial = progress.filter((p) => p.value > 0 && p.value < 1);
       expect(partial.length, JSON.stringify(progress)).toBeGreaterThanOrEqual(3);
       for (let i = 1; i < partial.length; i++) expect(partial[i].value).toBeGreaterThanOrEqual(partial[i - 1].value);
@@ -240,10 +269,17 @@ describe('the evaluation page with files dropped or chosen', () => {
       expect(partial[partial.length - 1].frame, JSON.stringify(progress)).toBeGreaterThan(partial[0].frame);
       expect(Number(await page.getAttribute('#progress', 'data-events'))).toBeGreaterThanOrEqual(3);
 
-      const shown = JSON.parse(await page.textContent('#json') ?? '') as Record<string, number | string>;
+      const shown = JSON.parse((await page.textContent('#json')) ?? '') as Record<string, number | string>;
       const cliSummary = await printed;
       expect(shown.rows).toBe(200_000);
-      for (const key of ['mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy', 'accuracy', 'perplexity', 'max_cross_entropy']) {
+      for (const key of [
+        'mean_cross_entropy',
+        'sum_cross_entropy',
+        'mean_entropy',
+        'accuracy',
+        'perplexity',
+        'max_cross_entropy',
+      ]) {
         expectRelative(shown[key] as number, cliSummary[key] as number, 1e-12, key);
       }
       expect(shown.max_cross_entropy_row).toBe(cliSummary.max_cross_entropy_row);
@@ -256,7 +292,10 @@ describe('the evaluation page with files dropped or chosen', () => {
 
   /** Chooses files with the page's file picker and checks the summary against digits-summary.json. */
   async function expectDigits(files: Array<{ name: string; buffer: Buffer }>): Promise<void> {
-    await page.setInputFiles('#file', files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })));
+    await page.setInputFiles(
+      '#file',
+      files.map((f) => ({ ...f, mimeType: 'application/octet-stream' })),
+    );
     await waitForRun(page, ++runs);
     const summary = await summaryOf(page);
     expect(summary.rows).toBe(reference.rows);
@@ -281,7 +320,7 @@ describe('the evaluation page with files dropped or chosen', () => {
       const printed = cli(join(dir, 'digits60.parquet'));
       await page.setInputFiles('#file', [{ name: 'digits60.parquet', mimeType: 'application/octet-stream', buffer }]);
       await waitForRun(page, ++runs);
-      const shown = JSON.parse(await page.textContent('#json') ?? '') as Record<string, number | string>;
+      const shown = JSON.parse((await page.textContent('#json')) ?? '') as Record<string, number | string>;
       expect(shown.rows).toBe(60);
       expect(Object.keys(shown)).toEqual(Object.keys(printed));
       for (const [key, value] of Object.entries(printed)) {
@@ -295,7 +334,9 @@ describe('the evaluation page with files dropped or chosen', () => {
   });
 
   it('names the row of a null in a Parquet file', async () => {
-    await page.setInputFiles('#file', [{ name: 'nulls.parquet', mimeType: 'application/octet-stream', buffer: Buffer.from(NULL_AT_ROW_37, 'base64') }]);
+    await page.setInputFiles('#file', [
+      { name: 'nulls.parquet', mimeType: 'application/octet-stream', buffer: Buffer.from(NULL_AT_ROW_37, 'base64') },
+    ]);
     await page.waitForSelector('main[data-state="error"][data-file="nulls.parquet"]');
     expect(await page.textContent('#error')).toContain('nulls.parquet: row 37: column "logit_3" is null');
     expect(await page.getAttribute('#error', 'data-line')).toBeNull();
@@ -312,12 +353,17 @@ describe('the evaluation page with files dropped or chosen', () => {
     expect(await page.textContent('#error')).toContain('scores.npy: a .npy file does not say what its scores are');
     await page.check('input[name="input"][value="logits"]');
     await waitForRun(page, ++runs);
-    await expectDigits([{ name: 'labels.npy', buffer: npy.labels }, { name: 'scores.npy', buffer: npy.scores }]);
+    await expectDigits([
+      { name: 'labels.npy', buffer: npy.labels },
+      { name: 'scores.npy', buffer: npy.scores },
+    ]);
     expect(await page.textContent('#meta')).toContain('scores.npy');
   });
 
   it('asks for the labels of a scores .npy chosen alone', async () => {
-    await page.setInputFiles('#file', [{ name: 'scores.npy', mimeType: 'application/octet-stream', buffer: npy.scores }]);
+    await page.setInputFiles('#file', [
+      { name: 'scores.npy', mimeType: 'application/octet-stream', buffer: npy.scores },
+    ]);
     await page.waitForSelector('main[data-state="error"][data-file="scores.npy"]');
     expect(await page.textContent('#error')).toContain('scores.npy: a .npy file of scores comes with a .npy of labels');
     expect(errors).toEqual([]);

@@ -32,8 +32,14 @@ function makeInput(n, k) {
   const labels = Int32Array.from({ length: n }, () => int(0, k - 1));
   const y = Float64Array.from({ length: n * k }, () => (r() < 0.5 ? 0 : 1));
   return {
-    n, k, probs, logits, labels, y,
-    probs32: Float32Array.from(probs), logits32: Float32Array.from(logits),
+    n,
+    k,
+    probs,
+    logits,
+    labels,
+    y,
+    probs32: Float32Array.from(probs),
+    logits32: Float32Array.from(logits),
     probRows: Array.from({ length: n }, (_, i) => Array.from(probs.subarray(i * k, (i + 1) * k))),
     logitRows: Array.from({ length: n }, (_, i) => Array.from(logits.subarray(i * k, (i + 1) * k))),
     labelList: Array.from(labels),
@@ -53,22 +59,38 @@ function call(x, d, i) {
   const out = reduction === 'none' && i % 5 === 0 ? new Float64Array(d.n) : undefined;
   if (out) opts.out = out;
   switch (i % 12) {
-    case 0: return x.entropy(d.probs, opts);
-    case 1: return x.crossEntropy(d.labels, d.probs32, { ...opts, eps: 1e-12 });
-    case 2: return x.klDivergence(d.probRows, d.probRows, { ...opts, classes: undefined });
-    case 3: return x.softmaxCrossEntropy(d.labels, d.logits, { ...opts, weights: d.weights, labelSmoothing: 0.1 });
-    case 4: return x.softmaxCrossEntropy(d.labels, d.logits32, opts);
-    case 5: return x.softmax(i % 2 ? d.logitRows : d.logits, { classes: i % 2 ? undefined : d.k });
-    case 6: return x.logSoftmax(d.logits32, { classes: d.k });
-    case 7: return x.informationContent(d.probs, { reduction });
-    case 8: return x.binaryCrossEntropy(d.y, d.probs, { reduction });
-    case 9: return x.sigmoidCrossEntropy(d.y, d.logits, { reduction, posWeight: 2 });
-    case 10: return x.crossEntropy(d.labelList, d.probRows, { reduction, ignoreIndex: 0 });
+    case 0:
+      return x.entropy(d.probs, opts);
+    case 1:
+      return x.crossEntropy(d.labels, d.probs32, { ...opts, eps: 1e-12 });
+    case 2:
+      return x.klDivergence(d.probRows, d.probRows, { ...opts, classes: undefined });
+    case 3:
+      return x.softmaxCrossEntropy(d.labels, d.logits, { ...opts, weights: d.weights, labelSmoothing: 0.1 });
+    case 4:
+      return x.softmaxCrossEntropy(d.labels, d.logits32, opts);
+    case 5:
+      return x.softmax(i % 2 ? d.logitRows : d.logits, { classes: i % 2 ? undefined : d.k });
+    case 6:
+      return x.logSoftmax(d.logits32, { classes: d.k });
+    case 7:
+      return x.informationContent(d.probs, { reduction });
+    case 8:
+      return x.binaryCrossEntropy(d.y, d.probs, { reduction });
+    case 9:
+      return x.sigmoidCrossEntropy(d.y, d.logits, { reduction, posWeight: 2 });
+    case 10:
+      return x.crossEntropy(d.labelList, d.probRows, { reduction, ignoreIndex: 0 });
     default: {
       // Calls that throw, from every stage: a bad value late in the batch, a bad shape, a non-number element.
       const kind = i % 36;
       try {
-        if (kind < 12) x.softmaxCrossEntropy(d.labels, Float64Array.from(d.logits, (v, j) => (j === d.logits.length - 1 ? NaN : v)), { classes: d.k });
+        if (kind < 12)
+          x.softmaxCrossEntropy(
+            d.labels,
+            Float64Array.from(d.logits, (v, j) => (j === d.logits.length - 1 ? NaN : v)),
+            { classes: d.k },
+          );
         else if (kind < 24) x.softmaxCrossEntropy(Int32Array.from({ length: d.n + 1 }), d.logits, { classes: d.k });
         else x.crossEntropy([...d.labelList.slice(0, -1), null], d.probRows);
       } catch (e) {
@@ -84,7 +106,14 @@ function snapshot(calls) {
   globalThis.gc();
   globalThis.gc();
   const m = process.memoryUsage();
-  return { calls, wasmBytes: wasm.memoryBytes, jsScratchBytes: js.memoryBytes, rss: m.rss, heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
+  return {
+    calls,
+    wasmBytes: wasm.memoryBytes,
+    jsScratchBytes: js.memoryBytes,
+    rss: m.rss,
+    heapUsed: m.heapUsed,
+    arrayBuffers: m.arrayBuffers,
+  };
 }
 
 const emit = (phase, s) => console.log(JSON.stringify({ phase, ...s }));

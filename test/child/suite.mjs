@@ -9,8 +9,21 @@ import { rng } from '../support/rng.mjs';
 export function suite(x, seed) {
   const r = rng(seed);
   const results = [];
-  const keep = (v) => results.push(typeof v === 'number' ? Float64Array.of(v) : Array.isArray(v) ? Float64Array.from(v.flat()) : Float64Array.from(v));
-  for (const [n, k] of [[1, 3], [7, 10], [64, 1000], [30_000, 20], [2, 300_000]]) {
+  const keep = (v) =>
+    results.push(
+      typeof v === 'number'
+        ? Float64Array.of(v)
+        : Array.isArray(v)
+          ? Float64Array.from(v.flat())
+          : Float64Array.from(v),
+    );
+  for (const [n, k] of [
+    [1, 3],
+    [7, 10],
+    [64, 1000],
+    [30_000, 20],
+    [2, 300_000],
+  ]) {
     const logits = Float64Array.from({ length: n * k }, () => (r() - 0.5) * 30);
     const probs = new Float64Array(n * k);
     for (let i = 0; i < n; i++) {
@@ -28,14 +41,26 @@ export function suite(x, seed) {
     keep(x.entropy(probs, { ...o, base: 2 }));
     keep(x.crossEntropy(labels, probs, { ...o, eps: 1e-12 }));
     keep(x.crossEntropy(probs, probs, { ...o, reduction: 'mean' }));
-    keep(x.klDivergence(probs, probs.map((v) => v * 0.5 + 0.5 / k), o));
+    keep(
+      x.klDivergence(
+        probs,
+        probs.map((v) => v * 0.5 + 0.5 / k),
+        o,
+      ),
+    );
     if (n * k <= 1_000_000) {
       keep(x.softmax(logits, o));
       keep(x.logSoftmax(Float32Array.from(logits), o));
     }
     keep(x.informationContent(probs, { reduction: 'sum' }));
     keep(x.binaryEntropy(probs));
-    keep(x.binaryCrossEntropy(probs.map((v) => (v > 0.5 / k ? 1 : 0)), probs, { eps: 1e-7, reduction: 'mean' }));
+    keep(
+      x.binaryCrossEntropy(
+        probs.map((v) => (v > 0.5 / k ? 1 : 0)),
+        probs,
+        { eps: 1e-7, reduction: 'mean' },
+      ),
+    );
     keep(x.sigmoidCrossEntropy(probs, logits, { posWeight: 3 }));
     // Zero-copy input, freed again.
     const z = x.alloc(Float64Array, n * k);

@@ -12,4 +12,7 @@ const { js, load } = await import(pathToFileURL(lib).href);
 const x = backend === 'js' ? js : await load({ backend: 'wasm' });
 const out = [];
 for (let i = 0; i < rounds; i++) out.push(suite(x, seed));
-parentPort.postMessage({ backend: x.backend, rounds: out }, out.flat().map((a) => a.buffer));
+parentPort.postMessage(
+  { backend: x.backend, rounds: out },
+  out.flat().map((a) => a.buffer),
+);

@@ -15,14 +15,34 @@ function detachedF64(len = 4) {
 /** Makes the flat list `values` into the representation `rep` (api: for alloc reps). */
 export function makeFlat(rep, values, api, allocs) {
   switch (rep) {
-    case 'array': case 'flat': case 'single': case 'list': return values.slice();
-    case 'f64': case 'single64': case 'f64list': return Float64Array.from(values);
-    case 'f32': case 'single32': return Float32Array.from(values);
-    case 'i32': return Int32Array.from(values, (v) => (Number.isFinite(v) ? v : 0));
-    case 'big64': return BigInt64Array.from(values, (v) => BigInt(Number.isFinite(v) ? Math.trunc(v) : 0));
-    case 'sab64': { const a = new Float64Array(new SharedArrayBuffer(Math.max(8, values.length * 8))).subarray(0, values.length); a.set(values); return a; }
-    case 'sub64': { const a = new Float64Array(values.length + 5).subarray(3, 3 + values.length); a.set(values); return a; }
-    case 'alloc64': case 'alloc32': {
+    case 'array':
+    case 'flat':
+    case 'single':
+    case 'list':
+      return values.slice();
+    case 'f64':
+    case 'single64':
+    case 'f64list':
+      return Float64Array.from(values);
+    case 'f32':
+    case 'single32':
+      return Float32Array.from(values);
+    case 'i32':
+      return Int32Array.from(values, (v) => (Number.isFinite(v) ? v : 0));
+    case 'big64':
+      return BigInt64Array.from(values, (v) => BigInt(Number.isFinite(v) ? Math.trunc(v) : 0));
+    case 'sab64': {
+      const a = new Float64Array(new SharedArrayBuffer(Math.max(8, values.length * 8))).subarray(0, values.length);
+      a.set(values);
+      return a;
+    }
+    case 'sub64': {
+      const a = new Float64Array(values.length + 5).subarray(3, 3 + values.length);
+      a.set(values);
+      return a;
+    }
+    case 'alloc64':
+    case 'alloc32': {
       const a = api.alloc(rep === 'alloc64' ? Float64Array : Float32Array, values.length);
       a.set(values);
       allocs.push(a);
@@ -31,7 +51,9 @@ export function makeFlat(rep, values, api, allocs) {
     default:
       if (INT_KINDS.includes(rep)) {
         const T = globalThis[rep];
-        return rep.startsWith('Big') ? T.from(values, (v) => BigInt(Number.isFinite(v) ? Math.trunc(v) : 0)) : T.from(values, (v) => (Number.isNaN(v) ? 0 : v));
+        return rep.startsWith('Big')
+          ? T.from(values, (v) => BigInt(Number.isFinite(v) ? Math.trunc(v) : 0))
+          : T.from(values, (v) => (Number.isNaN(v) ? 0 : v));
       }
       throw new Error(`harness: unknown rep ${rep}`);
   }
@@ -41,10 +63,13 @@ export function makeFlat(rep, values, api, allocs) {
 function makeBatch(desc, n, k, api, allocs) {
   const { rep, values } = desc;
   if (rep === 'rows' || rep === 'rows64' || rep === 'rows32') {
-    return { arg: Array.from({ length: n }, (_, r) => {
-      const row = values.slice(r * k, (r + 1) * k);
-      return rep === 'rows' ? row : rep === 'rows64' ? Float64Array.from(row) : Float32Array.from(row);
-    }), classes: undefined };
+    return {
+      arg: Array.from({ length: n }, (_, r) => {
+        const row = values.slice(r * k, (r + 1) * k);
+        return rep === 'rows' ? row : rep === 'rows64' ? Float64Array.from(row) : Float32Array.from(row);
+      }),
+      classes: undefined,
+    };
   }
   const single = rep.startsWith('single');
   return { arg: makeFlat(rep, values, api, allocs), classes: single ? undefined : k };
@@ -60,7 +85,8 @@ export function setGarbage(arr, at, token) {
 function inject(c, built) {
   const g = c.inject;
   if (!g) return;
-  const target = g.where === 'x' ? built.x : g.where === 'y' ? built.y : g.where === 't' ? built.t : built.opts?.weights;
+  const target =
+    g.where === 'x' ? built.x : g.where === 'y' ? built.y : g.where === 't' ? built.t : built.opts?.weights;
   if (!Array.isArray(target) || target.length === 0) return;
   const i = g.at % target.length;
   if (Array.isArray(target[i])) {
@@ -73,16 +99,26 @@ function inject(c, built) {
 
 function makeOut(kind, length) {
   switch (kind) {
-    case 'f64': return new Float64Array(length).fill(SENTINEL);
-    case 'f32': return new Float32Array(length).fill(SENTINEL);
-    case 'short': return new Float64Array(Math.max(0, length - 1)).fill(SENTINEL);
-    case 'long': return new Float64Array(length + 1).fill(SENTINEL);
-    case 'i32': return new Int32Array(length);
-    case 'null': return null;
-    case 'detached': return detachedF64(length);
-    case 'array': return new Array(length).fill(SENTINEL);
-    case 'sab64': return new Float64Array(new SharedArrayBuffer(Math.max(8, length * 8))).subarray(0, length).fill(SENTINEL);
-    default: return undefined;
+    case 'f64':
+      return new Float64Array(length).fill(SENTINEL);
+    case 'f32':
+      return new Float32Array(length).fill(SENTINEL);
+    case 'short':
+      return new Float64Array(Math.max(0, length - 1)).fill(SENTINEL);
+    case 'long':
+      return new Float64Array(length + 1).fill(SENTINEL);
+    case 'i32':
+      return new Int32Array(length);
+    case 'null':
+      return null;
+    case 'detached':
+      return detachedF64(length);
+    case 'array':
+      return new Array(length).fill(SENTINEL);
+    case 'sab64':
+      return new Float64Array(new SharedArrayBuffer(Math.max(8, length * 8))).subarray(0, length).fill(SENTINEL);
+    default:
+      return undefined;
   }
 }
 const SENTINEL = 42.25;
@@ -90,12 +126,33 @@ const SENTINEL = 42.25;
 function makeWeights(w, k) {
   if (w === undefined) return undefined;
   switch (w) {
-    case 'wrongLength': return new Array(k + 1).fill(1);
-    case 'string': return 'weights';
-    case 'object': return { length: k };
-    case 'garbageEntry': return Object.assign(new Array(k).fill(1), k > 0 ? { [k - 1]: 'w' } : {});
-    case 'dataview': return new DataView(new ArrayBuffer(8 * Math.max(k, 1)));
-    default: return makeFlat(w.rep, w.values, null, []);
+    case 'wrongLength':
+      return new Array(k + 1).fill(1);
+    case 'string':
+      return 'weights';
+    case 'object':
+      return { length: k };
+    case 'garbageEntry':
+      return Object.assign(new Array(k).fill(1), k > 0 ? { [k - 1]: 'w' } : {});
+    case 'dataview':
+      return new DataView(new ArrayBuffer(8 * Math.max(k, 1)));
+    default:
+      return makeFlat(w.rep, w.values, null, []);
+  }
+}
+
+/** Sample weights for a call of `rows` rows (elements), from their descriptor. */
+function makeSampleWeights(s, rows) {
+  if (s === undefined) return undefined;
+  switch (s) {
+    case 'wrongLength':
+      return new Array(rows + 1).fill(1);
+    case 'string':
+      return 'sampleWeights';
+    case 'garbageEntry':
+      return Object.assign(new Array(rows).fill(1), rows > 0 ? { [rows - 1]: 's' } : {});
+    default:
+      return makeFlat(s.rep, s.values.slice(0, rows), null, []);
   }
 }
 
@@ -110,7 +167,7 @@ export function build(c, api) {
     if (!b.allocs.some(isDetached)) return b;
     for (const a of b.allocs) api.free(a);
   }
-  throw new Error('harness: alloc() kept detaching the case\'s views');
+  throw new Error("harness: alloc() kept detaching the case's views");
 }
 
 function buildOnce(c, api) {
@@ -122,7 +179,16 @@ function buildOnce(c, api) {
     opts = { undefined: undefined, null: null, number: 3, string: 'sum', array: [], function: () => 0 }[o];
   } else {
     opts = {};
-    for (const key of ['reduction', 'base', 'validate', 'normalize', 'eps', 'ignoreIndex', 'labelSmoothing', 'posWeight']) {
+    for (const key of [
+      'reduction',
+      'base',
+      'validate',
+      'normalize',
+      'eps',
+      'ignoreIndex',
+      'labelSmoothing',
+      'posWeight',
+    ]) {
       if (o[key] !== undefined) opts[key] = o[key];
     }
     if (o.extra) opts[o.extra] = 1;
@@ -142,7 +208,8 @@ function buildOnce(c, api) {
     if (family === 'targets') {
       if (c.t.kind === 'dense') built.t = makeBatch(c.t.desc, c.n, c.k, api, allocs).arg;
       else if (c.t.desc.rep === 'scalar') built.t = c.t.desc.values[0];
-      else if (c.t.desc.rep === 'bigscalar') built.t = BigInt(Number.isFinite(c.t.desc.values[0]) ? Math.trunc(c.t.desc.values[0]) : 0);
+      else if (c.t.desc.rep === 'bigscalar')
+        built.t = BigInt(Number.isFinite(c.t.desc.values[0]) ? Math.trunc(c.t.desc.values[0]) : 0);
       else built.t = makeFlat(c.t.desc.rep, c.t.desc.values, api, allocs);
       if (typeof opts === 'object' && opts !== null) {
         const w = makeWeights(o.weights, c.k);
@@ -153,10 +220,16 @@ function buildOnce(c, api) {
   if (typeof opts === 'object' && opts !== null && !Array.isArray(opts)) {
     if (o.classesGarbage !== undefined) opts.classes = o.classesGarbage;
     if (o.out) opts.out = makeOut(o.out, outLength);
+    const rows = family === 'softmax' ? c.n : outLength;
+    if (o.sampleWeights !== undefined) opts.sampleWeights = makeSampleWeights(o.sampleWeights, rows);
   }
   inject(c, built);
-  const args = family === 'elem1' || family === 'batch1' || family === 'softmax' ? [built.x, opts]
-    : family === 'elem2' ? [built.y, built.x, opts] : [built.t, built.x, opts];
+  const args =
+    family === 'elem1' || family === 'batch1' || family === 'softmax'
+      ? [built.x, opts]
+      : family === 'elem2'
+        ? [built.y, built.x, opts]
+        : [built.t, built.x, opts];
   return { args, opts, allocs };
 }
 
@@ -164,31 +237,68 @@ function buildOnce(c, api) {
 
 function makeSpecial(s) {
   switch (s) {
-    case 'detached': return detachedF64();
-    case 'dataview': return new DataView(new ArrayBuffer(16));
-    case 'sab64': return new Float64Array(new SharedArrayBuffer(16)).fill(0.5);
-    case 'sabInt32': return new Int32Array(new SharedArrayBuffer(8));
-    case 'big64': return BigInt64Array.of(0n, 1n, -1n, 2n ** 63n - 1n);
-    case 'bigU64': return BigUint64Array.of(0n, 1n, 2n ** 64n - 1n);
-    case 'u8c': return Uint8ClampedArray.of(0, 1, 255);
-    case 'proxyArray': return new Proxy([0.5, 0.5], {});
-    case 'sparseHuge': { const a = [0.5]; a.length = 1000; return a; }
-    case 'frozen': return Object.freeze([0.25, 0.75]);
-    case 'arrayLike': return { length: 2, 0: 0.5, 1: 0.5 };
-    case 'map': return new Map([[0, 0.5]]);
-    case 'set': return new Set([0.5]);
-    case 'promise': return Promise.resolve([0.5]);
-    case 'weird-rows': return [[0.5, 0.5], 0.5];
-    case 'rows-detached': return [detachedF64(), detachedF64()];
-    case 'rows-bigint': return [BigInt64Array.of(1n, 0n), BigInt64Array.of(0n, 1n)];
-    case 'nullProtoArr': return Object.setPrototypeOf([0.5, 0.5], null);
-    default: throw new Error(s);
+    case 'detached':
+      return detachedF64();
+    case 'dataview':
+      return new DataView(new ArrayBuffer(16));
+    case 'sab64':
+      return new Float64Array(new SharedArrayBuffer(16)).fill(0.5);
+    case 'sabInt32':
+      return new Int32Array(new SharedArrayBuffer(8));
+    case 'big64':
+      return BigInt64Array.of(0n, 1n, -1n, 2n ** 63n - 1n);
+    case 'bigU64':
+      return BigUint64Array.of(0n, 1n, 2n ** 64n - 1n);
+    case 'u8c':
+      return Uint8ClampedArray.of(0, 1, 255);
+    case 'proxyArray':
+      return new Proxy([0.5, 0.5], {});
+    case 'sparseHuge': {
+      const a = [0.5];
+      a.length = 1000;
+      return a;
+    }
+    case 'frozen':
+      return Object.freeze([0.25, 0.75]);
+    case 'arrayLike':
+      return { length: 2, 0: 0.5, 1: 0.5 };
+    case 'map':
+      return new Map([[0, 0.5]]);
+    case 'set':
+      return new Set([0.5]);
+    case 'promise':
+      return Promise.resolve([0.5]);
+    case 'weird-rows':
+      return [[0.5, 0.5], 0.5];
+    case 'rows-detached':
+      return [detachedF64(), detachedF64()];
+    case 'rows-bigint':
+      return [BigInt64Array.of(1n, 0n), BigInt64Array.of(0n, 1n)];
+    case 'nullProtoArr':
+      return Object.setPrototypeOf([0.5, 0.5], null);
+    default:
+      throw new Error(s);
   }
 }
 
 export function realize(v) {
-  if (v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && 'special' in v && Object.keys(v).length === 1) return makeSpecial(v.special);
-  if (v && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype && 'garbage' in v && Object.keys(v).length === 1) {
+  if (
+    v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.getPrototypeOf(v) === Object.prototype &&
+    'special' in v &&
+    Object.keys(v).length === 1
+  )
+    return makeSpecial(v.special);
+  if (
+    v &&
+    typeof v === 'object' &&
+    !Array.isArray(v) &&
+    Object.getPrototypeOf(v) === Object.prototype &&
+    'garbage' in v &&
+    Object.keys(v).length === 1
+  ) {
     const g = GARBAGE[v.garbage]();
     return g === HOLE ? undefined : g;
   }
@@ -226,7 +336,8 @@ export function buildScoreCall(c, api) {
   const allocs = [];
   const scores = makeFlat(c.rep, Array.isArray(c.values) ? c.values : bigValues(c), api, allocs);
   const labels = scoreLabels(c);
-  if (c.inject && Array.isArray(scores) && scores.length) setGarbage(scores, c.inject.at % scores.length, c.inject.value);
+  if (c.inject && Array.isArray(scores) && scores.length)
+    setGarbage(scores, c.inject.at % scores.length, c.inject.value);
   const opts = { classes: c.k, base: c.base, validate: c.validate };
   if (c.input === 'nullProto') opts.input = Object.create(null);
   else if (c.input === 'other') opts.input = 'log';

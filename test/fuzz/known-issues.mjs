@@ -34,7 +34,7 @@ export const KNOWN_ISSUES = {
   weightedTargetOrder: false, // fixed
   /**
    * With validate: false, an infinite weight (validation makes NaN/±Infinity weights a RangeError)
-   * meets compensated sums that the two backends settle differently: e.g. assembly/softmax_f64.ts
+   * meets compensated sums that the two backends settle differently: e.g. assembly/softmax.ts
    * softmaxCrossEntropyIndex (labelSmoothing ≠ 0) adds `wsum + wCarry` where js uses
    * settle(wsum, wCarry), and TwoSum's carry of an infinity is NaN: wasm NaN, js ±Infinity.
    */
@@ -59,11 +59,19 @@ function flushedLnS(fn, args) {
   if (ArrayBuffer.isView(p) && !isBig(p)) pMax = Array.prototype.some.call(p, big);
   else if (Array.isArray(p)) {
     pMax = rows
-      ? Array.prototype.some.call(p, (r) => (!ArrayBuffer.isView(r) && !Array.isArray(r) ? true : Array.prototype.some.call(r, (v) => big(isBig(r) ? Number(v) : v))))
+      ? Array.prototype.some.call(p, (r) =>
+          !ArrayBuffer.isView(r) && !Array.isArray(r)
+            ? true
+            : Array.prototype.some.call(r, (v) => big(isBig(r) ? Number(v) : v)),
+        )
       : Array.prototype.some.call(p, big);
   }
   const w = args[args.length - 1]?.weights;
-  const wMax = w && typeof w === 'object' && typeof w.length === 'number' && Array.from({ length: w.length }, (_, j) => elementOf(w, j)).some((v) => !(Math.abs(num(v)) <= 1e6));
+  const wMax =
+    w &&
+    typeof w === 'object' &&
+    typeof w.length === 'number' &&
+    Array.from({ length: w.length }, (_, j) => elementOf(w, j)).some((v) => !(Math.abs(num(v)) <= 1e6));
   return pMax || wMax;
 }
 
@@ -96,10 +104,15 @@ function weightedTargetOrder(fn, args) {
   }
   if (o.normalize === true) return true;
   let pMin = Infinity;
-  const see = (v) => { if (typeof v === 'number' && v !== 0) pMin = Math.min(pMin, Math.abs(v)); };
+  const see = (v) => {
+    if (typeof v === 'number' && v !== 0) pMin = Math.min(pMin, Math.abs(v));
+  };
   const p = args[0];
   if (ArrayBuffer.isView(p)) Array.prototype.forEach.call(p, see);
-  else if (Array.isArray(p)) Array.prototype.forEach.call(p, (e) => (Array.isArray(e) || ArrayBuffer.isView(e) ? Array.prototype.forEach.call(e, see) : see(e)));
+  else if (Array.isArray(p))
+    Array.prototype.forEach.call(p, (e) =>
+      Array.isArray(e) || ArrayBuffer.isView(e) ? Array.prototype.forEach.call(e, see) : see(e),
+    );
   return pMin * wMin < 1e-280;
 }
 

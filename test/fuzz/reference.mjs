@@ -66,15 +66,33 @@ export function refElementwise(fn, o, x, y) {
 function softmaxRow(fn, rowQ) {
   const m = Math.max(...rowQ, -Infinity);
   const S = rowQ.reduce((s, z) => s + Math.exp(z - m), 0);
-  return rowQ.map((z) => (fn === 'softmax'
-    ? { v: Math.exp(z - m) / S, mag: Math.exp(z - m) / S + 1e-300 }
-    : { v: z - m - Math.log(S), mag: Math.abs(z - m) + Math.abs(Math.log(S)) + 1e-6 }));
+  return rowQ.map((z) =>
+    fn === 'softmax'
+      ? { v: Math.exp(z - m) / S, mag: Math.exp(z - m) / S + 1e-300 }
+      : { v: z - m - Math.log(S), mag: Math.abs(z - m) + Math.abs(Math.log(S)) + 1e-6 },
+  );
+}
+
+/** log Σ e^z of one row: m + ln Σ e^(z - m); an all -Infinity (or empty) row gives -Infinity. */
+function logSumExpRow(rowQ) {
+  const m = Math.max(...rowQ, -Infinity);
+  if (m === -Infinity) return { v: -Infinity, mag: 0, den: 1 };
+  const lnS = Math.log(rowQ.reduce((s, z) => s + Math.exp(z - m), 0));
+  return { v: m + lnS, mag: Math.abs(m) + lnS + 1e-6, den: 1 };
 }
 
 function entropyRow(ctx, rowQ) {
   const total = ctx.normalize ? rowQ.reduce((a, b) => a + b, 0) : 1;
-  let v = 0; let mag = 0;
-  for (const x of rowQ) { const y = x / total; if (y !== 0) { const term = -y * Math.log(y); v += term; mag += Math.abs(term) + 1e-6 * Math.abs(y); } }
+  let v = 0;
+  let mag = 0;
+  for (const x of rowQ) {
+    const y = x / total;
+    if (y !== 0) {
+      const term = -y * Math.log(y);
+      v += term;
+      mag += Math.abs(term) + 1e-6 * Math.abs(y);
+    }
+  }
   return { v: v / ctx.o.lnBase, mag: mag / Math.abs(ctx.o.lnBase), den: 1 };
 }
 
@@ -88,8 +106,10 @@ function rowCosts(ctx, rowQ) {
   const qn = rowQ.map((x) => (fn === 'softmaxCrossEntropy' ? x : clampP(x / qTotal, ctx.eps)));
   const m = fn === 'softmaxCrossEntropy' ? Math.max(...rowQ, -Infinity) : 0;
   const S = fn === 'softmaxCrossEntropy' ? rowQ.reduce((s, z) => s + Math.exp(z - m), 0) : 1;
-  const cost = (j) => (fn === 'softmaxCrossEntropy' ? (m > -Infinity ? m - rowQ[j] + Math.log(S) : Infinity) : -Math.log(qn[j]));
-  const costMag = (j) => (fn === 'softmaxCrossEntropy' ? Math.abs(m - rowQ[j]) + Math.abs(Math.log(S)) : Math.abs(Math.log(qn[j]))) + 1e-6;
+  const cost = (j) =>
+    fn === 'softmaxCrossEntropy' ? (m > -Infinity ? m - rowQ[j] + Math.log(S) : Infinity) : -Math.log(qn[j]);
+  const costMag = (j) =>
+    (fn === 'softmaxCrossEntropy' ? Math.abs(m - rowQ[j]) + Math.abs(Math.log(S)) : Math.abs(Math.log(qn[j]))) + 1e-6;
   return { qn, m, cost, costMag };
 }
 
@@ -103,8 +123,12 @@ function indexRow(ctx, { m, cost, costMag }, y) {
   let v = wt(y) * cost(y);
   let mag = Math.abs(wt(y)) * costMag(y);
   if (smoothing !== 0) {
-    let s = 0; let sm = 0;
-    for (let j = 0; j < k; j++) { s += wt(j) * cost(j); sm += Math.abs(wt(j)) * costMag(j); }
+    let s = 0;
+    let sm = 0;
+    for (let j = 0; j < k; j++) {
+      s += wt(j) * cost(j);
+      sm += Math.abs(wt(j)) * costMag(j);
+    }
     v = (1 - smoothing) * v + (smoothing / k) * s;
     mag = (1 - smoothing) * mag + (smoothing / k) * sm;
   }
@@ -115,20 +139,26 @@ function indexRow(ctx, { m, cost, costMag }, y) {
 function denseRow(ctx, { qn, m, cost, costMag }, rowP) {
   const { fn, o, k, wt, smoothing } = ctx;
   const pTotal = ctx.normalize ? rowP.reduce((a, b) => a + b, 0) : 1;
-  let v = 0; let mag = 0;
+  let v = 0;
+  let mag = 0;
   let knownIssue = false;
   for (let j = 0; j < k; j++) {
     let a = rowP[j] / pTotal;
     if (fn === 'klDivergence') {
       // p > 0 where q = ±0 (−0 comes from normalising by a negative total) is +Infinity (API.md).
-      if (a !== 0) { const term = a > 0 && qn[j] === 0 ? Infinity : a * Math.log(a / qn[j]); v += term; mag += Math.abs(term) + 1e-6 * Math.abs(a); }
+      if (a !== 0) {
+        const term = a > 0 && qn[j] === 0 ? Infinity : a * Math.log(a / qn[j]);
+        v += term;
+        mag += Math.abs(term) + 1e-6 * Math.abs(a);
+      }
       continue;
     }
     if (smoothing !== 0) a = (1 - smoothing) * a + smoothing / k;
     if (a !== 0) {
       if (fn === 'softmaxCrossEntropy' && m === -Infinity) knownIssue = true;
       // w·(p·cost): p·cost first, so a tiny p where q = 0 still gives +Infinity (API.md).
-      v += wt(j) * (a * cost(j)); mag += Math.abs(wt(j)) * (Math.abs(a) * costMag(j));
+      v += wt(j) * (a * cost(j));
+      mag += Math.abs(wt(j)) * (Math.abs(a) * costMag(j));
     }
   }
   // API.md: target mass on masked classes only costs +Infinity (KNOWN_ISSUES.denseAllMaskedIsNaN).
@@ -141,10 +171,10 @@ function denseRow(ctx, { qn, m, cost, costMag }, rowP) {
 
 /** Whether every value of the batch is one the naive formulas handle accurately. */
 function trustedBatch(fn, q, t) {
-  const logits = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy';
+  const logits = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy' || fn === 'logSumExp';
   for (let i = 0; i < q.n * q.k; i++) {
     const v = num(q.at(i));
-    if (logits ? !(v === -Infinity || (Math.abs(v) <= 700)) : !(moderate(v) && Number.isFinite(v))) return false;
+    if (logits ? !(v === -Infinity || Math.abs(v) <= 700) : !(moderate(v) && Number.isFinite(v))) return false;
     if (t && !t.index && !moderate(num(t.at(i)))) return false;
   }
   return true;
@@ -157,7 +187,9 @@ export function refBatch(fn, o, q, t) {
   if (!trustedBatch(fn, q, t)) return undefined;
   const family = FAMILY[fn];
   const ctx = {
-    fn, o, k,
+    fn,
+    o,
+    k,
     wt: (j) => (w ? w[j] : 1),
     eps: fn === 'crossEntropy' ? o.eps : 0,
     smoothing: fn === 'klDivergence' ? 0 : o.labelSmoothing,
@@ -166,12 +198,26 @@ export function refBatch(fn, o, q, t) {
   const rows = [];
   for (let r = 0; r < n; r++) {
     const rowQ = Array.from({ length: k }, (_, j) => real(q.at(r * k + j)));
-    if (family === 'softmax') { rows.push(...softmaxRow(fn, rowQ)); continue; }
-    if (fn === 'entropy') { rows.push(entropyRow(ctx, rowQ)); continue; }
+    if (family === 'softmax') {
+      rows.push(...softmaxRow(fn, rowQ));
+      continue;
+    }
+    if (fn === 'entropy') {
+      rows.push(entropyRow(ctx, rowQ));
+      continue;
+    }
+    if (fn === 'logSumExp') {
+      rows.push(logSumExpRow(rowQ));
+      continue;
+    }
     const costs = rowCosts(ctx, rowQ);
     const row = t.index
       ? indexRow(ctx, costs, num(t.at(r)))
-      : denseRow(ctx, costs, Array.from({ length: k }, (_, j) => real(t.at(r * k + j))));
+      : denseRow(
+          ctx,
+          costs,
+          Array.from({ length: k }, (_, j) => real(t.at(r * k + j))),
+        );
     if (row === undefined || row.known) return row;
     rows.push(row);
   }
@@ -188,16 +234,46 @@ function finishSoftmax(o, rows, q) {
   return { kind: q.nested ? 'rows' : q.kind, values, mags };
 }
 
+/**
+ * API.md's sample weights applied to the rows: s·v (exactly 0 where s = 0, whatever v is), and
+ * the row's share of the 'mean' denominator s·w_y (class indices) or s. undefined (no reference)
+ * for weights the naive sums cannot carry accurately.
+ */
+function weighRows(o, rows, denMode) {
+  if (o.sampleWeights === undefined) return rows;
+  const s = rows.map((_, i) => num(elementOf(o.sampleWeights, i)));
+  if (!s.every((v) => v >= 0 && v <= 1e6)) return undefined;
+  return rows.map((r, i) => ({
+    v: s[i] === 0 ? 0 : s[i] * r.v,
+    mag: s[i] === 0 ? 0 : s[i] * r.mag,
+    den: s[i] * (denMode === 'weights' ? r.den : 1),
+  }));
+}
+
 /** The reference result in API.md's form: number, rows of the input kind, or the reduction. */
-function finishRef(o, rows, kind, single, width, nested, denMode = 'rows') {
+function finishRef(o, unweighted, kind, single, width, nested, denMode = 'rows') {
+  const rows = weighRows(o, unweighted, denMode);
+  if (rows === undefined) return undefined;
+  if (o.sampleWeights !== undefined) denMode = 'weights';
   const reduced = o.reduction !== 'none';
   if (reduced) {
-    let s = 0; let mag = 0; let den = 0;
-    for (const r of rows) { s += r.v; mag += r.mag; den += denMode === 'weights' ? r.den : 1; }
+    let s = 0;
+    let mag = 0;
+    let den = 0;
+    for (const r of rows) {
+      s += r.v;
+      mag += r.mag;
+      den += denMode === 'weights' ? r.den : 1;
+    }
     if (o.reduction === 'sum') return { kind: 'number', values: [s], mags: [mag] };
     return { kind: 'number', values: [den === 0 ? NaN : s / den], mags: [den === 0 ? 0 : Math.abs(mag / den)] };
   }
-  if (o.out) return { kind: o.out instanceof Float32Array ? 'out32' : 'out64', values: rows.map((r) => r.v), mags: rows.map((r) => r.mag) };
+  if (o.out)
+    return {
+      kind: o.out instanceof Float32Array ? 'out32' : 'out64',
+      values: rows.map((r) => r.v),
+      mags: rows.map((r) => r.mag),
+    };
   if (single && width === 1) return { kind: 'number', values: [rows[0].v], mags: [rows[0].mag] };
   return { kind: nested ? 'rows' : kind, values: rows.map((r) => r.v), mags: rows.map((r) => r.mag) };
 }
@@ -214,7 +290,10 @@ export function scoreRowReference(input, row, y) {
     const S = row.reduce((s, z) => s + Math.exp(z - m), 0);
     return {
       ce: m - row[y] + Math.log(S),
-      h: row.reduce((s, z) => { const p = Math.exp(z - m) / S; return p > 0 ? s - p * Math.log(p) : s; }, 0),
+      h: row.reduce((s, z) => {
+        const p = Math.exp(z - m) / S;
+        return p > 0 ? s - p * Math.log(p) : s;
+      }, 0),
       mag: Math.abs(m - row[y]) + Math.abs(Math.log(S)) + 1e-6,
     };
   }

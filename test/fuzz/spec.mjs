@@ -9,7 +9,10 @@ import { elementOf, FAMILY, INT_KINDS, isArrayish, isBig, isDetached, kindOf, PR
 
 /** An error the contract requires: its class and what its message names (after "fn: "). */
 export class Problem {
-  constructor(cls, mention) { this.cls = cls; this.mention = `: ${mention}`; }
+  constructor(cls, mention) {
+    this.cls = cls;
+    this.mention = `: ${mention}`;
+  }
 }
 
 /** API.md's bound for one value: float64 max(1e-13|e|, 1e-15); float32 max(2e-6|e|, 2^-126). */
@@ -53,20 +56,38 @@ function readOptions(optsArg) {
     else if (reduction !== 'none') problems.push(new Problem(TypeError, 'out '));
     else if (isDetached(out)) problems.push(new Problem(TypeError, 'out '));
   }
-  if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights))) problems.push(new Problem(TypeError, 'weights '));
+  if (opts.weights !== undefined && !(Array.isArray(opts.weights) || ArrayBuffer.isView(opts.weights)))
+    problems.push(new Problem(TypeError, 'weights '));
+  const sw = opts.sampleWeights;
+  if (sw !== undefined && (!(Array.isArray(sw) || ArrayBuffer.isView(sw)) || isDetached(sw)))
+    problems.push(new Problem(TypeError, 'sampleWeights '));
   const classes = opts.classes;
-  if (classes !== undefined && !(typeof classes === 'number' && Number.isInteger(classes) && classes >= 1)) problems.push(new Problem(TypeError, 'classes '));
+  if (classes !== undefined && !(typeof classes === 'number' && Number.isInteger(classes) && classes >= 1))
+    problems.push(new Problem(TypeError, 'classes '));
   const base = opts.base;
   if (base !== undefined && base !== Math.E) {
     if (typeof base !== 'number') problems.push(new Problem(TypeError, 'base '));
     else if (!(base > 0 && base !== 1 && base < Infinity)) problems.push(new Problem(RangeError, 'base '));
   }
-  for (const f of ['normalize', 'validate']) if (opts[f] !== undefined && typeof opts[f] !== 'boolean') problems.push(new Problem(TypeError, `${f} `));
+  for (const f of ['normalize', 'validate'])
+    if (opts[f] !== undefined && typeof opts[f] !== 'boolean') problems.push(new Problem(TypeError, `${f} `));
   if (problems.length) return { problems };
-  const lnBase = base === undefined || base === Math.E ? 1 : base === 2 ? Math.LN2 : base === 10 ? Math.LN10 : Math.log(base);
-  const o = { reduction, validate: opts.validate !== false, normalize: opts.normalize === true, lnBase, eps: opts.eps ?? 0,
-    labelSmoothing: opts.labelSmoothing ?? 0, ignoreIndex: opts.ignoreIndex ?? NaN, posWeight: opts.posWeight ?? 1,
-    weights: opts.weights, out, classes };
+  const lnBase =
+    base === undefined || base === Math.E ? 1 : base === 2 ? Math.LN2 : base === 10 ? Math.LN10 : Math.log(base);
+  const o = {
+    reduction,
+    validate: opts.validate !== false,
+    normalize: opts.normalize === true,
+    lnBase,
+    eps: opts.eps ?? 0,
+    labelSmoothing: opts.labelSmoothing ?? 0,
+    ignoreIndex: opts.ignoreIndex ?? NaN,
+    posWeight: opts.posWeight ?? 1,
+    weights: opts.weights,
+    sampleWeights: sw,
+    out,
+    classes,
+  };
   return { problems, o };
 }
 
@@ -95,7 +116,10 @@ class ShapeReader {
   rows(name, x) {
     const k = x[0].length;
     for (let r = 0; r < x.length; r++) {
-      if (!isArrayish(x[r]) || isDetached(x[r]) || x[r].length !== k) { this.refuse(`${name} `); return -1; }
+      if (!isArrayish(x[r]) || isDetached(x[r]) || x[r].length !== k) {
+        this.refuse(`${name} `);
+        return -1;
+      }
     }
     return k;
   }
@@ -108,10 +132,18 @@ class ShapeReader {
       const k = this.rows(name, x);
       if (k < 0) return null;
       if (classes !== undefined && classes !== k) return this.refuse(`${name} `);
-      return { n: x.length, k, single: false, nested: true, kind: 'array', at: (i) => elementOf(x[Math.floor(i / k)], i % k) };
+      return {
+        n: x.length,
+        k,
+        single: false,
+        nested: true,
+        kind: 'array',
+        at: (i) => elementOf(x[Math.floor(i / k)], i % k),
+      };
     }
     const len = x.length;
-    if (classes === undefined) return { n: 1, k: len, single: true, nested: false, kind: kindOf(x), at: (i) => elementOf(x, i) };
+    if (classes === undefined)
+      return { n: 1, k: len, single: true, nested: false, kind: kindOf(x), at: (i) => elementOf(x, i) };
     if (len % classes !== 0) return this.refuse(`${name} `);
     return { n: len / classes, k: classes, single: false, nested: false, kind: kindOf(x), at: (i) => elementOf(x, i) };
   }
@@ -153,6 +185,26 @@ function checkValue(values, arg, v, i, k, batch, rule) {
   else if (!rule(v)) values.push(new Problem(RangeError, where));
 }
 
+/**
+ * Sample weights against the call's row (element) count: the wrong length is a TypeError;
+ * with validation, a non-number entry a TypeError and a negative, NaN or infinite one a
+ * RangeError, named by index. Pushes to `shape` and `values`.
+ */
+function sampleWeightProblems(o, rows) {
+  const sw = o.sampleWeights;
+  if (sw === undefined) return { shape: [], values: [] };
+  if (sw.length !== rows) return { shape: [new Problem(TypeError, 'sampleWeights ')], values: [] };
+  const values = [];
+  if (o.validate) {
+    for (let i = 0; i < rows; i++) {
+      const v = elementOf(sw, i);
+      if (typeof v !== 'number') values.push(new Problem(TypeError, `sampleWeights at index ${i} `));
+      else if (!(v >= 0 && v < Infinity)) values.push(new Problem(RangeError, `sampleWeights at index ${i} `));
+    }
+  }
+  return { shape: [], values };
+}
+
 /** Stages 2–3 of an elementwise call. */
 function specElementwise(fn, args, o, stages) {
   const family = FAMILY[fn];
@@ -164,6 +216,8 @@ function specElementwise(fn, args, o, stages) {
   if (family === 'elem2' && x && y && (x.scalar !== y.scalar || x.n !== y.n)) reader.refuse('y and ');
   if (reader.problems.length) return { stages };
   if (o.out !== undefined && o.out.length !== x.n) return { stages: [...stages, [new Problem(TypeError, 'out ')]] };
+  const weighted = sampleWeightProblems(o, x.n);
+  if (weighted.shape.length) return { stages: [...stages, weighted.shape] };
   const values = [];
   const xRule = fn === 'sigmoidCrossEntropy' ? logit : prob;
   if (o.validate) {
@@ -172,6 +226,7 @@ function specElementwise(fn, args, o, stages) {
       checkValue(values, predArg, x.at(i), i, 1, false, xRule);
     }
   }
+  values.push(...weighted.values);
   stages.push(values);
   if (values.length) return { stages };
   return { stages, expect: () => refElementwise(fn, o, x, y) };
@@ -201,10 +256,12 @@ function batchValueProblems(fn, o, q, t) {
       const y = t.at(r);
       const where = t.length === 1 ? 'target ' : `target at row ${r} `;
       if (typeof y !== 'number') values.push(new Problem(TypeError, where));
-      else if (!(honorsIgnore && y === o.ignoreIndex) && !(Number.isInteger(y) && y >= 0 && y < k)) values.push(new Problem(RangeError, where));
+      else if (!(honorsIgnore && y === o.ignoreIndex) && !(Number.isInteger(y) && y >= 0 && y < k))
+        values.push(new Problem(RangeError, where));
     }
   }
-  const qRule = FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy' ? logit : o.normalize ? mass : prob;
+  const qRule =
+    FAMILY[fn] === 'softmax' || fn === 'softmaxCrossEntropy' || fn === 'logSumExp' ? logit : o.normalize ? mass : prob;
   const pRule = o.normalize && fn !== 'softmaxCrossEntropy' ? mass : prob;
   for (let i = 0; i < n * k; i++) {
     if (t && !t.index) checkValue(values, 'p', t.at(i), i, k, batch, pRule);
@@ -216,6 +273,9 @@ function batchValueProblems(fn, o, q, t) {
 /** Stages 2–3 of a batch call (entropy, softmax, logSoftmax, and the functions with targets). */
 function specBatch(fn, args, o, stages) {
   const family = FAMILY[fn];
+  // softmax and logSoftmax take no sample weights: refused before the arguments are read.
+  if (family === 'softmax' && o.sampleWeights !== undefined)
+    return { stages: [...stages, [new Problem(TypeError, 'sampleWeights ')]] };
   const reader = new ShapeReader(o.classes);
   stages.push(reader.problems);
   const q = reader.batch(PRED_ARG[fn], args[family === 'targets' ? 1 : 0]);
@@ -224,11 +284,14 @@ function specBatch(fn, args, o, stages) {
   const { n, k } = q;
   const outLen = family === 'softmax' ? n * k : n;
   if (o.out !== undefined && o.out.length !== outLen) return { stages: [...stages, [new Problem(TypeError, 'out ')]] };
+  const weighted = family === 'softmax' ? { shape: [], values: [] } : sampleWeightProblems(o, n);
+  if (weighted.shape.length) return { stages: [...stages, weighted.shape] };
   if (family === 'targets' && o.weights !== undefined) {
     const problem = weightsProblem(o, k);
     if (problem) return { stages: [...stages, [problem]] };
   }
   const values = o.validate ? batchValueProblems(fn, o, q, t) : [];
+  values.push(...weighted.values);
   stages.push(values);
   if (values.length) return { stages };
   return { stages, expect: () => refBatch(fn, o, q, t) };
@@ -243,7 +306,9 @@ export function spec(fn, args) {
   if (problems.length) return { stages: [problems] };
   const stages = [problems];
   const family = FAMILY[fn];
-  return family === 'elem1' || family === 'elem2' ? specElementwise(fn, args, o, stages) : specBatch(fn, args, o, stages);
+  return family === 'elem1' || family === 'elem2'
+    ? specElementwise(fn, args, o, stages)
+    : specBatch(fn, args, o, stages);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -251,7 +316,9 @@ export function spec(fn, args) {
 
 /** Element i of scores, flat or given as rows of k. */
 export function scoreAt(scores, k, i) {
-  return Array.isArray(scores) && scores.length > 0 && isArrayish(scores[0]) ? elementOf(scores[Math.floor(i / k)], i % k) : elementOf(scores, i);
+  return Array.isArray(scores) && scores.length > 0 && isArrayish(scores[0])
+    ? elementOf(scores[Math.floor(i / k)], i % k)
+    : elementOf(scores, i);
 }
 
 /** The label and value problems of a valid-shaped scoreRows call (validate on). */
@@ -275,12 +342,26 @@ function scoreValueProblems(c, scores, labels, input) {
 /** The problems a scoreRows call must throw for (empty: it must return). */
 export function scoreSpec(c, { scores, labels, opts }) {
   if (opts.input !== 'logits' && opts.input !== 'probs') return [new Problem(RangeError, 'input ')];
-  if (Array.isArray(scores) && scores.length > 0 && isArrayish(scores[0])
-    && !(Array.prototype.every.call(scores, (row) => isArrayish(row) && !isDetached(row) && row.length === c.k) && scores.length === c.n)) {
+  if (
+    Array.isArray(scores) &&
+    scores.length > 0 &&
+    isArrayish(scores[0]) &&
+    !(
+      Array.prototype.every.call(scores, (row) => isArrayish(row) && !isDetached(row) && row.length === c.k) &&
+      scores.length === c.n
+    )
+  ) {
     // An array first makes scores rows (number[][]): unless every element is a row of k, a shape error.
     return [new Problem(TypeError, 'scores ')];
   }
-  const lbl = isBig(labels) || (tagOf(labels) && INT_KINDS.includes(tagOf(labels))) ? 'index' : labels.length === c.n * c.k ? 'dense' : labels.length === c.n ? 'index' : 'none';
+  const lbl =
+    isBig(labels) || (tagOf(labels) && INT_KINDS.includes(tagOf(labels)))
+      ? 'index'
+      : labels.length === c.n * c.k
+        ? 'dense'
+        : labels.length === c.n
+          ? 'index'
+          : 'none';
   if (lbl !== 'index') return [new Problem(TypeError, lbl === 'dense' ? 'labels ' : 'targets ')];
   return opts.validate !== false ? scoreValueProblems(c, scores, labels, opts.input) : [];
 }

@@ -4,8 +4,17 @@
  */
 
 export const FUNCTIONS = [
-  'informationContent', 'binaryEntropy', 'entropy', 'crossEntropy', 'klDivergence', 'softmax', 'logSoftmax',
-  'softmaxCrossEntropy', 'binaryCrossEntropy', 'sigmoidCrossEntropy',
+  'informationContent',
+  'binaryEntropy',
+  'entropy',
+  'crossEntropy',
+  'klDivergence',
+  'softmax',
+  'logSoftmax',
+  'softmaxCrossEntropy',
+  'binaryCrossEntropy',
+  'sigmoidCrossEntropy',
+  'logSumExp',
 ];
 
 /** elem1/elem2: elementwise with one or two arguments; batch1: rows; softmax: rows in, rows out; targets: (targets, rows). */
@@ -15,6 +24,7 @@ export const FAMILY = {
   binaryCrossEntropy: 'elem2',
   sigmoidCrossEntropy: 'elem2',
   entropy: 'batch1',
+  logSumExp: 'batch1',
   softmax: 'softmax',
   logSoftmax: 'softmax',
   crossEntropy: 'targets',
@@ -23,10 +33,31 @@ export const FAMILY = {
 };
 
 /** The argument names the messages use (API.md: "p at row 3, column 7"). */
-export const PRED_ARG = { crossEntropy: 'q', klDivergence: 'q', softmaxCrossEntropy: 'logits', softmax: 'logits', logSoftmax: 'logits',
-  entropy: 'p', informationContent: 'p', binaryEntropy: 'p', binaryCrossEntropy: 'p', sigmoidCrossEntropy: 'logits' };
+export const PRED_ARG = {
+  crossEntropy: 'q',
+  klDivergence: 'q',
+  softmaxCrossEntropy: 'logits',
+  softmax: 'logits',
+  logSoftmax: 'logits',
+  entropy: 'p',
+  logSumExp: 'logits',
+  informationContent: 'p',
+  binaryEntropy: 'p',
+  binaryCrossEntropy: 'p',
+  sigmoidCrossEntropy: 'logits',
+};
 
-export const INT_KINDS = ['Int8Array', 'Uint8Array', 'Uint8ClampedArray', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'];
+export const INT_KINDS = [
+  'Int8Array',
+  'Uint8Array',
+  'Uint8ClampedArray',
+  'Int16Array',
+  'Uint16Array',
+  'Int32Array',
+  'Uint32Array',
+  'BigInt64Array',
+  'BigUint64Array',
+];
 
 /** Stands for a hole in a plain array (the element is deleted). */
 export const HOLE = Symbol('hole');
@@ -60,7 +91,12 @@ export const tagOf = (x) => (ArrayBuffer.isView(x) && !(x instanceof DataView) ?
 export const isArrayish = (x) => Array.isArray(x) || tagOf(x) !== undefined;
 export const isDetached = (x) => {
   if (!ArrayBuffer.isView(x) || x.byteLength !== 0) return false;
-  try { new Uint8Array(x.buffer, 0, 0); return false; } catch { return true; }
+  try {
+    new Uint8Array(x.buffer, 0, 0);
+    return false;
+  } catch {
+    return true;
+  }
 };
 export const isBig = (x) => tagOf(x) === 'BigInt64Array' || tagOf(x) === 'BigUint64Array';
 

@@ -156,6 +156,10 @@ x.entropy(rows, { reduction: 'max' });
 x.entropy(rows, { axis: 1 });
 // @ts-expect-error out is a Float64Array or Float32Array
 x.entropy(rows, { out: new Int32Array(2) });
+// @ts-expect-error the elementwise functions take no rows
+x.informationContent([[0.5]]);
+// @ts-expect-error softmaxCrossEntropy's logits are numbers, not class indices in a BigInt64Array
+x.softmaxCrossEntropy([0], BigInt64Array.of(1n));
 // @ts-expect-error targets come first, predictions are numbers
 x.crossEntropy([1, 0], ['a', 'b']);
 

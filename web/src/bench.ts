@@ -41,13 +41,22 @@ export async function benchmark(store: RowStore, input: InputKind, base: number)
   await bench.run();
   const perPass = (name: string) => {
     const result = bench.getTask(name)!.result;
-    if (result.state !== 'completed') throw new Error(`benchmark ${name}: ${result.state === 'errored' ? result.error.message : result.state}`);
+    if (result.state !== 'completed')
+      throw new Error(`benchmark ${name}: ${result.state === 'errored' ? result.error.message : result.state}`);
     return { ms: result.latency.p50 / repeats.get(name)!, samples: result.latency.samplesCount * repeats.get(name)! };
   };
   const wasmMs = perPass('wasm').ms;
   const results = passes.map(([name, label]): BenchRow => {
     const { ms, samples } = perPass(name);
-    return { name, label, medianMs: ms, samples, rowsPerSecond: n / (ms / 1000), mean: means.get(name)!, ratio: ms / wasmMs };
+    return {
+      name,
+      label,
+      medianMs: ms,
+      samples,
+      rowsPerSecond: n / (ms / 1000),
+      mean: means.get(name)!,
+      ratio: ms / wasmMs,
+    };
   });
   return { rows: store.rows, classes: k, rowsUsed: n, results };
 }
@@ -68,7 +77,13 @@ function passesPerSample(pass: () => number): number {
 }
 
 /** The textbook loop: log-sum-exp per row (shifted by the row's maximum), plain summation. */
-function naiveMean(labels: Int32Array, scores: Float64Array | Float32Array, k: number, input: InputKind, base: number): number {
+function naiveMean(
+  labels: Int32Array,
+  scores: Float64Array | Float32Array,
+  k: number,
+  input: InputKind,
+  base: number,
+): number {
   let total = 0;
   for (let i = 0; i < labels.length; i++) {
     const row = i * k;

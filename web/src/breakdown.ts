@@ -13,7 +13,10 @@ export class Breakdown {
   /** Largest cross-entropy first; ties keep the earlier row. */
   private readonly worst: WorstRow[] = [];
 
-  constructor(private readonly columns: readonly string[], private readonly input: InputKind) {}
+  constructor(
+    private readonly columns: readonly string[],
+    private readonly input: InputKind,
+  ) {}
 
   add(batch: Batch, results: RowResults): void {
     const k = this.columns.length;
@@ -53,7 +56,11 @@ export class Breakdown {
  * logits through a softmax shifted by the row's maximum, so large logits cannot overflow.
  */
 export function rowProbabilities(
-  scores: Float64Array | Float32Array, offset: number, k: number, label: number, input: InputKind,
+  scores: Float64Array | Float32Array,
+  offset: number,
+  k: number,
+  label: number,
+  input: InputKind,
   out: { confidence: number; truth: number },
 ): void {
   let max = -Infinity;

@@ -3,7 +3,10 @@ import type { BenchReport, NamedBlob, Report, Request, Response, ScoreOptions } 
 /** A failed job: the worker's message, and the file's line number when it names one. */
 export class JobError extends Error {
   override name = 'JobError';
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(message);
   }
 }
@@ -79,11 +82,16 @@ export class ScoringWorker {
     }
     this.pending.delete(message.id);
     switch (message.type) {
-      case 'backend': return job.resolve(message.backend as never);
-      case 'report': return job.resolve(message.report as never);
-      case 'bench': return job.resolve(message.bench as never);
-      case 'per-row': return job.resolve(message.blob as never);
-      case 'error': return job.reject(new JobError(message.message, message.line));
+      case 'backend':
+        return job.resolve(message.backend as never);
+      case 'report':
+        return job.resolve(message.report as never);
+      case 'bench':
+        return job.resolve(message.bench as never);
+      case 'per-row':
+        return job.resolve(message.blob as never);
+      case 'error':
+        return job.reject(new JobError(message.message, message.line));
     }
   }
 

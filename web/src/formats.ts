@@ -16,7 +16,13 @@ export { formatOf };
 export type { Format };
 
 /** The formats the page reads, as the drop zone names them. */
-export const READABLE: Readonly<Record<Format, string>> = { csv: 'CSV', tsv: 'TSV', npy: 'NPY', arrow: 'Arrow IPC', parquet: 'Parquet' };
+export const READABLE: Readonly<Record<Format, string>> = {
+  csv: 'CSV',
+  tsv: 'TSV',
+  npy: 'NPY',
+  arrow: 'Arrow IPC',
+  parquet: 'Parquet',
+};
 
 /** Counts bytes as they are read, for the progress bar. */
 export type OnRead = (bytes: number) => void;
@@ -41,17 +47,25 @@ export async function openFiles(files: NamedBlob[], request: ColumnRequest, onRe
   const npy = files.filter((f) => formatOf(f.name) === 'npy');
   if (npy.length > 0) {
     if (npy.length !== 2 || files.length !== 2) {
-      throw new InputError(`${npy[0].name}: a .npy file of scores comes with a .npy of labels: drop or choose both files together`);
+      throw new InputError(
+        `${npy[0].name}: a .npy file of scores comes with a .npy of labels: drop or choose both files together`,
+      );
     }
     const [scores, labels] = await pairNpy(npy[0], npy[1]);
     // The command line's words (src/cli/input.ts).
     if (request.weightColumn !== undefined) {
-      throw new UsageError(`${scores.name}: a .npy file has no columns: --weight-column needs CSV, TSV, Arrow or Parquet`);
+      throw new UsageError(
+        `${scores.name}: a .npy file has no columns: --weight-column needs CSV, TSV, Arrow or Parquet`,
+      );
     }
-    const blocks = readNpy(byteChunks(scores.blob, onRead), byteChunks(labels.blob, onRead), { name: scores.name, labelsName: labels.name });
+    const blocks = readNpy(byteChunks(scores.blob, onRead), byteChunks(labels.blob, onRead), {
+      name: scores.name,
+      labelsName: labels.name,
+    });
     return { name: scores.name, format: 'npy', size: scores.blob.size + labels.blob.size, batches: npyBatches(blocks) };
   }
-  if (files.length !== 1) throw new InputError(`${files.length} files: drop one file (or a scores .npy with its labels .npy)`);
+  if (files.length !== 1)
+    throw new InputError(`${files.length} files: drop one file (or a scores .npy with its labels .npy)`);
   const [{ name, blob }] = files;
   const format = formatOf(name);
   const options = { name, ...request };
@@ -59,11 +73,15 @@ export async function openFiles(files: NamedBlob[], request: ColumnRequest, onRe
   switch (format) {
     case 'csv':
     case 'tsv':
-      return { ...opened, batches: readDelimited(byteChunks(blob, onRead), { ...options, delimiter: format === 'tsv' ? '\t' : ',' }) };
+      return {
+        ...opened,
+        batches: readDelimited(byteChunks(blob, onRead), { ...options, delimiter: format === 'tsv' ? '\t' : ',' }),
+      };
     case 'arrow': {
       // Loaded only for these formats: the libraries weigh more than the rest of the page.
       const { readArrow } = await import('../../src/io/arrow.js');
-      return { ...opened, batches: tableBatches(readArrow(byteChunks(blob, onRead) as never, options)) };
+      // By position: a file's schema may be only in its footer.
+      return { ...opened, batches: tableBatches(readArrow(blobAccess(blob, onRead), options)) };
     }
     case 'parquet': {
       const { readParquet } = await import('../../src/io/parquet.js');
@@ -82,7 +100,9 @@ async function pairNpy(a: NamedBlob, b: NamedBlob): Promise<[scores: NamedBlob, 
   };
   const [la, lb] = await Promise.all([isLabels(a), isLabels(b)]);
   if (la === lb) {
-    throw new InputError(`${a.name}, ${b.name}: cannot tell scores from labels: the scores are 2-D floats, the labels 1-D integers`);
+    throw new InputError(
+      `${a.name}, ${b.name}: cannot tell scores from labels: the scores are 2-D floats, the labels 1-D integers`,
+    );
   }
   return la ? [b, a] : [a, b];
 }
@@ -109,11 +129,29 @@ async function* npyBatches(blocks: ReturnType<typeof readNpy>): AsyncGenerator<B
 }
 
 /** Random access to a Blob, as hyparquet reads a file: only the row groups' bytes are read. */
-function asyncBuffer(blob: Blob, onRead: OnRead): { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> } {
+function asyncBuffer(
+  blob: Blob,
+  onRead: OnRead,
+): { byteLength: number; slice(start: number, end?: number): Promise<ArrayBuffer> } {
   return {
     byteLength: blob.size,
     async slice(start, end) {
       const bytes = await blob.slice(start, end).arrayBuffer();
+      onRead(bytes.byteLength);
+      return bytes;
+    },
+  };
+}
+
+/** Reads by position from a Blob (the readers' RandomAccessFile). */
+function blobAccess(
+  blob: Blob,
+  onRead: OnRead,
+): { size: number; read(position: number, length: number): Promise<Uint8Array> } {
+  return {
+    size: blob.size,
+    async read(position, length) {
+      const bytes = new Uint8Array(await blob.slice(position, position + length).arrayBuffer());
       onRead(bytes.byteLength);
       return bytes;
     },

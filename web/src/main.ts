@@ -33,7 +33,8 @@ type State = 'idle' | 'running' | 'done' | 'error';
 
 function setState(state: State): void {
   app.dataset.state = state;
-  for (const id of ['download', 'bench-run']) byId<HTMLButtonElement>(id).disabled = state !== 'done' || scoredTask !== 'multiclass';
+  for (const id of ['download', 'bench-run'])
+    byId<HTMLButtonElement>(id).disabled = state !== 'done' || scoredTask !== 'multiclass';
 }
 
 /**
@@ -41,7 +42,8 @@ function setState(state: State): void {
  * @throws OptionError as the command line refuses a value
  */
 function options(): ScoreOptions {
-  const input = (document.querySelector<HTMLInputElement>('input[name="input"]:checked')?.value ?? 'auto') as InputChoice;
+  const input = (document.querySelector<HTMLInputElement>('input[name="input"]:checked')?.value ??
+    'auto') as InputChoice;
   const text = (id: string) => byId<HTMLInputElement>(id).value;
   return parseControls({
     input,
@@ -150,7 +152,9 @@ function showError(error: unknown): void {
   const line = error instanceof JobError ? error.line : undefined;
   box.replaceChildren(
     error instanceof OptionError ? 'Options: ' : line === undefined ? 'Cannot score this file: ' : `Line ${line}: `,
-    Object.assign(document.createElement('code'), { textContent: error instanceof Error ? error.message : String(error) }),
+    Object.assign(document.createElement('code'), {
+      textContent: error instanceof Error ? error.message : String(error),
+    }),
   );
   if (line === undefined) delete box.dataset.line;
   else box.dataset.line = String(line);
@@ -217,7 +221,8 @@ function wire(): void {
     useFiles(event.dataTransfer?.files);
   });
   byId('example').addEventListener('click', () => void useExample().catch(showError));
-  const controls = 'input[name="input"], #base, #label-column, #task, #positive, #threshold, #weight-column, #bins, #top-k, #per-class, #confusion';
+  const controls =
+    'input[name="input"], #base, #label-column, #task, #positive, #threshold, #weight-column, #bins, #top-k, #per-class, #confusion';
   for (const control of document.querySelectorAll(controls)) {
     control.addEventListener('change', () => void run());
   }

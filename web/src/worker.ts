@@ -39,7 +39,8 @@ self.onmessage = async (event: MessageEvent<Request>) => {
         scored = undefined;
         current = request.files[0]?.name ?? '';
         scored = await scoreFiles(request.files, request.options, (rows, bytes, totalBytes) =>
-          post({ type: 'progress', id, rows, bytes, totalBytes }));
+          post({ type: 'progress', id, rows, bytes, totalBytes }),
+        );
         post({ type: 'report', id, report: scored.report });
         break;
       }

@@ -4,7 +4,9 @@ type Child = Node | string | number | null | undefined;
 
 /** An element with attributes (`class`, `data-*`, anything else as written) and children. */
 export function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K, attributes: Record<string, string | number | undefined> = {}, ...children: Child[]
+  tag: K,
+  attributes: Record<string, string | number | undefined> = {},
+  ...children: Child[]
 ): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -50,5 +52,8 @@ export function valueCell(value: number, text = figure(value)): HTMLTableCellEle
 
 /** Replaces a table's content with a header row and body rows. */
 export function fillTable(table: HTMLTableElement, head: string[], rows: HTMLTableRowElement[]): void {
-  table.replaceChildren(h('thead', {}, h('tr', {}, ...head.map((name) => h('th', { scope: 'col' }, name)))), h('tbody', {}, ...rows));
+  table.replaceChildren(
+    h('thead', {}, h('tr', {}, ...head.map((name) => h('th', { scope: 'col' }, name)))),
+    h('tbody', {}, ...rows),
+  );
 }

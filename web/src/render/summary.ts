@@ -40,13 +40,26 @@ export function renderSummary(report: Report): void {
       const known = LABELS[key];
       if (typeof value === 'string' && !NON_FINITE.has(value)) {
         // Text: the task, the positive class's name.
-        return h('div', { class: 'card' }, h('dt', {}, key.replaceAll('_', ' ')), h('dd', { 'data-key': key, 'data-value': value, 'data-text': '' }, value));
+        return h(
+          'div',
+          { class: 'card' },
+          h('dt', {}, key.replaceAll('_', ' ')),
+          h('dd', { 'data-key': key, 'data-value': value, 'data-text': '' }, value),
+        );
       }
       const x = typeof value === 'number' ? value : Number(value);
       const text = known?.format ? known.format(x) : figure(x);
-      return h('div', { class: 'card' },
+      return h(
+        'div',
+        { class: 'card' },
         h('dt', {}, known?.label ?? key.replaceAll('_', ' ')),
-        h('dd', { 'data-key': key, 'data-value': String(value) }, text, known?.unit ? h('small', {}, ` ${report.unit}`) : null));
+        h(
+          'dd',
+          { 'data-key': key, 'data-value': String(value) },
+          text,
+          known?.unit ? h('small', {}, ` ${report.unit}`) : null,
+        ),
+      );
     });
   byId('summary').replaceChildren(...cards);
   const s = report.summary;

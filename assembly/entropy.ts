@@ -1,24 +1,27 @@
-// Information content, binary entropy and Shannon entropy over float64 rows
-// (mirror of src/js/entropy_f64.ts, function for function).
+// Information content, binary entropy and Shannon entropy (mirror of src/js/entropy.ts).
 //
-// Every kernel returns 1 when it saw a value outside its domain (the wrapper then locates it and
-// throws), 0 otherwise; results go to `out` and into the chunk totals. Logs are NativeMath
-// (musl log.c, < 0.52 ulp; log1p < 1 ulp). Error bound: all terms non-negative, each within
-// ~2 ulp, summed with compensation: ≤ 4 ulp per row (checked against mpmath by the fixtures).
+// Formulas: informationContent -ln p; binaryEntropy -(p ln p + (1-p) ln(1-p)), ln(1-p) as
+// log1p(-p); entropy -Σ p ln p per row (0·ln 0 = 0), with `normalize` p/Σp first (SciPy
+// stats.entropy). Each divided by ln(base).
+// Algorithm: one log per term (vmath_f64.ts / vmath_f32.ts, FDLIBM-based, < 1 ulp), terms all
+// non-negative, summed in lanes/blocks with compensation across them (Neumaier 1974).
+// Error bound: each value within max(1e-13·|exact|, 1e-15) of the value computed with mpmath at 50
+// digits (API.md's float64 bound); test/fixtures.test.ts checks it against
+// test/fixtures/{informationContent,binaryEntropy,entropy}.json (test/fixtures/gen.py).
 import { addRow, rowSum, settle, settleLanes, settleLanesWith, sumError, totalsWanted, vSumError } from './accumulate';
 import { vlog, vlogNormal } from './vmath_f64';
-
-/** Smallest positive normal float64, 2^-1022. */
-const MIN_NORMAL: f64 = 2.2250738585072014e-308;
 import { inUnit, load1, load2 } from './lanes';
+import { MIN_NORMAL } from './constants';
+import * as params from './params';
+import { weighRows } from './sample_weights';
 
 /**
  * -ln p / ln b elementwise. First a lean pass for the common chunk, every p a normal float64 in
  * (0, 1] (vlogNormal, no special lanes; no division when b = e); a chunk with a 0, a subnormal or
  * a value outside [0, 1] is redone by the full pass, which also flags the bad value.
  */
-export function informationContentF64(p: usize, n: i32, out: usize, lnBase: f64): i32 {
-  const done = totalsWanted
+function informationContent(p: usize, n: i32, out: usize, lnBase: f64): i32 {
+  const done = totalsWanted()
     ? (lnBase == 1 ? informationContentNormal(p, n, out, 1, false, true) : informationContentNormal(p, n, out, lnBase, true, true))
     : (lnBase == 1 ? informationContentNormal(p, n, out, 1, false, false) : informationContentNormal(p, n, out, lnBase, true, false));
   if (done) return 0;
@@ -87,7 +90,7 @@ function informationContentAny(p: usize, n: i32, out: usize, lnBase: f64): i32 {
 }
 
 /** -(p ln p + (1-p) ln(1-p)) / ln b elementwise; ln(1-p) as log1p(-p) so p near 0 keeps its digits. */
-export function binaryEntropyF64(p: usize, n: i32, out: usize, lnBase: f64): i32 {
+function binaryEntropy(p: usize, n: i32, out: usize, lnBase: f64): i32 {
   let bad = 0;
   for (let i = 0; i < n; i++) {
     const x = load<f64>(p + (<usize>i << 3));
@@ -111,7 +114,7 @@ export function binaryEntropyF64(p: usize, n: i32, out: usize, lnBase: f64): i32
 /**
  * -Σ x ln x over a row of k values of T (f64, or f32 promoted), whatever they are: vlog's special
  * lanes (ln of a negative is NaN), 0·ln 0 = 0, compensated lane sums and the odd tail. The entropy
- * of a row that failed the lean pass below, and of a row of probabilities in score_f64.ts.
+ * of a row that failed the lean pass below, and of a row of probabilities in score.ts.
  */
 export function entropyOfRow<T>(row: usize, k: i32): f64 {
   let sum = f64x2.splat(0.0);
@@ -132,8 +135,8 @@ export function entropyOfRow<T>(row: usize, k: i32): f64 {
  * `normalize` each entry is first divided by the row's compensated sum (SciPy stats.entropy);
  * dividing before the log keeps near-0 entropies accurate (scalar path).
  */
-export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32): i32 {
-  if (normalize) return entropyRowsNormalizedF64(p, n, k, out, lnBase);
+function entropyRows(p: usize, n: i32, k: i32, out: usize, lnBase: f64, normalize: i32): i32 {
+  if (normalize) return entropyRowsNormalized(p, n, k, out, lnBase);
   // Terms are non-negative: plain lane sums of ≤ 128 terms each are within 128 ulp (1.4e-14)
   // relative, inside API.md's 1e-13; longer rows are summed with compensation.
   const plain = k <= 256;
@@ -178,7 +181,7 @@ export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64
   return bad;
 }
 
-function entropyRowsNormalizedF64(p: usize, n: i32, k: i32, out: usize, lnBase: f64): i32 {
+function entropyRowsNormalized(p: usize, n: i32, k: i32, out: usize, lnBase: f64): i32 {
   let bad = 0;
   for (let r = 0; r < n; r++) {
     const row = p + ((<usize>r * <usize>k) << 3);
@@ -201,4 +204,22 @@ function entropyRowsNormalizedF64(p: usize, n: i32, k: i32, out: usize, lnBase: 
     addRow(h);
   }
   return bad;
+}
+
+/** -ln p elementwise over float64 p (option: lnBase). */
+export function informationContentF64(p: usize, n: i32, out: usize, s: usize): i32 {
+  const bad = informationContent(p, n, out, params.lnBase());
+  return s ? bad | weighRows(out, s, n) : bad;
+}
+
+/** -(p ln p + (1-p) ln(1-p)) elementwise over float64 p (option: lnBase). */
+export function binaryEntropyF64(p: usize, n: i32, out: usize, s: usize): i32 {
+  const bad = binaryEntropy(p, n, out, params.lnBase());
+  return s ? bad | weighRows(out, s, n) : bad;
+}
+
+/** -Σ p ln p per row of float64 p (options: lnBase, normalize). */
+export function entropyRowsF64(p: usize, n: i32, k: i32, out: usize, s: usize): i32 {
+  const bad = entropyRows(p, n, k, out, params.lnBase(), params.normalize());
+  return s ? bad | weighRows(out, s, n) : bad;
 }

@@ -1,26 +1,22 @@
-// Softmax cross-entropy over float32 logits with class-index targets, four lanes at a time
-// (the js mirror is softmaxCrossEntropyIndexF32 in src/js/softmax_f64.ts).
+// Softmax cross-entropy with dense or class-index targets (mirror of
+// src/js/softmax_cross_entropy.ts).
 //
-// The shifted path, per row: m = max z (exact); d = z - m rounded to float32 with its exact residual (TwoSum), so
-// e^(d + err) = e^(z - m) to float32 accuracy whatever d's magnitude; the lanes holding the max
-// (d = 0, e^d = 1 exactly) are counted instead of summed, so R = Σ_{z < m} e^(z - m) is summed
-// in float64 on its own and ln S = log1p((count - 1) + R) keeps its digits when the loss is near
-// 0. Loss = (m - z_y) + ln S in float64. Error: R carries float32 exp's relative error (~1.5e-7),
-// and so does the loss at worst: within API.md's 2e-6 for float32 inputs. A row whose R falls
-// below k·2^-102 (off-target terms near float32's underflow) is recomputed on the float64 path.
-//
-// The fast path (no label smoothing, k ≤ BLOCK, a block's logits in [-80, 80] spanning ≤ 80): no
-// max and no shift. e^z (exact float32 inputs) for the whole block in one flat vector pass; per row
-// T = e^{z_y} and R = Σ_{j≠y} e^{z_j} (the target masked out, so nothing cancels); then
-// loss = log1p(R/T), four rows per float32 vector, widened to float64 for weights and sums.
-// Error: e^z 1.7e-7 relative each; R summed in float32 lanes for k ≤ 32 (≤ 9 roundings: 5.4e-7),
-// in float64 above: R ≤ 7.1e-7, T ≤ 1.7e-7, R/T ≤ 9.4e-7; log1p's condition number is ≤ 1 and
-// vlog1pf adds 1.5e-7: the loss is within 1.1e-6 relative, inside API.md's 2e-6 (measured on the
-// float32 fixtures: at most 4 % of the bound; test/float32.test.ts, fixtures). A block
-// with a logit out of range (or NaN, ±Infinity) or an invalid target runs the shifted path,
-// which also flags errors.
+// Formulas: dense Σ_c w_c p'_c ((m - z_c) + ln S), p' = (1-ε)p + ε/k; index targets (1-ε)·w_y·((m -
+// z_y) + ln S) + (ε/k)·(Σ_c w_c (m - z_c) + (Σ_c w_c)·ln S), with m and S as in softmax; sums of
+// non-negative terms, never lse - z_y, which would cancel. Target mass on masked (-Infinity)
+// classes only costs +Infinity.
+// Algorithm: the log-sum-exp of softmax; float32 logits (assembly) on their own four-lane paths,
+// described at softmaxCrossEntropyIndexFloat32.
+// Error bound: float64 within max(1e-13·|exact|, 1e-15) of the value computed with mpmath at 50
+// digits (API.md's float64 bound), float32 within max(2e-6·|exact|, 2^-126) of the exact value of
+// the same float32 inputs (API.md's float32 bound); test/fixtures.test.ts checks
+// softmaxCrossEntropy.json (test/fixtures/gen.py), test/float32.test.ts the float32 paths.
 import { mergeTotals, sumError } from './accumulate';
-import { logSumExpShifted } from './softmax_f64';
+import { clearFlag, expSum, flagged, lnSum, lnSumUnflushed, logSumExpShifted, raiseFlag, rowMax, twoSumLoScalar } from './softmax';
+import { addDen, addRow } from './accumulate';
+import { load1 } from './lanes';
+import * as params from './params';
+import { weighIndexRows, weighRows } from './sample_weights';
 import { vexpf, vexpfInRange, vlog1pf } from './vmath_f32';
 import { classOf, classless, INVALID } from './targets';
 
@@ -312,12 +308,31 @@ const IN_RANGE: f32 = 80;
   return true;
 }
 
+// The float32 paths. The shifted path, per row: m = max z (exact); d = z - m rounded to float32
+// with its exact residual (TwoSum), so e^(d + err) = e^(z - m) to float32 accuracy whatever d's magnitude; the lanes holding the max
+// (d = 0, e^d = 1 exactly) are counted instead of summed, so R = Σ_{z < m} e^(z - m) is summed
+// in float64 on its own and ln S = log1p((count - 1) + R) keeps its digits when the loss is near
+// 0. Loss = (m - z_y) + ln S in float64. Error: R carries float32 exp's relative error (~1.5e-7),
+// and so does the loss at worst: within API.md's 2e-6 for float32 inputs. A row whose R falls
+// below k·2^-102 (off-target terms near float32's underflow) is recomputed on the float64 path.
+//
+// The fast path (no label smoothing, k ≤ BLOCK, a block's logits in [-80, 80] spanning ≤ 80): no
+// max and no shift. e^z (exact float32 inputs) for the whole block in one flat vector pass; per row
+// T = e^{z_y} and R = Σ_{j≠y} e^{z_j} (the target masked out, so nothing cancels); then
+// loss = log1p(R/T), four rows per float32 vector, widened to float64 for weights and sums.
+// Error: e^z 1.7e-7 relative each; R summed in float32 lanes for k ≤ 32 (≤ 9 roundings: 5.4e-7),
+// in float64 above: R ≤ 7.1e-7, T ≤ 1.7e-7, R/T ≤ 9.4e-7; log1p's condition number is ≤ 1 and
+// vlog1pf adds 1.5e-7: the loss is within 1.1e-6 relative, inside API.md's 2e-6 (measured on the
+// float32 fixtures: at most 4 % of the bound; test/float32.test.ts, fixtures). A block
+// with a logit out of range (or NaN, ±Infinity) or an invalid target runs the shifted path,
+// which also flags errors.
+
 /**
  * Class-index targets over float32 logits: w_y·((m - z_y) + ln S); with label smoothing, or
- * weights with smoothing, the float64 kernel's formula (see softmax_f64.ts) on the same ln S.
+ * weights with smoothing, the float64 kernel's formula (softmaxCrossEntropyIndex below) on the same ln S.
  * Ignored rows give 0 and add nothing to the denominator; others add w_y.
  */
-export function softmaxCrossEntropyIndexF32(
+function softmaxCrossEntropyIndexFloat32(
   y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
 ): i32 {
   flag = 0;
@@ -334,4 +349,126 @@ export function softmaxCrossEntropyIndexF32(
     }
   }
   return flag;
+}
+
+/**
+ * Dense targets: Σ_c w_c p'_c ((m - z_c) + ln S), p' = (1-ε)p + ε/k, as A + B·ln S with
+ * A = Σ w_c p'_c (m - z_c) ≥ 0 and B = Σ w_c p'_c ≥ 0 (compensated, scalar: dense targets
+ * are the rarer path).
+ */
+function softmaxCrossEntropyDense(
+  p: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64,
+): i32 {
+  clearFlag();
+  const keep = 1 - smoothing;
+  const spread = k > 0 ? smoothing / <f64>k : 0.0;
+  for (let r = 0; r < n; r++) {
+    const pRow = p + ((<usize>r * <usize>k) << 3);
+    const zRow = z + ((<usize>r * <usize>k) << 3);
+    const m = rowMax<f64>(zRow, k);
+    // Every class masked: any target mass costs +Infinity (and no ln S exists to add).
+    const masked = m == -Infinity;
+    if (!masked) expSum<f64>(zRow, k, m);
+    let a = 0.0, aCarry = 0.0, b = 0.0, bCarry = 0.0;
+    for (let j = 0; j < k; j++) {
+      const x = load1<f64>(pRow, j);
+      if (!(x >= 0 && x <= 1)) raiseFlag();
+      const target = smoothing != 0 ? keep * x + spread : x;
+      if (target != 0) {
+        const wj = w ? load1<f64>(w, j) : 1.0;
+        // w·(p·gap): a positive target keeps an infinite gap infinite even where w·p would underflow.
+        const va = wj * (target * (masked ? Infinity : m - load1<f64>(zRow, j)));
+        const ta = a + va;
+        aCarry += twoSumLoScalar(a, va, ta);
+        a = ta;
+        const vb = wj * target;
+        const tb = b + vb;
+        bCarry += twoSumLoScalar(b, vb, tb);
+        b = tb;
+        if (masked) b = Infinity; // marks target mass on a fully masked row
+      }
+    }
+    const bw = isFinite(b) ? b + bCarry : b;
+    const aw = isFinite(a) ? a + aCarry : a;
+    // API.md: target mass on masked classes only costs +Infinity (whatever the weights: no 0·∞).
+    let lnS = masked || bw == 0 ? 0.0 : lnSum();
+    // The vector exp flushes terms below 2^-1022, so ln S can read 0 where the js kernel has a
+    // subnormal one; with a target mass B > 1 (large weights) B·ln S could exceed API.md's 1e-15
+    // floor, so such a row recounts S with scalar exps. ln S = 0 exactly makes B·ln S 0, also when
+    // B overflowed to +Infinity (weights near 1.7e308), where ∞·0 would make the row NaN.
+    if (lnS == 0 && !masked && bw > 1) lnS = lnSumUnflushed(zRow, k, m);
+    const loss = (masked ? (b != 0 ? Infinity : 0.0) : lnS == 0 ? aw : aw + bw * lnS) / lnBase;
+    store<f64>(out + (<usize>r << 3), loss);
+    addRow(loss);
+  }
+  return flagged();
+}
+
+/**
+ * Class-index targets: (1-ε)·w_y·((m - z_y) + ln S) + (ε/k)·(Σ_c w_c (m - z_c) + (Σ_c w_c)·ln S).
+ * Ignored rows give 0 and add nothing to the denominator; others add w_y.
+ */
+function softmaxCrossEntropyIndex<T>(
+  y: usize, z: usize, n: i32, k: i32, out: usize, lnBase: f64, w: usize, smoothing: f64, ignoreIndex: f64,
+): i32 {
+  clearFlag();
+  for (let r = 0; r < n; r++) {
+    const label = load<f64>(y + (<usize>r << 3));
+    const zRow = z + ((<usize>r * <usize>k) << alignof<T>());
+    const m = rowMax<T>(zRow, k);
+    const c = classOf(label, k, ignoreIndex);
+    if (c < 0) {
+      if (c == INVALID) raiseFlag();
+      store<f64>(out + (<usize>r << 3), classless(c));
+      continue;
+    }
+    const weight = w ? load1<f64>(w, c) : 1.0;
+    let loss: f64;
+    if (m == -Infinity) {
+      loss = Infinity; // every class masked: the target sits on a masked class
+    } else {
+      expSum<T>(zRow, k, m);
+      const lnS = lnSum();
+      loss = weight * (m - load1<T>(zRow, c) + lnS);
+      if (smoothing != 0) {
+        let a = 0.0, aCarry = 0.0, wsum = 0.0, wCarry = 0.0;
+        for (let j = 0; j < k; j++) {
+          const wc = w ? load1<f64>(w, j) : 1.0;
+          const va = wc * (m - load1<T>(zRow, j));
+          const ta = a + va;
+          aCarry += twoSumLoScalar(a, va, ta);
+          a = ta;
+          const tw = wsum + wc;
+          wCarry += twoSumLoScalar(wsum, wc, tw);
+          wsum = tw;
+        }
+        const aw = isFinite(a) ? a + aCarry : a;
+        const ww = isFinite(wsum) ? wsum + wCarry : wsum;
+        loss = (1 - smoothing) * loss + (smoothing / <f64>k) * (aw + ww * lnS);
+      }
+    }
+    loss /= lnBase;
+    store<f64>(out + (<usize>r << 3), loss);
+    addRow(loss);
+    addDen(weight);
+  }
+  return flagged();
+}
+
+/** Dense float64 targets p against float64 logits z (options: lnBase, smoothing). */
+export function softmaxCrossEntropyDenseF64(p: usize, z: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = softmaxCrossEntropyDense(p, z, n, k, out, params.lnBase(), w, params.smoothing());
+  return s ? bad | weighRows(out, s, n) : bad;
+}
+
+/** Class-index targets y against float64 logits z (options: lnBase, smoothing, ignoreIndex). */
+export function softmaxCrossEntropyIndexF64(y: usize, z: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = softmaxCrossEntropyIndex<f64>(y, z, n, k, out, params.lnBase(), w, params.smoothing(), params.ignoreIndex());
+  return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
+}
+
+/** Class-index targets y against float32 logits z, read in place (options as the float64 kernel). */
+export function softmaxCrossEntropyIndexF32(y: usize, z: usize, n: i32, k: i32, out: usize, w: usize, s: usize): i32 {
+  const bad = softmaxCrossEntropyIndexFloat32(y, z, n, k, out, params.lnBase(), w, params.smoothing(), params.ignoreIndex());
+  return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
 }

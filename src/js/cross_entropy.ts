@@ -1,14 +1,23 @@
 /**
- * Cross-entropy (dense and class-index targets) and KL divergence over float64 rows
- * (mirror of assembly/cross_entropy_f64.ts).
+ * Cross-entropy with dense or class-index targets (mirror of assembly/cross_entropy.ts).
  *
- * Conventions of API.md: a target entry of 0 contributes nothing, even where q = 0; p > 0 where
- * q = 0 gives +Infinity. Options arrive resolved: `weights` is an offset into `w` or -1 for none,
- * `smoothing` is PyTorch's label_smoothing ε, `eps` the clamp (0: exact), `ignoreIndex` NaN for none.
+ * Formulas: dense -Σ_c w_c p'_c ln q'_c, p' = (1-ε)p + ε/k (label smoothing), q' = clamp(q, eps)
+ * (scikit-learn's log_loss clip, without renormalisation), with `normalize` p/Σp and q/Σq first;
+ * index targets (1-ε)·w_y·(-ln q_y) + (ε/k)·Σ_c w_c·(-ln q_c) (PyTorch cross_entropy on
+ * log-probabilities). A target entry of 0 contributes nothing, even where q = 0; p > 0 where q = 0
+ * gives +Infinity. An ignored row gives 0 and adds nothing to the denominator; others add w_y.
+ * Algorithm: one log per term (vmath.ts, table-driven, ≤ 3 ulp), compensated sums (Neumaier 1974).
+ * Error bound: float64 within max(1e-13·|exact|, 1e-15) of the value computed with mpmath at 50
+ * digits (API.md's float64 bound), float32 predictions within max(2e-6·|exact|, 2^-126) of the
+ * exact value of the same float32 inputs (API.md's float32 bound); test/fixtures.test.ts checks
+ * crossEntropy.json (test/fixtures/gen.py), test/float32.test.ts the float32 kernel.
  */
-import { addDen, addRow, flushDen, flushRows, rowSum, settle, sumError, wantTotals } from './accumulate.js';
+import { addDen, addRow, mergeTotals, rowSum, settle, sumError, totalsWanted } from './accumulate.js';
 import { HI_WORD, ln32, ln64, wordsOf } from './vmath.js';
 import { classOf, classless, INVALID } from './targets.js';
+import type { View, View32 } from '../backend/backend.js';
+import { params } from './params.js';
+import { weighIndexRows, weighRows } from './sample_weights.js';
 
 /** Clamps q into [eps, 1-eps] (scikit-learn's log_loss clip, without renormalisation); eps = 0 is exact. */
 export function clampProbability(q: number, eps: number): number {
@@ -16,38 +25,22 @@ export function clampProbability(q: number, eps: number): number {
   return q;
 }
 
-/**
- * ln(a/b) for a > 0 without the two classic losses: near a = b the quotient's rounding would be
- * amplified by the log, so log1p((a-b)/b) is used (a-b is exact there, Sterbenz); where a/b
- * overflows or underflows (b or a subnormal) the difference of logs is used (no cancellation then).
- */
-export function logRatio(a: number, b: number): number {
-  const ratio = a / b;
-  if (ratio > 0.5 && ratio < 2) {
-    // log1p(d) = ln(u)·d/(u - 1), u = 1 + d rounded (Goldberg 1991, Theorem 4; as assembly/ does).
-    const d = (a - b) / b;
-    const u = 1 + d;
-    return u === 1 ? d : lnOf(u) * (d / (u - 1));
-  }
-  if (ratio >= 2.2250738585072014e-308 && ratio < Infinity) return lnOf(ratio);
-  return Math.log(a) - Math.log(b);
-}
-
-/** Scratch for reading a computed float64's bits (a store and a load, no call). */
-const BITS = new Float64Array(1);
-const BITS_WORDS = new Int32Array(BITS.buffer);
-
-/** ln x for any float64 x (vmath.ts ln64 through its bits). */
-function lnOf(x: number): number {
-  BITS[0] = x;
-  return ln64(x, BITS_WORDS[HI_WORD]);
-}
-
 /** -Σ_c w_c p'_c ln q'_c per row; p' = (1-ε)p + ε/k (after normalize), q' = clamp(q / Σq). */
-export function crossEntropyDenseF64(
-  p: Float64Array, pOff: number, q: Float64Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number,
+function crossEntropyDense(
+  p: Float64Array,
+  pOff: number,
+  q: Float64Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
 ): number {
   let bad = 0;
   const pMax = normalize ? Infinity : 1;
@@ -87,19 +80,50 @@ export function crossEntropyDenseF64(
  * log-probabilities). An ignored row gives 0 and adds nothing to the mean's denominator; others
  * add w_y (1 without weights). A target that is not an integer in [0, k) sets the flag and writes NaN.
  */
-export function crossEntropyIndexF64(
-  y: Float64Array, yOff: number, q: Float64Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+function crossEntropyIndex(
+  y: Float64Array,
+  yOff: number,
+  q: Float64Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   if (normalize || smoothing !== 0) {
-    return crossEntropyIndexGeneral(y, yOff, q, qOff, n, k, out, outOff, lnBase, normalize, eps, w, wOff, smoothing, ignoreIndex);
+    return crossEntropyIndexGeneral(
+      y,
+      yOff,
+      q,
+      qOff,
+      n,
+      k,
+      out,
+      outOff,
+      lnBase,
+      normalize,
+      eps,
+      w,
+      wOff,
+      smoothing,
+      ignoreIndex,
+    );
   }
   // The plain case: check every q in one flat pass, then one log per row (of q_y only).
   let bad = outsideUnit(q, qOff, qOff + n * k);
   const words = wordsOf(q);
-  const totals = wantTotals();
-  let s = 0, sc = 0, d = 0, dc = 0;
+  const totals = totalsWanted();
+  let s = 0,
+    sc = 0,
+    d = 0,
+    dc = 0;
   for (let r = 0; r < n; r++) {
     const c = classOf(y[yOff + r], k, ignoreIndex);
     if (c < 0) {
@@ -123,8 +147,7 @@ export function crossEntropyIndexF64(
     }
   }
   if (totals) {
-    flushRows(s, sc);
-    flushDen(d, dc);
+    mergeTotals(s, sc, d, dc);
   }
   return bad;
 }
@@ -147,8 +170,19 @@ function outsideUnit32(words: Int32Array, from: number, to: number): boolean {
   let acc = 0;
   let i = from;
   for (; i + 3 < to; i += 4) {
-    const b0 = words[i], b1 = words[i + 1], b2 = words[i + 2], b3 = words[i + 3];
-    acc |= b0 | ((0x3f800000 - b0) | 0) | b1 | ((0x3f800000 - b1) | 0) | b2 | ((0x3f800000 - b2) | 0) | b3 | ((0x3f800000 - b3) | 0);
+    const b0 = words[i],
+      b1 = words[i + 1],
+      b2 = words[i + 2],
+      b3 = words[i + 3];
+    acc |=
+      b0 |
+      ((0x3f800000 - b0) | 0) |
+      b1 |
+      ((0x3f800000 - b1) | 0) |
+      b2 |
+      ((0x3f800000 - b2) | 0) |
+      b3 |
+      ((0x3f800000 - b3) | 0);
   }
   for (; i < to; i++) acc |= words[i] | ((0x3f800000 - words[i]) | 0);
   return acc < 0;
@@ -159,18 +193,49 @@ function outsideUnit32(words: Int32Array, from: number, to: number): boolean {
  * iff its bits, as int32, are in [0, 0x3F800000] — or it is -0 (0x80000000); `b | (0x3F800000 - b)`
  * has the sign bit set for every other value, so one OR per value finds a chunk to recheck.
  */
-export function crossEntropyIndexF32(
-  y: Float64Array, yOff: number, q: Float32Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+function crossEntropyIndexFloat32(
+  y: Float64Array,
+  yOff: number,
+  q: Float32Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   if (normalize || smoothing !== 0) {
-    return crossEntropyIndexGeneral(y, yOff, q, qOff, n, k, out, outOff, lnBase, normalize, eps, w, wOff, smoothing, ignoreIndex);
+    return crossEntropyIndexGeneral(
+      y,
+      yOff,
+      q,
+      qOff,
+      n,
+      k,
+      out,
+      outOff,
+      lnBase,
+      normalize,
+      eps,
+      w,
+      wOff,
+      smoothing,
+      ignoreIndex,
+    );
   }
   const words = wordsOf(q);
   let bad = outsideUnit32(words, qOff, qOff + n * k) ? outsideUnit(q, qOff, qOff + n * k) : 0;
-  const totals = wantTotals();
-  let s = 0, sc = 0, d = 0, dc = 0;
+  const totals = totalsWanted();
+  let s = 0,
+    sc = 0,
+    d = 0,
+    dc = 0;
   for (let r = 0; r < n; r++) {
     const c = classOf(y[yOff + r], k, ignoreIndex);
     if (c < 0) {
@@ -194,16 +259,27 @@ export function crossEntropyIndexF32(
     }
   }
   if (totals) {
-    flushRows(s, sc);
-    flushDen(d, dc);
+    mergeTotals(s, sc, d, dc);
   }
   return bad;
 }
 
 function crossEntropyIndexGeneral(
-  y: Float64Array, yOff: number, q: Float64Array | Float32Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number,
-  normalize: number, eps: number, w: Float64Array, wOff: number, smoothing: number, ignoreIndex: number,
+  y: Float64Array,
+  yOff: number,
+  q: Float64Array | Float32Array,
+  qOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
+  eps: number,
+  w: Float64Array,
+  wOff: number,
+  smoothing: number,
+  ignoreIndex: number,
 ): number {
   let bad = 0;
   const pMax = normalize ? Infinity : 1;
@@ -244,44 +320,70 @@ function crossEntropyIndexGeneral(
   return bad;
 }
 
+/** -Σ_c w_c p'_c ln q'_c per row of p and q (params: lnBase, normalize, eps, smoothing). */
+export function crossEntropyDenseF64(p: View, q: View, n: number, k: number, out: View, w: View, s: View): number {
+  const o = params;
+  const bad = crossEntropyDense(
+    p.arr,
+    p.off,
+    q.arr,
+    q.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    o.lnBase,
+    o.normalize,
+    o.eps,
+    w.arr,
+    w.off,
+    o.smoothing,
+  );
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
+}
 
-/** Σ p ln(p/q) per row (SciPy rel_entr summed), compensated; `normalize` divides p and q by their sums. */
-export function klDivergenceRowsF64(
-  p: Float64Array, pOff: number, q: Float64Array, qOff: number, n: number, k: number,
-  out: Float64Array, outOff: number, lnBase: number, normalize: number,
-): number {
-  let bad = 0;
-  const pMax = normalize ? Infinity : 1;
-  const totals = wantTotals();
-  let ts = 0;
-  let tc = 0;
-  for (let r = 0; r < n; r++) {
-    const pRow = pOff + r * k;
-    const qRow = qOff + r * k;
-    const pTotal = normalize ? rowSum(p, pRow, k) : 1;
-    const qTotal = normalize ? rowSum(q, qRow, k) : 1;
-    let s = 0;
-    let c = 0;
-    for (let j = 0; j < k; j++) {
-      const x = p[pRow + j];
-      const y = q[qRow + j];
-      if (!(x >= 0 && x <= pMax && y >= 0 && y <= pMax)) bad = 1;
-      const a = normalize ? x / pTotal : x;
-      if (a !== 0) {
-        const v = a * logRatio(a, normalize ? y / qTotal : y);
-        const t = s + v;
-        c += sumError(s, v, t);
-        s = t;
-      }
-    }
-    const d = settle(s, c) / lnBase;
-    out[outOff + r] = d;
-    if (totals) {
-      const t = ts + d;
-      tc += sumError(ts, d, t);
-      ts = t;
-    }
-  }
-  if (totals) flushRows(ts, tc);
-  return bad;
+/** Class-index targets y against predictions q (params: lnBase, normalize, eps, smoothing, ignoreIndex). */
+export function crossEntropyIndexF64(y: View, q: View, n: number, k: number, out: View, w: View, s: View): number {
+  const o = params;
+  const bad = crossEntropyIndex(
+    y.arr,
+    y.off,
+    q.arr,
+    q.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    o.lnBase,
+    o.normalize,
+    o.eps,
+    w.arr,
+    w.off,
+    o.smoothing,
+    o.ignoreIndex,
+  );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, o.ignoreIndex);
+}
+
+/** The same over float32 predictions, read in place. */
+export function crossEntropyIndexF32(y: View, q: View32, n: number, k: number, out: View, w: View, s: View): number {
+  const o = params;
+  const bad = crossEntropyIndexFloat32(
+    y.arr,
+    y.off,
+    q.arr,
+    q.off,
+    n,
+    k,
+    out.arr,
+    out.off,
+    o.lnBase,
+    o.normalize,
+    o.eps,
+    w.arr,
+    w.off,
+    o.smoothing,
+    o.ignoreIndex,
+  );
+  return s.off < 0 ? bad : bad | weighIndexRows(out, s, n, y, k, w, o.ignoreIndex);
 }

@@ -1,22 +1,32 @@
 /**
- * Information content, binary entropy and Shannon entropy over float64 rows
- * (mirror of assembly/entropy_f64.ts, function for function).
+ * Information content, binary entropy and Shannon entropy (mirror of assembly/entropy.ts).
  *
- * Every kernel returns 1 when it saw a value outside its domain (the caller then locates it and
- * throws), 0 otherwise; results are written to out[outOff ..] and added to the chunk totals.
- * Error bound: each term is one log (vmath.ts, ≤ 2 ulp) times a value, all terms non-negative,
- * summed plainly in blocks of 128 and compensated across blocks: ≤ 2e-14 relative per row
- * (API.md: 1e-13).
+ * Formulas: informationContent -ln p; binaryEntropy -(p ln p + (1-p) ln(1-p)), ln(1-p) as
+ * log1p(-p); entropy -Σ p ln p per row (0·ln 0 = 0), with `normalize` p/Σp first (SciPy
+ * stats.entropy). Each divided by ln(base).
+ * Algorithm: one log per term (vmath.ts, table-driven, ≤ 3 ulp), terms all non-negative, summed in
+ * lanes/blocks with compensation across them (Neumaier 1974).
+ * Error bound: each value within max(1e-13·|exact|, 1e-15) of the value computed with mpmath at 50
+ * digits (API.md's float64 bound); test/fixtures.test.ts checks it against
+ * test/fixtures/{informationContent,binaryEntropy,entropy}.json (test/fixtures/gen.py).
  */
-import { addRow, flushRows, rowSum, settle, sumError, wantTotals } from './accumulate.js';
+import { addRow, mergeTotals, rowSum, settle, sumError, totalsWanted } from './accumulate.js';
 import { HI_WORD, ln64, wordsOf } from './vmath.js';
+import type { View } from '../backend/backend.js';
+import { params } from './params.js';
+import { weighRows } from './sample_weights.js';
 
 /** -ln p / ln b elementwise. p = 0 gives +Infinity. ln through vmath.ts (≤ 2 ulp), reading p's bits in place. */
-export function informationContentF64(
-  p: Float64Array, pOff: number, n: number, out: Float64Array, outOff: number, lnBase: number,
+function informationContent(
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
 ): number {
   const words = wordsOf(p);
-  const totals = wantTotals();
+  const totals = totalsWanted();
   let bad = 0;
   let s = 0;
   let c = 0;
@@ -32,13 +42,18 @@ export function informationContentF64(
       s = t;
     }
   }
-  if (totals) flushRows(s, c);
+  if (totals) mergeTotals(s, c, 0, 0);
   return bad;
 }
 
 /** -(p ln p + (1-p) ln(1-p)) / ln b elementwise; ln(1-p) as log1p(-p) so p near 0 keeps its digits. */
-export function binaryEntropyF64(
-  p: Float64Array, pOff: number, n: number, out: Float64Array, outOff: number, lnBase: number,
+function binaryEntropy(
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
 ): number {
   let bad = 0;
   for (let i = 0; i < n; i++) {
@@ -59,13 +74,19 @@ export function binaryEntropyF64(
  * compensated sum (SciPy stats.entropy); dividing before the log, not subtracting ln Σp after,
  * keeps rows with entropy near 0 accurate.
  */
-export function entropyRowsF64(
-  p: Float64Array, pOff: number, n: number, k: number, out: Float64Array, outOff: number,
-  lnBase: number, normalize: number,
+function entropyRows(
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
+  normalize: number,
 ): number {
   if (normalize) return entropyRowsNormalized(p, pOff, n, k, out, outOff, lnBase);
   const words = wordsOf(p);
-  const totals = wantTotals();
+  const totals = totalsWanted();
   let bad = 0;
   let ts = 0;
   let tc = 0;
@@ -95,7 +116,7 @@ export function entropyRowsF64(
       ts = t;
     }
   }
-  if (totals) flushRows(ts, tc);
+  if (totals) mergeTotals(ts, tc, 0, 0);
   return bad;
 }
 
@@ -107,7 +128,13 @@ const BLOCK = 128;
  * dividing before the log, not subtracting ln Σp after, keeps rows with entropy near 0 accurate.
  */
 function entropyRowsNormalized(
-  p: Float64Array, pOff: number, n: number, k: number, out: Float64Array, outOff: number, lnBase: number,
+  p: Float64Array,
+  pOff: number,
+  n: number,
+  k: number,
+  out: Float64Array,
+  outOff: number,
+  lnBase: number,
 ): number {
   let bad = 0;
   for (let r = 0; r < n; r++) {
@@ -131,4 +158,22 @@ function entropyRowsNormalized(
     addRow(h);
   }
   return bad;
+}
+
+/** -ln p elementwise (params: lnBase). */
+export function informationContentF64(p: View, n: number, out: View, s: View): number {
+  const bad = informationContent(p.arr, p.off, n, out.arr, out.off, params.lnBase);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
+}
+
+/** -(p ln p + (1-p) ln(1-p)) elementwise (params: lnBase). */
+export function binaryEntropyF64(p: View, n: number, out: View, s: View): number {
+  const bad = binaryEntropy(p.arr, p.off, n, out.arr, out.off, params.lnBase);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
+}
+
+/** -Σ p ln p per row (params: lnBase, normalize). */
+export function entropyRowsF64(p: View, n: number, k: number, out: View, s: View): number {
+  const bad = entropyRows(p.arr, p.off, n, k, out.arr, out.off, params.lnBase, params.normalize);
+  return s.off < 0 ? bad : bad | weighRows(out, s, n);
 }

@@ -1,18 +1,21 @@
-// Scoring rows of predictions against class indices in one pass (mirror of src/js/score_f64.ts):
-// per row the cross-entropy, the entropy of the predicted distribution and the arg-max — what
-// `xentropy score` and the Accumulator need, without materialising softmax(z).
-// Generic in the scores' element type T (f64, or f32 promoted lane by lane).
+// Scoring rows of predictions against class indices in one pass (mirror of src/js/score.ts).
 //
-// Logits: m = max z, d_c = z_c - m ≤ 0, S = Σ e^d, T = Σ e^d·(-d) (see scoreLogits);
-//   cross-entropy = (m - z_y) + ln S, entropy = ln S + T/S: sums of non-negative terms, so
-//   nothing cancels (ln S = log1p of S - 1, counted and summed apart).
-// Probabilities: cross-entropy = -ln q_y, entropy = -Σ q ln q (0·ln 0 = 0).
-// Outputs: cross-entropy to `ce`, entropy to `h`, the arg-max (first on ties) over the labels at
-// `y` as f64 (each label is read before its slot is overwritten). Returns 1 on an invalid value.
+// Formulas: per row the cross-entropy, the entropy of the predicted distribution and the arg-max
+// (first on ties). Logits: m = max z, d_c = z_c - m ≤ 0, S = Σ e^d, T = Σ e^d·(-d); cross-entropy =
+// (m - z_y) + ln S, entropy = ln S + T/S (non-negative terms only). Probabilities: cross-entropy =
+// -ln q_y, entropy = -Σ q ln q (0·ln 0 = 0). The arg-max overwrites the labels at `y` (each label
+// is read before its slot is overwritten).
+// Algorithm: as softmax (exp from vmath_f64.ts / vmath_f32.ts, FDLIBM-based, < 1 ulp), compensated
+// sums.
+// Error bound: each value within max(1e-13·|exact|, 1e-15) of the value computed with mpmath at 50
+// digits (API.md's float64 bound) of softmaxCrossEntropy / entropy(softmax) (float32 scores:
+// max(2e-6·|exact|, 2^-126) of the exact value of the same float32 inputs (API.md's float32
+// bound)); test/score-rows.test.ts checks it against those functions.
 import { addRow } from './accumulate';
 import { classOf, INVALID } from './targets';
 import { vexp, vlogOr1p } from './vmath_f64';
-import { entropyOfRow } from './entropy_f64';
+import { entropyOfRow } from './entropy';
+import * as params from './params';
 import { load1, load2 } from './lanes';
 
 let flag: i32 = 0;
@@ -159,11 +162,14 @@ function scoreProbs<T>(y: usize, q: usize, n: i32, k: i32, outCe: usize, outH: u
   return flag;
 }
 
-/** Scores rows of float64 (or, with F32, float32) logits or probabilities; see the file header. */
-export function scoreRowsF64(y: usize, p: usize, n: i32, k: i32, outCe: usize, outH: usize, lnBase: f64, logits: i32): i32 {
-  return logits ? scoreLogits<f64>(y, p, n, k, outCe, outH, lnBase) : scoreProbs<f64>(y, p, n, k, outCe, outH, lnBase);
+/** Scores rows of float64 logits or probabilities (options: lnBase, logits); see the file header. */
+export function scoreRowsF64(y: usize, p: usize, n: i32, k: i32, outCe: usize, outH: usize): i32 {
+  const lnBase = params.lnBase();
+  return params.logits() ? scoreLogits<f64>(y, p, n, k, outCe, outH, lnBase) : scoreProbs<f64>(y, p, n, k, outCe, outH, lnBase);
 }
 
-export function scoreRowsF32(y: usize, p: usize, n: i32, k: i32, outCe: usize, outH: usize, lnBase: f64, logits: i32): i32 {
-  return logits ? scoreLogits<f32>(y, p, n, k, outCe, outH, lnBase) : scoreProbs<f32>(y, p, n, k, outCe, outH, lnBase);
+/** The same over float32 scores, read in place. */
+export function scoreRowsF32(y: usize, p: usize, n: i32, k: i32, outCe: usize, outH: usize): i32 {
+  const lnBase = params.lnBase();
+  return params.logits() ? scoreLogits<f32>(y, p, n, k, outCe, outH, lnBase) : scoreProbs<f32>(y, p, n, k, outCe, outH, lnBase);
 }

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './chromium.mjs';
+import { digitsArrow, digitsNpy, readDigits } from './digits-files.js';
 import { expectRelative, summaryOf, waitForRun, watchErrors } from './page-helpers.js';
 import { serveStatic } from './static-server.mjs';
 
@@ -154,7 +155,7 @@ beforeAll(async () => {
   if (!existsSync(join(SITE, 'index.html')))
     throw new Error('web/dist is missing: run `npm run build:web` (npm test runs it first)');
   [browser, site] = await Promise.all([launchChromium(), serveStatic(SITE)]);
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   errors = watchErrors(page);
   await page.goto(site.url);
   await page.waitForSelector('#backend[data-backend]');
@@ -185,6 +186,13 @@ async function setOptions(args: string[], extra: { perClass: boolean; confusion:
   );
 }
 
+/** Sets "Scores are" without rescoring the file shown. */
+async function setInput(kind: 'auto' | 'logits' | 'probs'): Promise<void> {
+  await page.evaluate((k) => {
+    (document.querySelector(`input[name="input"][value="${k}"]`) as HTMLInputElement).checked = true;
+  }, kind);
+}
+
 async function choose(path: string): Promise<void> {
   await page.setInputFiles('#file', [{ name: basename(path), mimeType: 'text/csv', buffer: readFileSync(path) }]);
 }
@@ -195,6 +203,37 @@ async function scoreOnPage(path: string, args: string[], extra = { perClass: tru
   await choose(path);
   await waitForRun(page, ++runs);
   return JSON.parse((await page.textContent('#json')) ?? '') as Json;
+}
+
+/** The page's per-row download, as text. */
+async function downloadPerRow(): Promise<string> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const dir = mkdtempSync(join(tmpdir(), 'xentropy-page-rows-'));
+  try {
+    const saved = join(dir, 'rows.csv');
+    await download.saveAs(saved);
+    return readFileSync(saved, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `xentropy score NAME … --per-row FILE`, the file's text. */
+function cliPerRow(path: string, args: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'xentropy-cli-rows-'));
+  try {
+    const out = join(dir, 'rows.csv');
+    execFileSync(
+      process.execPath,
+      [CLI, 'score', basename(path), '--no-progress', '--quiet', '--per-row', out, ...args],
+      {
+        cwd: dirname(path),
+      },
+    );
+    return readFileSync(out, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A table's body as numbers from `data-value`, row by row (header cells skipped). */
@@ -311,6 +350,22 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
     } else {
       expect(await page.isHidden('#scores-panel')).toBe(true);
     }
+
+    // The per-row download is the CLI's --per-row file: the same header, rows, labels and
+    // predictions; losses and entropies the same to 1e-12 (the browser may run the wasm build
+    // with fused multiply-adds, Node the other: a last-digit difference is within API.md's bounds).
+    const downloaded = (await downloadPerRow()).trimEnd().split('\n');
+    const written = cliPerRow(path, c.args).trimEnd().split('\n');
+    expect(downloaded[0]).toBe(written[0]);
+    expect(downloaded).toHaveLength(written.length);
+    const numeric = written[0].split(',').map((name) => name === 'cross_entropy' || name === 'entropy');
+    const same = (got: string, want: string, j: number) =>
+      got === want || (numeric[j] && Math.abs(Number(got) - Number(want)) <= 1e-12 * Math.abs(Number(want)));
+    const differing = written.filter((line, i) => {
+      const got = downloaded[i].split(',');
+      return line.split(',').some((field, j) => !same(got[j], field, j));
+    });
+    expect(differing.slice(0, 3), 'per-row lines of the CLI the download differs from').toEqual([]);
     expect(errors).toEqual([]);
   });
 
@@ -324,6 +379,64 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
     expect(await page.locator('#confusion-view rect.cell').count()).toBe(9);
     expect(await page.textContent('#command')).toBe('xentropy score iris-species.csv --json');
     expect(errors).toEqual([]);
+  });
+});
+
+describe('binary files in binary formats', () => {
+  const digits = readDigits(join(ROOT, 'examples/digits-binary.csv'));
+  const reference = readJson('examples/digits-binary-summary.json');
+
+  /** The figures scikit-learn gives for the binary digits, and the histograms' counts the classes' rows. */
+  async function expectBinaryDigits(): Promise<void> {
+    const shown = JSON.parse((await page.textContent('#json')) ?? '') as Json;
+    for (const key of [
+      'rows',
+      'classes',
+      'mean_cross_entropy',
+      'mean_entropy',
+      'accuracy',
+      'brier',
+      'ece',
+      'confusion',
+    ]) {
+      expectClose(shown[key], reference[key], 1e-12, key);
+    }
+    const perClass = reference.per_class as Array<{ rows: number }>;
+    for (const [side, c] of [
+      ['negative', 0],
+      ['positive', 1],
+    ] as const) {
+      const counts = await page.$$eval(`#scores rect.bar-${side}`, (rects) =>
+        rects.map((r) => Number(r.getAttribute('data-count'))),
+      );
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(perClass[c].rows);
+    }
+    expect(errors).toEqual([]);
+  }
+
+  it('reads an n × 1 scores .npy with its labels .npy as a binary task (logits)', async () => {
+    const files = digitsNpy(digits);
+    await setOptions([], { perClass: true, confusion: true });
+    await setInput('logits');
+    await page.setInputFiles('#file', [
+      { name: 'scores.npy', mimeType: 'application/octet-stream', buffer: files.scores },
+      { name: 'labels.npy', mimeType: 'application/octet-stream', buffer: files.labels },
+    ]);
+    await waitForRun(page, ++runs);
+    expect(await page.textContent('#command')).toBe(
+      'xentropy score scores.npy --labels labels.npy --json --input logits --per-class --confusion',
+    );
+    await expectBinaryDigits();
+    await setInput('auto');
+  });
+
+  it('reads an Arrow file with one logit column as a binary task', async () => {
+    await setOptions([], { perClass: true, confusion: true });
+    await page.setInputFiles('#file', [
+      { name: 'digits-binary.arrow', mimeType: 'application/octet-stream', buffer: digitsArrow(digits) },
+    ]);
+    await waitForRun(page, ++runs);
+    await expectBinaryDigits();
   });
 });
 

@@ -26,15 +26,15 @@ let files: NamedBlob[] = [];
 let scoredName = '';
 /** Completed scorings, on `data-runs`: a wait for the next result cannot see an older one. */
 let runs = 0;
-/** The task of the last results: the per-row download and the benchmark are multiclass's. */
+/** The task of the last results: the benchmark is multiclass's. */
 let scoredTask = '';
 
 type State = 'idle' | 'running' | 'done' | 'error';
 
 function setState(state: State): void {
   app.dataset.state = state;
-  for (const id of ['download', 'bench-run'])
-    byId<HTMLButtonElement>(id).disabled = state !== 'done' || scoredTask !== 'multiclass';
+  byId<HTMLButtonElement>('download').disabled = state !== 'done';
+  byId<HTMLButtonElement>('bench-run').disabled = state !== 'done' || scoredTask !== 'multiclass';
 }
 
 /**
@@ -133,11 +133,10 @@ function show(r: Report): void {
   byId('scores-panel').hidden = r.scores === undefined;
   if (r.scores) renderScoreHistograms(byId('scores'), r.scores);
   else byId('scores').replaceChildren();
-  // Worst rows, the per-row download and the benchmark are the multiclass scorer's.
+  // The worst rows and the benchmark are the multiclass scorer's.
   const multiclass = r.figures.task === 'multiclass';
   byId('worst-panel').hidden = !multiclass;
   byId('bench-panel').hidden = !multiclass;
-  byId('download').hidden = !multiclass;
   renderWorst(r);
 }
 

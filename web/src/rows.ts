@@ -1,5 +1,6 @@
 import type { RowResults } from 'xentropy';
 import type { Batch } from '../../src/io/batch.js';
+import type { Task } from '../../src/io/columns.js';
 
 /** Scores kept for the benchmark at most (8 bytes each: 256 MiB); past it the benchmark uses the first rows. */
 const MAX_SCORE_CELLS = 1 << 25;
@@ -17,6 +18,11 @@ export class RowStore {
   /** Row-major scores of the first `scoreRows` rows, float32 if the file holds float32. */
   scores: Float64Array | Float32Array = new Float64Array(0);
   scoreRows = 0;
+  /**
+   * How `--per-row` writes these rows: the task's columns, and the class names that stand for
+   * `label` and `predicted` (none: 0-based positions), as the command line chooses them.
+   */
+  perRow: { task: Task; names?: readonly string[] } = { task: 'multiclass' };
 
   constructor(readonly classes: number) {}
 

@@ -3,7 +3,7 @@ import type { InputKind } from 'xentropy';
 import type { Summary } from 'xentropy';
 import { locate } from '../../src/io/batch.js';
 import type { Batch } from '../../src/io/batch.js';
-import { classSuffix, inferInput, splitRows } from '../../src/io/columns.js';
+import { classSuffix, inferInput, isScoreName, splitRows } from '../../src/io/columns.js';
 import type { Layout, Task } from '../../src/io/columns.js';
 import { findFault } from '../../src/io/check.js';
 import { InputError, UsageError } from '../../src/io/errors.js';
@@ -49,11 +49,13 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
   let breakdown: Breakdown | undefined;
   let counter: ScoreCounter | undefined;
   let layout: Layout | undefined;
+  let firstColumns: readonly string[] = [];
   for await (const batch of source.batches) {
     // Binary and multilabel files, and weight columns, as the command line reads them (API.md
     // "Every classifier"); a .npy batch has no layout: its width says the task, as for the CLI.
     layout ??= batch.layout ?? npyLayout(source.name, batch.columns.length, options.task);
     const scoreColumns = batch.columns.slice(0, layout.classes);
+    firstColumns = scoreColumns;
     if (acc === undefined) {
       const input =
         options.input === 'auto'
@@ -97,6 +99,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
     onProgress(store!.rows, Math.min(bytes, source.size), source.size);
   }
   // Readers throw on an input without data rows, so there was at least one batch.
+  store!.perRow = { task: layout!.task, names: perRowNames(layout!, source.format, firstColumns, acc!.names) };
   const figures = acc!.result();
   const json = formatJson(asAsked(figures, options), { file: source.name, input: acc!.input, base: options.base });
   // Entropy lies in [0, log k] (binary and multilabel decisions: [0, log 2]): a fixed axis makes files comparable.
@@ -126,6 +129,22 @@ function asAsked(figures: Summary, options: ScoreOptions): Summary {
   }
   if (!options.confusion) delete shown.confusion;
   return shown;
+}
+
+/**
+ * Whether `--per-row` writes class names or positions, by the command line's rule
+ * (src/cli/score.ts): names for binary files and for score columns named `p_*`/`logit_*`,
+ * positions for `.npy` files and other column names.
+ */
+function perRowNames(
+  layout: Layout,
+  format: string,
+  scoreColumns: readonly string[],
+  names: readonly string[],
+): readonly string[] | undefined {
+  if (format === 'npy' || layout.task === 'multilabel') return undefined;
+  if (layout.task === 'binary') return names;
+  return scoreColumns.every((c) => isScoreName(c)) ? names : undefined;
 }
 
 /**

@@ -29,8 +29,8 @@ interface Case {
   /** Path from the repository root. */
   file: string;
   args: string[];
-  /** scikit-learn's figures (test/fixtures/gen_metrics.py, examples/gen_examples.py). */
-  expected: Json;
+  /** scikit-learn's figures (test/fixtures/gen_metrics.py, examples/gen_examples.py), if any. */
+  expected?: Json;
 }
 
 const golden = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as {
@@ -135,7 +135,13 @@ function expectedBins(
       const p = logits ? sigmoid(s[0]) : s[0];
       addBin(p, w);
       const label = fields[labelAt];
-      const isPositive = suffix === '' ? label === '1' || label.toLowerCase() === 'true' : label === suffix;
+      const named = option(args, '--positive');
+      const isPositive =
+        named !== undefined
+          ? label === named
+          : suffix === ''
+            ? label === '1' || label.toLowerCase() === 'true'
+            : label === suffix;
       (isPositive ? positive : negative)[binOf(p)]++;
     } else {
       const max = Math.max(...s);
@@ -244,131 +250,154 @@ function tableValues(selector: string): Promise<number[][]> {
 }
 
 describe('the page shows the command line’s and scikit-learn’s figures', () => {
-  it.each(CASES)('%s', async (_name, c) => {
-    const path = join(ROOT, c.file);
-    const flags = ['--per-class', ...(c.expected.per_label ? [] : ['--confusion'])];
-    const printed = cli(path, [...c.args, ...flags]);
-    const shown = await scoreOnPage(path, c.args);
-    expect(await page.textContent('#command')).toBe(
-      `xentropy score ${basename(path)} --json ${[...c.args, '--per-class', '--confusion'].join(' ')}`,
+  it.each(CASES)('%s', (_name, c) => expectPageFigures(c));
+
+  // Options in other combinations, against the CLI alone.
+  it.each([
+    ['examples/digits-binary.csv', ['--task', 'binary', '--bins', '30']],
+    ['test/fixtures/metrics/binary-p.csv', ['--positive', '0', '--threshold', '0.7', '--bins', '5']],
+    [
+      'test/fixtures/metrics/binary-logit.csv',
+      ['--weight-column', 'weight', '--positive', 'spam', '--threshold', '0.25', '--bins', '20'],
+    ],
+    ['examples/iris-species.csv', ['--top-k', '2', '--bins', '8']],
+    ['test/fixtures/metrics/named-logits.csv', ['--weight-column', 'w', '--top-k', '3', '--task', 'multiclass']],
+    ['test/fixtures/metrics/multilabel.csv', ['--weight-column', 'w', '--threshold', '0.7', '--bins', '4']],
+  ])('%s %j: the CLI’s figures', (file, args) => expectPageFigures({ file, args }));
+});
+
+/**
+ * Scores `c.file` on the page with `c.args` and checks what it shows against the CLI's JSON
+ * and, given, scikit-learn's figures; the bins and histograms against counts made here.
+ */
+async function expectPageFigures(c: Case): Promise<void> {
+  const path = join(ROOT, c.file);
+  const printed = cli(path, [...c.args, '--per-class', '--confusion']);
+  const reference = c.expected ?? printed;
+  const shown = await scoreOnPage(path, c.args);
+  // The command the page names prints the JSON it shows.
+  const command = ((await page.textContent('#command')) ?? '').split(' ');
+  expect(command.slice(0, 4)).toEqual(['xentropy', 'score', basename(path), '--json']);
+  expect([...command.slice(4)].sort()).toEqual([...c.args, '--per-class', '--confusion'].sort());
+  expectClose(shown, cli(path, command.slice(4)), 1e-12, `page JSON against ${command.join(' ')}`);
+
+  // The JSON is the CLI's, key for key; its figures are scikit-learn's.
+  expect(Object.keys(shown)).toEqual(Object.keys(printed));
+  expectClose(shown, printed, 1e-12, 'page JSON against the CLI');
+  const { reference: _, max_abs_logit: __, ...sklearn } = reference;
+  expectClose(shown, sklearn, 1e-12, 'page JSON against scikit-learn');
+
+  // The cards hold the same figures.
+  const cards = await summaryOf(page);
+  for (const key of ['mean_cross_entropy', 'accuracy', 'brier', 'ece'] as const) {
+    expectRelative(cards[key], reference[key] as number, 1e-12, `card ${key}`);
+  }
+
+  // The per-class table: support, precision, recall, F1, predicted, mean cross-entropy, mean p.
+  const multilabel = reference.per_label !== undefined;
+  const perClass = (reference.per_class ?? reference.per_label) as Array<Record<string, number | string>>;
+  const header = (await page.getAttribute('#classes', 'data-columns'))!.split('|');
+  const table = await tableValues('#classes');
+  const names = await page.$$eval('#classes tbody th', (ths) => ths.map((th) => th.textContent));
+  expect(names).toEqual(perClass.map((p) => p.class ?? p.label));
+  const column = (name: string) => header.indexOf(name) - 1; // the first column is a <th>
+  perClass.forEach((want, i) => {
+    const row = table[i];
+    const where = `per-class row ${want.class ?? want.label}`;
+    expect(row[column(multilabel ? 'rows with target 1' : 'rows (support)')], `${where} rows`).toBe(want.rows);
+    expect(row[column('predicted')], `${where} predicted`).toBe(want.predicted);
+    expectClose(row[column('precision')], want.precision, 1e-12, `${where} precision`);
+    expectClose(row[column(multilabel ? 'accuracy' : 'recall')], want.accuracy, 1e-12, `${where} recall`);
+    expectClose(
+      row[column('mean cross-entropy (nats)')],
+      want.mean_cross_entropy,
+      1e-12,
+      `${where} mean cross-entropy`,
     );
-
-    // The JSON is the CLI's, key for key; its figures are scikit-learn's.
-    expect(Object.keys(shown)).toEqual(Object.keys(printed));
-    expectClose(shown, printed, 1e-12, 'page JSON against the CLI');
-    const { reference: _, max_abs_logit: __, ...sklearn } = c.expected;
-    expectClose(shown, sklearn, 1e-12, 'page JSON against scikit-learn');
-
-    // The cards hold the same figures.
-    const cards = await summaryOf(page);
-    for (const key of ['mean_cross_entropy', 'accuracy', 'brier', 'ece'] as const) {
-      expectRelative(cards[key], c.expected[key] as number, 1e-12, `card ${key}`);
+    expectClose(row[column('mean p')], want.mean_probability, 1e-12, `${where} mean p`);
+    if (!multilabel) {
+      const p = want.precision as number;
+      const r = want.accuracy as number;
+      expectClose(row[column('F1')], (2 * p * r) / (p + r), 1e-12, `${where} F1`);
     }
-
-    // The per-class table: support, precision, recall, F1, predicted, mean cross-entropy, mean p.
-    const multilabel = c.expected.per_label !== undefined;
-    const perClass = (c.expected.per_class ?? c.expected.per_label) as Array<Record<string, number | string>>;
-    const header = (await page.getAttribute('#classes', 'data-columns'))!.split('|');
-    const table = await tableValues('#classes');
-    const names = await page.$$eval('#classes tbody th', (ths) => ths.map((th) => th.textContent));
-    expect(names).toEqual(perClass.map((p) => p.class ?? p.label));
-    const column = (name: string) => header.indexOf(name) - 1; // the first column is a <th>
-    perClass.forEach((want, i) => {
-      const row = table[i];
-      const where = `per-class row ${want.class ?? want.label}`;
-      expect(row[column(multilabel ? 'rows with target 1' : 'rows (support)')], `${where} rows`).toBe(want.rows);
-      expect(row[column('predicted')], `${where} predicted`).toBe(want.predicted);
-      expectClose(row[column('precision')], want.precision, 1e-12, `${where} precision`);
-      expectClose(row[column(multilabel ? 'accuracy' : 'recall')], want.accuracy, 1e-12, `${where} recall`);
-      expectClose(
-        row[column('mean cross-entropy (nats)')],
-        want.mean_cross_entropy,
-        1e-12,
-        `${where} mean cross-entropy`,
-      );
-      expectClose(row[column('mean p')], want.mean_probability, 1e-12, `${where} mean p`);
-      if (!multilabel) {
-        const p = want.precision as number;
-        const r = want.accuracy as number;
-        expectClose(row[column('F1')], (2 * p * r) / (p + r), 1e-12, `${where} F1`);
-      }
-    });
-
-    // The heatmap: k × k cells holding the confusion counts.
-    const confusion = c.expected.confusion as number[][] | undefined;
-    if (confusion) {
-      const cells = await page.$$eval('#confusion-view rect.cell', (rects) =>
-        rects.map((r) => [
-          Number(r.getAttribute('data-true')),
-          Number(r.getAttribute('data-predicted')),
-          Number(r.getAttribute('data-count')),
-        ]),
-      );
-      const k = confusion.length;
-      expect(cells).toHaveLength(k * k);
-      for (const [r, col, count] of cells) expect(count, `confusion[${r}][${col}]`).toBe(confusion[r][col]);
-      expect(await tableValues('#confusion-table')).toEqual(confusion);
-    } else {
-      expect(await page.locator('#confusion-view [data-empty="multilabel"]').count()).toBe(1);
-    }
-
-    // The reliability diagram: one bar per non-empty bin, each bin's weight as counted here; ece from the bars.
-    const want = expectedBins(path, c.args);
-    const bars = await page.$$eval('#reliability rect.bar', (rects) =>
-      rects.map((r) => ({
-        bin: Number(r.getAttribute('data-bin')),
-        weight: Number(r.getAttribute('data-weight')),
-        confidence: Number(r.getAttribute('data-confidence')),
-        accuracy: Number(r.getAttribute('data-accuracy')),
-      })),
-    );
-    expect(bars.map((b) => b.bin)).toEqual([...want.weights.keys()].sort((a, b) => a - b));
-    for (const bar of bars) expectClose(bar.weight, want.weights.get(bar.bin), 1e-12, `weight of bin ${bar.bin}`);
-    const total = bars.reduce((s, b) => s + b.weight, 0);
-    const ece = bars.reduce((s, b) => s + (b.weight / total) * Math.abs(b.accuracy - b.confidence), 0);
-    expectRelative(ece, c.expected.ece as number, 1e-12, 'ece from the bars drawn');
-    expect(Number(await page.textContent('#ece-bins'))).toBe(Number(option(c.args, '--bins') ?? 15));
-
-    // Binary files: both classes' score histograms, their counts the classes' rows, bin by bin as counted here.
-    if (want.positive) {
-      expect(await page.isHidden('#scores-panel')).toBe(false);
-      const counts = (side: string) =>
-        page.$$eval(`#scores rect.bar-${side}`, (rects) =>
-          rects.map((r) => [Number(r.getAttribute('data-bin')), Number(r.getAttribute('data-count'))]),
-        );
-      const dense = (pairs: number[][]) => {
-        const out = new Array<number>(want.positive!.length).fill(0);
-        for (const [b, n] of pairs) out[b] = n;
-        return out;
-      };
-      const negative = dense(await counts('negative'));
-      const positive = dense(await counts('positive'));
-      expect(negative).toEqual(want.negative);
-      expect(positive).toEqual(want.positive);
-      expect(negative.reduce((a, b) => a + b, 0)).toBe(perClass[0].rows);
-      expect(positive.reduce((a, b) => a + b, 0)).toBe(perClass[1].rows);
-    } else {
-      expect(await page.isHidden('#scores-panel')).toBe(true);
-    }
-
-    // The per-row download is the CLI's --per-row file: the same header, rows, labels and
-    // predictions; losses and entropies the same to 1e-12 (the browser may run the wasm build
-    // with fused multiply-adds, Node the other: a last-digit difference is within API.md's bounds).
-    const downloaded = (await downloadPerRow()).trimEnd().split('\n');
-    const written = cliPerRow(path, c.args).trimEnd().split('\n');
-    expect(downloaded[0]).toBe(written[0]);
-    expect(downloaded).toHaveLength(written.length);
-    const numeric = written[0].split(',').map((name) => name === 'cross_entropy' || name === 'entropy');
-    const same = (got: string, want: string, j: number) =>
-      got === want || (numeric[j] && Math.abs(Number(got) - Number(want)) <= 1e-12 * Math.abs(Number(want)));
-    const differing = written.filter((line, i) => {
-      const got = downloaded[i].split(',');
-      return line.split(',').some((field, j) => !same(got[j], field, j));
-    });
-    expect(differing.slice(0, 3), 'per-row lines of the CLI the download differs from').toEqual([]);
-    expect(errors).toEqual([]);
   });
 
+  // The heatmap: k × k cells holding the confusion counts.
+  const confusion = reference.confusion as number[][] | undefined;
+  if (confusion) {
+    const cells = await page.$$eval('#confusion-view rect.cell', (rects) =>
+      rects.map((r) => [
+        Number(r.getAttribute('data-true')),
+        Number(r.getAttribute('data-predicted')),
+        Number(r.getAttribute('data-count')),
+      ]),
+    );
+    const k = confusion.length;
+    expect(cells).toHaveLength(k * k);
+    for (const [r, col, count] of cells) expect(count, `confusion[${r}][${col}]`).toBe(confusion[r][col]);
+    expect(await tableValues('#confusion-table')).toEqual(confusion);
+  } else {
+    expect(await page.locator('#confusion-view [data-empty="multilabel"]').count()).toBe(1);
+  }
+
+  // The reliability diagram: one bar per non-empty bin, each bin's weight as counted here; ece from the bars.
+  const want = expectedBins(path, c.args);
+  const bars = await page.$$eval('#reliability rect.bar', (rects) =>
+    rects.map((r) => ({
+      bin: Number(r.getAttribute('data-bin')),
+      weight: Number(r.getAttribute('data-weight')),
+      confidence: Number(r.getAttribute('data-confidence')),
+      accuracy: Number(r.getAttribute('data-accuracy')),
+    })),
+  );
+  expect(bars.map((b) => b.bin)).toEqual([...want.weights.keys()].sort((a, b) => a - b));
+  for (const bar of bars) expectClose(bar.weight, want.weights.get(bar.bin), 1e-12, `weight of bin ${bar.bin}`);
+  const total = bars.reduce((s, b) => s + b.weight, 0);
+  const ece = bars.reduce((s, b) => s + (b.weight / total) * Math.abs(b.accuracy - b.confidence), 0);
+  expectRelative(ece, reference.ece as number, 1e-12, 'ece from the bars drawn');
+  expect(Number(await page.textContent('#ece-bins'))).toBe(Number(option(c.args, '--bins') ?? 15));
+
+  // Binary files: both classes' score histograms, their counts the classes' rows, bin by bin as counted here.
+  if (want.positive) {
+    expect(await page.isHidden('#scores-panel')).toBe(false);
+    const counts = (side: string) =>
+      page.$$eval(`#scores rect.bar-${side}`, (rects) =>
+        rects.map((r) => [Number(r.getAttribute('data-bin')), Number(r.getAttribute('data-count'))]),
+      );
+    const dense = (pairs: number[][]) => {
+      const out = new Array<number>(want.positive!.length).fill(0);
+      for (const [b, n] of pairs) out[b] = n;
+      return out;
+    };
+    const negative = dense(await counts('negative'));
+    const positive = dense(await counts('positive'));
+    expect(negative).toEqual(want.negative);
+    expect(positive).toEqual(want.positive);
+    expect(negative.reduce((a, b) => a + b, 0)).toBe(perClass[0].rows);
+    expect(positive.reduce((a, b) => a + b, 0)).toBe(perClass[1].rows);
+  } else {
+    expect(await page.isHidden('#scores-panel')).toBe(true);
+  }
+
+  // The per-row download is the CLI's --per-row file: the same header, rows, labels and
+  // predictions; losses and entropies the same to 1e-12 (the browser may run the wasm build
+  // with fused multiply-adds, Node the other: a last-digit difference is within API.md's bounds).
+  const downloaded = (await downloadPerRow()).trimEnd().split('\n');
+  const written = cliPerRow(path, c.args).trimEnd().split('\n');
+  expect(downloaded[0]).toBe(written[0]);
+  expect(downloaded).toHaveLength(written.length);
+  const numeric = written[0].split(',').map((name) => name === 'cross_entropy' || name === 'entropy');
+  const same = (got: string, want: string, j: number) =>
+    got === want || (numeric[j] && Math.abs(Number(got) - Number(want)) <= 1e-12 * Math.abs(Number(want)));
+  const differing = written.filter((line, i) => {
+    const got = downloaded[i].split(',');
+    return line.split(',').some((field, j) => !same(got[j], field, j));
+  });
+  expect(differing.slice(0, 3), 'per-row lines of the CLI the download differs from').toEqual([]);
+  expect(errors).toEqual([]);
+}
+
+describe('the page’s JSON follows --per-class and --confusion', () => {
   it('shows the command line’s default JSON without --per-class and --confusion, and still draws both', async () => {
     const path = join(ROOT, 'examples/iris-species.csv');
     const printed = cli(path, []);

@@ -149,12 +149,11 @@ describe('calibrationBins', () => {
     expect(ece).toBeCloseTo(acc.result().ece, 15);
   });
 
-  it('marks empty bins with weight 0 (their means are NaN)', () => {
+  it('leaves out the empty bins, each bin kept knowing its index', () => {
     const acc = new Accumulator(js, { classes: 2, input: 'probs', bins: 3 });
-    acc.add(Float64Array.of(0), Float64Array.of(0.9, 0.1), 0);
+    acc.add(Float64Array.of(0, 1), Float64Array.of(0.9, 0.1, 0.1, 0.9), 0);
     const bins = calibrationBins(acc.toJSON());
-    expect(bins.map((b) => b.weight)).toEqual([0, 0, 1]);
-    expect(Number.isNaN(bins[0].confidence)).toBe(true);
+    expect(bins).toEqual([{ index: 2, lo: 2 / 3, hi: 1, weight: 2, confidence: 0.9, accuracy: 1 }]);
   });
 });
 
@@ -167,6 +166,15 @@ describe('ScoreCounter', () => {
     expect(h.positive).toEqual([0, 0, 1, 2]);
     expect(h.edges).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(h.names).toEqual(['ham', 'spam']);
+  });
+
+  it('counts on at most 100 bins when there are more calibration bins', () => {
+    const c = new ScoreCounter(100_000, 'probs');
+    c.add(Float64Array.of(1, 0), Float64Array.of(0.995, 0.004), 2);
+    const h = c.histograms(['0', '1'], 0.5);
+    expect(h.edges).toHaveLength(101);
+    expect(h.positive[99]).toBe(1);
+    expect(h.negative[0]).toBe(1);
   });
 
   it('bins logits by their sigmoid, exact at 0 and without overflow far out', () => {

@@ -469,6 +469,27 @@ describe('binary files in binary formats', () => {
   });
 });
 
+describe('many calibration bins', () => {
+  it('lists the non-empty bins of --bins 100000 instead of drawing them; ece is the CLI’s', async () => {
+    const path = join(ROOT, 'examples/digits-binary.csv');
+    const printed = cli(path, ['--bins', '100000']);
+    const shown = await scoreOnPage(path, ['--bins', '100000'], { perClass: false, confusion: false });
+    expectClose(shown.ece, printed.ece, 1e-12, 'ece');
+    const filled = expectedBins(path, ['--bins', '100000']).weights.size;
+    expect(filled).toBeGreaterThan(400);
+    expect(await page.locator(`#reliability [data-too-many="${filled}"]`).count()).toBe(1);
+    expect(await page.locator('#reliability rect.bar').count()).toBe(0);
+    expect(await page.locator('#reliability-table tbody tr').count()).toBe(Math.min(filled, 1000));
+    // The score histograms fall back to 100 bins of their own; their counts are still the classes' rows.
+    expect(await page.textContent('#score-bins')).toBe('100');
+    const total = await page.$$eval('#scores rect.bar', (rects) =>
+      rects.reduce((sum, r) => sum + Number(r.getAttribute('data-count')), 0),
+    );
+    expect(total).toBe(1797);
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('confusion matrices of many classes', () => {
   let dir: string;
   beforeAll(() => {

@@ -2,40 +2,51 @@ import type { AccumulatorState, InputKind } from 'xentropy';
 import { fromJsonNumber } from '../../src/accumulator.js';
 import type { CalibrationBin, ScoreHistograms } from './protocol.js';
 
+/** Bins of the binary score histograms at most: past it they are equal bins of their own. */
+export const SCORE_BINS_MOST = 100;
+
 /**
- * The calibration bins of an Accumulator's state, the very sums `ece` is computed from:
- * `ece = Σ_b (W_b / W)·|accuracy_b − confidence_b|` over the non-empty bins.
+ * The non-empty calibration bins of an Accumulator's state, the very sums `ece` is computed
+ * from: `ece = Σ_b (W_b / W)·|accuracy_b − confidence_b|` over them.
  */
 export function calibrationBins(state: AccumulatorState): CalibrationBin[] {
   const total = (sums: AccumulatorState['binWeight'], b: number) => {
     const sum = fromJsonNumber(sums.sum[b]);
     return Number.isFinite(sum) ? sum + fromJsonNumber(sums.carry[b]) : sum;
   };
-  return Array.from({ length: state.bins }, (_, b) => {
+  const bins: CalibrationBin[] = [];
+  for (let b = 0; b < state.bins; b++) {
     const weight = total(state.binWeight, b);
-    return {
+    if (!(weight > 0)) continue;
+    bins.push({
+      index: b,
       lo: b / state.bins,
       hi: (b + 1) / state.bins,
       weight,
       confidence: total(state.binConfidence, b) / weight,
       accuracy: total(state.binAccuracy, b) / weight,
-    };
-  });
+    });
+  }
+  return bins;
 }
 
 /**
  * The score histograms of a binary file: rows of each class counted by the probability of the
- * positive class, on the calibration bins (`min(⌊p·B⌋, B − 1)`, as `ece` bins it). Counts are
- * rows, weighted or not, as the per-class `rows` are.
+ * positive class, on the calibration bins (`min(⌊p·B⌋, B − 1)`, as `ece` bins it; B at most
+ * {@link SCORE_BINS_MOST}). Counts are rows, weighted or not, as the per-class `rows` are.
  */
 export class ScoreCounter {
   private readonly negative: Float64Array;
   private readonly positive: Float64Array;
 
+  private readonly bins: number;
+
   constructor(
-    private readonly bins: number,
+    calibrationBins: number,
     private readonly input: InputKind,
   ) {
+    const bins = Math.min(calibrationBins, SCORE_BINS_MOST);
+    this.bins = bins;
     this.negative = new Float64Array(bins);
     this.positive = new Float64Array(bins);
   }

@@ -131,8 +131,10 @@ function show(r: Report): void {
   byId('ece-bins').textContent = String(r.figures.bins);
   renderConfusion(byId('confusion-view'), r);
   byId('scores-panel').hidden = r.scores === undefined;
-  if (r.scores) renderScoreHistograms(byId('scores'), r.scores);
-  else byId('scores').replaceChildren();
+  if (r.scores) {
+    renderScoreHistograms(byId('scores'), r.scores);
+    byId('score-bins').textContent = String(r.scores.edges.length - 1);
+  } else byId('scores').replaceChildren();
   // The worst rows and the benchmark are the multiclass scorer's.
   const multiclass = r.figures.task === 'multiclass';
   byId('worst-panel').hidden = !multiclass;

@@ -50,6 +50,8 @@ export interface ScoreOptions {
  * for multilabel), their mean confidence and their accuracy (the fraction right, weighted).
  */
 export interface CalibrationBin {
+  /** The bin's index, 0 … bins − 1. */
+  index: number;
   lo: number;
   hi: number;
   weight: number;
@@ -57,7 +59,10 @@ export interface CalibrationBin {
   accuracy: number;
 }
 
-/** Binary files: rows of each class counted by the probability of the positive class, on the calibration bins. */
+/**
+ * Binary files: rows of each class counted by the probability of the positive class, on the
+ * calibration bins (on {@link SCORE_BINS_MOST} equal bins when there are more).
+ */
 export interface ScoreHistograms {
   /** Bin edges: `bins + 1` values from 0 to 1. */
   edges: number[];
@@ -108,7 +113,7 @@ export interface Report {
    * files, the confusion matrix: what `--per-class --confusion --json` prints.
    */
   figures: Summary;
-  /** The calibration bins `ece` is computed on, every one (empty ones have weight 0). */
+  /** The non-empty calibration bins `ece` is computed on (`figures.bins` in all). */
   calibration: CalibrationBin[];
   /** Whether rows carry weights (the bins then hold weights, not counts). */
   weighted: boolean;

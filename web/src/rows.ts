@@ -24,7 +24,11 @@ export class RowStore {
    */
   perRow: { task: Task; names?: readonly string[] } = { task: 'multiclass' };
 
-  constructor(readonly classes: number) {}
+  /** @param scored keep the scores too (for the benchmark, which times multiclass scoring) */
+  constructor(
+    readonly classes: number,
+    private readonly scored = true,
+  ) {}
 
   add(batch: Batch, results: RowResults): void {
     const n = batch.rows;
@@ -36,7 +40,7 @@ export class RowStore {
     this.entropy.set(results.entropy, at);
     this.predicted.set(results.predicted, at);
     this.rows += n;
-    this.keepScores(batch);
+    if (this.scored) this.keepScores(batch);
   }
 
   private keepScores(batch: Batch): void {

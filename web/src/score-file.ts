@@ -83,7 +83,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
         perClass: true,
         confusion: true,
       });
-      store = new RowStore(layout.classes);
+      store = new RowStore(layout.classes, layout.task === 'multiclass');
       if (layout.task === 'multiclass') breakdown = new Breakdown(scoreColumns, input);
       if (layout.task === 'binary') counter = new ScoreCounter(acc.bins, input);
     }

@@ -2,6 +2,11 @@ import type { CalibrationBin, Report } from '../protocol.js';
 import { figure, fillTable, h, valueCell } from '../render/dom.js';
 import { axisX, axisY, chart, linear, short, svg, ticks, title } from './svg.js';
 
+/** Bars drawn at most: past it they would be thinner than a pixel. */
+export const DRAWN_BINS_MOST = 400;
+/** Bins listed in the table at most. */
+export const TABLE_BINS_MOST = 1000;
+
 /** What a bin's weight counts: rows, label decisions (multilabel), or weights. */
 function counted(report: Report): string {
   if (report.weighted) return 'weight';
@@ -27,9 +32,22 @@ function outcomeLabel(report: Report): string {
  * diagonal, weighted by the bins' weights: the caption computes it from the bars drawn.
  */
 export function renderReliability(target: HTMLElement, report: Report): void {
-  const bins = report.calibration;
-  const filled = bins.map((bin, b) => ({ ...bin, b })).filter((bin) => bin.weight > 0);
+  const filled = report.calibration;
+  const count = report.figures.bins;
   const what = counted(report);
+  const outcome = outcomeLabel(report);
+  const table = alternative(filled, what, outcome);
+  if (filled.length > DRAWN_BINS_MOST) {
+    target.replaceChildren(
+      h(
+        'p',
+        { class: 'note', 'data-too-many': filled.length },
+        `${filled.length.toLocaleString('en-US')} non-empty bins of ${count.toLocaleString('en-US')} are too many to draw (at most ${DRAWN_BINS_MOST}): choose fewer ECE bins.`,
+      ),
+      table,
+    );
+    return;
+  }
   const width = 460;
   const height = 380;
   const m = { left: 50, right: 14, top: 12, bottom: 44 };
@@ -38,12 +56,12 @@ export function renderReliability(target: HTMLElement, report: Report): void {
   const svgChart = chart(
     width,
     height,
-    `Reliability diagram on ${bins.length} bins`,
-    `${outcomeLabel(report)} against ${confidenceLabel(report)} in ${filled.length} non-empty bins of ${bins.length}; expected calibration error ${figure(report.figures.ece)}.`,
+    `Reliability diagram on ${count} bins`,
+    `${outcome} against ${confidenceLabel(report)} in ${filled.length} non-empty bins of ${count}; expected calibration error ${figure(report.figures.ece)}.`,
   );
   const grid = ticks(1, 5);
   svgChart.append(
-    axisY(y, grid, m.left, width - m.right, outcomeLabel(report)),
+    axisY(y, grid, m.left, width - m.right, outcome),
     axisX(x, grid, height - m.bottom, confidenceLabel(report)),
   );
   svgChart.append(
@@ -56,13 +74,13 @@ export function renderReliability(target: HTMLElement, report: Report): void {
   const bars = svg('g', { class: 'bars' });
   const dots = svg('g', { class: 'dots' });
   const foot = svg('g', { class: 'counts', 'aria-hidden': 'true' });
-  const roomy = (x(1) - x(0)) / bins.length >= 26;
+  const roomy = (x(1) - x(0)) / count >= 26;
   for (const bin of filled) {
     const text =
-      `bin ${bin.b + 1}, ${figure(bin.lo)}–${figure(bin.hi)}: ${what} ${figure(bin.weight)}, ` +
-      `mean confidence ${figure(bin.confidence)}, ${outcomeLabel(report)} ${figure(bin.accuracy)}`;
+      `bin ${bin.index + 1}, ${figure(bin.lo)}–${figure(bin.hi)}: ${what} ${figure(bin.weight)}, ` +
+      `mean confidence ${figure(bin.confidence)}, ${outcome} ${figure(bin.accuracy)}`;
     const data = {
-      'data-bin': bin.b,
+      'data-bin': bin.index,
       'data-weight': String(bin.weight),
       'data-confidence': String(bin.confidence),
       'data-accuracy': String(bin.accuracy),
@@ -92,27 +110,33 @@ export function renderReliability(target: HTMLElement, report: Report): void {
     'p',
     { class: 'note' },
     h('span', { class: 'swatch bar-swatch' }),
-    ` ${outcomeLabel(report)} per bin (${what} at the foot) `,
+    ` ${outcome} per bin (${what} at the foot) `,
     h('span', { class: 'dot dot-swatch' }),
     ' (mean confidence, accuracy) · dashed: perfect calibration',
   );
-  target.replaceChildren(svgChart, legend, alternative(bins, what, outcomeLabel(report)));
+  target.replaceChildren(svgChart, legend, h('details', {}, h('summary', {}, 'The bins as a table'), table));
 }
 
-/** The diagram's numbers as a table, one row per bin (empty bins included). */
-function alternative(bins: CalibrationBin[], what: string, outcome: string): HTMLElement {
+/** The diagram's numbers as a table, one row per non-empty bin (at most {@link TABLE_BINS_MOST}). */
+function alternative(bins: CalibrationBin[], what: string, outcome: string): HTMLTableElement {
   const table = h('table', { class: 'numbers', id: 'reliability-table' });
-  const rows = bins.map((bin, b) =>
-    h(
-      'tr',
-      { 'data-bin': b },
-      h('th', { scope: 'row' }, `${figure(bin.lo)} – ${figure(bin.hi)}`),
-      valueCell(bin.weight),
-      bin.weight > 0 ? valueCell(bin.confidence) : h('td', {}, '–'),
-      bin.weight > 0 ? valueCell(bin.accuracy) : h('td', {}, '–'),
-      bin.weight > 0 ? valueCell(Math.abs(bin.accuracy - bin.confidence)) : h('td', {}, '–'),
-    ),
-  );
+  const rows = bins
+    .slice(0, TABLE_BINS_MOST)
+    .map((bin) =>
+      h(
+        'tr',
+        { 'data-bin': bin.index },
+        h('th', { scope: 'row' }, `${figure(bin.lo)} – ${figure(bin.hi)}`),
+        valueCell(bin.weight),
+        valueCell(bin.confidence),
+        valueCell(bin.accuracy),
+        valueCell(Math.abs(bin.accuracy - bin.confidence)),
+      ),
+    );
   fillTable(table, ['bin', what, 'mean confidence', outcome, `|${outcome} − confidence|`], rows);
-  return h('details', {}, h('summary', {}, 'The bins as a table'), table);
+  table.createCaption().textContent =
+    bins.length > TABLE_BINS_MOST
+      ? `the first ${TABLE_BINS_MOST} of ${bins.length.toLocaleString('en-US')} non-empty bins`
+      : 'the non-empty bins (empty bins have no rows and no part in ece)';
+  return table;
 }

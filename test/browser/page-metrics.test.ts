@@ -7,7 +7,7 @@
  * files score histograms whose counts are the classes' rows; bad options and bad files are
  * refused with the CLI's one-line message.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -55,22 +55,43 @@ function readJson(path: string): Json {
   return JSON.parse(readFileSync(join(ROOT, path), 'utf8')) as Json;
 }
 
-/** `xentropy score NAME … --json` run in the file's folder, so it names the file as the page does. */
-function cli(path: string, args: string[]): Json {
-  const out = execFileSync(process.execPath, [CLI, 'score', basename(path), '--json', '--no-progress', ...args], {
-    cwd: dirname(path),
-    encoding: 'utf8',
+/**
+ * `xentropy score NAME …` run in the file's folder (so it names the file as the page does),
+ * without blocking: the page scores meanwhile.
+ */
+function runCli(path: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [CLI, 'score', basename(path), '--no-progress', ...args],
+      { cwd: dirname(path), encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+    );
   });
-  return JSON.parse(out) as Json;
+}
+
+/** `xentropy score NAME --json …`, parsed. */
+async function cli(path: string, args: string[]): Promise<Json> {
+  const run = await runCli(path, ['--json', ...args]);
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as Json;
+}
+
+/** `xentropy score NAME --json --per-row FILE …`: the JSON, and the per-row file's text. */
+async function cliWithRows(path: string, args: string[]): Promise<{ json: Json; rows: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'xentropy-cli-rows-'));
+  try {
+    const json = await cli(path, ['--per-row', join(dir, 'rows.csv'), ...args]);
+    return { json, rows: readFileSync(join(dir, 'rows.csv'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The CLI's message for a file or options it refuses: its first stderr line without `xentropy: `. */
-function cliRefusal(path: string, args: string[]): { status: number; message: string } {
-  const run = spawnSync(process.execPath, [CLI, 'score', basename(path), '--json', '--no-progress', ...args], {
-    cwd: dirname(path),
-    encoding: 'utf8',
-  });
-  return { status: run.status ?? -1, message: run.stderr.split('\n')[0].replace(/^xentropy: /, '') };
+async function cliRefusal(path: string, args: string[]): Promise<{ status: number; message: string }> {
+  const run = await runCli(path, ['--json', ...args]);
+  return { status: run.status, message: run.stderr.split('\n')[0].replace(/^xentropy: /, '') };
 }
 
 /** Numbers to `rel` relative (1e-15 absolute near 0), everything else equal, recursively. */
@@ -224,24 +245,6 @@ async function downloadPerRow(): Promise<string> {
   }
 }
 
-/** `xentropy score NAME … --per-row FILE`, the file's text. */
-function cliPerRow(path: string, args: string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'xentropy-cli-rows-'));
-  try {
-    const out = join(dir, 'rows.csv');
-    execFileSync(
-      process.execPath,
-      [CLI, 'score', basename(path), '--no-progress', '--quiet', '--per-row', out, ...args],
-      {
-        cwd: dirname(path),
-      },
-    );
-    return readFileSync(out, 'utf8');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /** A table's body as numbers from `data-value`, row by row (header cells skipped). */
 function tableValues(selector: string): Promise<number[][]> {
   return page.$$eval(`${selector} tbody tr`, (trs) =>
@@ -272,14 +275,14 @@ describe('the page shows the command line’s and scikit-learn’s figures', () 
  */
 async function expectPageFigures(c: Case): Promise<void> {
   const path = join(ROOT, c.file);
-  const printed = cli(path, [...c.args, '--per-class', '--confusion']);
-  const reference = c.expected ?? printed;
+  const fromCli = cliWithRows(path, [...c.args, '--per-class', '--confusion']);
   const shown = await scoreOnPage(path, c.args);
-  // The command the page names prints the JSON it shows.
+  // The command the page names is the CLI's with these options; it prints the JSON shown.
   const command = ((await page.textContent('#command')) ?? '').split(' ');
   expect(command.slice(0, 4)).toEqual(['xentropy', 'score', basename(path), '--json']);
   expect([...command.slice(4)].sort()).toEqual([...c.args, '--per-class', '--confusion'].sort());
-  expectClose(shown, cli(path, command.slice(4)), 1e-12, `page JSON against ${command.join(' ')}`);
+  const { json: printed, rows: perRow } = await fromCli;
+  const reference = c.expected ?? printed;
 
   // The JSON is the CLI's, key for key; its figures are scikit-learn's.
   expect(Object.keys(shown)).toEqual(Object.keys(printed));
@@ -383,7 +386,7 @@ async function expectPageFigures(c: Case): Promise<void> {
   // predictions; losses and entropies the same to 1e-12 (the browser may run the wasm build
   // with fused multiply-adds, Node the other: a last-digit difference is within API.md's bounds).
   const downloaded = (await downloadPerRow()).trimEnd().split('\n');
-  const written = cliPerRow(path, c.args).trimEnd().split('\n');
+  const written = perRow.trimEnd().split('\n');
   expect(downloaded[0]).toBe(written[0]);
   expect(downloaded).toHaveLength(written.length);
   const numeric = written[0].split(',').map((name) => name === 'cross_entropy' || name === 'entropy');
@@ -400,8 +403,9 @@ async function expectPageFigures(c: Case): Promise<void> {
 describe('the page’s JSON follows --per-class and --confusion', () => {
   it('shows the command line’s default JSON without --per-class and --confusion, and still draws both', async () => {
     const path = join(ROOT, 'examples/iris-species.csv');
-    const printed = cli(path, []);
+    const fromCli = cli(path, []);
     const shown = await scoreOnPage(path, [], { perClass: false, confusion: false });
+    const printed = await fromCli;
     expect(Object.keys(shown)).toEqual(Object.keys(printed));
     expect(shown.per_class).toBeUndefined();
     expect(await page.locator('#classes tbody tr').count()).toBe(3);
@@ -472,8 +476,9 @@ describe('binary files in binary formats', () => {
 describe('many calibration bins', () => {
   it('lists the non-empty bins of --bins 100000 instead of drawing them; ece is the CLI’s', async () => {
     const path = join(ROOT, 'examples/digits-binary.csv');
-    const printed = cli(path, ['--bins', '100000']);
+    const fromCli = cli(path, ['--bins', '100000']);
     const shown = await scoreOnPage(path, ['--bins', '100000'], { perClass: false, confusion: false });
+    const printed = await fromCli;
     expectClose(shown.ece, printed.ece, 1e-12, 'ece');
     const filled = expectedBins(path, ['--bins', '100000']).weights.size;
     expect(filled).toBeGreaterThan(400);
@@ -517,8 +522,9 @@ describe('confusion matrices of many classes', () => {
   ])('%i classes: heatmap %s, the counts as a table with the CLI’s matrix', async (k, drawn) => {
     const path = join(dir, `classes-${k}.csv`);
     writeFileSync(path, manyClasses(k, 600));
-    const printed = cli(path, ['--confusion']);
+    const fromCli = cli(path, ['--confusion']);
     await scoreOnPage(path, []);
+    const printed = await fromCli;
     expect(await page.locator('#confusion-view rect.cell').count()).toBe(drawn ? k * k : 0);
     expect(await page.locator(`#confusion-view [data-too-many="${k}"]`).count()).toBe(drawn ? 0 : 1);
     expect(await tableValues('#confusion-table')).toEqual(printed.confusion);
@@ -549,11 +555,12 @@ describe('options and files the command line refuses', () => {
     ['a label that names no class', 'birds.csv', [], 1],
   ])('%s: the CLI’s one-line message', async (_name, file, args, status) => {
     const path = file.includes('/') ? join(ROOT, file) : join(dir, file);
-    const refusal = cliRefusal(path, args);
-    expect(refusal.status, refusal.message).toBe(status);
+    const fromCli = cliRefusal(path, args);
     await setOptions(args, { perClass: false, confusion: false });
     await choose(path);
     await page.waitForSelector(`main[data-state="error"][data-file="${basename(path)}"]`);
+    const refusal = await fromCli;
+    expect(refusal.status, refusal.message).toBe(status);
     const shown = (await page.textContent('#error')) ?? '';
     expect(shown).toContain(refusal.message);
     expect(shown.split('\n')).toHaveLength(1);

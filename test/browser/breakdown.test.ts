@@ -81,6 +81,19 @@ describe('Breakdown', () => {
     expect(t.worstRows().map((w) => w.row)).toEqual([100, 101, 102]);
   });
 
+  it('lists binary rows with the probability of their label, leaving out rows of weight 0', () => {
+    // Logits 2, -1, 0 of the positive class; labels 0, 1, 1; the first row weighs nothing.
+    const b = { ...batch([0, 1, 1], [2, -1, 0], ['logit']), rows: 3 };
+    const ce = Float64Array.of(Math.log1p(Math.exp(2)), Math.log1p(Math.exp(1)), Math.LN2);
+    const r = { crossEntropy: ce, entropy: new Float64Array(3), predicted: Int32Array.of(1, 0, 1) };
+    const t = new Breakdown(['logit'], 'logits');
+    t.add(b, r, Float64Array.of(0, 1, 1));
+    const worst = t.worstRows();
+    expect(worst.map((w) => w.row)).toEqual([1, 2]);
+    expect(worst[0].trueProbability).toBeCloseTo(1 / (1 + Math.E), 15);
+    expect(worst[1].trueProbability).toBe(0.5);
+  });
+
   it('keeps only the ten worst rows over many batches', () => {
     const t = new Breakdown(['p_0', 'p_1'], 'probs');
     for (let start = 0; start < 40; start += 8) {

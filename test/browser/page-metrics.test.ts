@@ -382,6 +382,18 @@ async function expectPageFigures(c: Case): Promise<void> {
     expect(await page.isHidden('#scores-panel')).toBe(true);
   }
 
+  // The worst rows start at the summary's worst row (binary and multiclass).
+  if (multilabel) expect(await page.isHidden('#worst-panel')).toBe(true);
+  else {
+    expect(Number(await page.getAttribute('#worst tbody tr:first-child', 'data-row'))).toBe(
+      printed.max_cross_entropy_row,
+    );
+    const worstLoss = Number(await page.getAttribute('#worst tbody tr:first-child td:nth-child(6)', 'data-value'));
+    expectRelative(worstLoss, printed.max_cross_entropy as number, 1e-12, 'largest cross-entropy');
+    const labelShown = await page.textContent('#worst tbody tr:first-child td:nth-child(3)');
+    expect(names).toContain(labelShown);
+  }
+
   // The per-row download is the CLI's --per-row file: the same header, rows, labels and
   // predictions; losses and entropies the same to 1e-12 (the browser may run the wasm build
   // with fused multiply-adds, Node the other: a last-digit difference is within API.md's bounds).

@@ -1,13 +1,14 @@
 import type { InputKind, RowResults } from 'xentropy';
 import type { Batch } from '../../src/io/batch.js';
+import { sigmoid } from './calibration.js';
 import type { WorstRow } from './protocol.js';
 
 /** Rows listed as the worst. */
 export const WORST_ROWS = 10;
 
 /**
- * The rows with the largest cross-entropy of a multiclass file, gathered batch by batch (the
- * other figures, per class and per calibration bin, are the Accumulator's).
+ * The rows with the largest cross-entropy of a binary or multiclass file, gathered batch by
+ * batch (the other figures, per class and per calibration bin, are the Accumulator's).
  */
 export class Breakdown {
   /** Largest cross-entropy first; ties keep the earlier row. */
@@ -18,14 +19,20 @@ export class Breakdown {
     private readonly input: InputKind,
   ) {}
 
-  add(batch: Batch, results: RowResults): void {
+  /** @param weights sample weights: a row of weight 0 is left out, as the summary's worst row leaves it out */
+  add(batch: Batch, results: RowResults, weights?: ArrayLike<number>): void {
     const k = this.columns.length;
     const probability = { confidence: 0, truth: 0 };
     for (let i = 0; i < batch.rows; i++) {
       const ce = results.crossEntropy[i];
+      if (weights !== undefined && !(weights[i] > 0)) continue;
       if (this.worst.length < WORST_ROWS || ce > this.worst[this.worst.length - 1].crossEntropy) {
         const y = batch.labels[i];
-        rowProbabilities(batch.scores, i * k, k, y, this.input, probability);
+        if (k === 1) {
+          // Binary: one probability (or logit) of the positive class, label 1 or 0.
+          const p = this.input === 'logits' ? sigmoid(batch.scores[i]) : batch.scores[i];
+          probability.truth = y === 1 ? p : 1 - p;
+        } else rowProbabilities(batch.scores, i * k, k, y, this.input, probability);
         this.noteWorst({
           row: batch.firstRow + i,
           line: batch.lines?.[i],

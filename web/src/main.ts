@@ -135,10 +135,9 @@ function show(r: Report): void {
     renderScoreHistograms(byId('scores'), r.scores);
     byId('score-bins').textContent = String(r.scores.edges.length - 1);
   } else byId('scores').replaceChildren();
-  // The worst rows and the benchmark are the multiclass scorer's.
-  const multiclass = r.figures.task === 'multiclass';
-  byId('worst-panel').hidden = !multiclass;
-  byId('bench-panel').hidden = !multiclass;
+  // Multilabel rows have no one label to list; the benchmark times the multiclass scorer.
+  byId('worst-panel').hidden = r.figures.task === 'multilabel';
+  byId('bench-panel').hidden = r.figures.task !== 'multiclass';
   renderWorst(r);
 }
 

@@ -119,7 +119,7 @@ export interface Report {
   weighted: boolean;
   /** Binary files only. */
   scores?: ScoreHistograms;
-  /** Multiclass files only: the rows with the largest cross-entropy. */
+  /** Binary and multiclass files: the rows with the largest cross-entropy (none for multilabel). */
   worst: WorstRow[];
 }
 

@@ -84,7 +84,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
         confusion: true,
       });
       store = new RowStore(layout.classes, layout.task === 'multiclass');
-      if (layout.task === 'multiclass') breakdown = new Breakdown(scoreColumns, input);
+      if (layout.task !== 'multilabel') breakdown = new Breakdown(scoreColumns, input);
       if (layout.task === 'binary') counter = new ScoreCounter(acc.bins, input);
     }
     const fault = findFault(batch, acc.input, layout);
@@ -94,7 +94,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
     if (layout.task === 'binary' && batch.names) acc.names = [batch.names[0], acc.names[1]];
     const view = { ...batch, scores, columns: scoreColumns };
     store!.add(view, results);
-    breakdown?.add(view, results);
+    breakdown?.add(view, results, weights);
     counter?.add(batch.labels, scores, batch.rows);
     onProgress(store!.rows, Math.min(bytes, source.size), source.size);
   }

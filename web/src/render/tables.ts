@@ -3,14 +3,17 @@ import { byId, fillTable, h, valueCell } from './dom.js';
 
 /** The rows with the largest cross-entropy: where the model was most confidently wrong. */
 export function renderWorst(report: Report): void {
+  // Labels and predictions by the classes' names (binary: negative, positive).
+  const names = report.figures.per_class?.map((c) => c.class ?? '') ?? [];
+  const name = (c: number) => names[c] ?? String(c);
   const rows = report.worst.map((w) =>
     h(
       'tr',
       { 'data-row': w.row },
       valueCell(w.row, String(w.row)),
       w.line === undefined ? h('td', {}, '–') : valueCell(w.line, String(w.line)),
-      valueCell(w.label),
-      h('td', { 'data-value': w.predicted, class: w.predicted === w.label ? undefined : 'wrong' }, String(w.predicted)),
+      valueCell(w.label, name(w.label)),
+      h('td', { 'data-value': w.predicted, class: w.predicted === w.label ? undefined : 'wrong' }, name(w.predicted)),
       valueCell(w.trueProbability),
       valueCell(w.crossEntropy),
       valueCell(w.entropy),

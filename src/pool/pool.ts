@@ -194,6 +194,19 @@ export interface Pool {
 interface Slot {
   thread: Thread;
   inflight: number;
+  /** Task modules this thread has imported (a reply to a task of that module came back). */
+  modules: Set<string>;
+  /** Called on the thread's next reply or failure (close() waits for a thread importing a module). */
+  onReply: (() => void) | null;
+}
+
+/** Options of the pool for the library's own users (the command line), not part of API.md. */
+export interface InternalPoolOptions extends PoolOptions {
+  /**
+   * Start threads only as work arrives that the threads already started cannot take (up to
+   * `threads`): never more threads than pieces. createPool resolves at once.
+   */
+  lazy?: boolean;
 }
 
 /** A call in progress: its pieces, what came back, and how it ends. */
@@ -260,6 +273,8 @@ function place(
 
 /** Pieces in flight per thread: the next one is already there when a thread finishes one. */
 const DEPTH = 2;
+/** Longest close() waits for threads still loading modules before it ends them. */
+const CLOSE_WAIT_MS = 30_000;
 /** onProgress spacing, ms (API.md: at most every 50 ms). */
 const PROGRESS_MS = 50;
 
@@ -334,13 +349,26 @@ function stagingFor(l: Layout): unknown {
  * await pool.softmaxCrossEntropy(labels, logits, { classes: 10, reduction: 'mean' }); // as x.softmaxCrossEntropy
  * await pool.close();
  */
-export async function createPool(options: PoolOptions = {}): Promise<Pool> {
+export function createPool(options: PoolOptions = {}): Promise<Pool> {
+  if (options !== null && typeof options === 'object' && 'lazy' in options) {
+    const { lazy: _, ...rest } = options as InternalPoolOptions;
+    return openPool(rest);
+  }
+  return openPool(options);
+}
+
+/**
+ * {@link createPool}, with the library's own options: `lazy` starts threads as work arrives (the
+ * command line, which must not start 63 threads for `--workers 64` on a file of three pieces).
+ */
+export async function openPool(options: InternalPoolOptions = {}): Promise<Pool> {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`createPool: options must be an object, got ${describeValue(options)}`);
   const { backend } = options;
   if (backend !== undefined && backend !== 'wasm' && backend !== 'js') {
     throw new RangeError(`createPool: backend must be 'wasm' or 'js', got ${describeValue(backend)}`);
   }
+  const lazy = options.lazy === true;
   const threads = options.threads ?? (await defaultThreads());
   if (typeof threads !== 'number' || !Number.isSafeInteger(threads) || threads < 1) {
     throw new RangeError(`createPool: threads must be a positive integer, got ${describeValue(threads)}`);
@@ -370,10 +398,12 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     for (const job of [...jobs]) settle(job, false, error);
   }
 
+  const waiting = (): Job | undefined => jobs.find((j) => !j.settled && j.next < Math.min(j.pieces, j.failedAt));
+
   function pump(): void {
     for (const slot of slots) {
       while (slot.inflight < DEPTH) {
-        const job = jobs.find((j) => !j.settled && j.next < Math.min(j.pieces, j.failedAt));
+        const job = waiting();
         if (!job) return;
         const piece = job.next++;
         const id = nextId++;
@@ -412,6 +442,8 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
         }
       }
     }
+    // Every thread has its fill and work is left: one more thread, if the pool may grow.
+    if (lazy && !closed && !broken && starting === 0 && slots.length < threads && waiting()) void grow();
   }
 
   function finish(job: Job): void {
@@ -512,6 +544,8 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     const entry = inflight.get(m.id);
     if (!entry) return;
     inflight.delete(m.id);
+    if (entry.job.task && m.type === 'value') slot.modules.add(entry.job.task.module);
+    slot.onReply?.();
     if (--slot.inflight === 0) slot.thread.hold(false);
     if (!entry.job.settled) {
       replies.push({ entry, m, placed: 0 });
@@ -564,49 +598,80 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     else if (job.prefix === job.pieces) finish(job);
   }
 
-  // Start the threads, each loading its backend; the pool is ready when all are.
-  const started = await Promise.allSettled(
-    Array.from(
-      { length: threads },
-      () =>
-        new Promise<Slot>((resolve, reject) => {
-          let slot: Slot | null = null;
-          let ready = false;
-          startThread({
-            message(data) {
-              const m = data as FromWorker;
-              if (!ready) {
-                if (m.type === 'ready') {
-                  ready = true;
-                  backendName = m.backend;
-                  // Held while it started; an idle thread does not keep the process alive.
-                  slot!.thread.hold(false);
-                  resolve(slot!);
-                } else if (m.type === 'failed') {
-                  reject(rebuild(m.name, m.message));
-                }
-                return;
-              }
-              receive(slot!, m);
-            },
-            failure(error) {
-              if (!ready) return reject(error);
-              if (closed) return;
-              broken ??= error;
-              failAll(error);
-            },
-          }).then((thread) => {
-            slot = { thread, inflight: 0 };
-            thread.post({ type: 'init', backend } satisfies ToWorker, []);
-          }, reject);
-        }),
-    ),
-  );
-  for (const s of started) if (s.status === 'fulfilled') slots.push(s.value);
-  const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
-  if (failed) {
-    await Promise.all(slots.map((s) => s.thread.terminate()));
-    throw failed.reason;
+  /** Starts one thread, loading its backend; resolves when it is ready. */
+  function spawn(): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
+      let slot: Slot | null = null;
+      let ready = false;
+      startThread({
+        message(data) {
+          const m = data as FromWorker;
+          if (!ready) {
+            if (m.type === 'ready') {
+              ready = true;
+              backendName = m.backend;
+              // Held while it started; an idle thread does not keep the process alive.
+              slot!.thread.hold(false);
+              resolve(slot!);
+            } else if (m.type === 'failed') {
+              reject(rebuild(m.name, m.message));
+            }
+            return;
+          }
+          receive(slot!, m);
+        },
+        failure(error) {
+          if (!ready) return reject(error);
+          // A dead thread answers nothing more: close() must not wait for it.
+          for (const [id, e] of inflight) if (e.slot === slot) inflight.delete(id);
+          slot!.onReply?.();
+          if (closed) return;
+          broken ??= error;
+          failAll(error);
+        },
+      }).then((thread) => {
+        slot = { thread, inflight: 0, modules: new Set(), onReply: null };
+        thread.post({ type: 'init', backend } satisfies ToWorker, []);
+      }, reject);
+    });
+  }
+
+  /** Threads starting (lazy pools start one at a time, as work waits). */
+  let starting = 0;
+  /** Settles once no thread is starting: close() never ends a thread still loading its modules. */
+  let started: Promise<unknown> = Promise.resolve();
+
+  async function grow(): Promise<void> {
+    starting++;
+    const next = spawn();
+    started = Promise.allSettled([started, next]);
+    try {
+      const slot = await next;
+      if (closed) {
+        await slot.thread.terminate();
+        return;
+      }
+      slots.push(slot);
+    } catch (e) {
+      if (closed) return;
+      broken ??= e instanceof Error ? e : new Error(String(e));
+      failAll(broken);
+      return;
+    } finally {
+      starting--;
+    }
+    pump();
+  }
+
+  if (!lazy) {
+    // Every thread at once; the pool is ready when all are.
+    const all = await Promise.allSettled(Array.from({ length: threads }, spawn));
+    for (const s of all) if (s.status === 'fulfilled') slots.push(s.value);
+    const failed = all.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (failed) {
+      await Promise.all(slots.map((s) => s.thread.terminate()));
+      throw failed.reason;
+    }
   }
   const shared = sharedMemoryUsable();
 
@@ -717,7 +782,29 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     async close() {
       if (closed) return;
       closed = true;
+      // Threads busy importing a task module are let finish first: ending a thread while it
+      // loads modules aborts Node 20 (v8::Module::IsGraphAsync). Capped: a task that never
+      // answers does not hold close() for ever.
+      const importing = [...inflight.values()]
+        .filter((e) => e.job.task && !e.slot.modules.has(e.job.task.module))
+        .map((e) => e.slot);
       failAll(new Error('xentropy pool: the pool was closed while the call ran'));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all([
+          started,
+          ...[...new Set(importing)].map(
+            (slot) =>
+              new Promise<void>((resolve) => {
+                slot.onReply = resolve;
+              }),
+          ),
+        ]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await Promise.all(slots.map((s) => s.thread.terminate()));
     },
   };

@@ -30,7 +30,7 @@ import type {
 import { describeValue } from '../shapes.js';
 import { CompensatedSum } from '../sum.js';
 import { layout, pieceOf } from './pieces.js';
-import type { Layout } from './pieces.js';
+import type { Layout, Take } from './pieces.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { defaultThreads, sharedMemoryUsable, startThread } from './threads.js';
 import type { Thread } from './threads.js';
@@ -209,6 +209,16 @@ export interface InternalPoolOptions extends PoolOptions {
   lazy?: boolean;
 }
 
+/** Shared scratch for one piece in flight (see `lanes` in createPool). */
+interface Lane {
+  buffer: SharedArrayBuffer | null;
+  busy: boolean;
+  /** Bytes given out for the current piece. */
+  used: number;
+  /** Bytes the current piece asked for in all. */
+  wanted: number;
+}
+
 /** A call in progress: its pieces, what came back, and how it ends. */
 interface Job {
   layout: Layout | null;
@@ -377,7 +387,7 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
   const slots: Slot[] = [];
   const jobs: Job[] = [];
   /** Message id → the job and piece it belongs to, and the slot running it. */
-  const inflight = new Map<number, { job: Job; piece: number; slot: Slot }>();
+  const inflight = new Map<number, { job: Job; piece: number; slot: Slot; lane?: Lane | null }>();
   let nextId = 1;
   let closed = false;
   let broken: Error | null = null;
@@ -409,12 +419,14 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
         const id = nextId++;
         let message: ToWorker;
         let transfer: Transferable[];
+        let lane: Lane | null = null;
         if (job.task) {
           message = { type: 'task', id, module: job.task.module, name: job.task.name, args: job.task.args };
           transfer = job.task.transfer;
         } else {
           const l = job.layout!;
-          const p = pieceOf(l, piece, take);
+          lane = laneFor();
+          const p = pieceOf(l, piece, takeFrom(lane));
           const out = l.resolved.out;
           message = {
             type: 'piece',
@@ -430,13 +442,14 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
           } as ToWorker;
           transfer = p.transfer;
         }
-        inflight.set(id, { job, piece, slot });
+        inflight.set(id, { job, piece, slot, lane });
         if (slot.inflight++ === 0) slot.thread.hold(true);
         try {
           slot.thread.post(message, transfer);
         } catch (e) {
           // A value that cannot be cloned (a function inside a plain array): the call fails with it.
           inflight.delete(id);
+          release(lane);
           if (--slot.inflight === 0) slot.thread.hold(false);
           settle(job, false, e);
         }
@@ -517,19 +530,59 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
     if (job.onProgress && now() - job.lastReport >= PROGRESS_MS) report(job);
   }
 
-  /** Buffers the threads handed back, by size: piece copies go into them. */
+  /** Buffers the threads handed back, by size: piece copies go into them where shared memory is unavailable. */
   const spares: ArrayBuffer[] = [];
-  const take = (bytes: number): ArrayBuffer => {
+  const spare = (bytes: number): ArrayBuffer => {
     const i = spares.findIndex((b) => b.byteLength >= bytes && b.byteLength <= 2 * bytes + 4096);
     return i >= 0 ? spares.splice(i, 1)[0] : new ArrayBuffer(bytes);
   };
+
+  /**
+   * Shared scratch for the copies of pieces in flight (one lane per piece, at most DEPTH per
+   * thread): the calling thread copies a piece into a free lane while the threads compute the
+   * pieces before it, and the thread reads it in place. Lanes are kept and reused, so steady
+   * work allocates nothing (no garbage, no first-touch page faults); a lane grows to the largest
+   * piece it was asked to hold, that piece going in a buffer of its own meanwhile.
+   */
+  const lanes: Lane[] = [];
+  function laneFor(): Lane | null {
+    if (!shared) return null;
+    let lane = lanes.find((x) => !x.busy);
+    if (!lane) {
+      lane = { buffer: null, busy: false, used: 0, wanted: 0 };
+      lanes.push(lane);
+    }
+    lane.busy = true;
+    lane.used = 0;
+    lane.wanted = 0;
+    return lane;
+  }
+  function takeFrom(lane: Lane | null): Take {
+    return (bytes) => {
+      if (!lane) return { buffer: spare(bytes), offset: 0 };
+      // 8-byte aligned regions: every typed array kind can start there.
+      const size = (bytes + 7) & ~7;
+      lane.wanted += size;
+      if (lane.buffer && lane.used + size <= lane.buffer.byteLength) {
+        const offset = lane.used;
+        lane.used += size;
+        return { buffer: lane.buffer, offset };
+      }
+      return { buffer: new ArrayBuffer(bytes), offset: 0 };
+    };
+  }
+  function release(lane: Lane | null | undefined): void {
+    if (!lane) return;
+    if (!lane.buffer || lane.wanted > lane.buffer.byteLength) lane.buffer = new SharedArrayBuffer(lane.wanted);
+    lane.busy = false;
+  }
 
   /**
    * Replies are handled in slices, one per turn of the event loop: a runtime may deliver many at
    * once, and placing results is a copy into fresh pages (a page fault per 4 KiB, slow on some
    * VMs), so per-row results are placed {@link SLICE} values per turn.
    */
-  type Entry = { job: Job; piece: number; slot: Slot };
+  type Entry = { job: Job; piece: number; slot: Slot; lane?: Lane | null };
   const replies: { entry: Entry; m: FromWorker; placed: number }[] = [];
   let draining = false;
 
@@ -544,6 +597,7 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
     const entry = inflight.get(m.id);
     if (!entry) return;
     inflight.delete(m.id);
+    release(entry.lane);
     if (entry.job.task && m.type === 'value') slot.modules.add(entry.job.task.module);
     slot.onReply?.();
     if (--slot.inflight === 0) slot.thread.hold(false);
@@ -623,7 +677,11 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
         failure(error) {
           if (!ready) return reject(error);
           // A dead thread answers nothing more: close() must not wait for it.
-          for (const [id, e] of inflight) if (e.slot === slot) inflight.delete(id);
+          for (const [id, e] of inflight) {
+            if (e.slot !== slot) continue;
+            inflight.delete(id);
+            release(e.lane);
+          }
           slot!.onReply?.();
           if (closed) return;
           broken ??= error;

@@ -86,12 +86,19 @@ function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void 
   reply({ type: 'rows', id, value: rows }, typeof rows === 'number' ? [] : movable([rows]));
 }
 
+/** Tasks of the library's own, named `xentropy:NAME`: called with the thread's library first. */
+const BUILT_IN: Record<string, () => Promise<Record<string, unknown>>> = {
+  'xentropy:accumulate': () => import('./accumulate.js'),
+};
+
 async function runTask(msg: Extract<ToWorker, { type: 'task' }>, reply: Reply): Promise<void> {
   try {
-    const mod = (await import(/* @vite-ignore */ msg.module)) as Record<string, unknown>;
+    const builtIn = Object.hasOwn(BUILT_IN, msg.module) ? BUILT_IN[msg.module] : undefined;
+    const mod = builtIn ? await builtIn() : ((await import(/* @vite-ignore */ msg.module)) as Record<string, unknown>);
     const f = mod[msg.name];
     if (typeof f !== 'function') throw new TypeError(`xentropy pool: ${msg.module} exports no function ${msg.name}`);
-    const result = await (f as (...a: unknown[]) => unknown)(...msg.args);
+    const args = builtIn ? [api, ...msg.args] : msg.args;
+    const result = await (f as (...a: unknown[]) => unknown)(...args);
     const marked = moved(result);
     if (marked) {
       reply({ type: 'value', id: msg.id, value: marked.value }, marked.transfer);

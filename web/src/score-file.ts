@@ -8,6 +8,8 @@ import { BASES, formatJson } from '../../src/io/report.js';
 import { Breakdown } from './breakdown.js';
 import { openFiles } from './formats.js';
 import { histogram } from './histogram.js';
+import { addHere } from './pool-rows.js';
+import type { AddRows } from './pool-rows.js';
 import type { NamedBlob, Report, ScoreOptions } from './protocol.js';
 import { RowStore } from './rows.js';
 
@@ -28,7 +30,12 @@ export type OnProgress = (rows: number, bytes: number, totalBytes: number) => vo
  * @throws InputError `NAME:LINE: …` at the first bad row, or when the kind of the score columns
  *   cannot be told from their names
  */
-export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onProgress: OnProgress): Promise<Scored> {
+export async function scoreFiles(
+  files: NamedBlob[],
+  options: ScoreOptions,
+  onProgress: OnProgress,
+  addRows: AddRows = addHere,
+): Promise<Scored> {
   const x = await load();
   const base = BASES[options.base];
   let bytes = 0;
@@ -49,7 +56,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
     }
     const fault = findFault(batch, acc.input);
     if (fault !== undefined) throw new InputError(`${locate(source.name, batch, fault.index)}: ${fault.message}`);
-    const results = acc.add(batch.labels, batch.scores, batch.firstRow);
+    const results = await addRows(acc, batch.labels, batch.scores, batch.firstRow);
     store!.add(batch, results);
     breakdown!.add(batch, results);
     onProgress(store!.rows, Math.min(bytes, source.size), source.size);

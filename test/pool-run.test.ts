@@ -4,7 +4,7 @@
  * command line, which starts a thread only when the ones started have their fill of work.
  */
 import { describe, expect, it } from 'vitest';
-import { createPool } from '../dist/index.js';
+import { Accumulator, createPool, load } from '../dist/index.js';
 import { openPool } from '../dist/pool/pool.js';
 
 const TASK = new URL('./support/pool-task.mjs', import.meta.url).href;
@@ -34,6 +34,33 @@ describe('pool.run', () => {
       await pool.close();
     }
     await expect(pool.run(TASK, 'whoAmI', [0])).rejects.toThrow(/closed/);
+  });
+});
+
+describe("the built-in task 'xentropy:accumulate' (the page's scoring on every core)", () => {
+  it('adds rows to a fresh accumulator on a thread: the same state and per-row results as here', async () => {
+    const x = await load({ backend: 'wasm' });
+    const k = 4;
+    const n = 5000;
+    const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % k);
+    const scores = Float64Array.from({ length: n * k }, (_, i) => Math.sin(i * 1.7) * 3);
+    const here = new Accumulator(x, { classes: k, input: 'logits', base: 2, validate: false });
+    const blank = here.toJSON();
+    const rows = here.add(labels, scores, 0);
+    const pool = await createPool({ threads: 1, backend: 'wasm' });
+    try {
+      const r = await pool.run<{ state: unknown; results: typeof rows }>('xentropy:accumulate', 'accumulate', [
+        blank,
+        labels,
+        scores,
+      ]);
+      expect(r.state).toEqual(here.toJSON());
+      expect(r.results.crossEntropy).toEqual(rows.crossEntropy);
+      expect(r.results.entropy).toEqual(rows.entropy);
+      expect(r.results.predicted).toEqual(rows.predicted);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -183,7 +183,9 @@ export interface Pool {
   /**
    * Runs `module`'s exported function `name(...args)` on a thread (for work that is not one of
    * the library's functions, e.g. the command line's scoring of a block of rows). `module` is a
-   * URL string the thread can import; typed arrays in the result move back without a copy.
+   * URL string the thread can import, or a built-in task `xentropy:NAME` (src/pool/pool-worker.ts).
+   * `transfer` moves those buffers to the thread. Typed arrays at the result's top level move
+   * back without a copy, and so do the buffers a result wrapped in `move()` (move.ts) lists.
    */
   run<T = unknown>(module: string, name: string, args: unknown[], transfer?: Transferable[]): Promise<T>;
   /** Ends the threads. Calls still running reject; later calls reject. */

@@ -31,7 +31,8 @@ export function accumulate(
   const results = (acc.add as (...a: unknown[]) => RowResults)(labels, scores, 0, ...rest);
   const transfer: Transferable[] = [];
   for (const v of Object.values(results)) {
-    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !transfer.includes(v.buffer)) transfer.push(v.buffer);
+    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !transfer.includes(v.buffer))
+      transfer.push(v.buffer);
   }
   return move({ state: acc.toJSON(), results }, transfer);
 }

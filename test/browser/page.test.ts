@@ -424,7 +424,10 @@ describe('the evaluation page with files dropped or chosen', () => {
       }
       expect(shown.max_cross_entropy_row).toBe(expected.max_cross_entropy_row);
       // The pool's threads (pool-worker) were started by the page's worker.
-      expect([...threads].some((u) => /pool-worker/.test(u)), [...threads].join(', ')).toBe(true);
+      expect(
+        [...threads].some((u) => /pool-worker/.test(u)),
+        [...threads].join(', '),
+      ).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

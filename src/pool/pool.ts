@@ -410,6 +410,12 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
     for (const job of [...jobs]) settle(job, false, error);
   }
 
+  /** Pieces not yet sent to a thread. */
+  const unsent = (): number => {
+    let n = 0;
+    for (const j of jobs) if (!j.settled) n += Math.max(0, Math.min(j.pieces, j.failedAt) - j.next);
+    return n;
+  };
   const waiting = (): Job | undefined => jobs.find((j) => !j.settled && j.next < Math.min(j.pieces, j.failedAt));
 
   function pump(): void {
@@ -457,8 +463,9 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
         }
       }
     }
-    // Every thread has its fill and work is left: one more thread, if the pool may grow.
-    if (lazy && !closed && !broken && starting === 0 && slots.length < threads && waiting()) void grow();
+    // Every thread has its fill and more work waits than the threads starting will take: one
+    // more thread, if the pool may grow.
+    if (lazy && !closed && !broken && slots.length + starting < threads && unsent() > starting * DEPTH) void grow();
   }
 
   function finish(job: Job): void {
@@ -696,7 +703,7 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
     });
   }
 
-  /** Threads starting (lazy pools start one at a time, as work waits). */
+  /** Threads starting (lazy pools start them as work waits). */
   let starting = 0;
   /** Settles once no thread is starting: close() never ends a thread still loading its modules. */
   let started: Promise<unknown> = Promise.resolve();

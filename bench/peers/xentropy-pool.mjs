@@ -50,7 +50,7 @@ export function poolPeer(name, shared, count = threads) {
       pool = await ctx.lib.createPool({ threads: count, backend: 'wasm' });
     },
     prepare(w, d) {
-      if (!KINDS.has(w.kind)) return { na: 'measured on W1a, W1b and W6 only' };
+      if (!KINDS.has(w.kind) || w.reps) return { na: 'measured on W1a, W1b and W6 only' };
       let data = d;
       if (shared) {
         const place = (a) => {

@@ -598,7 +598,8 @@ export async function openPool(options: InternalPoolOptions = {}): Promise<Pool>
   /** A reply arrives: its thread is free for the next piece at once; its results are placed in later turns. */
   function receive(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready' || m.type === 'failed') return;
-    if ('spent' in m && m.spent) {
+    // Kept for reuse only where pieces are not copied into lanes (shared memory unavailable).
+    if (!shared && 'spent' in m && m.spent) {
       spares.push(...m.spent);
       // Enough for every piece in flight, each with a few arguments.
       if (spares.length > 8 * DEPTH * slots.length) spares.splice(0, spares.length - 8 * DEPTH * slots.length);

@@ -72,9 +72,14 @@ describe('the lazy pool (openPool({ lazy: true }))', () => {
       const ids = new Set<number>();
       for (let i = 0; i < 4; i++) ids.add(await pool.run<number>(TASK, 'whoAmI', [0]));
       expect(ids.size).toBe(1);
-      // Twenty tasks of 30 ms at once: the pool grows beyond one thread, never beyond 8.
-      const many = await Promise.all(Array.from({ length: 20 }, () => pool.run<number>(TASK, 'whoAmI', [30])));
-      const threads = new Set(many);
+      // Four tasks at once that return only when two of them run at the same time: the pool
+      // must grow past the one thread (which holds two of them), and never beyond 8.
+      const shared = new SharedArrayBuffer(4);
+      const met = await Promise.all(
+        Array.from({ length: 4 }, () => pool.run<{ thread: number; met: boolean }>(TASK, 'meet', [shared, 2, 20_000])),
+      );
+      expect(met.every((m) => m.met)).toBe(true);
+      const threads = new Set(met.map((m) => m.thread));
       expect(threads.size).toBeGreaterThan(1);
       expect(threads.size).toBeLessThanOrEqual(8);
     } finally {

@@ -20,3 +20,18 @@ export function doubled(values) {
 export async function refuse(what) {
   throw new RangeError(`refused ${what}`);
 }
+
+/**
+ * Counts this task in `shared` (an Int32Array's buffer) and waits until `n` tasks have counted,
+ * at most `ms`: `n` tasks meet only if `n` threads run them at once.
+ */
+export function meet(shared, n, ms) {
+  const count = new Int32Array(shared);
+  Atomics.add(count, 0, 1);
+  Atomics.notify(count, 0);
+  const end = Date.now() + ms;
+  for (let seen = Atomics.load(count, 0); seen < n && Date.now() < end; seen = Atomics.load(count, 0)) {
+    Atomics.wait(count, 0, seen, 50);
+  }
+  return { thread: threadId, met: Atomics.load(count, 0) >= n };
+}

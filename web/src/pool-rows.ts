@@ -77,7 +77,8 @@ function joined(parts: RowResults[]): RowResults {
  * `x` is this thread's library (for the merged states). `close()` ends the threads.
  */
 export function poolRows(x: Xentropy): { add: AddRows; close(): Promise<void> } {
-  let pool: Promise<Pool> | undefined;
+  /** The pool, or null where threads cannot start (then every batch is scored here). */
+  let pool: Promise<Pool | null> | undefined;
   /** Each accumulator's options, as the state of one with no rows (taken before its first rows). */
   const blanks = new WeakMap<Accumulator, AccumulatorState>();
   const add: AddRows = async (acc, labels, scores, firstRow, ...extra) => {
@@ -86,7 +87,8 @@ export function poolRows(x: Xentropy): { add: AddRows; close(): Promise<void> } 
     const width = Math.max(1, scores.length / Math.max(rows, 1));
     const perPiece = Math.max(1, Math.floor(PIECE_VALUES / width));
     if (rows < 2 * perPiece) return addHere(acc, labels, scores, firstRow, ...extra);
-    const p = await (pool ??= createPool());
+    const p = await (pool ??= createPool().catch(() => null));
+    if (p === null) return addHere(acc, labels, scores, firstRow, ...extra);
     const blank = blanks.get(acc)!;
     const pieces: Promise<{ state: AccumulatorState; results: RowResults }>[] = [];
     for (let r0 = 0; r0 < rows; r0 += perPiece) {
@@ -103,7 +105,7 @@ export function poolRows(x: Xentropy): { add: AddRows; close(): Promise<void> } 
   return {
     add,
     async close() {
-      if (pool) await (await pool).close();
+      await (await pool)?.close();
     },
   };
 }

@@ -12,6 +12,8 @@ import { Breakdown } from './breakdown.js';
 import { calibrationBins, ScoreCounter } from './calibration.js';
 import { openFiles } from './formats.js';
 import { histogram } from './histogram.js';
+import { addHere } from './pool-rows.js';
+import type { AddRows } from './pool-rows.js';
 import type { NamedBlob, Report, ScoreOptions } from './protocol.js';
 import { RowStore } from './rows.js';
 
@@ -33,7 +35,12 @@ export type OnProgress = (rows: number, bytes: number, totalBytes: number) => vo
  * @throws InputError `NAME:LINE: …` at the first bad row, or when the kind of the score columns
  *   cannot be told from their names
  */
-export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onProgress: OnProgress): Promise<Scored> {
+export async function scoreFiles(
+  files: NamedBlob[],
+  options: ScoreOptions,
+  onProgress: OnProgress,
+  addRows: AddRows = addHere,
+): Promise<Scored> {
   const x = await load();
   const base = BASES[options.base];
   let bytes = 0;
@@ -90,7 +97,7 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
     const fault = findFault(batch, acc.input, layout);
     if (fault !== undefined) throw new InputError(`${locate(source.name, batch, fault.index)}: ${fault.message}`);
     const { scores, targets, weights } = splitRows(batch.scores, batch.rows, layout);
-    const results = acc.add(batch.labels, scores, batch.firstRow, { targets, weights });
+    const results = await addRows(acc, batch.labels, scores, batch.firstRow, { targets, weights });
     if (layout.task === 'binary' && batch.names) acc.names = [batch.names[0], acc.names[1]];
     const view = { ...batch, scores, columns: scoreColumns };
     store!.add(view, results);

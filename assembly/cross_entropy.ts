@@ -12,7 +12,7 @@
 // exact value of the same float32 inputs (API.md's float32 bound); test/fixtures.test.ts checks
 // crossEntropy.json (test/fixtures/gen.py), test/float32.test.ts the float32 kernel.
 import { addDen, addRow, mergeTotals, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
-import { vlog, vlogNormal } from './vmath_f64';
+import { slog, vlog, vlogNormal } from './vmath_f64';
 import { vlogf } from './vmath_f32';
 import { classOf, classless, INVALID } from './targets';
 import { inUnit } from './lanes';
@@ -366,4 +366,14 @@ export function crossEntropyIndexF32(y: usize, q: usize, n: i32, k: i32, out: us
     y, q, n, k, out, params.lnBase(), params.normalize(), params.eps(), w, params.smoothing(), params.ignoreIndex(),
   );
   return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
+}
+
+/**
+ * One row's -ln q_y / ln b with a class index (no clamp, no weights): a row of the plain index
+ * path (negLogTargetsF64: -(w·ln q_y)·(1/ln b), w = 1) through one lane of the same vector log
+ * (vlog and vlogNormal agree on normal lanes), so a single-distribution call gives the batch's
+ * number without staging anything.
+ */
+export function crossEntropyIndexOneF64(qy: f64, lnBase: f64): f64 {
+  return -(1.0 * slog(qy)) * (1 / lnBase);
 }

@@ -16,7 +16,9 @@ import {
   backendFor,
   checkOut,
   directOut,
+  enter,
   exclusive,
+  leave,
   reduce,
   resultArray,
   runChunks,
@@ -24,6 +26,14 @@ import {
   single,
 } from './run.js';
 import type { Outcome, Plan } from './run.js';
+import {
+  CROSS_ENTROPY,
+  fastEntropy,
+  fastIndexOne,
+  fastRows,
+  KL_DIVERGENCE,
+  SOFTMAX_CROSS_ENTROPY,
+} from './fast-calls.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
@@ -356,6 +366,8 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
 const KL_FIXED: Partial<KernelParams> = Object.freeze({ eps: 0, smoothing: 0, ignoreIndex: NaN });
 
 export function createApi(be: Backend, features: Features = { simd: 'none' }): Xentropy {
+  // Small calls of the common kinds take the fast paths (fast-calls.ts); a MISS runs the general path.
+  const d = be.direct;
   const api = {
     backend: be.name,
     features: Object.freeze({ ...features }),
@@ -446,11 +458,59 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
       }
     },
   };
+  const general = {
+    entropy: api.entropy,
+    crossEntropy: api.crossEntropy,
+    klDivergence: api.klDivergence,
+    softmaxCrossEntropy: api.softmaxCrossEntropy,
+  };
   // Every method runs alone (run.ts, exclusive): a getter or Proxy inside an argument cannot call
   // back into the library while a call has staged data in the shared scratch.
-  for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(api))) {
-    if (typeof d.value === 'function') Object.defineProperty(api, name, { ...d, value: exclusive(name, d.value) });
+  for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(api))) {
+    if (typeof desc.value === 'function')
+      Object.defineProperty(api, name, { ...desc, value: exclusive(name, desc.value) });
   }
+  // The functions with small-call paths (fast-calls.ts) enter and leave by hand: each its own
+  // code, so the JIT can inline the fast path into the caller; a MISS runs the general path.
+  const withFastPath = {
+    entropy(p: unknown, opts?: Options): Result {
+      enter('entropy');
+      try {
+        return fastEntropy(d, p, opts) ?? general.entropy(p, opts);
+      } finally {
+        leave();
+      }
+    },
+    crossEntropy(p: unknown, q: unknown, opts?: Options): Result {
+      enter('crossEntropy');
+      try {
+        return (
+          (typeof p === 'number' ? fastIndexOne(d, p, q, opts) : fastRows(d, CROSS_ENTROPY, p, q, opts)) ??
+          general.crossEntropy(p, q, opts)
+        );
+      } finally {
+        leave();
+      }
+    },
+    klDivergence(p: unknown, q: unknown, opts?: Options): Result {
+      enter('klDivergence');
+      try {
+        return fastRows(d, KL_DIVERGENCE, p, q, opts) ?? general.klDivergence(p, q, opts);
+      } finally {
+        leave();
+      }
+    },
+    softmaxCrossEntropy(p: unknown, z: unknown, opts?: Options): Result {
+      enter('softmaxCrossEntropy');
+      try {
+        return fastRows(d, SOFTMAX_CROSS_ENTROPY, p, z, opts) ?? general.softmaxCrossEntropy(p, z, opts);
+      } finally {
+        leave();
+      }
+    },
+  };
+  for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(withFastPath)))
+    Object.defineProperty(api, name, desc);
   return Object.freeze(api) as unknown as Xentropy;
 }
 

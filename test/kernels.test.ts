@@ -27,6 +27,7 @@ const HELPERS = [
   'expRowsF32',
   'logRowsF32',
   'narrowF64ToF32',
+  'crossEntropyIndexOneF64',
 ];
 
 describe('kernel exports', () => {

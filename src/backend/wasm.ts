@@ -8,11 +8,12 @@
  * objects, so neither would buy anything here, and asc's ESM glue uses top-level await, which
  * breaks some bundlers (../shared/notes/wasm-in-browsers.md).
  */
-import { KERNEL_NAMES } from './backend.js';
+import { KERNEL_NAMES, mergedOnce } from './backend.js';
 import type {
   AllocatableArray,
   AllocatableType,
   Backend,
+  Direct,
   KernelParams,
   Kernels,
   Slot,
@@ -93,8 +94,10 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     if (view.buffer !== e.memory.buffer) {
       view = new Float64Array(e.memory.buffer);
       view32 = new Float32Array(e.memory.buffer);
+      direct.f64 = view;
     }
   };
+  const direct = createDirect(e, view, region, totalsAt, paramsBase, () => view32);
   const memory = (): Float64Array => view;
   const memory32 = (): Float32Array => view32;
   /** Arrays from alloc() and their addresses: free() releases only these, even once detached. */
@@ -120,7 +123,8 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
   return {
     name: 'wasm',
     kernels: bindKernels(e),
-    setParams: (p: KernelParams) => writeParams(p, memory(), paramsBase),
+    direct,
+    setParams: (p: KernelParams) => direct.setParams(p),
     capacity,
     stage(slot: Slot, src: Source, from: number, to: number): View {
       const arr = memory();
@@ -201,4 +205,61 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       return totals;
     },
   };
+}
+
+/**
+ * The small-call access (backend.ts, Direct): the kernels called with the scratch regions' byte
+ * addresses, fixed here once. The parameter block remembers the options object written last, so
+ * a run of calls with the same options writes it once (only setParams writes the block).
+ */
+function createDirect(
+  e: WasmExports,
+  view: Float64Array,
+  region: (i: number) => number,
+  totalsAt: number,
+  paramsBase: number,
+  memory32: () => Float32Array,
+): Direct {
+  const t = region(0);
+  const p = region(1);
+  const o = region(3);
+  const [T, P, O] = [t * 8, p * 8, o * 8];
+  let written: KernelParams | null = null;
+  const k = e as unknown as Record<string, (...args: number[]) => number>;
+  /** Float32 values of q copied to the predictions region (an index loop below smallCopy values). */
+  const stage32 = (q: Float32Array, count: number): void => {
+    const m = memory32();
+    if (count <= fastPath.smallCopy) for (let i = 0, j = 2 * p; i < count; i++, j++) m[j] = q[i];
+    else m.set(count === q.length ? q : q.subarray(0, count), 2 * p);
+  };
+  const direct: Direct = {
+    f64: view,
+    t,
+    p,
+    o,
+    room: e.CAPACITY.value,
+    setParams(params: KernelParams) {
+      if (params === written) return;
+      writeParams(params, direct.f64, paramsBase);
+      written = params;
+    },
+    resetTotals: (wanted) => e.resetTotals(wanted ? 1 : 0),
+    sum: () => mergedOnce(direct.f64[totalsAt], direct.f64[totalsAt + 1]),
+    den: () => mergedOnce(direct.f64[totalsAt + 2], direct.f64[totalsAt + 3]),
+    entropyRows: (n, kk) => k.entropyRowsF64(P, n, kk, O, 0),
+    klDivergenceRows: (n, kk) => k.klDivergenceRowsF64(T, P, n, kk, O, 0),
+    crossEntropyDense: (n, kk) => k.crossEntropyDenseF64(T, P, n, kk, O, 0, 0),
+    crossEntropyIndex: (n, kk) => k.crossEntropyIndexF64(T, P, n, kk, O, 0, 0),
+    softmaxCrossEntropyIndex: (n, kk) => k.softmaxCrossEntropyIndexF64(T, P, n, kk, O, 0, 0),
+    crossEntropyIndex32(q, n, kk) {
+      stage32(q, n * kk);
+      return k.crossEntropyIndexF32(T, P, n, kk, O, 0, 0);
+    },
+    softmaxCrossEntropyIndex32(z, n, kk) {
+      stage32(z, n * kk);
+      return k.softmaxCrossEntropyIndexF32(T, P, n, kk, O, 0, 0);
+    },
+    negLogTarget: (qy, lnBase) => k.crossEntropyIndexOneF64(qy, lnBase),
+  };
+  return direct;
 }

@@ -21,8 +21,8 @@ import type { Options } from './validate.js';
 /** "Not taken here": the general path runs the call. */
 export const MISS = undefined;
 
-/** Calls answered here (test/fast-calls.test.ts checks that its cases reach the fast paths). */
-export const taken = { calls: 0 };
+/** Calls answered here, and by api.ts's fused kernel (test/fast-calls.test.ts checks that its cases reach them). */
+export const taken = { calls: 0, fused: 0 };
 
 type Result = number | number[] | Float64Array | Float32Array;
 
@@ -95,12 +95,25 @@ const F64 = 2;
 const F32 = 3;
 const I32 = 4;
 
-/** The kind of a flat argument a fast call reads (an array in the wasm memory is OTHER: the general path reads it in place). */
+/**
+ * Whether a typed array may lie in the backend's scratch area (a view built by hand over the wasm
+ * memory's bytes there). byteOffset and byteLength rule it out for most arrays; `buffer` (a getter
+ * slower than a small call's arithmetic) is read only where they cannot.
+ */
+function mayOverlap(x: ArrayBufferView, d: Direct): boolean {
+  const start = x.byteOffset;
+  return start < d.scratchEnd && start + x.byteLength > d.scratchStart && x.buffer === d.f64.buffer;
+}
+
+/**
+ * The kind of a flat argument a fast call reads. A view over the wasm scratch area is OTHER: the
+ * general path refuses it (staging would overwrite it); arrays from x.alloc are copied like any other.
+ */
 function kindOf(x: unknown, d: Direct): number {
   if (Array.isArray(x)) return ARRAY;
-  if (x instanceof Float64Array) return x.buffer === d.f64.buffer ? OTHER : F64;
-  if (x instanceof Float32Array) return x.buffer === d.f64.buffer ? OTHER : F32;
-  if (x instanceof Int32Array) return x.buffer === d.f64.buffer ? OTHER : I32;
+  if (x instanceof Float64Array) return mayOverlap(x, d) ? OTHER : F64;
+  if (x instanceof Float32Array) return mayOverlap(x, d) ? OTHER : F32;
+  if (x instanceof Int32Array) return mayOverlap(x, d) ? OTHER : I32;
   return OTHER;
 }
 
@@ -154,7 +167,8 @@ export function fastEntropy(d: Direct, p: unknown, opts: unknown): Result | unde
   if (!(length >= 1 && length <= d.room) || length % k !== 0 || !stage(d, d.p, p, kind, length)) return MISS;
   const n = length / k;
   d.setParams(params);
-  d.resetTotals(reduction !== NONE);
+  // Without a reduction nothing reads the totals: a kernel may add to stale ones unreset.
+  if (reduction !== NONE) d.resetTotals(true);
   if (d.entropyRows(n, k)) return MISS;
   taken.calls++;
   if (reduction !== NONE) return reduced(reduction === SUM, d.sum(), n);
@@ -193,7 +207,7 @@ export function fastIndexOne(d: Direct, y: number, q: unknown, opts: unknown): R
       const v = q[i];
       if (!(typeof v === 'number' && v >= 0 && v <= 1)) return MISS;
     }
-  } else if (q instanceof Float64Array && q.buffer !== d.f64.buffer) {
+  } else if (q instanceof Float64Array && !mayOverlap(q, d)) {
     k = q.length;
     for (let i = 0; i < k; i++) {
       const v = q[i];
@@ -248,7 +262,7 @@ export function fastRows(d: Direct, fn: RowFunction, p: unknown, q: unknown, opt
   if (typeof p === 'number') d.f64[d.t] = p;
   else if (!stage(d, d.t, p, pKind, index ? n : length)) return MISS;
   d.setParams(params);
-  d.resetTotals(reduction !== NONE);
+  if (reduction !== NONE) d.resetTotals(true);
   let bad: number;
   // Float32 predictions with class indices stay float32 where the general path has the float32 kernel.
   if (index && qKind === F32 && fn !== KL_DIVERGENCE) {

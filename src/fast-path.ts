@@ -10,6 +10,11 @@ export const fastPath = {
    * kernels on data staged by index loops, no Source, plan or closure.
    */
   smallCalls: true,
+  /**
+   * Per-row crossEntropy of an Int32Array of labels against float32 probabilities, with no other
+   * option, runs the fused kernel (api.ts, fusedCrossEntropyRows) on the wasm backend.
+   */
+  fusedIndex32: true,
   /** Inputs that fit one chunk skip the chunk loop and its compensated-sum objects (run.ts). */
   oneChunk: true,
   /**

@@ -204,3 +204,75 @@ describe.each(backends)("small calls on %s give the general path's numbers", (_n
     }
   });
 });
+
+describe.each(backends)(
+  'per-row crossEntropy of Int32Array labels and Float32Array q on %s (the fused kernel)',
+  (_name, x) => {
+    /** q rows with some exact 0s, float32 subnormals and 1s; labels in [0, k). */
+    function batch(n: number, k: number, seed: number): [Int32Array, Float32Array] {
+      const u = rng(seed);
+      const q = new Float32Array(n * k);
+      for (let i = 0; i < q.length; i++) {
+        const t = u();
+        q[i] = t < 0.05 ? 0 : t < 0.08 ? 1e-40 : t < 0.1 ? 1 : u();
+      }
+      return [Int32Array.from({ length: n }, () => Math.floor(u() * k)), q];
+    }
+    /** f() with the fused kernel on and off: the same numbers, or the same error. */
+    function fusedSame(f: () => unknown, what: string): void {
+      fastPath.smallCalls = false; // small batches would take fast-calls.ts instead
+      const before = taken.fused;
+      const fused = outcome(f);
+      // The wasm backend runs the fused kernel; js has none and runs the general path both times.
+      expect(taken.fused - before, what).toBe(x.backend === 'wasm' ? 1 : 0);
+      fastPath.fusedIndex32 = false;
+      const general = outcome(f);
+      Object.assign(fastPath, defaults);
+      expect(fused.kind, what).toBe(general.kind);
+      for (let i = 0; i < fused.values.length; i++) {
+        if (!Object.is(fused.values[i], general.values[i]))
+          expect.fail(`${what} [${i}]: fused ${String(fused.values[i])}, general ${String(general.values[i])}`);
+      }
+    }
+
+    it('gives the float32 results of the general path (fast-check over n, k and bases)', () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 300 }),
+          fc.integer({ min: 1, max: 30 }),
+          fc.integer(),
+          fc.constantFrom(undefined, 2, 10),
+          (n, k, seed, base) => {
+            const [y, q] = batch(n, k, seed);
+            fusedSame(() => x.crossEntropy(y, q, { classes: k, base }), `${n}×${k} base ${base}`);
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+
+    it('across chunk boundaries (2^18 / k rows per chunk), with every tail length', () => {
+      const k = 10;
+      const perChunk = Math.floor((1 << 18) / k);
+      for (const n of [perChunk - 1, perChunk, perChunk + 1, perChunk + 2, 2 * perChunk + 3]) {
+        const [y, q] = batch(n, k, n);
+        fusedSame(() => x.crossEntropy(y, q, { classes: k }), `${n}×${k}`);
+      }
+    });
+
+    it('bad labels and values: the same error, or with validate: false the same NaNs', () => {
+      const [y, q] = batch(41, 7, 5);
+      y[9] = 7;
+      y[38] = -1;
+      fusedSame(() => x.crossEntropy(y, q, { classes: 7 }), 'label 7 of 7');
+      fusedSame(() => x.crossEntropy(y, q, { classes: 7, validate: false }), 'labels, validate: false');
+      const [y2, q2] = batch(41, 7, 6);
+      q2[100] = Number.NaN;
+      q2[3] = 1.5;
+      fusedSame(() => x.crossEntropy(y2, q2, { classes: 7 }), 'q NaN');
+      fusedSame(() => x.crossEntropy(y2, q2, { classes: 7, validate: false }), 'q NaN, validate: false');
+      const r = outcome(() => x.crossEntropy(y, q, { classes: 7 }));
+      expect(r.kind).toMatch(/^RangeError: crossEntropy: target at row 9 is 7/);
+    });
+  },
+);

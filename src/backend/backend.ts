@@ -107,6 +107,9 @@ export interface Direct {
   readonly p: number;
   readonly o: number;
   readonly room: number;
+  /** The scratch area's bytes [scratchStart, scratchEnd) in `f64.buffer` (js: empty, the memory is private). */
+  readonly scratchStart: number;
+  readonly scratchEnd: number;
   /** Writes the parameter block, skipped when `p` is the block written last. */
   setParams(p: KernelParams): void;
   resetTotals(wanted: boolean): void;
@@ -161,4 +164,17 @@ export interface Backend {
   free(view: AllocatableArray): void;
   /** Makes room for `bytes` of later alloc() calls at once (one memory growth, not one per alloc). */
   reserve(bytes: number): void;
+  /**
+   * The fused per-row cross-entropy (wasm only): int32 labels and float32 predictions of rows
+   * [r0, r0 + rows), read in place where they live in the backend's memory, float32 results
+   * written to dest[r0 ..]. Returns the kernel's flag.
+   */
+  crossEntropyIndexI32F32?(
+    y: Int32Array,
+    q: Float32Array,
+    r0: number,
+    rows: number,
+    k: number,
+    dest: Float32Array,
+  ): number;
 }

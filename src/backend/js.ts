@@ -70,6 +70,8 @@ function createDirect(): Direct {
     p,
     o,
     room: DIRECT_ROOM,
+    scratchStart: 0,
+    scratchEnd: 0,
     setParams(params: KernelParams) {
       if (params === written) return;
       setKernelParams(params);

@@ -166,6 +166,25 @@ describe.each(backends)("small calls on %s give the general path's numbers", (_n
     );
   });
 
+  it("one row's -ln q_y over the whole float64 range, near 1 and near 0 (the SIMD build's mirrored log)", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ min: 0, max: 1, noNaN: true }),
+          fc.double({ min: 1 - 2 ** -20, max: 1, noNaN: true }),
+          fc.double({ min: 0, max: 2 ** -1000, noNaN: true }),
+        ),
+        fc.constantFrom(undefined, { base: 2 }, { base: 10 }),
+        (v, opts) => {
+          reached = 0;
+          expectSame(() => x.crossEntropy(0, [v, 1 - v], opts), `crossEntropy(0, [${v}, 1 - ${v}])`);
+          expect(reached).toBe(1);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('refuses bad inputs with the same error on both paths', () => {
     const bad: [string, () => unknown][] = [
       ['q NaN', () => x.crossEntropy(0, [0.2, NaN, 0.8])],

@@ -28,6 +28,7 @@ const HELPERS = [
   'logRowsF32',
   'narrowF64ToF32',
   'crossEntropyIndexOneF64',
+  'crossEntropyIndexI32F32',
 ];
 
 describe('kernel exports', () => {

@@ -101,6 +101,7 @@ const I32 = 4;
  * slower than a small call's arithmetic) is read only where they cannot.
  */
 function mayOverlap(x: ArrayBufferView, d: Direct): boolean {
+  if (d.scratchEnd === 0) return false; // js: nothing to overlap
   const start = x.byteOffset;
   return start < d.scratchEnd && start + x.byteLength > d.scratchStart && x.buffer === d.f64.buffer;
 }
@@ -164,8 +165,8 @@ export function fastEntropy(d: Direct, p: unknown, opts: unknown): Result | unde
   if (kind === OTHER || kind === I32) return MISS;
   const length = (p as ArrayLike<number>).length;
   const k = classes === 0 ? length : classes;
-  if (!(length >= 1 && length <= d.room) || length % k !== 0 || !stage(d, d.p, p, kind, length)) return MISS;
-  const n = length / k;
+  const n = (length / k) | 0; // an integer division: `%` on these numbers costs more than a small call's copy
+  if (!(length >= 1 && length <= d.room) || n * k !== length || !stage(d, d.p, p, kind, length)) return MISS;
   d.setParams(params);
   // Without a reduction nothing reads the totals: a kernel may add to stale ones unreset.
   if (reduction !== NONE) d.resetTotals(true);
@@ -231,8 +232,8 @@ export function fastRows(d: Direct, fn: RowFunction, p: unknown, q: unknown, opt
   const length = (q as ArrayLike<number>).length;
   const one = classes === 0;
   const k = one ? length : classes;
-  if (!(length >= 1 && length <= d.room) || length % k !== 0) return MISS;
-  const n = length / k;
+  const n = (length / k) | 0;
+  if (!(length >= 1 && length <= d.room) || n * k !== length) return MISS;
   // The targets' kind, as shapes.ts readTargets decides it.
   let index: boolean;
   let pKind = ARRAY;

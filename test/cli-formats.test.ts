@@ -322,7 +322,8 @@ describe('--partial and xentropy merge', () => {
     const state = JSON.parse(readFileSync(join(dir, 'part-0.json'), 'utf8'));
     expect(state).toMatchObject({
       format: 'xentropy-partial',
-      version: 1,
+      version: 2,
+      task: 'multiclass',
       classes: 10,
       input: 'logits',
       rows: 599,
@@ -345,8 +346,8 @@ describe('--partial and xentropy merge', () => {
     const cases: Array<[string[], RegExp, number]> = [
       [
         ['merge', 'part-0.json', 'bits.json'],
-        /^xentropy: bits\.json: 10 classes of logits, base 2, but part-0\.json has 10 classes of logits, base e: they cannot be merged\n$/,
-        1,
+        /^xentropy: bits\.json cannot be merged with part-0\.json: different base "2" against "e"\n$/,
+        2,
       ],
       [['merge', 'not.json'], /^xentropy: not\.json: not an xentropy partial result/, 1],
       [['merge', 'part-0.json', 'gone.json'], /^xentropy: cannot read gone\.json: no such file\n$/, 2],

@@ -293,6 +293,64 @@ describe('--per-row formats', () => {
     });
   });
 
+  it('.jsonl with class names: labels and predictions as JSON strings, the same rows as the CSV', () => {
+    const named = 'label,p_cat,p_dog\ncat,0.7,0.3\ndog,0.2,0.8\ndog,0.6,0.4\n';
+    const r = run(['score', file('named.csv', named), '--per-row', 'named.jsonl', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'named.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const csv = run(['score', 'named.csv', '--per-row', '-', '--no-progress'])
+      .stdout.trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(','));
+    expect(lines.map((o) => [o.label, o.predicted])).toEqual([
+      ['cat', 'cat'],
+      ['dog', 'dog'],
+      ['dog', 'cat'],
+    ]);
+    lines.forEach((o, i) => {
+      expect([o.row, o.label, o.cross_entropy, o.entropy, o.predicted].map(String)).toEqual(csv[i]);
+    });
+  });
+
+  it('.jsonl of a multilabel file: row, cross_entropy, entropy, correct', () => {
+    const multi = 'p_a,p_b,y_a,y_b\n0.9,0.2,1,0\n0.3,0.6,1,1\n';
+    const r = run(['score', file('multi.csv', multi), '--per-row', 'multi.jsonl', '--no-progress']);
+    expect(r.status, r.stderr).toBe(0);
+    const lines = readFileSync(join(dir, 'multi.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((o) => Object.keys(o))).toEqual([
+      ['row', 'cross_entropy', 'entropy', 'correct'],
+      ['row', 'cross_entropy', 'entropy', 'correct'],
+    ]);
+    // Mean binary cross-entropy over the labels of each row (natural log).
+    expect(lines[0].cross_entropy).toBeCloseTo(-(Math.log(0.9) + Math.log(0.8)) / 2, 14);
+    expect(lines[1].cross_entropy).toBeCloseTo(-(Math.log(0.3) + Math.log(0.6)) / 2, 14);
+    // The labels right in each row, at the threshold 0.5.
+    expect(lines.map((o) => o.correct)).toEqual([2, 1]);
+  });
+
+  it('.parquet of class names or a multilabel file is refused before scoring (exit 2), the target untouched', () => {
+    const named = file('named-pq.csv', 'label,p_cat,p_dog\ncat,0.7,0.3\n');
+    const multi = file('multi-pq.csv', 'p_a,p_b,y_a,y_b\n0.9,0.2,1,0\n');
+    for (const [input, what] of [
+      [named, 'class names'],
+      [multi, 'a multilabel task'],
+    ]) {
+      const r = run(['score', input, '--per-row', 'refused.parquet', '--no-progress']);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        `xentropy: --per-row: Parquet output holds class indices; for ${what} write .csv or .jsonl\n`,
+      );
+      expect(readdirSync(dir).filter((f) => f.includes('refused.parquet'))).toEqual([]);
+    }
+  });
+
   it('.parquet: a Parquet file (read back by hyparquet) with the same columns and values, in several row groups', async () => {
     const rows =
       'label,logit_0,logit_1\n' +

@@ -222,7 +222,7 @@ describe('readDelimited', () => {
   });
 
   it('strips a byte-order mark before the header', async () => {
-    expect((await read(['\uFEFFlabel,p_0\n0,1\n'])).labels).toEqual([0]);
+    expect((await read(['\uFEFFlabel,p_0,p_1\n0,1,0\n'])).labels).toEqual([0]);
   });
 
   it('keeps the physical line of rows after multi-line quoted fields', async () => {
@@ -261,7 +261,11 @@ describe('readDelimited', () => {
       /^in\.csv:3: column "logit_0": "0.25abc" is not a number$/,
     ],
     ['an empty field', 'label,logit_0\n0,1\n1,\n', /^in\.csv:3: column "logit_0": "" is not a number$/],
-    ['a non-number label', 'label,logit_0\n0,1\ncat,2\n', /^in\.csv:3: column "label": "cat" is not a number$/],
+    [
+      'a label that is no class',
+      'label,logit_0,logit_1\n0,1,2\ncat,2,3\n',
+      /^in\.csv:3: label "cat" is not a class \(logit_0, logit_1\)$/,
+    ],
     ['too few fields', 'label,logit_0,logit_1\n0,1,2\n1,2\n', /^in\.csv:3: 2 fields, but the header has 3$/],
     ['too many fields', 'label,logit_0\n0,1\n1,2,3\n', /^in\.csv:3: 3 fields, but the header has 2$/],
     ['no data rows', 'label,logit_0\n', /^in\.csv:1: a header but no data rows$/],
@@ -282,7 +286,9 @@ describe('readDelimited', () => {
   });
 
   it('yields the good rows before a bad one, then throws', async () => {
-    const [labels, error] = await readUntilError('label,logit_0\n0,1\n1,2\n0,x\n1,3\n', { batchRows: 8192 });
+    const [labels, error] = await readUntilError('label,logit_0,logit_1\n0,1,0\n1,2,0\n0,x,0\n1,3,0\n', {
+      batchRows: 8192,
+    });
     expect(labels).toEqual([0, 1]);
     expect((error as Error).message).toMatch(/^in\.csv:4:/);
   });

@@ -312,6 +312,8 @@ describe('readArrow', () => {
       const table = new Table({
         label: vectorFromArray(labelValues as never, type as never),
         logit_0: vectorFromArray([1, 2], new Float64()),
+        logit_1: vectorFromArray([1, 2], new Float64()),
+        logit_2: vectorFromArray([1, 2], new Float64()),
       });
       expect((await collect(readArrow(tableToIPC(table), options))).labels).toEqual([2, 0]);
     }
@@ -369,7 +371,11 @@ describe('readArrow', () => {
 
   it.each([
     ['a missing label column', { labelColumn: 'y' }, /^x\.arrow: no column named "y"/],
-    ['a text label column', { labelColumn: 'id' }, /^x\.arrow: the label column "id" is not numeric$/],
+    [
+      'a text label that names no class',
+      { labelColumn: 'id' },
+      /^x\.arrow: row 0: label "img-0" is not a class \(label, logit_0, logit_1, logit_2, logit_3, logit_4, logit_5, logit_6, …\)$/,
+    ],
   ])('rejects %s', async (_name, extra, message) => {
     expect((await failure(readArrowBytes(tableToIPC(arrowTable(false)), { ...options, ...extra }))).message).toMatch(
       message,

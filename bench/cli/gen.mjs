@@ -116,3 +116,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   await writeNpy(`${dir}/logits.npy`, `${dir}/labels.npy`, +n, +k);
   await writeArrow(`${dir}/logits.arrow`, +n, +k);
 }
+
+/** A binary file: `label,logit`, one logit per row (the difference of two of the same seeded logits), labels 0/1. */
+export async function writeBinaryCsv(path, n) {
+  const out = createWriteStream(path);
+  await write(out, 'label,logit\n');
+  for (const { labels, logits } of blocks(n, 2)) {
+    let text = '';
+    for (let i = 0; i < labels.length; i++) text += `${labels[i]},${logits[2 * i + 1] - logits[2 * i]}\n`;
+    await write(out, text);
+  }
+  out.end();
+  await once(out, 'finish');
+}

@@ -66,6 +66,7 @@ const files = {
   npy: join(DATA, 'logits.npy'),
   labels: join(DATA, 'labels.npy'),
   arrow: join(DATA, 'logits.arrow'),
+  binary: join(DATA, 'binary.csv'),
   ...Object.fromEntries(CODECS.map((c) => [`parquet-${c}`, join(DATA, `logits-${c}.parquet`)])),
 };
 if (!Object.values(files).every(existsSync)) {
@@ -78,6 +79,11 @@ if (!Object.values(files).every(existsSync)) {
   for (const c of CODECS)
     if (!existsSync(files[`parquet-${c}`])) await writeParquet(files.csv, files[`parquet-${c}`], c);
 }
+if (!existsSync(files.binary)) {
+  const { writeBinaryCsv } = await import('./gen.mjs');
+  await writeBinaryCsv(files.binary, ROWS);
+}
+const hasSklearn = () => spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0;
 const size = (f) => statSync(f).size;
 
 /** One process: wall seconds, peak RSS (MB) and its stdout's JSON summary. */
@@ -129,6 +135,29 @@ const paths = [
     input: 'csv',
     bytes: size(files.csv),
     run: () => best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--workers', '1']),
+  },
+  {
+    name: 'xentropy score, CSV --per-class --confusion (all cores)',
+    input: 'csv',
+    bytes: size(files.csv),
+    figures: true,
+    run: () =>
+      best(process.execPath, [MAIN, 'score', files.csv, '--json', '--no-progress', '--per-class', '--confusion']),
+  },
+  {
+    name: 'xentropy score, binary CSV, one logit column (all cores)',
+    input: 'csv (binary)',
+    bytes: size(files.binary),
+    binary: true,
+    run: () => best(process.execPath, [MAIN, 'score', files.binary, '--json', '--no-progress']),
+  },
+  {
+    name: '(c) Python: pandas.read_csv + scikit-learn log_loss, brier, top-5',
+    input: 'csv',
+    bytes: size(files.csv),
+    baseline: 'c',
+    sklearn: true,
+    run: () => best(PYTHON, [join(ROOT, 'bench/cli/baseline_sklearn.py'), files.csv]),
   },
   {
     name: '(a) Node: csv-parse + JS loop',
@@ -223,6 +252,10 @@ const results = [];
 const loads = [];
 for (const path of paths) {
   loads.push(loadavg()[0]);
+  if (path.sklearn && !hasSklearn()) {
+    results.push({ ...path, skipped: 'scikit-learn/pandas not installed' });
+    continue;
+  }
   if (path.python && !hasPandas()) {
     results.push({ ...path, skipped: 'pandas/scipy not installed' });
     continue;
@@ -284,6 +317,15 @@ const lines = [
     return `- ${input}, xentropy vs DuckDB: ${ratio(ours, duck)} DuckDB's speed (target ${target}); peak RSS ${fmt(ours?.rssMb)} MB vs ${fmt(duck?.rssMb)} MB`;
   }),
   `- Means across xentropy's formats differ by at most ${meansSpread().toExponential(1)} relative (target ≤ 1e-13); DuckDB's differ from ours by ${duckSpread().toExponential(1)}`,
+  `- binary (one logit) vs multiclass rows/s, CSV: ${ratio(
+    results.find((r) => r.binary),
+    csvX,
+  )} (target ≥ 1.5×)`,
+  `- --per-class --confusion cost on the multiclass CSV: ${((results.find((r) => r.figures)?.seconds / csvX.seconds - 1) * 100).toFixed(0)} % (target ≤ 10 %)`,
+  `- CSV, xentropy (all figures) vs (c) pandas + scikit-learn: ${ratio(
+    results.find((r) => r.figures),
+    baseline('c'),
+  )} faster`,
   '',
 ];
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

@@ -14,11 +14,15 @@ import { readNpyFiles } from './npy-file.js';
 import { BufferPool } from '../io/recycle.js';
 import { formatOf } from '../io/format.js';
 import type { Format } from '../io/format.js';
+import type { Layout, Task } from '../io/columns.js';
 
 /** What the command line gives to open an input. */
 export interface OpenOptions {
   format?: Format;
   labelColumn: string;
+  task?: Task;
+  weightColumn?: string;
+  positive?: string;
   /** `--labels FILE.npy`: the class indices beside a scores `.npy`. */
   labels?: string;
 }
@@ -33,6 +37,8 @@ interface SourceBase {
   position(): number;
   /** Takes back the buffers of a finished task (see {@link BufferPool}). */
   recycle(buffers: readonly ArrayBuffer[] | undefined): void;
+  /** Closes the input when it will not be read (a usage error found after opening it). */
+  close(): Promise<void>;
 }
 
 /** Delimited text: the plan from its header, then pieces of whole records. */
@@ -49,7 +55,11 @@ export interface CsvSource extends SourceBase {
 /** A binary format: row blocks, their score columns named. */
 export interface BlockSource extends SourceBase {
   kind: 'blocks';
+  /** The value columns of a row (scores, then targets, then the weight). */
   columns: readonly string[];
+  layout: Layout;
+  /** Class names as the first block gives them (binary: negative as far as known, positive). */
+  names?: readonly string[];
   blocks: AsyncIterable<TableBlock>;
 }
 
@@ -86,6 +96,10 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     throw new UsageError(`${name}: a .npy file of scores needs --labels FILE.npy with the class indices`);
   }
   if (format !== 'npy' && options.labels !== undefined) throw new UsageError('--labels goes with .npy scores only');
+  if (format === 'npy' && options.task === 'multilabel')
+    throw new UsageError(`${name}: a .npy file holds binary or multiclass scores, not multilabel`);
+  if (format === 'npy' && options.weightColumn !== undefined)
+    throw new UsageError(`${name}: a .npy file has no columns: --weight-column needs CSV, TSV, Arrow or Parquet`);
   if (path === '-') {
     if (format === 'parquet' || format === 'npy')
       throw new UsageError(`${format} cannot be read from stdin (it needs a file)`);
@@ -101,7 +115,7 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     const { readArrow } = await import('../io/arrow.js');
-    const blocks = readArrow(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
+    const blocks = readArrow(randomAccess(handle, size), { ...columnRequest(options), name, pool });
     return peekBlocks(
       { name, format, size, position: () => read },
       blocks,
@@ -113,7 +127,7 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     const { readParquet } = await import('../io/parquet.js');
-    const blocks = readParquet(randomAccess(handle, size), { name, labelColumn: options.labelColumn, pool });
+    const blocks = readParquet(randomAccess(handle, size), { ...columnRequest(options), name, pool });
     return peekBlocks(
       { name, format, size, position: () => read },
       blocks,
@@ -135,7 +149,11 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const close = async () => {
       await Promise.all([file.close(), labelsFile.close()]);
     };
-    const blocks = npyBlocks(readNpyFiles(file, labelsFile, { name, labelsName: options.labels!, pool }));
+    const blocks = npyBlocks(
+      readNpyFiles(file, labelsFile, { name, labelsName: options.labels!, pool }),
+      options.task,
+      name,
+    );
     return peekBlocks(
       { name, format, size, position: () => read },
       blocks,
@@ -167,7 +185,11 @@ async function openStreamFile(file: FileHandle, format: Format, name: string, op
     });
     let read = 0;
     const { readNpy } = await import('../io/npy.js');
-    const blocks = npyBlocks(readNpy(chunksOf(file), chunksOf(labelsFile), { name, labelsName: options.labels! }));
+    const blocks = npyBlocks(
+      readNpy(chunksOf(file), chunksOf(labelsFile), { name, labelsName: options.labels! }),
+      options.task,
+      name,
+    );
     const close = async () => {
       await Promise.all([file.close().catch(() => undefined), labelsFile.close().catch(() => undefined)]);
     };
@@ -278,7 +300,7 @@ async function fromStream(
   if (format === 'arrow') {
     let read = 0;
     const { readArrow } = await import('../io/arrow.js');
-    const blocks = readArrow(chunks as never, { name, labelColumn: options.labelColumn });
+    const blocks = readArrow(chunks as never, { ...columnRequest(options), name });
     return peekBlocks({ name, format, size, position: () => read }, blocks, (b) => (read += byteSize(b)));
   }
   const delimiter = delimiterByte(format === 'tsv' ? '\t' : ',');
@@ -309,7 +331,7 @@ async function fromStream(
     }
     tried = head.length;
     const buffer = head.bytes();
-    const found = readHead(buffer, next.done === true, { name, delimiter, labelColumn: options.labelColumn });
+    const found = readHead(buffer, next.done === true, { ...columnRequest(options), name, delimiter });
     if (found !== undefined) {
       const rest = buffer.subarray(found.dataStart);
       return {
@@ -323,6 +345,9 @@ async function fromStream(
         headerBytes: bom + found.dataStart,
         recycle: () => undefined,
         pieces: cutPieces(rest, next.done ? undefined : iterator, delimiter),
+        close: async () => {
+          await iterator.return?.(undefined);
+        },
       };
     }
     if (next.done) throw new InputError(`${name}: no header row`); // readHead decides at the end: not reached
@@ -451,7 +476,7 @@ async function* cutPieces(
 
 /** Starts a block stream so its columns are known (and header errors surface) before scoring. */
 async function peekBlocks(
-  base: Omit<SourceBase, 'format' | 'recycle'> & { format: Format },
+  base: Omit<SourceBase, 'format' | 'recycle' | 'close'> & { format: Format },
   blocks: AsyncGenerator<TableBlock>,
   onBlock: (b: TableBlock) => void,
   close?: () => Promise<void>,
@@ -474,14 +499,50 @@ async function peekBlocks(
       await close?.();
     }
   };
-  return { ...base, kind: 'blocks', columns: head.columns, blocks: all(), recycle: () => undefined };
+  return {
+    ...base,
+    kind: 'blocks',
+    columns: head.columns,
+    layout: head.layout,
+    names: head.names,
+    blocks: all(),
+    recycle: () => undefined,
+    close: async () => {
+      await blocks.return(undefined);
+      await close?.();
+    },
+  };
 }
 
-async function* npyBlocks(blocks: ReturnType<typeof readNpyFiles>): AsyncGenerator<TableBlock> {
+/** The column choices the command line passes to every reader. */
+function columnRequest(options: OpenOptions) {
+  return {
+    labelColumn: options.labelColumn,
+    task: options.task,
+    weightColumn: options.weightColumn,
+    positive: options.positive,
+  };
+}
+
+/** `.npy` scores: k = 1 is binary (labels 0 and 1), more columns multiclass; labels stay integer positions. */
+async function* npyBlocks(
+  blocks: ReturnType<typeof readNpyFiles>,
+  task: Task | undefined,
+  name: string,
+): AsyncGenerator<TableBlock> {
   let columns: string[] | undefined;
+  let layout: Layout | undefined;
   for await (const block of blocks) {
-    columns ??= Array.from({ length: block.classes }, (_, c) => `column ${c}`);
-    yield { firstRow: block.firstRow, labels: block.labels, scores: block.scores, columns };
+    if (layout === undefined) {
+      const k = block.classes;
+      const kind = task ?? (k === 1 ? 'binary' : 'multiclass');
+      if (kind === 'binary' && k !== 1) throw new UsageError(`${name}: a binary task has one score column, not ${k}`);
+      if (kind === 'multiclass' && k < 2)
+        throw new UsageError(`${name}: a multiclass task needs two or more score columns, not ${k}: use --task binary`);
+      layout = { task: kind, classes: k, targets: false, weight: false };
+      columns = Array.from({ length: k }, (_, c) => `column ${c}`);
+    }
+    yield { firstRow: block.firstRow, labels: block.labels, scores: block.scores, columns: columns!, layout };
   }
 }
 

@@ -14,9 +14,11 @@ import type { ScoreOptions } from './score.js';
 import { handleInterrupts } from './interrupt.js';
 
 const EXAMPLES = `
-Input: CSV/TSV with a header row, a label column (the true class, 0 to k-1) and one column per
-class: logit_* (raw scores) or p_* (probabilities), or any names with --input. Columns whose
-first value is not a number (an id, say) are ignored. Arrow IPC (.arrow) and Parquet files
+Input: CSV/TSV with a header row, a label column (the true class: a name, as in p_cat, or an
+index) and one column per class: logit_* (raw scores) or p_* (probabilities), or any names
+with --input. One score column (p, logit, p_<positive>) is a binary task; columns p_<name>
+with targets y_<name> and no label column are multilabel. Columns whose first value is not a
+number (an id, say) are ignored, unless they are named as scores. Arrow IPC (.arrow) and Parquet files
 hold the same columns; a .npy file holds an n x k score matrix, with --labels for the classes.
 
 Examples:
@@ -27,6 +29,7 @@ Examples:
   $ xentropy score logits.npy --labels labels.npy --input logits
   $ xentropy score preds.parquet --workers 4
   $ xentropy score shard-0.csv --partial part-0.json    # then: xentropy merge part-*.json
+  $ xentropy score clicks.csv --weight-column w --per-class --confusion
 `;
 
 const MERGE_EXAMPLES = `
@@ -47,6 +50,12 @@ function version(): string {
 function positiveInteger(text: string): number {
   const n = Number(text);
   if (!(Number.isInteger(n) && n > 0)) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function fraction(text: string): number {
+  const n = Number(text);
+  if (!(text.trim() !== '' && n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
   return n;
 }
 
@@ -88,6 +97,27 @@ function program(): Command {
       positiveInteger,
     )
     .option('--no-progress', 'no progress bar on stderr (it shows only on a terminal)')
+    .addOption(
+      new Option('--task <task>', 'binary, multiclass or multilabel (default: from the columns)').choices([
+        'binary',
+        'multiclass',
+        'multilabel',
+      ]),
+    )
+    .option(
+      '--positive <name>',
+      'binary: the label of the positive class (default: from the score column, p_<name>; 1 or true for a bare p/logit)',
+    )
+    .option('--threshold <t>', 'binary and multilabel: predict positive when p >= t (default 0.5)', fraction)
+    .option('--weight-column <name>', 'a column of sample weights: every mean, rate and figure is weighted')
+    .option('--bins <n>', 'equal-width calibration bins for ece (default 15)', positiveInteger)
+    .option(
+      '--top-k <k>',
+      'multiclass: report top-k accuracy (default: k = 5 with more than 5 classes)',
+      positiveInteger,
+    )
+    .option('--per-class', 'add figures per class (per label for multilabel)')
+    .option('--confusion', 'add the confusion matrix (rows: true class, columns: predicted)')
     .option('--quiet', 'print nothing but errors (and the JSON, with --json)')
     .addHelpText('after', EXAMPLES)
     .action((file: string | undefined, options: ScoreOptions) => score(file, options, process.stdout));

@@ -1,27 +1,31 @@
-import { PER_ROW_HEADER, perRowLine } from '../io/per-row-format.js';
-import { perRowJsonLine } from '../io/per-row-format.js';
+import { UsageError } from '../io/errors.js';
+import { perRowFormat } from '../io/per-row-format.js';
+import type { PerRowFormat } from '../io/per-row-format.js';
 import type { InputIdentity } from './output.js';
 import { Output } from './output.js';
 import { ParquetRowsWriter } from './per-row-parquet.js';
 
 /** What `--per-row FILE` writes, from FILE's name: JSON Lines (`.jsonl`), Parquet (`.parquet`), else CSV. */
-export type PerRowFormat = 'csv' | 'jsonl' | 'parquet';
+export type PerRowSyntax = 'csv' | 'jsonl' | 'parquet';
 
-export function perRowFormat(path: string): PerRowFormat {
+export function perRowSyntax(path: string): PerRowSyntax {
   if (/\.jsonl$/i.test(path)) return 'jsonl';
   if (/\.parquet$/i.test(path)) return 'parquet';
   return 'csv';
 }
 
 /**
- * The `--per-row` output: `row,label,cross_entropy,entropy,predicted` for every row, in input
- * order, as CSV, JSON Lines or Parquet. It goes where {@link Output} puts it (stdout, a pipe or
- * device in place, a regular file through a temporary renamed at the end).
+ * The `--per-row` output: one line per row, in input order, as CSV, JSON Lines or Parquet, in
+ * the task's format (binary and multiclass `row,label,cross_entropy,entropy,predicted`,
+ * multilabel `row,cross_entropy,entropy,correct`). It goes where {@link Output} puts it
+ * (stdout, a pipe or device in place, a regular file through a temporary renamed at the end).
  */
 export class PerRowFile {
+  private format: PerRowFormat | undefined;
+
   private constructor(
     private readonly output: Output,
-    private readonly format: PerRowFormat,
+    private readonly syntax: PerRowSyntax,
     private readonly parquet: ParquetRowsWriter | undefined,
   ) {}
 
@@ -35,12 +39,28 @@ export class PerRowFile {
    * @throws UsageError (it is an input, no such folder) or OutputError (cannot be written)
    */
   static async create(path: string, inputs: readonly InputIdentity[] = []): Promise<PerRowFile> {
-    const format = perRowFormat(path);
+    const syntax = perRowSyntax(path);
     const output = await Output.open(path, inputs);
-    const file = new PerRowFile(output, format, format === 'parquet' ? new ParquetRowsWriter() : undefined);
-    if (format === 'csv') await output.write(PER_ROW_HEADER);
-    if (format === 'parquet') await output.write(file.parquet!.start());
-    return file;
+    return new PerRowFile(output, syntax, syntax === 'parquet' ? new ParquetRowsWriter() : undefined);
+  }
+
+  /**
+   * Writes the header once the task is known (from the input's columns).
+   * @param named the lines name classes by names other than their positions
+   * @throws UsageError Parquet output of a multilabel or named-class task (its columns are class indices)
+   */
+  async begin(task: 'binary' | 'multiclass' | 'multilabel', named: boolean): Promise<void> {
+    if (this.parquet) {
+      if (task === 'multilabel' || named) {
+        throw new UsageError(
+          `--per-row: Parquet output holds class indices; for ${task === 'multilabel' ? 'a multilabel task' : 'class names'} write .csv or .jsonl`,
+        );
+      }
+      await this.output.write(this.parquet.start());
+      return;
+    }
+    this.format = perRowFormat(task, this.syntax === 'jsonl' ? 'jsonl' : 'csv');
+    if (this.format.header !== '') await this.output.write(this.format.header);
   }
 
   /**
@@ -48,18 +68,19 @@ export class PerRowFile {
    *
    * @param block `rows` labels, cross-entropies, entropies and predictions, one after another
    *   (a task's `perRow`)
+   * @param names class names, when the input names its classes
    */
-  async write(firstRow: number, block: Float64Array): Promise<void> {
+  async write(firstRow: number, block: Float64Array, names?: readonly string[]): Promise<void> {
     const n = block.length / 4;
     if (n === 0) return;
     if (this.parquet) {
       await this.output.write(this.parquet.rowGroup(firstRow, block));
       return;
     }
-    const line = this.format === 'jsonl' ? perRowJsonLine : perRowLine;
+    const format = this.format!;
     let text = '';
     for (let i = 0; i < n; i++) {
-      text += line(firstRow + i, block[i], block[n + i], block[2 * n + i], block[3 * n + i]);
+      text += format.line(firstRow + i, block, n, i, names);
       // Flushed now and then, so a large piece does not build one huge string.
       if (text.length > 1 << 20) {
         await this.output.write(text);

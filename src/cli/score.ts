@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Accumulator } from '../accumulator.js';
+import { Accumulator, jsonNumber } from '../accumulator.js';
 import type { InputKind } from '../accumulator.js';
 import { js, load } from '../index.js';
-import { inferInput } from '../io/columns.js';
+import { inferInput, isScoreName, TASKS } from '../io/columns.js';
+import type { Layout, Task as TaskKind } from '../io/columns.js';
 import { InputError, UsageError } from '../io/errors.js';
 import { RecordTooLong, openSource } from './input.js';
 import type { Source } from './input.js';
@@ -36,6 +38,14 @@ export interface ScoreOptions {
   /** Nothing but errors (and the JSON, with --json). */
   quiet?: boolean;
   workers?: number;
+  task?: TaskKind;
+  positive?: string;
+  threshold?: number;
+  weightColumn?: string;
+  bins?: number;
+  topK?: number;
+  perClass?: boolean;
+  confusion?: boolean;
 }
 
 /**
@@ -43,8 +53,8 @@ export interface ScoreOptions {
  * threads for large inputs), merges the pieces' exact partial sums in input order, writes
  * `--per-row` rows as they come, and prints the summary (or writes the `--partial` state).
  *
- * @throws InputError (bad data, status 1) or UsageError (status 2); the `--per-row` and
- *   `--partial` files are then not created
+ * @throws InputError (bad data, status 1), UsageError (status 2) or OutputError; the
+ *   `--per-row` and `--partial` targets are then left as they were
  */
 export async function score(
   file: string | undefined,
@@ -87,6 +97,9 @@ async function scoreFile(
   options: ScoreOptions,
   stdout: NodeJS.WritableStream,
 ): Promise<void> {
+  if (options.task !== undefined && !TASKS.includes(options.task)) {
+    throw new UsageError(`--task must be binary, multiclass or multilabel, not ${options.task}`);
+  }
   if (options.perRow === '-' && (options.json || options.partial === '-')) {
     throw new UsageError(
       `--per-row - writes the rows to stdout: ${options.json ? '--json' : '--partial -'} cannot go there too (send one of them to a file)`,
@@ -96,29 +109,29 @@ async function scoreFile(
   const source = await openSource(file ?? EXAMPLE, name, options);
   // The outputs are opened before any row is scored: an unwritable target, or one that is an
   // input, fails at once.
-  const perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, inputs);
+  let perRow: PerRowFile | undefined;
   let partial: Output | undefined;
-  let acc: Accumulator;
   let settings: Settings;
+  let names: { classes: string[]; perRow: boolean };
   try {
+    perRow = options.perRow === undefined ? undefined : await PerRowFile.create(options.perRow, inputs);
     partial = options.partial === undefined ? undefined : await Output.open(options.partial, inputs);
-    settings = {
-      classes: source.kind === 'csv' ? source.plan.columns.length : source.columns.length,
-      input:
-        options.input ??
-        inferInput(
-          source.name,
-          source.format,
-          source.kind === 'csv' ? source.plan.columns : source.columns,
-          'pass --input logits|probs',
-        ),
-      base: BASES[options.base].value,
-      perRow: options.perRow !== undefined,
-    };
+    ({ settings, names } = runSettings(source, options));
+    // Parquet's label and predicted columns hold positions: names other than the positions are refused.
+    const positional = names.classes.every((c, i) => c === String(i));
+    await perRow?.begin(settings.layout.task, settings.layout.task === 'multiclass' && names.perRow && !positional);
+  } catch (error) {
+    await perRow?.discard();
+    await partial?.discard();
+    await source.close();
+    throw error;
+  }
+  let acc: Accumulator;
+  try {
     const bar = await progress(options.progress && !options.quiet, source.size);
     const run = executor(await load(), options.workers, source.size);
     try {
-      acc = await scoreAll(source, settings, run, perRow, bar);
+      acc = await scoreAll(source, settings, run, perRow, bar, names.perRow);
     } finally {
       bar.stop();
       await run.close();
@@ -130,12 +143,84 @@ async function scoreFile(
     throw error;
   }
   if (partial !== undefined) {
-    await writePartial(partial, acc, [name]);
+    const { rows, sum_cross_entropy: sum } = acc.result();
+    await writePartial(partial, acc, [
+      { id: randomBytes(8).toString('hex'), file: name, size: source.size, rows, sum: jsonNumber(sum) },
+    ]);
     return;
   }
   const info = { file: name, input: settings.input, base: options.base };
   if (options.json) stdout.write(formatJson(acc.result(), info));
   else if (!options.quiet) (perRow?.toStdout ? process.stderr : stdout).write(formatHuman(acc.result(), info));
+}
+
+/**
+ * What every piece of the run shares, from the input's columns and the options: the layout
+ * (task, classes, weight), input kind, base and the accumulator's figures.
+ * @throws UsageError for options that do not fit the input (--top-k on a binary file)
+ */
+function runSettings(
+  source: Source,
+  options: ScoreOptions,
+): { settings: Settings; names: { classes: string[]; perRow: boolean } } {
+  const layout: Layout = source.kind === 'csv' ? source.plan.layout! : source.layout;
+  const columns = source.kind === 'csv' ? source.plan.columns : source.columns;
+  const scoreColumns = columns.slice(0, layout.classes);
+  const input = options.input ?? inferInput(source.name, source.format, scoreColumns, 'pass --input logits|probs');
+  if (options.topK !== undefined && !(layout.task === 'multiclass' && options.topK < layout.classes)) {
+    throw new UsageError(
+      `${source.name}: --top-k ${options.topK} needs a multiclass task with more than ${options.topK} classes (this is ${layout.task}, ${layout.classes} ${layout.task === 'multilabel' ? 'labels' : 'score columns'})`,
+    );
+  }
+  const names = classNames(source, layout, scoreColumns);
+  const base = BASES[options.base].value;
+  const settings: Settings = {
+    input,
+    base,
+    layout,
+    perRow: options.perRow !== undefined,
+    accumulator: {
+      task: layout.task,
+      classes: layout.classes,
+      input,
+      base,
+      names: names.classes,
+      bins: options.bins,
+      topK: options.topK,
+      threshold: options.threshold,
+      perClass: options.perClass,
+      confusion: options.confusion,
+      weighted: layout.weight,
+    },
+  };
+  return { settings, names };
+}
+
+/**
+ * The classes' names (binary: negative, found in the data, then positive), and whether
+ * `--per-row` writes them (score columns named `p_<name>`/`logit_<name>`, and binary tasks)
+ * or 0-based positions (other names, `.npy`).
+ */
+function classNames(
+  source: Source,
+  layout: Layout,
+  scoreColumns: readonly string[],
+): { classes: string[]; perRow: boolean } {
+  if (source.kind === 'csv' && source.plan.labels) {
+    const plan = source.plan.labels;
+    if (layout.task === 'binary') return { classes: ['', plan.names[0]], perRow: true };
+    return { classes: plan.names, perRow: scoreColumns.every((c) => isScoreName(c)) };
+  }
+  if (layout.task === 'binary') {
+    if (source.format === 'npy' || source.kind !== 'blocks' || !source.names)
+      return { classes: ['0', '1'], perRow: false };
+    return { classes: ['', source.names[1]], perRow: true };
+  }
+  const named = source.format !== 'npy' && scoreColumns.every((c) => isScoreName(c));
+  return {
+    classes: scoreColumns.map((c, i) => (source.format === 'npy' ? String(i) : c.replace(/^(p|logit)_/, ''))),
+    perRow: named,
+  };
 }
 
 /** Runs every piece of the input, keeping a few in flight, and takes their outcomes in order. */
@@ -145,8 +230,9 @@ async function scoreAll(
   run: Executor,
   perRow: PerRowFile | undefined,
   bar: Progress,
+  namedRows: boolean,
 ): Promise<Accumulator> {
-  const total = new Accumulator(js, settings);
+  const total = new Accumulator(js, settings.accumulator);
   let rows = 0;
   let breaks = source.kind === 'csv' ? source.breaks : 0;
   const inFlight: Array<{ outcome: Promise<Outcome>; firstRow?: number; bytes: number }> = [];
@@ -161,16 +247,22 @@ async function scoreAll(
       const piece = source.kind === 'csv' ? `the piece from line ${breaks + 2}` : `the rows from row ${firstRow}`;
       throw new Error(`${source.name}: ${piece} failed in a worker thread: ${error.message}`);
     });
+    const where = (line: number | undefined, row: number) =>
+      line !== undefined ? `${source.name}:${breaks + line}` : `${source.name}: row ${firstRow + row}`;
+    // Binary: a piece whose negative class is not the earlier pieces' holds a third label.
+    const { negative } = outcome;
+    const known = total.names[0];
+    if (negative && known !== '' && negative.name !== known && !(outcome.fault && outcome.fault.row < negative.row)) {
+      throw new InputError(
+        `${where(negative.line, negative.row)}: label ${JSON.stringify(negative.name)} is a third distinct label of a binary task (the classes are ${JSON.stringify(total.names[1])} and ${JSON.stringify(known)}; name the positive class with --positive)`,
+      );
+    }
     if (outcome.fault) {
       const { fault } = outcome;
-      const where =
-        fault.line !== undefined
-          ? `${source.name}:${breaks + fault.line}`
-          : `${source.name}: row ${firstRow + fault.row}`;
-      throw new InputError(`${where}: ${fault.message}`);
+      throw new InputError(`${where(fault.line, fault.row)}: ${fault.message}`);
     }
     total.merge(Accumulator.fromJSON(js, outcome.state), firstRow);
-    if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow);
+    if (perRow && outcome.perRow) await perRow.write(firstRow, outcome.perRow, namedRows ? total.names : undefined);
     rows = firstRow + outcome.rows;
     breaks += outcome.breaks;
     done += next.bytes;
@@ -203,9 +295,9 @@ async function scoreAll(
       }
     } else {
       for await (const block of source.blocks) {
-        const { labels, scores, columns, firstNull } = block;
+        const { labels, scores, columns, names, firstNull } = block;
         await submit(
-          { kind: 'batch', labels, scores, columns, firstNull, settings },
+          { kind: 'batch', labels, scores, columns, names, firstNull, settings },
           scores.byteLength,
           block.firstRow,
         );

@@ -5,17 +5,22 @@
  * rows (and lines) from their own start; the caller, taking outcomes in input order, places them.
  */
 import { Accumulator } from '../accumulator.js';
-import type { AccumulatorState, InputKind, Scorer } from '../accumulator.js';
+import type { AccumulatorOptions, AccumulatorState, InputKind, Scorer } from '../accumulator.js';
 import { findFault } from '../io/check.js';
+import { splitRows } from '../io/columns.js';
+import type { Layout } from '../io/columns.js';
 import type { CsvPlan, RowSink } from '../io/csv-bytes.js';
 import { parsePiece, recordText } from '../io/csv.js';
 import { LABEL, quote } from '../io/csv-bytes.js';
 
 /** What every task of a run shares. */
 export interface Settings {
-  classes: number;
   input: InputKind;
   base: number;
+  /** What the values of a row are. */
+  layout: Layout;
+  /** The accumulator's options (task, classes, names, bins, top-k, threshold, per-class, confusion). */
+  accumulator: AccumulatorOptions;
   /** Return per-row results (for `--per-row`). */
   perRow: boolean;
 }
@@ -27,6 +32,8 @@ export type Task =
       labels: Float64Array;
       scores: Float64Array | Float32Array;
       columns: readonly string[];
+      /** Class names (binary: the negative as far as the reader knows it). */
+      names?: readonly string[];
       /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
       firstNull?: { row: number; column: string };
       settings: Settings;
@@ -53,6 +60,8 @@ export interface Outcome {
   perRow?: Float64Array;
   /** The first bad row; nothing of the piece is scored then. */
   fault?: Fault;
+  /** Binary CSV: the piece's negative class, where it first appears (to check it against the other pieces'). */
+  negative?: { name: string; row: number; line?: number };
   /** The task's input buffers, handed back to the reader to be filled again. */
   recycled?: ArrayBuffer[];
 }
@@ -82,41 +91,58 @@ let spareSink: RowSink | undefined;
  */
 export function runTask(x: Scorer, task: Task): Outcome {
   const { settings } = task;
-  const acc = new Accumulator(x, {
-    classes: settings.classes,
-    input: settings.input,
-    base: settings.base,
-    validate: false,
-  });
   let labels: Float64Array;
-  let scores: Float64Array | Float32Array;
+  let values: Float64Array | Float32Array;
   let breaks = 0;
   let parseFault: Fault | undefined;
   let lines: Float64Array | undefined;
+  let names = settings.accumulator.names;
+  let negative: Outcome['negative'];
   if (task.kind === 'csv') {
     const piece = parsePiece(task.bytes, task.plan, spareSink);
     spareSink = piece.sink;
-    ({ labels, scores, lines, breaks } = piece);
+    ({ labels, scores: values, lines, breaks } = piece);
     if (piece.error) parseFault = { row: piece.rows, ...piece.error };
+    const resolver = piece.resolver;
+    if (settings.layout.task === 'binary' && resolver?.negative !== undefined) {
+      negative = {
+        name: resolver.negative,
+        row: resolver.negativeRow,
+        line: lines[resolver.negativeRow] ?? piece.error?.line,
+      };
+      names = [resolver.negative, names![1]];
+    }
   } else {
-    ({ labels, scores } = task);
+    ({ labels, scores: values } = task);
+    if (task.names) names = task.names;
   }
+  const acc = new Accumulator(x, { ...settings.accumulator, names, validate: false });
   const rows = labels.length;
   const columns = task.kind === 'csv' ? task.plan.columns : task.columns;
   // A bad value in an earlier row comes before a syntax error further on.
   const firstNull = task.kind === 'batch' ? task.firstNull : undefined;
-  const found = findFault({ firstRow: 0, rows, labels, scores, columns, firstNull }, settings.input);
+  const found = findFault(
+    { firstRow: 0, rows, labels, scores: values, columns, firstNull },
+    settings.input,
+    settings.layout,
+  );
   const fault = found ? { row: found.index, line: lines?.[found.index], message: found.message } : parseFault;
-  if (found && task.kind === 'csv' && found.message.startsWith('label ')) {
+  if (
+    found &&
+    task.kind === 'csv' &&
+    (task.plan.labels === undefined || task.plan.labels.identity) &&
+    found.message.startsWith('label ')
+  ) {
     // The label as written: its float64 value may differ (9007199254740993 reads as …992).
     const text = recordText(task.bytes, found.index, task.plan.delimiter)?.[task.plan.role.indexOf(LABEL)];
     if (text !== undefined && text.trim() !== String(labels[found.index])) {
       fault!.message = found.message.replace(/^label \S+/, `label ${quote(text)}`);
     }
   }
-  if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault };
-  const results = acc.add(labels, scores, 0);
-  const outcome: Outcome = { rows, breaks, state: acc.toJSON() };
+  if (fault) return { rows: 0, breaks, state: acc.toJSON(), fault, negative };
+  const { scores, targets, weights } = splitRows(values, rows, settings.layout);
+  const results = acc.add(labels, scores, 0, { targets, weights });
+  const outcome: Outcome = { rows, breaks, state: acc.toJSON(), negative };
   if (settings.perRow) {
     const block = new Float64Array(4 * rows);
     block.set(labels, 0);

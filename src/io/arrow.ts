@@ -9,14 +9,20 @@
 import { FlatTable, FlatbufferError } from './arrow-flatbuffer.js';
 import { ByteReader } from './bytes.js';
 import { CodecError, decompress, prepare } from './codecs.js';
-import { chooseColumns, interleave } from './columns.js';
-import type { BufferSource, ColumnChoice, ColumnInfo, ColumnValues } from './columns.js';
+import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
+import type {
+  BufferSource,
+  ColumnChoice,
+  ColumnInfo,
+  ColumnRequest,
+  ColumnValues,
+  Layout as RowLayout,
+} from './columns.js';
 import { InputError } from './errors.js';
 
-export interface TableOptions {
+export interface TableOptions extends ColumnRequest {
   /** Name in messages. */
   name: string;
-  labelColumn: string;
   /** Rows per block at most (default 65536): a huge record batch is handed on in slices. */
   blockRows?: number;
   /** Memory for the blocks (default: fresh arrays). */
@@ -26,9 +32,16 @@ export interface TableOptions {
 /** Rows of a columnar file, with the columns chosen. */
 export interface TableBlock {
   firstRow: number;
+  /** 0-based classes (binary: 1 positive, 0 negative); zeros for multilabel. */
   labels: Float64Array;
+  /** Rows of values laid out as `layout` says. */
   scores: Float32Array | Float64Array;
+  /** The value columns of a row. */
   columns: readonly string[];
+  /** What the values of a row are (scores, `y_*` targets, weight). */
+  layout: RowLayout;
+  /** Class names in column order (binary: negative, then positive, the negative once seen). */
+  names?: readonly string[];
   /**
    * The block's first null (row within the block, column name), if it has one; its values are
    * NaN there. The reader stops after such a block: the scorer reports an earlier bad row of the
@@ -154,6 +167,7 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
   let pending: Uint8Array | undefined;
   let layout: Layout | undefined;
   let choice: ColumnChoice | undefined;
+  let resolver: LabelResolver | undefined;
   const useSchema = (schema: FlatTable, at: number) => {
     layout = schemaLayout(schema, name, at);
     const infos = layout.columns.map(columnInfo);
@@ -163,7 +177,8 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
         throw new InputError(`${name}: the column name ${JSON.stringify(c.name)} appears twice: rename one`);
       seen.add(c.name);
     }
-    choice = chooseColumns(infos, options.labelColumn, name);
+    choice = chooseColumns(infos, options, failIn(name));
+    resolver = choice.labels && new LabelResolver(choice.labels);
   };
   let fromFooter = false;
   const fileMagic = lead.length >= 6 && MAGIC.every((m, i) => lead[i] === m);
@@ -232,15 +247,38 @@ async function* readBlocks(source: ArrowSource, options: TableOptions): AsyncGen
     const rows = header.int64(0);
     const compression = header.table(3);
     if (compression) await prepare(compression.int8(0) === 0 ? 'LZ4_FRAME' : 'ZSTD');
-    const wanted = [choice.label, ...choice.scores].map((n) => layout!.columns.find((c) => c.name === n)!);
+    const read = choice.label === undefined ? choice.values : [choice.label, ...choice.values];
+    const wanted = read.map((n) => layout!.columns.find((c) => c.name === n)!);
     const data = wanted.map((column) => columnData(column, layout!, header, body, bodyStart, rows, dictionaries, bad));
-    const [label, ...scores] = data.map((d, c) => columnValues(d, rows, wanted[c].name, firstRow, name));
+    const all = data.map((d, c) => columnValues(d, rows, wanted[c].name, firstRow, name));
+    const label = choice.label === undefined ? undefined : all[0];
+    const values = choice.label === undefined ? all : all.slice(1);
     for (let from = 0; from < rows; from += blockRows) {
       const to = Math.min(rows, from + blockRows);
       const firstNull = firstNullIn(data, wanted, from, to);
-      // Nulls are NaN here and named through firstNull (after any earlier bad row), never thrown.
-      const block = interleave(label, scores, choice.scores, choice.float32, from, to, firstRow, name, options.pool);
-      yield { firstRow: firstRow + from, ...block, columns: choice.scores, firstNull };
+      // Nulls are NaN here and named through firstNull (after any earlier bad row), never thrown;
+      // rows after a null are never scored, so the block ends there.
+      const end = firstNull ? from + firstNull.row + 1 : to;
+      const block = interleave(
+        label,
+        values,
+        choice.values,
+        choice.float32,
+        from,
+        end,
+        firstRow,
+        name,
+        options.pool,
+        resolver,
+      );
+      yield {
+        firstRow: firstRow + from,
+        ...block,
+        columns: choice.values,
+        layout: choice.layout,
+        names: blockNames(choice, resolver),
+        firstNull,
+      };
       if (firstNull) return;
     }
     firstRow += rows;
@@ -290,6 +328,13 @@ function inputOf(source: ArrowSource): Input {
     },
     read: (n) => reader.read(n),
   };
+}
+
+/** The class names a block's labels refer to (binary: negative, then positive). */
+export function blockNames(choice: ColumnChoice, resolver: LabelResolver | undefined): string[] | undefined {
+  if (!choice.labels) return undefined;
+  if (choice.layout.task === 'binary') return [resolver?.negative ?? '', choice.labels.names[0]];
+  return choice.labels.names;
 }
 
 /**

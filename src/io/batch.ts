@@ -1,6 +1,8 @@
 /**
  * A block of consecutive data rows, as every reader (CSV, TSV, .npy, Arrow, Parquet) hands them on: plain typed arrays, so a batch can move to a worker thread as it is.
  */
+import type { Layout } from './columns.js';
+
 export interface Batch {
   /** 0-based data row of the batch's first row, counted over the whole input. */
   firstRow: number;
@@ -14,6 +16,10 @@ export interface Batch {
   columns: readonly string[];
   /** 1-based physical line of each row, for text formats; binary formats leave it out. */
   lines?: Float64Array;
+  /** What the values of a row are (scores, `y_*` targets, weight); absent: `classes` scores. */
+  layout?: Layout;
+  /** Class names in column order (binary: the negative as far as seen, then the positive). */
+  names?: readonly string[];
   /** The first null of a columnar batch (row within the batch; NaN in its values): see findFault. */
   firstNull?: { row: number; column: string };
 }

@@ -1,5 +1,7 @@
 import type { InputKind } from '../accumulator.js';
 import type { Batch } from './batch.js';
+import { rowWidth } from './columns.js';
+import type { Layout } from './columns.js';
 
 /** How far a probability row's sum may be from 1 (API.md). */
 export const SUM_TOLERANCE = 1e-6;
@@ -24,8 +26,11 @@ type ScoreCheck = (scores: ArrayLike<number>, offset: number, columns: readonly 
  * findFault({ firstRow: 0, rows: 1, labels: Float64Array.of(2), scores: Float64Array.of(0.5, 0.5),
  *   columns: ['p_0', 'p_1'] }, 'probs'); // { index: 0, message: 'label 2 is not a class index in [0, 2)' }
  */
-export function findFault(batch: Batch, input: InputKind): RowFault | undefined {
-  const fault = findValueFault(batch, input);
+export function findFault(batch: Batch, input: InputKind, layout?: Layout): RowFault | undefined {
+  const fault =
+    layout !== undefined && (layout.task !== 'multiclass' || rowWidth(layout) !== layout.classes)
+      ? layoutFault(batch, input, layout)
+      : findValueFault(batch, input);
   // A null (NaN in the block) is named as such, unless an earlier row is bad.
   const nullAt = batch.firstNull;
   if (nullAt && !(fault && fault.index < nullAt.row))
@@ -132,3 +137,62 @@ const probabilityFault: ScoreCheck = (scores, offset, columns) => {
   }
   return Math.abs(sum - 1) <= SUM_TOLERANCE ? undefined : `probabilities sum to ${sum}, not 1 (within 1e-6)`;
 };
+
+/**
+ * The first bad row of a batch laid out as `layout` says (binary, multilabel, weighted): labels
+ * (already classes) in range, scores as for {@link findFault} (binary and multilabel
+ * probabilities each in [0, 1]), `y_*` targets 0 or 1, weights finite and ≥ 0.
+ */
+function layoutFault(batch: Batch, input: InputKind, layout: Layout): RowFault | undefined {
+  const { columns, labels, scores } = batch;
+  const k = layout.classes;
+  const width = rowWidth(layout);
+  const scoreColumns = columns.slice(0, k);
+  const classes = layout.task === 'multiclass' ? k : 2;
+  for (let i = 0; i < batch.rows; i++) {
+    const o = i * width;
+    const message = rowFault(labels[i], scores, o, classes, layout, input, scoreColumns, columns);
+    if (message !== undefined) return { index: i, message };
+  }
+  return undefined;
+}
+
+function rowFault(
+  y: number,
+  scores: ArrayLike<number>,
+  o: number,
+  classes: number,
+  layout: Layout,
+  input: InputKind,
+  scoreColumns: readonly string[],
+  columns: readonly string[],
+): string | undefined {
+  const k = layout.classes;
+  if (layout.task !== 'multilabel' && !(Number.isInteger(y) && y >= 0 && y < classes)) {
+    return layout.task === 'binary' ? `label ${y} is not 0 or 1` : `label ${y} is not a class index in [0, ${classes})`;
+  }
+  if (input === 'logits') {
+    const m = logitFault(scores, o, scoreColumns);
+    if (m !== undefined) return m;
+  } else if (layout.task === 'multiclass') {
+    const m = probabilityFault(scores, o, scoreColumns);
+    if (m !== undefined) return m;
+  } else {
+    for (let c = 0; c < k; c++) {
+      const p = scores[o + c];
+      if (!(p >= 0 && p <= 1)) return `${scoreColumns[c]} is ${p}; a probability must be in [0, 1]`;
+    }
+  }
+  if (layout.targets) {
+    for (let c = 0; c < k; c++) {
+      const t = scores[o + k + c];
+      if (t !== 0 && t !== 1) return `${columns[k + c]} is ${t}; a target must be 0 or 1`;
+    }
+  }
+  if (layout.weight) {
+    const at = rowWidth(layout) - 1;
+    const w = scores[o + at];
+    if (!(w >= 0 && w < Infinity)) return `weight ${columns[at]} is ${w}; a weight must be a finite number ≥ 0`;
+  }
+  return undefined;
+}

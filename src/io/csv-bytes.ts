@@ -9,6 +9,8 @@
  */
 import { readNumberInto, numberEnd } from './number-bytes.js';
 import { parseNumber } from './parse-number.js';
+import { LabelResolver } from './columns.js';
+import type { LabelPlan, Layout } from './columns.js';
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -30,6 +32,10 @@ export interface CsvPlan {
   columns: string[];
   /** Bytes of the first data record: a guess at the rows a piece holds. */
   rowBytes?: number;
+  /** What the values of a row are (scores, targets, weight). */
+  layout?: Layout;
+  /** How labels name classes; absent: numeric labels as they stand. */
+  labels?: LabelPlan;
 }
 
 /** Where parsed rows go: arrays with room for `capacity` rows; `rows` counts those written. */
@@ -62,6 +68,8 @@ export interface Cursor {
   line: number;
   /** Set with {@link Stop.Error}. */
   message?: string;
+  /** Turns label text into classes (made from the plan on first use; binary: remembers the negative class). */
+  labels?: LabelResolver;
 }
 
 /** A record read as text (header, first data row, error reports). */
@@ -87,6 +95,9 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
   const k = plan.columns.length;
   const end = b.length;
   const { labels, scores, lines } = sink;
+  const resolver = plan.labels === undefined ? undefined : (cursor.labels ??= new LabelResolver(plan.labels));
+  // Numeric labels that need a class lookup (named classes, binary); text labels always do.
+  const mapNumbers = resolver !== undefined && !resolver.plan.identity;
   let i = cursor.pos;
   let line = cursor.line;
   const fail = (at: number, message: string): Stop => {
@@ -111,8 +122,10 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
     const recordLine = line;
     for (let f = 0; f < fields; f++) {
       const r = role[f];
+      const start = i;
       let value = 0;
       let written = false;
+      let text: string | undefined;
       if (i < end && b[i] === QUOTE) {
         const q = readQuoted(b, i, final, delimiter, r !== IGNORED);
         if (q === MORE) return Stop.More;
@@ -122,8 +135,9 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
         i = quoted.end;
         if (r !== IGNORED) {
           const v = parseNumber(q as string);
-          if (v === undefined) return fail(recordLine, notANumber(plan.header[f], q as string));
-          value = v;
+          if (v === undefined && r === LABEL && resolver !== undefined) text = q as string;
+          else if (v === undefined) return fail(recordLine, notANumber(plan.header[f], q as string));
+          else value = v;
         }
       } else if (r === IGNORED) {
         while (i < end && (c = b[i]) !== delimiter && c !== LF && c !== CR) i++;
@@ -140,15 +154,21 @@ export function parseRows(b: Uint8Array, cursor: Cursor, final: boolean, plan: C
           let j = i;
           while (j < end && (c = b[j]) !== delimiter && c !== LF && c !== CR) j++;
           if (j >= end && !final) return Stop.More;
-          const text = decode(b, i, j);
-          const parsed = parseNumber(text);
-          if (parsed === undefined) return fail(recordLine, notANumber(plan.header[f], text));
-          value = parsed;
+          const field = decode(b, i, j);
+          const parsed = parseNumber(field);
+          if (parsed === undefined && r === LABEL && resolver !== undefined) text = field;
+          else if (parsed === undefined) return fail(recordLine, notANumber(plan.header[f], field));
+          else value = parsed;
           i = j;
         }
       }
       if (i >= end && !final) return Stop.More; // the field may go on in the next bytes
-      if (written) {
+      if (r === LABEL && (text !== undefined || mapNumbers)) {
+        const c =
+          text !== undefined ? resolver!.ofText(text, row) : resolver!.ofNumber(written ? labels[row] : value, row);
+        if (c < 0) return fail(recordLine, resolver!.message(text ?? unquoted(b, start, i), c));
+        labels[row] = c;
+      } else if (written) {
         // Already in place.
       } else if (r === LABEL) labels[row] = value;
       else if (r >= 0) scores[row * k + r] = value;
@@ -419,6 +439,11 @@ function decode(b: Uint8Array, from: number, to: number): string {
     if (ascii) return String.fromCharCode.apply(null, b.subarray(from, to) as unknown as number[]);
   }
   return utf8.decode(b.subarray(from, to));
+}
+
+/** A field's text as written, without its quotes. */
+function unquoted(b: Uint8Array, from: number, to: number): string {
+  return b[from] === QUOTE ? decode(b, from + 1, to - 1).replaceAll('""', '"') : decode(b, from, to);
 }
 
 function notANumber(column: string, text: string): string {

@@ -11,6 +11,8 @@ import {
   skipEmptyLines,
 } from './csv-bytes.js';
 import type { CsvPlan, Cursor, RowSink } from './csv-bytes.js';
+import { chooseColumns, classSuffix, isScoreName, isTargetName } from './columns.js';
+import type { ColumnInfo, ColumnRequest, LabelResolver } from './columns.js';
 import { InputError } from './errors.js';
 import { parseNumber } from './parse-number.js';
 
@@ -18,13 +20,11 @@ import { parseNumber } from './parse-number.js';
 const BATCH_ROWS = 8192;
 const BATCH_CELLS = 1 << 20;
 
-export interface DelimitedOptions {
+export interface DelimitedOptions extends Partial<ColumnRequest> {
   /** The input's name in error messages: the path as given, `-` for stdin. */
   name: string;
   /** `,` for CSV, a tab for TSV. */
   delimiter: string;
-  /** Header of the label column (default `label`). */
-  labelColumn?: string;
   /** Rows per batch at most (default 8192, fewer for wide rows). */
   batchRows?: number;
 }
@@ -84,6 +84,10 @@ export async function* readDelimited(
       const stop = parseRows(buffer, cursor, final, plan, sink);
       if (stop === Stop.Full || stop === Stop.Done || stop === Stop.Error) {
         const batch = seal(sink, firstRow, plan.columns);
+        if (batch) {
+          batch.layout = plan.layout;
+          batch.names = classNamesOf(plan, cursor);
+        }
         sink = undefined;
         if (batch) {
           firstRow += batch.rows;
@@ -132,7 +136,7 @@ export async function* readDelimited(
 export function readHead(
   b: Uint8Array,
   final: boolean,
-  options: { name: string; delimiter: number; labelColumn?: string },
+  options: { name: string; delimiter: number } & Partial<ColumnRequest>,
 ): CsvHead | undefined {
   const fail = (line: number, message: string): never => {
     throw new InputError(`${options.name}:${line}: ${message}`);
@@ -150,26 +154,61 @@ export function readHead(
   }
   const header = scanOrFail(b, lead.pos, final, options.delimiter, headerLine, fail);
   if (header === undefined) return undefined;
-  const labelIndex = header.fields.indexOf(labelColumn);
-  if (labelIndex < 0)
-    fail(headerLine, `no column named ${quote(labelColumn)} (name the label column with --label-column)`);
   const gap = skipEmptyLines(b, header.next);
   const dataLine = headerLine + header.breaks + gap.breaks;
-  if (gap.pos >= b.length) return final ? fail(headerLine, 'a header but no data rows') : undefined;
+  if (gap.pos >= b.length) {
+    if (!final) return undefined;
+    if (!header.fields.includes(labelColumn) && options.task !== 'multilabel' && !header.fields.some(isTargetName)) {
+      fail(headerLine, `no column named ${quote(labelColumn)} (name the label column with --label-column)`);
+    }
+    return fail(headerLine, 'a header but no data rows');
+  }
   const row = scanOrFail(b, gap.pos, final, options.delimiter, dataLine, fail);
   if (row === undefined) return undefined;
   const n = header.fields.length;
   if (row.fields.length !== n) fail(dataLine, `${row.fields.length} fields, but the header has ${n}`);
+  if (options.delimiter === 0x09) {
+    // A TSV written with decimal commas would otherwise lose those columns without a word.
+    const j = row.fields.findIndex((text) => DECIMAL_COMMA.test(text));
+    if (j >= 0)
+      fail(
+        dataLine,
+        `column ${quote(header.fields[j])}: ${quote(row.fields[j])} has a decimal comma; write numbers with a decimal point`,
+      );
+  }
+  const request: ColumnRequest = { ...options, labelColumn };
+  const infos: ColumnInfo[] = header.fields.map((name, j) => ({
+    name,
+    // A column named as a score, a target or the weight is always read: a non-number in it is bad input.
+    numeric:
+      isScoreName(name) ||
+      isTargetName(name) ||
+      name === options.weightColumn ||
+      parseNumber(row.fields[j]) !== undefined,
+    float32: false,
+    text: true,
+  }));
+  const choice = chooseColumns(infos, request, (message, at) => fail(at === 'header' ? headerLine : dataLine, message));
   const role = new Int32Array(n).fill(IGNORED);
-  role[labelIndex] = LABEL;
-  const columns: string[] = [];
-  row.fields.forEach((text, j) => {
-    if (j !== labelIndex && parseNumber(text) !== undefined) role[j] = columns.push(header.fields[j]) - 1;
+  const position = new Map(choice.values.map((name, at) => [name, at]));
+  header.fields.forEach((name, j) => {
+    if (name === choice.label) role[j] = LABEL;
+    else if (name !== '') role[j] = position.get(name) ?? IGNORED;
   });
-  if (columns.length === 0) fail(dataLine, 'no numeric score column besides the label');
-  const plan = { delimiter: options.delimiter, header: header.fields, role, columns, rowBytes: row.next - gap.pos };
+  const plan: CsvPlan = {
+    delimiter: options.delimiter,
+    header: header.fields,
+    role,
+    columns: choice.values,
+    rowBytes: row.next - gap.pos,
+    layout: choice.layout,
+    labels: choice.labels,
+  };
   return { plan, dataStart: gap.pos, dataLine };
 }
+
+/** A number written with a decimal comma (`1,5`), as some locales write them in TSV. */
+const DECIMAL_COMMA = /^[ \t]*[+-]?\d+,\d+[ \t]*$/;
 
 /** The result of parsing one independent piece of CSV (see {@link parsePiece}). */
 export interface Piece {
@@ -184,6 +223,8 @@ export interface Piece {
   error?: { line: number; message: string };
   /** The arrays behind `labels`, `scores`, `lines`: pass it to the next call to fill them again. */
   sink: RowSink;
+  /** How labels were turned into classes (binary: the negative class found in the piece). */
+  resolver?: LabelResolver;
 }
 
 /**
@@ -216,10 +257,19 @@ export function parsePiece(b: Uint8Array, plan: CsvPlan, reuse?: RowSink): Piece
       lines: sink.lines.subarray(0, rows),
       breaks: cursor.line - 1,
       sink,
+      resolver: cursor.labels,
     };
     if (stop === Stop.Error) piece.error = { line: cursor.line, message: cursor.message! };
     return piece;
   }
+}
+
+/** The class names a batch's labels refer to (binary: negative as far as seen, then positive). */
+function classNamesOf(plan: CsvPlan, cursor: Cursor): string[] | undefined {
+  if (plan.labels === undefined)
+    return plan.layout?.task === 'multilabel' ? plan.columns.slice(0, plan.layout.classes).map(classSuffix) : undefined;
+  if (plan.labels.task === 'binary') return [cursor.labels?.negative ?? '', plan.labels.names[0]];
+  return plan.labels.names;
 }
 
 /** The delimiter as a byte. */

@@ -10,7 +10,8 @@ import { BLOCK_ROWS } from './arrow.js';
 import type { RandomAccessFile, TableBlock, TableOptions } from './arrow.js';
 import { CodecError, decompress, prepare } from './codecs.js';
 import type { Codec } from './codecs.js';
-import { chooseColumns, interleave } from './columns.js';
+import { blockNames } from './arrow.js';
+import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
 import type { ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 import {
@@ -76,16 +77,23 @@ export async function* readParquet(
       throw new InputError(`${name}: the column name ${JSON.stringify(l.name)} appears twice: rename one`);
     seen.add(l.name);
   }
-  const choice = chooseColumns(flat.map(columnInfo), options.labelColumn, name);
-  const wanted = [choice.label, ...choice.scores].map((n) => flat.find((l) => l.name === n)!);
-  const k = choice.scores.length;
+  const choice = chooseColumns(flat.map(columnInfo), options, failIn(name));
+  const resolver = choice.labels && new LabelResolver(choice.labels);
+  const read = choice.label === undefined ? choice.values : [choice.label, ...choice.values];
+  const wanted = read.map((n) => flat.find((l) => l.name === n)!);
+  if (choice.label !== undefined && wanted[0].text) {
+    throw new InputError(
+      `${name}: the label column ${JSON.stringify(choice.label)} holds text: class names in Parquet are not read yet (write the labels as class indices, or use CSV or Arrow)`,
+    );
+  }
+  const labelled = choice.label === undefined ? 0 : 1;
   const maxRows = Math.max(0, ...groups.map((g) => g.rows));
   let groupStart = 0;
   // One set of buffers per column for the whole file.
   const scratches = wanted.map(() => new Scratch());
   const blockLength = Math.min(blockRows, maxRows);
   const columnBlocks = wanted.map((_, c) =>
-    c > 0 && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength),
+    c >= labelled && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength),
   );
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g];
@@ -98,25 +106,35 @@ export async function* readParquet(
       // The block's rows column by column (NaN at nulls), then interleaved as every columnar reader's are.
       let firstNull: { row: number; column: string } | undefined;
       const values: ColumnValues[] = [];
-      for (let c = 0; c <= k; c++) {
+      for (let c = 0; c < wanted.length; c++) {
         const out = columnBlocks[c].subarray(0, n);
         const nullAt = await cursors[c].fill(n, out, 0, 1);
         if (nullAt >= 0 && (firstNull === undefined || nullAt < firstNull.row))
           firstNull = { row: nullAt, column: wanted[c].name };
         values.push({ values: out });
       }
+      // Rows after a null are never scored, so the block ends there.
+      const end = firstNull ? firstNull.row + 1 : n;
       const block = interleave(
-        values[0],
-        values.slice(1),
-        choice.scores,
+        labelled ? values[0] : undefined,
+        values.slice(labelled),
+        choice.values,
         choice.float32,
         0,
-        n,
+        end,
         groupStart + from,
         name,
         options.pool,
+        resolver,
       );
-      yield { firstRow: groupStart + from, ...block, columns: choice.scores, firstNull };
+      yield {
+        firstRow: groupStart + from,
+        ...block,
+        columns: choice.values,
+        layout: choice.layout,
+        names: blockNames(choice, resolver),
+        firstNull,
+      };
       if (firstNull) return;
     }
     for (const c of cursors) c.finish(rows);
@@ -135,17 +153,17 @@ function randomAccess(source: AsyncBuffer | RandomAccessFile): RandomAccessFile 
   };
 }
 
-function columnInfo(leaf: Leaf): ColumnInfo {
+function columnInfo(leaf: FooterLeaf): ColumnInfo {
   const numeric =
     leaf.physical === INT32 ||
     leaf.physical === INT64 ||
     leaf.physical === FLOAT ||
     leaf.physical === DOUBLE ||
     leaf.float16;
-  return { name: leaf.name, numeric, float32: leaf.physical === FLOAT || leaf.float16 };
+  return { name: leaf.name, numeric, float32: leaf.physical === FLOAT || leaf.float16, text: leaf.text };
 }
 
-type FooterLeaf = Leaf & { index: number; top: boolean; numeric: boolean };
+type FooterLeaf = Leaf & { index: number; top: boolean; numeric: boolean; text: boolean };
 
 /** The footer: the schema's leaf columns (in column-chunk order) and the row groups. */
 async function readFooter(
@@ -207,6 +225,8 @@ async function readFooter(
         index: leaves.length,
         top: depth === 0 && repetition !== 2 && !repeatedAbove,
         numeric,
+        // BYTE_ARRAY (physical type 6): text, usable only as a label column.
+        text: physical === 6,
       });
     };
     const rootChildren = num(schema[0], 5) ?? 0;

@@ -1,7 +1,8 @@
 import { Accumulator, load } from 'xentropy';
 import type { InputKind } from 'xentropy';
 import { locate } from '../../src/io/batch.js';
-import { inferInput } from '../../src/io/columns.js';
+import { inferInput, splitRows } from '../../src/io/columns.js';
+import type { Layout } from '../../src/io/columns.js';
 import { findFault } from '../../src/io/check.js';
 import { InputError } from '../../src/io/errors.js';
 import { BASES, formatJson } from '../../src/io/report.js';
@@ -37,21 +38,46 @@ export async function scoreFiles(files: NamedBlob[], options: ScoreOptions, onPr
   let store: RowStore | undefined;
   let breakdown: Breakdown | undefined;
   for await (const batch of source.batches) {
+    // Binary and multilabel files, and weight columns, as the command line reads them (API.md
+    // "Every classifier"); the page's own breakdown covers multiclass files.
+    const layout: Layout = batch.layout ?? {
+      task: 'multiclass',
+      classes: batch.columns.length,
+      targets: false,
+      weight: false,
+    };
+    const scoreColumns = batch.columns.slice(0, layout.classes);
     if (acc === undefined) {
       const input =
         options.input === 'auto'
-          ? inferInput(source.name, source.format, batch.columns, 'choose logits or probabilities above')
+          ? inferInput(source.name, source.format, scoreColumns, 'choose logits or probabilities above')
           : options.input;
       // The rows are checked below with their lines, so the library need not check them again.
-      acc = new Accumulator(x, { classes: batch.columns.length, input, base: base.value, validate: false });
-      store = new RowStore(batch.columns.length);
-      breakdown = new Breakdown(batch.columns, input);
+      acc = new Accumulator(x, {
+        task: layout.task,
+        classes: layout.classes,
+        input,
+        base: base.value,
+        validate: false,
+        weighted: layout.weight,
+        names: layout.task === 'binary' ? ['', batch.names?.[1] ?? '1'] : batch.names ? [...batch.names] : undefined,
+        // The page's JSON is the command line's without --per-class and --confusion.
+        perClass: false,
+        confusion: false,
+      });
+      store = new RowStore(layout.classes);
+      breakdown = new Breakdown(scoreColumns, input);
     }
-    const fault = findFault(batch, acc.input);
+    const fault = findFault(batch, acc.input, layout);
     if (fault !== undefined) throw new InputError(`${locate(source.name, batch, fault.index)}: ${fault.message}`);
-    const results = acc.add(batch.labels, batch.scores, batch.firstRow);
-    store!.add(batch, results);
-    breakdown!.add(batch, results);
+    const { scores, targets, weights } = splitRows(batch.scores, batch.rows, layout);
+    const results = acc.add(batch.labels, scores, batch.firstRow, { targets, weights });
+    if (layout.task === 'binary' && batch.names) acc.names = [batch.names[0], acc.names[1]];
+    const view = { ...batch, scores, columns: scoreColumns };
+    if (layout.task === 'multiclass') {
+      store!.add(view, results);
+      breakdown!.add(view, results);
+    }
     onProgress(store!.rows, Math.min(bytes, source.size), source.size);
   }
   // Readers throw on an input without data rows, so there was at least one batch.

@@ -32,14 +32,18 @@ const words = new Int32Array(bits.buffer);
 /** Little-endian platform: the high word is word 1. */
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
+/** 2^-k for k in [-1100, 1100] (exact powers of two), at POW2_NEG[k + 1100]. */
+const POW2_NEG = new Float64Array(2201);
+for (let k = -1100; k <= 1100; k++) POW2_NEG[k + 1100] = 2 ** -k;
+
 /** ln x for positive, normal, finite x, bit for bit the wasm SIMD build's vlogNormal. */
 export function lnFdlibm(x: number): number {
   bits[0] = x;
-  // The 64-bit add of 0x00095F62_00000000 touches the high word only (its low word is 0).
-  const hi = (words[HI] + 0x00095f62) | 0;
-  const k = (hi >>> 20) - 1023;
-  words[HI] = (hi & 0x000fffff) + 0x3fe6a09e;
-  const f = bits[0] - 1;
+  // The 64-bit add of 0x00095F62_00000000 touches the high word only (its low word is 0); k is
+  // the exponent that puts m = x·2^-k in [√2/2, √2), the number the bit operations build there
+  // (scaling a normal float64 by a power of two is exact; no write back into the bits).
+  const k = (((words[HI] + 0x00095f62) | 0) >>> 20) - 1023;
+  const f = x * POW2_NEG[k + 1100] - 1;
   const s = f / (2 + f);
   const z = s * s;
   const w = z * z;

@@ -169,10 +169,10 @@ export function fastEntropy(d: Direct, p: unknown, opts: unknown): Result | unde
   if (!(length >= 1 && length <= d.room) || n * k !== length || !stage(d, d.p, p, kind, length)) return MISS;
   d.setParams(params);
   // Without a reduction nothing reads the totals: a kernel may add to stale ones unreset.
-  if (reduction !== NONE) d.resetTotals(true);
+  if (reduction !== NONE && n > 1) d.resetTotals(true);
   if (d.entropyRows(n, k)) return MISS;
   taken.calls++;
-  if (reduction !== NONE) return reduced(reduction === SUM, d.sum(), n);
+  if (reduction !== NONE) return reduced(reduction === SUM, n === 1 ? 0 + d.f64[d.o] : d.sum(), n);
   return classes === 0 ? d.f64[d.o] : rowsOut(d, n, kind);
 }
 
@@ -263,7 +263,9 @@ export function fastRows(d: Direct, fn: RowFunction, p: unknown, q: unknown, opt
   if (typeof p === 'number') d.f64[d.t] = p;
   else if (!stage(d, d.t, p, pKind, index ? n : length)) return MISS;
   d.setParams(params);
-  if (reduction !== NONE) d.resetTotals(true);
+  // One row: its compensated Σ is the row itself, 0 + v (a -0 row sums to +0), and Σ w_y is 1 (no
+  // weights, nothing ignored): the totals are neither reset nor read (a call into the module fewer).
+  if (reduction !== NONE && n > 1) d.resetTotals(true);
   let bad: number;
   // Float32 predictions with class indices stay float32 where the general path has the float32 kernel.
   if (index && qKind === F32 && fn !== KL_DIVERGENCE) {
@@ -279,6 +281,9 @@ export function fastRows(d: Direct, fn: RowFunction, p: unknown, q: unknown, opt
   }
   if (bad) return MISS;
   taken.calls++;
-  if (reduction !== NONE) return reduced(reduction === SUM, d.sum(), index ? d.den() : n);
+  if (reduction !== NONE) {
+    if (n === 1) return reduced(reduction === SUM, 0 + d.f64[d.o], 1);
+    return reduced(reduction === SUM, d.sum(), index ? d.den() : n);
+  }
   return one ? d.f64[d.o] : rowsOut(d, n, qKind);
 }

@@ -31,9 +31,6 @@ const SHIFT: f64 = 6755399441055744.0;
 // The FMA build (asconfig.json target "relaxed", see vmath_f32.ts): each a·b + c below is one
 // relaxed_madd there, fused or not by the engine; FDLIBM's error analysis holds for both.
 
-/** 1 in the FMA build: src/backend/wasm.ts then never mirrors these kernels' arithmetic in JavaScript. */
-export const RELAXED: i32 = ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
-
 /** a·b + c per lane (float64). */
 // @ts-ignore: decorator
 @inline function madd(a: v128, b: v128, c: v128): v128 {

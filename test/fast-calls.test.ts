@@ -166,7 +166,7 @@ describe.each(backends)("small calls on %s give the general path's numbers", (_n
     );
   });
 
-  it("one row's -ln q_y over the whole float64 range, near 1 and near 0 (the SIMD build's mirrored log)", () => {
+  it("one row's -ln q_y over the whole float64 range, near 1 and near 0 (the one-row export's log)", () => {
     fc.assert(
       fc.property(
         fc.oneof(

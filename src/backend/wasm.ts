@@ -25,10 +25,6 @@ import type { Source } from '../shapes.js';
 import { fastPath } from '../fast-path.js';
 import type { WasmExports } from '../wasm-exports.generated.js';
 import { PARAM_FIELDS, writeParams } from '../js/params.js';
-import { lnFdlibm } from '../js/fdlibm_log.js';
-
-/** Smallest positive normal float64, 2^-1022. */
-const MIN_NORMAL = 2.2250738585072014e-308;
 
 type Export = (...args: number[]) => number;
 
@@ -263,7 +259,6 @@ function createDirect(
   } = e as unknown as Record<string, (...args: number[]) => number>;
   const scratchStart = e.SCRATCH.value;
   const scratchEnd = e.SCRATCH_END.value;
-  const mirrored = (e as unknown as Record<string, WebAssembly.Global>).RELAXED.value === 0;
   /** Float32 values of q copied to the predictions region (an index loop below smallCopy values). */
   const stage32 = (q: Float32Array, count: number): void => {
     const m = memory32();
@@ -299,12 +294,7 @@ function createDirect(
       stage32(z, n * kk);
       return softmaxCrossEntropyIndexF32(T, P, n, kk, O, 0, 0);
     },
-    // In the SIMD build the row's log is plain IEEE arithmetic, mirrored bit for bit in
-    // JavaScript (fdlibm_log.ts) without a call into the module; the FMA build's may fuse.
-    negLogTarget: (qy, lnBase) =>
-      mirrored && qy >= MIN_NORMAL && qy < Infinity
-        ? -(1 * lnFdlibm(qy)) * (1 / lnBase)
-        : crossEntropyIndexOneF64(qy, lnBase),
+    negLogTarget: (qy, lnBase) => crossEntropyIndexOneF64(qy, lnBase),
   };
   return direct;
 }

@@ -12,7 +12,7 @@
 // exact value of the same float32 inputs (API.md's float32 bound); test/fixtures.test.ts checks
 // crossEntropy.json (test/fixtures/gen.py), test/float32.test.ts the float32 kernel.
 import { addDen, addRow, mergeTotals, rowSum, settle, settleLanes, settleLanesWith, sumError, vSumError } from './accumulate';
-import { vlog, vlogNormal } from './vmath_f64';
+import { slog, vlog, vlogNormal } from './vmath_f64';
 import { vlogf } from './vmath_f32';
 import { classOf, classless, INVALID } from './targets';
 import { inUnit } from './lanes';
@@ -366,4 +366,100 @@ export function crossEntropyIndexF32(y: usize, q: usize, n: i32, k: i32, out: us
     y, q, n, k, out, params.lnBase(), params.normalize(), params.eps(), w, params.smoothing(), params.ignoreIndex(),
   );
   return s ? bad | weighIndexRows(out, s, n, y, k, w, params.ignoreIndex()) : bad;
+}
+
+/**
+ * One row's -ln q_y / ln b with a class index (no clamp, no weights): a row of the plain index
+ * path (negLogTargetsF64: -(w·ln q_y)·(1/ln b), w = 1) through one lane of the same vector log
+ * (vlog and vlogNormal agree on normal lanes), so a single-distribution call gives the batch's
+ * number without staging anything.
+ */
+export function crossEntropyIndexOneF64(qy: f64, lnBase: f64): f64 {
+  const lq = qy >= MIN_NORMAL && qy < Infinity ? f64x2.extract_lane(vlogNormal(f64x2.splat(qy)), 0) : slog(qy);
+  return -(1.0 * lq) * (1 / lnBase);
+}
+
+/**
+ * The fused per-row path (reduction 'none', no weights, clamp, smoothing, normalize or
+ * ignoreIndex): int32 class indices y read in place, float32 predictions q, float32 results
+ * written to out. Per block of four rows: the labels range-checked as one i32x4, q_y gathered,
+ * -ln q_y / ln b through one vlogf (vlog in float64 for a quad holding a 0, subnormal, NaN or
+ * out-of-range q_y), rounded to float32 and stored as one vector. No running sums (nobody reads
+ * them). Quads fall on the rows negLogTargetsF32 groups (chunks and its blocks start at multiples
+ * of 4), so the numbers are its numbers rounded once to float32 (f32x4.demote rounds to nearest,
+ * as Float32Array assignment does); a row whose label is not a class gets NaN. q is range-checked
+ * flat (allInUnit). Returns 1 if a q or a label is invalid.
+ */
+export function crossEntropyIndexI32F32(y: usize, q: usize, n: i32, k: i32, out: usize): i32 {
+  const perBase = f64x2.splat(1 / params.lnBase());
+  let bad = allInUnit<f32>(q, n * k) ? 0 : 1;
+  const kv = i32x4.splat(k);
+  const stride = <usize>k << 2;
+  for (let r = 0; r < n; r += 4) {
+    const row = q + ((<usize>r * <usize>k) << 2);
+    if (r + 4 <= n) {
+      const c = v128.load(y + (<usize>r << 2));
+      if (v128.all_true<i32>(v128.and(i32x4.ge_s(c, i32x4.splat(0)), i32x4.lt_s(c, kv)))) {
+        let q4 = f32x4.splat(load<f32>(row + (<usize>i32x4.extract_lane(c, 0) << 2)));
+        q4 = f32x4.replace_lane(q4, 1, load<f32>(row + stride + (<usize>i32x4.extract_lane(c, 1) << 2)));
+        q4 = f32x4.replace_lane(q4, 2, load<f32>(row + 2 * stride + (<usize>i32x4.extract_lane(c, 2) << 2)));
+        q4 = f32x4.replace_lane(q4, 3, load<f32>(row + 3 * stride + (<usize>i32x4.extract_lane(c, 3) << 2)));
+        v128.store(out + (<usize>r << 2), negLogQuadF32(q4, perBase));
+        continue;
+      }
+    }
+    // The last 1–3 rows, or a quad with a label that is not a class: lanes past n and such rows
+    // read q = 1 (normal: the quad takes the same log as in negLogTargetsF32), then get NaN.
+    const m = min(4, n - r);
+    let q4 = f32x4.splat(1);
+    let invalid = 0;
+    for (let j = 0; j < m; j++) {
+      const c = load<i32>(y + (<usize>(r + j) << 2));
+      if (c >= 0 && c < k) q4 = replaceLaneF32(q4, j, load<f32>(row + <usize>j * stride + (<usize>c << 2)));
+      else invalid |= 1 << j;
+    }
+    const v = negLogQuadF32(q4, perBase);
+    if (invalid) bad = 1;
+    for (let j = 0; j < m; j++) {
+      const x: f32 = invalid & (1 << j) ? NaN : extractLaneF32(v, j);
+      store<f32>(out + (<usize>(r + j) << 2), x);
+    }
+  }
+  return bad;
+}
+
+/** Lane j (0–3) of four float32, replaced by x. */
+// @ts-ignore: decorator
+@inline function replaceLaneF32(v: v128, j: i32, x: f32): v128 {
+  if (j == 0) return f32x4.replace_lane(v, 0, x);
+  if (j == 1) return f32x4.replace_lane(v, 1, x);
+  if (j == 2) return f32x4.replace_lane(v, 2, x);
+  return f32x4.replace_lane(v, 3, x);
+}
+
+/** Lane j (0–3) of four float32. */
+// @ts-ignore: decorator
+@inline function extractLaneF32(v: v128, j: i32): f32 {
+  if (j == 0) return f32x4.extract_lane(v, 0);
+  if (j == 1) return f32x4.extract_lane(v, 1);
+  if (j == 2) return f32x4.extract_lane(v, 2);
+  return f32x4.extract_lane(v, 3);
+}
+
+/** -(1·ln q)·perBase per lane of four float32 q, as negLogTargetsF32 computes it, rounded to float32. */
+// @ts-ignore: decorator
+@inline function negLogQuadF32(q4: v128, perBase: v128): v128 {
+  let l01: v128, l23: v128;
+  if (v128.all_true<i32>(v128.and(f32x4.ge(q4, f32x4.splat(F32_MIN_NORMAL)), f32x4.lt(q4, f32x4.splat(Infinity))))) {
+    const l = vlogf(q4);
+    l01 = f64x2.promote_low_f32x4(l);
+    l23 = f64x2.promote_low_f32x4(v128.shuffle<i32>(l, l, 2, 3, 0, 1));
+  } else {
+    l01 = vlog(f64x2.promote_low_f32x4(q4));
+    l23 = vlog(f64x2.promote_low_f32x4(v128.shuffle<i32>(q4, q4, 2, 3, 0, 1)));
+  }
+  const one = f64x2.splat(1.0);
+  const loss01 = f64x2.mul(f64x2.neg(f64x2.mul(one, l01)), perBase);
+  const loss23 = f64x2.mul(f64x2.neg(f64x2.mul(one, l23)), perBase);
+  return v128.shuffle<i32>(f32x4.demote_f64x2_zero(loss01), f32x4.demote_f64x2_zero(loss23), 0, 1, 4, 5);
 }

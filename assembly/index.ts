@@ -10,7 +10,7 @@ export {
 
 export { resetTotals } from './accumulate';
 export { informationContentF64, binaryEntropyF64, entropyRowsF64 } from './entropy';
-export { crossEntropyDenseF64, crossEntropyIndexF64, crossEntropyIndexF32 } from './cross_entropy';
+export { crossEntropyDenseF64, crossEntropyIndexF64, crossEntropyIndexF32, crossEntropyIndexOneF64, crossEntropyIndexI32F32 } from './cross_entropy';
 export { klDivergenceRowsF64 } from './kl_divergence';
 export { softmaxRowsF64, logSumExpRowsF64 } from './softmax';
 export { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxCrossEntropyIndexF32 } from './softmax_cross_entropy';

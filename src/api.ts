@@ -14,9 +14,12 @@ import type {
 } from './backend/backend.js';
 import {
   backendFor,
+  changedWhileRead,
   checkOut,
   directOut,
+  enter,
   exclusive,
+  leave,
   reduce,
   resultArray,
   runChunks,
@@ -24,6 +27,16 @@ import {
   single,
 } from './run.js';
 import type { Outcome, Plan } from './run.js';
+import {
+  CROSS_ENTROPY,
+  fastEntropy,
+  fastIndexOne,
+  fastRows,
+  KL_DIVERGENCE,
+  SOFTMAX_CROSS_ENTROPY,
+  taken,
+} from './fast-calls.js';
+import { fastPath } from './fast-path.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
@@ -226,6 +239,29 @@ function rowsWithTargets(
   const kernel = t.index ? index : dense;
   // Float32 predictions with class indices stay float32 (read in place, no conversion) where a kernel exists.
   const kernel32 = t.index && qb.src.f32 ? index32 : undefined;
+  const locate = (r0: number, rows: number): Error | null =>
+    (t.index ? findBadIndex(fn, t.src, k, ignoreIndex, r0, r0 + rows) : null) ??
+    findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k) ??
+    badSampleWeight(fn, sw, r0, rows);
+  // Per-row cross-entropy of int32 labels and float32 probabilities, nothing else asked: the fused kernel.
+  if (
+    be.crossEntropyIndexI32F32 &&
+    fastPath.fusedIndex32 &&
+    fn === 'crossEntropy' &&
+    p instanceof Int32Array &&
+    qb.src.f32 &&
+    !qb.single &&
+    o.reduction === 'none' &&
+    !o.out &&
+    !sw &&
+    o.weights === undefined &&
+    params.eps === 0 &&
+    params.smoothing === 0 &&
+    !params.normalize &&
+    Number.isNaN(ignoreIndex)
+  ) {
+    return fusedCrossEntropyRows(be, fn, p, qb.src.f32, n, k, params, o.validate, locate);
+  }
   const r = runChunks(
     be,
     plan(n, k, 1, o, qb.kind, qb.single, [p, q, o.weights, o.sampleWeights], params),
@@ -236,12 +272,38 @@ function rowsWithTargets(
         return kernel32(b.kernels, tv, b.stage32(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
       return kernel(b.kernels, tv, b.stage(PREDICTIONS, qb.src, r0 * k, (r0 + rows) * k), rows, k, out, w, s);
     },
-    (r0, rows) =>
-      (t.index ? findBadIndex(fn, t.src, k, ignoreIndex, r0, r0 + rows) : null) ??
-      findBadValue(fn, checked, k, !qb.single, r0 * k, (r0 + rows) * k) ??
-      badSampleWeight(fn, sw, r0, rows),
+    locate,
   );
   return finish(o, r, t.index ? r.den : n, qb.kind, qb.single);
+}
+
+/**
+ * crossEntropy per row of int32 labels and float32 probabilities (reduction 'none'): the fused
+ * kernel (assembly/cross_entropy.ts, crossEntropyIndexI32F32) chunk by chunk, in the chunks
+ * runChunks would cut, writing float32 results straight into the array returned (a fresh one:
+ * nothing the caller holds is written before a flagged chunk throws).
+ */
+function fusedCrossEntropyRows(
+  be: Backend,
+  fn: string,
+  y: Int32Array,
+  q: Float32Array,
+  n: number,
+  k: number,
+  params: KernelParams,
+  validate: boolean,
+  locate: (r0: number, rows: number) => Error | null,
+): Float32Array {
+  const into = new Float32Array(n);
+  taken.fused++;
+  be.setParams(params);
+  const perChunk = Math.max(1, Math.floor(be.capacity / k));
+  for (let r0 = 0; r0 < n; r0 += perChunk) {
+    const rows = Math.min(perChunk, n - r0);
+    const bad = be.crossEntropyIndexI32F32!(y, q, r0, rows, k, into);
+    if (bad && validate) throw locate(r0, rows) ?? changedWhileRead(fn, r0, rows);
+  }
+  return into;
 }
 
 /**
@@ -356,6 +418,8 @@ function scoreRows(be0: Backend, labels: unknown, scores: unknown, opts: ScoreOp
 const KL_FIXED: Partial<KernelParams> = Object.freeze({ eps: 0, smoothing: 0, ignoreIndex: NaN });
 
 export function createApi(be: Backend, features: Features = { simd: 'none' }): Xentropy {
+  // Small calls of the common kinds take the fast paths (fast-calls.ts); a MISS runs the general path.
+  const d = be.direct;
   const api = {
     backend: be.name,
     features: Object.freeze({ ...features }),
@@ -446,11 +510,59 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
       }
     },
   };
+  const general = {
+    entropy: api.entropy,
+    crossEntropy: api.crossEntropy,
+    klDivergence: api.klDivergence,
+    softmaxCrossEntropy: api.softmaxCrossEntropy,
+  };
   // Every method runs alone (run.ts, exclusive): a getter or Proxy inside an argument cannot call
   // back into the library while a call has staged data in the shared scratch.
-  for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(api))) {
-    if (typeof d.value === 'function') Object.defineProperty(api, name, { ...d, value: exclusive(name, d.value) });
+  for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(api))) {
+    if (typeof desc.value === 'function')
+      Object.defineProperty(api, name, { ...desc, value: exclusive(name, desc.value) });
   }
+  // The functions with small-call paths (fast-calls.ts) enter and leave by hand: each its own
+  // code, so the JIT can inline the fast path into the caller; a MISS runs the general path.
+  const withFastPath = {
+    entropy(p: unknown, opts?: Options): Result {
+      enter('entropy');
+      try {
+        return fastEntropy(d, p, opts) ?? general.entropy(p, opts);
+      } finally {
+        leave();
+      }
+    },
+    crossEntropy(p: unknown, q: unknown, opts?: Options): Result {
+      enter('crossEntropy');
+      try {
+        return (
+          (typeof p === 'number' ? fastIndexOne(d, p, q, opts) : fastRows(d, CROSS_ENTROPY, p, q, opts)) ??
+          general.crossEntropy(p, q, opts)
+        );
+      } finally {
+        leave();
+      }
+    },
+    klDivergence(p: unknown, q: unknown, opts?: Options): Result {
+      enter('klDivergence');
+      try {
+        return fastRows(d, KL_DIVERGENCE, p, q, opts) ?? general.klDivergence(p, q, opts);
+      } finally {
+        leave();
+      }
+    },
+    softmaxCrossEntropy(p: unknown, z: unknown, opts?: Options): Result {
+      enter('softmaxCrossEntropy');
+      try {
+        return fastRows(d, SOFTMAX_CROSS_ENTROPY, p, z, opts) ?? general.softmaxCrossEntropy(p, z, opts);
+      } finally {
+        leave();
+      }
+    },
+  };
+  for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(withFastPath)))
+    Object.defineProperty(api, name, desc);
   return Object.freeze(api) as unknown as Xentropy;
 }
 

@@ -6,6 +6,7 @@
  * Per-row results are gathered in a Float64Array and handed to the caller's `out` only after the
  * last chunk, so nothing is half-written when a call throws.
  */
+import { mergedOnce } from './backend/backend.js';
 import type { Backend, View } from './backend/backend.js';
 import { jsBackend } from './backend/js.js';
 import type { OutKind } from './shapes.js';
@@ -62,20 +63,35 @@ export function backendFor(be: Backend, k: number): Backend {
 let busy = false;
 
 /** `f` run as the only xentropy call in progress: a call made while another runs is a TypeError. */
-export function exclusive<A extends unknown[], R>(fn: string, f: (...args: A) => R): (...args: A) => R {
-  return (...args: A): R => {
-    if (busy) {
-      throw new TypeError(
-        `${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`,
-      );
-    }
-    busy = true;
+export function exclusive<R>(fn: string, f: (a?: unknown, b?: unknown, c?: unknown) => R): typeof f {
+  // Three fixed parameters (no public function takes more): a rest parameter would build an
+  // array per call, which a single-distribution call notices.
+  return (a?: unknown, b?: unknown, c?: unknown): R => {
+    enter(fn);
     try {
-      return f(...args);
+      return f(a, b, c);
     } finally {
       busy = false;
     }
   };
+}
+
+/**
+ * exclusive() written out in a method of its own (api.ts, the small-call functions): marks the
+ * call as running, or throws if another one is. The method then calls leave() in a finally. One
+ * wrapper shared by every method is one call site for all of them, which the JIT cannot inline.
+ */
+export function enter(fn: string): void {
+  if (busy) {
+    throw new TypeError(
+      `${fn}: called while another xentropy call is running (from a getter or Proxy on its arguments); calls cannot nest`,
+    );
+  }
+  busy = true;
+}
+
+export function leave(): void {
+  busy = false;
 }
 
 /**
@@ -119,16 +135,6 @@ export function runChunks(be: Backend, plan: Plan, step: Step, locate: Locate): 
   }
   if (into && rows !== into) into.set(rows!);
   return { rows: into ?? rows, sum: sum.value, den: den.value };
-}
-
-/**
- * A compensated sum's value after merging one chunk's (sum, carry) into a fresh CompensatedSum,
- * computed without the object: the same operations in the same order, so the same number.
- */
-function mergedOnce(sum: number, carry: number): number {
-  const t = 0 + sum;
-  const c = 0 + (0 >= Math.abs(sum) ? 0 - t + sum : sum - t + 0) + carry;
-  return Number.isFinite(t) ? t + c : t;
 }
 
 /** runChunks for inputs that fit one chunk: no loop, no compensated-sum objects. */
@@ -241,9 +247,14 @@ export function reportReductionParts(sink: ((sum: number, denominator: number) =
 
 /** The reduced value: 'sum' → Σ, 'mean' → Σ / denominator (NaN over zero counted rows). */
 export function reduce(o: Resolved, r: Outcome, denominator: number): number {
-  partsSink?.(r.sum, denominator);
-  if (o.reduction === 'sum') return r.sum;
-  return denominator === 0 ? NaN : r.sum / denominator;
+  return reduced(o.reduction === 'sum', r.sum, denominator);
+}
+
+/** reduce() from the parts: Σ for 'sum', else Σ / denominator (NaN over zero counted rows). */
+export function reduced(sum: boolean, total: number, denominator: number): number {
+  partsSink?.(total, denominator);
+  if (sum) return total;
+  return denominator === 0 ? NaN : total / denominator;
 }
 
 /** The result of one distribution or one number: its only row (kept at float64 precision). */

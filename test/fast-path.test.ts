@@ -18,7 +18,7 @@ function both<T>(f: () => T): [T, T] {
   const copy = (v: T): T => (ArrayBuffer.isView(v) ? (Array.from(v as unknown as ArrayLike<number>) as T) : v);
   Object.assign(fastPath, defaults);
   const fast = copy(f());
-  Object.assign(fastPath, { oneChunk: false, smallCopy: 0 });
+  Object.assign(fastPath, { smallCalls: false, oneChunk: false, smallCopy: 0 });
   const general = copy(f());
   Object.assign(fastPath, defaults);
   return [fast, general];

@@ -27,6 +27,8 @@ const HELPERS = [
   'expRowsF32',
   'logRowsF32',
   'narrowF64ToF32',
+  'crossEntropyIndexOneF64',
+  'crossEntropyIndexI32F32',
 ];
 
 describe('kernel exports', () => {

@@ -84,7 +84,7 @@ describe('load(): which wasm build runs', () => {
       expect(seen[mode], `relaxed_madd should run ${mode} here: ${out}`).toBe(true);
     });
 
-    it(`the vmath and fixture suites pass on the relaxed build, madd ${mode}`, () => {
+    it(`the vmath, fixture and small-call suites pass on the relaxed build, madd ${mode}`, () => {
       // Worker threads share the process's V8 flags (forked workers would not get them).
       const r = spawnSync(
         process.execPath,
@@ -96,6 +96,7 @@ describe('load(): which wasm build runs', () => {
           '--reporter=dot',
           'test/vmath.test.ts',
           'test/fixtures.test.ts',
+          'test/fast-calls.test.ts',
         ],
         { cwd: root, encoding: 'utf8', env: childEnv({ XENTROPY_SIMD: 'relaxed' }) },
       );

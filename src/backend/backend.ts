@@ -94,9 +94,51 @@ export const SAMPLE_WEIGHTS: Slot = 4;
 /** A weights view meaning "no weights" (off < 0; address 0 on wasm), per class or per sample. */
 export const NO_WEIGHTS: View = { arr: new Float64Array(0), off: -1 };
 
+/**
+ * A backend as the small-call paths (src/fast-path.ts) use it: staging memory written by index
+ * loops, and the kernels called on it with their addresses fixed once — no View objects, chunk
+ * plan or closures per call. Float64 targets are staged at `t`, predictions at `p`, results land
+ * at `o` (element indices into `f64`), each slot holding `room` values.
+ */
+export interface Direct {
+  /** The staging memory (wasm: the module's memory, this field replaced only when memory grows). */
+  f64: Float64Array;
+  readonly t: number;
+  readonly p: number;
+  readonly o: number;
+  readonly room: number;
+  /** The scratch area's bytes [scratchStart, scratchEnd) in `f64.buffer` (js: empty, the memory is private). */
+  readonly scratchStart: number;
+  readonly scratchEnd: number;
+  /** Writes the parameter block, skipped when `p` is the block written last. */
+  setParams(p: KernelParams): void;
+  resetTotals(wanted: boolean): void;
+  /** The last kernel's Σ rows and Σ w_y, each (sum + carry) as one chunk's compensated merge gives it. */
+  sum(): number;
+  den(): number;
+  entropyRows(n: number, k: number): number;
+  klDivergenceRows(n: number, k: number): number;
+  crossEntropyDense(n: number, k: number): number;
+  crossEntropyIndex(n: number, k: number): number;
+  softmaxCrossEntropyIndex(n: number, k: number): number;
+  /** Float32 predictions `q` (the caller's array, n·k values): wasm copies them in, js reads them in place. */
+  crossEntropyIndex32(q: Float32Array, n: number, k: number): number;
+  softmaxCrossEntropyIndex32(z: Float32Array, n: number, k: number): number;
+  /** One row's -ln q_y / ln b with a class index, computed as the index kernels compute a row (no clamp, no weights). */
+  negLogTarget(qy: number, lnBase: number): number;
+}
+
+/** A compensated sum's value after merging one chunk's (sum, carry) into a fresh CompensatedSum (src/sum.ts), without the object. */
+export function mergedOnce(sum: number, carry: number): number {
+  const t = 0 + sum;
+  const c = 0 + (0 >= Math.abs(sum) ? 0 - t + sum : sum - t + 0) + carry;
+  return Number.isFinite(t) ? t + c : t;
+}
+
 export interface Backend {
   readonly name: 'wasm' | 'js';
   readonly kernels: Kernels;
+  readonly direct: Direct;
   /** Writes a call's options into the parameter block the kernels read (once per call, before the first chunk). */
   setParams(p: KernelParams): void;
   /** Values one region holds: a chunk is as many whole rows as fit. Rows longer than this run on js. */
@@ -122,4 +164,17 @@ export interface Backend {
   free(view: AllocatableArray): void;
   /** Makes room for `bytes` of later alloc() calls at once (one memory growth, not one per alloc). */
   reserve(bytes: number): void;
+  /**
+   * The fused per-row cross-entropy (wasm only): int32 labels and float32 predictions of rows
+   * [r0, r0 + rows), read in place where they live in the backend's memory, float32 results
+   * written to dest[r0 ..]. Returns the kernel's flag.
+   */
+  crossEntropyIndexI32F32?(
+    y: Int32Array,
+    q: Float32Array,
+    r0: number,
+    rows: number,
+    k: number,
+    dest: Float32Array,
+  ): number;
 }

@@ -8,11 +8,12 @@
  * objects, so neither would buy anything here, and asc's ESM glue uses top-level await, which
  * breaks some bundlers (../shared/notes/wasm-in-browsers.md).
  */
-import { KERNEL_NAMES } from './backend.js';
+import { KERNEL_NAMES, mergedOnce } from './backend.js';
 import type {
   AllocatableArray,
   AllocatableType,
   Backend,
+  Direct,
   KernelParams,
   Kernels,
   Slot,
@@ -93,8 +94,10 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
     if (view.buffer !== e.memory.buffer) {
       view = new Float64Array(e.memory.buffer);
       view32 = new Float32Array(e.memory.buffer);
+      direct.f64 = view;
     }
   };
+  const direct = createDirect(e, view, region, totalsAt, paramsBase, () => view32);
   const memory = (): Float64Array => view;
   const memory32 = (): Float32Array => view32;
   /** Arrays from alloc() and their addresses: free() releases only these, even once detached. */
@@ -108,7 +111,7 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
    */
   const scratchStart = e.SCRATCH.value;
   const scratchEnd = e.SCRATCH_END.value;
-  const notScratch = <T extends Float64Array | Float32Array>(v: T): T => {
+  const notScratch = <T extends Float64Array | Float32Array | Int32Array>(v: T): T => {
     if (v.byteOffset < scratchEnd && v.byteOffset + v.byteLength > scratchStart) {
       throw new TypeError(
         `a ${v.constructor.name} over bytes ${v.byteOffset}–${v.byteOffset + v.byteLength} of the wasm memory overlaps xentropy's scratch area (bytes ${scratchStart}–${scratchEnd}); allocate arrays with x.alloc`,
@@ -120,7 +123,8 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
   return {
     name: 'wasm',
     kernels: bindKernels(e),
-    setParams: (p: KernelParams) => writeParams(p, memory(), paramsBase),
+    direct,
+    setParams: (p: KernelParams) => direct.setParams(p),
     capacity,
     stage(slot: Slot, src: Source, from: number, to: number): View {
       const arr = memory();
@@ -192,6 +196,26 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       live.delete(array);
       e.free(address);
     },
+    crossEntropyIndexI32F32(y, q, r0, rows, k, dest) {
+      const m32 = memory32();
+      const inMemory = m32.buffer;
+      let yAt: number;
+      if (y.buffer === inMemory) yAt = notScratch(y).byteOffset + r0 * 4;
+      else {
+        yAt = region(0) * 8;
+        new Int32Array(inMemory, yAt, rows).set(y.subarray(r0, r0 + rows));
+      }
+      let qAt: number;
+      if (q.buffer === inMemory) qAt = notScratch(q).byteOffset + r0 * k * 4;
+      else {
+        qAt = region(1) * 8;
+        m32.set(q.subarray(r0 * k, (r0 + rows) * k), qAt / 4);
+      }
+      const outAt = region(3) * 8;
+      const bad = e.crossEntropyIndexI32F32(yAt, qAt, rows, k, outAt);
+      dest.set(m32.subarray(outAt / 4, outAt / 4 + rows), r0);
+      return bad;
+    },
     totals() {
       const m = memory();
       totals.sum = m[totalsAt];
@@ -201,4 +225,76 @@ export function createWasmBackend(instance: WebAssembly.Instance): Backend {
       return totals;
     },
   };
+}
+
+/**
+ * The small-call access (backend.ts, Direct): the kernels called with the scratch regions' byte
+ * addresses, fixed here once. The parameter block remembers the options object written last, so
+ * a run of calls with the same options writes it once (only setParams writes the block).
+ */
+function createDirect(
+  e: WasmExports,
+  view: Float64Array,
+  region: (i: number) => number,
+  totalsAt: number,
+  paramsBase: number,
+  memory32: () => Float32Array,
+): Direct {
+  const t = region(0);
+  const p = region(1);
+  const o = region(3);
+  const [T, P, O] = [t * 8, p * 8, o * 8];
+  let written: KernelParams | null = null;
+  // The exports taken once: a property load on the exports object per call costs more than a small kernel.
+  const {
+    resetTotals,
+    entropyRowsF64,
+    klDivergenceRowsF64,
+    crossEntropyDenseF64,
+    crossEntropyIndexF64,
+    crossEntropyIndexF32,
+    crossEntropyIndexOneF64,
+    softmaxCrossEntropyIndexF64,
+    softmaxCrossEntropyIndexF32,
+  } = e as unknown as Record<string, (...args: number[]) => number>;
+  const scratchStart = e.SCRATCH.value;
+  const scratchEnd = e.SCRATCH_END.value;
+  /** Float32 values of q copied to the predictions region (an index loop below smallCopy values). */
+  const stage32 = (q: Float32Array, count: number): void => {
+    const m = memory32();
+    if (count <= fastPath.smallCopy) for (let i = 0, j = 2 * p; i < count; i++, j++) m[j] = q[i];
+    else m.set(count === q.length ? q : q.subarray(0, count), 2 * p);
+  };
+  const direct: Direct = {
+    f64: view,
+    t,
+    p,
+    o,
+    room: e.CAPACITY.value,
+    scratchStart,
+    scratchEnd,
+    setParams(params: KernelParams) {
+      if (params === written) return;
+      writeParams(params, direct.f64, paramsBase);
+      written = params;
+    },
+    resetTotals: (wanted) => resetTotals(wanted ? 1 : 0),
+    sum: () => mergedOnce(direct.f64[totalsAt], direct.f64[totalsAt + 1]),
+    den: () => mergedOnce(direct.f64[totalsAt + 2], direct.f64[totalsAt + 3]),
+    entropyRows: (n, kk) => entropyRowsF64(P, n, kk, O, 0),
+    klDivergenceRows: (n, kk) => klDivergenceRowsF64(T, P, n, kk, O, 0),
+    crossEntropyDense: (n, kk) => crossEntropyDenseF64(T, P, n, kk, O, 0, 0),
+    crossEntropyIndex: (n, kk) => crossEntropyIndexF64(T, P, n, kk, O, 0, 0),
+    softmaxCrossEntropyIndex: (n, kk) => softmaxCrossEntropyIndexF64(T, P, n, kk, O, 0, 0),
+    crossEntropyIndex32(q, n, kk) {
+      stage32(q, n * kk);
+      return crossEntropyIndexF32(T, P, n, kk, O, 0, 0);
+    },
+    softmaxCrossEntropyIndex32(z, n, kk) {
+      stage32(z, n * kk);
+      return softmaxCrossEntropyIndexF32(T, P, n, kk, O, 0, 0);
+    },
+    negLogTarget: (qy, lnBase) => crossEntropyIndexOneF64(qy, lnBase),
+  };
+  return direct;
 }

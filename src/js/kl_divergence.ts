@@ -22,12 +22,17 @@ import { weighRows } from './sample_weights.js';
  * overflows or underflows (b or a subnormal) the difference of logs is used (no cancellation then).
  */
 export function logRatio(a: number, b: number): number {
-  const ratio = a / b;
+  // One division, as assembly/ takes it: r = a/b and d = (a - b)/b through 1/b, each within 1 ulp.
+  const inv = 1 / b;
+  const ratio = a * inv;
   if (ratio > 0.5 && ratio < 2) {
-    // log1p(d) = ln(u)·d/(u - 1), u = 1 + d rounded (Goldberg 1991, Theorem 4; as assembly/ does).
-    const d = (a - b) / b;
+    // log1p(d) = ln u + ln(1 + c/u), u = 1 + d rounded and c = d - (u - 1) its exact rounding
+    // error (|c| ≤ 2^-53·u); ln(1 + c/u) = c/u to 2^-106, and c·(2 - u) differs from c/u by
+    // |c|·(u - 1)²/u ≤ 2^-53·(u - 1)², under 2^-52·|ln u| (|ln u| ≥ |u - 1|/2 on (0.5, 2)): no
+    // division beyond 1/b, where log1p's usual ln(u)·d/(u - 1) takes one more.
+    const d = (a - b) * inv;
     const u = 1 + d;
-    return u === 1 ? d : lnOf(u) * (d / (u - 1));
+    return lnOf(u) + (d - (u - 1)) * (2 - u);
   }
   if (ratio >= MIN_NORMAL && ratio < Infinity) return lnOf(ratio);
   return Math.log(a) - Math.log(b);

@@ -57,8 +57,32 @@ const LN2_LO = 1.90821492927058770002e-10;
 /** Little-endian platform: the high word of float64 element i is Int32 element 2i + 1. */
 export const HI_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
 
+/**
+ * Arrays whose word views are kept (the backends' own scratch, registered once with keepWords):
+ * a small call reads its values there, and a fresh Int32Array per call would cost more than the
+ * call's arithmetic. Any other array gets a fresh view, so no caller's array is held.
+ */
+const keptArrays: (Float64Array | Float32Array)[] = [];
+const keptWords: Int32Array[] = [];
+
+/** Registers a backend-owned scratch array: wordsOf(a) then returns one view made now. */
+export function keepWords(a: Float64Array | Float32Array): void {
+  keptArrays.push(a);
+  keptWords.push(new Int32Array(a.buffer, a.byteOffset, a.length * (a.BYTES_PER_ELEMENT >> 2)));
+}
+
+/** Forgets a registered array (a scratch array replaced by a larger one). */
+export function forgetWords(a: Float64Array | Float32Array): void {
+  const i = keptArrays.indexOf(a);
+  if (i >= 0) {
+    keptArrays.splice(i, 1);
+    keptWords.splice(i, 1);
+  }
+}
+
 /** An Int32Array over the bytes of a Float64Array (2 words per element) or a Float32Array (1 per element). */
 export function wordsOf(a: Float64Array | Float32Array): Int32Array {
+  for (let i = 0; i < keptArrays.length; i++) if (keptArrays[i] === a) return keptWords[i];
   return new Int32Array(a.buffer, a.byteOffset, a.length * (a.BYTES_PER_ELEMENT >> 2));
 }
 

@@ -24,6 +24,7 @@ import {
   single,
 } from './run.js';
 import type { Outcome, Plan } from './run.js';
+import { registerBackend } from './score-binary.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
@@ -451,6 +452,8 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
   for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(api))) {
     if (typeof d.value === 'function') Object.defineProperty(api, name, { ...d, value: exclusive(name, d.value) });
   }
+  // The accumulator's binary scoring reaches this backend's fused kernel (score-binary.ts).
+  registerBackend(api, be);
   return Object.freeze(api) as unknown as Xentropy;
 }
 

@@ -348,15 +348,30 @@ export class Accumulator {
     const logits = this.input === 'logits';
     const topK = this.topK;
     const confusion = this.confusionCounts;
+    const bins = this.bins;
+    const { crossEntropy, entropy, predicted } = results;
+    // Without weights every weight sum is a count: kept in plain integer counters here (exact,
+    // as the compensated sums of ones would be) and added once at the end of the chunk.
+    const counting = weights === undefined;
+    const binCount = counting ? new Float64Array(bins) : undefined;
+    const binRight = counting ? new Float64Array(bins) : undefined;
+    const classCount = counting ? new Float64Array(k) : undefined;
+    const classRight = counting ? new Float64Array(k) : undefined;
+    const predictedCount = counting ? new Float64Array(k) : undefined;
+    let rightCount = 0;
+    let topKCount = 0;
     for (let i = 0; i < n; i++) {
-      const w = weights === undefined ? 1 : weights[i];
+      const w = counting ? 1 : weights[i];
       const y = targets[i];
-      const pred = results.predicted[i];
+      const pred = predicted[i];
       const o = i * k;
-      // The predicted distribution's top probability, p_y and Brier term Σ_j (p_j - [j = y])².
+      const sy = scores[o + y];
+      // The predicted distribution's top probability, p_y and Brier term Σ_j (p_j - [j = y])²,
+      // and how many classes score strictly higher than the label (top-k), in one sweep.
       let top: number;
       let py: number;
       let brier: number;
+      let higher = 0;
       if (logits) {
         // Softmax shifted by the top logit: S = Σ e^(z_j - m); 1 - p_y = Σ_{j≠y} e_j / S exactly,
         // with no cancellation when p_y is near 1.
@@ -365,51 +380,86 @@ export class Accumulator {
         let other = 0;
         let squares = 0;
         for (let j = 0; j < k; j++) {
-          const e = Math.exp(scores[o + j] - m);
+          const v = scores[o + j];
+          const e = Math.exp(v - m);
           s += e;
+          if (v > sy) higher++;
           if (j !== y) {
             other += e;
             squares += e * e;
           }
         }
         top = 1 / s;
-        py = Math.exp(scores[o + y] - m) / s;
+        py = Math.exp(sy - m) / s;
         brier = (squares + other * other) / (s * s);
       } else {
         top = scores[o + pred];
-        py = scores[o + y];
+        py = sy;
         let squares = 0;
-        for (let j = 0; j < k; j++) if (j !== y) squares += scores[o + j] * scores[o + j];
+        for (let j = 0; j < k; j++) {
+          const v = scores[o + j];
+          if (v > sy) higher++;
+          if (j !== y) squares += v * v;
+        }
         brier = squares + (1 - py) * (1 - py);
       }
-      const right = pred === y ? 1 : 0;
+      const right = pred === y;
       this.classRows[y]++;
       this.classPredicted[pred]++;
       if (confusion) confusion[y * k + pred]++;
-      if (w > 0) {
-        const ce = results.crossEntropy[i];
-        this.weight.add(w);
-        this.crossEntropy.add(w * ce);
-        this.entropy.add(w * results.entropy[i]);
-        this.brier.add(w * brier);
-        if (right) this.correct.add(w);
-        if (topK > 0) {
-          // Counted when fewer than K classes score strictly higher than the label (API.md).
-          const sy = scores[o + y];
-          let higher = 0;
-          for (let j = 0; j < k && higher < topK; j++) if (scores[o + j] > sy) higher++;
-          if (higher < topK) this.topKHits.add(w);
-        }
-        this.addBin(top, right, w);
-        this.classWeight.add(y, w);
-        this.classCrossEntropy.add(y, w * ce);
-        this.classProbability.add(y, w * py);
-        this.classPredictedWeight.add(pred, w);
+      if (!(w > 0)) continue;
+      const ce = crossEntropy[i];
+      this.crossEntropy.add(w * ce);
+      this.entropy.add(w * entropy[i]);
+      this.brier.add(w * brier);
+      // torchmetrics' equal-width bins: min(⌊c·B⌋, B − 1).
+      const b = Math.min(Math.floor(top * bins), bins - 1);
+      const bin = b >= 0 ? b : 0;
+      this.binConfidence.add(bin, w * top);
+      this.classCrossEntropy.add(y, w * ce);
+      this.classProbability.add(y, w * py);
+      this.noteMax(ce, rowOffset + i);
+      // Counted when fewer than K classes score strictly higher than the label (API.md).
+      const hit = topK > 0 && higher < topK;
+      if (counting) {
+        binCount![bin]++;
+        classCount![y]++;
+        predictedCount![pred]++;
+        if (hit) topKCount++;
         if (right) {
-          this.classCorrect.add(y, w);
-          this.classTruePositive.add(y, w);
+          rightCount++;
+          binRight![bin]++;
+          classRight![y]++;
         }
-        this.noteMax(ce, rowOffset + i);
+        continue;
+      }
+      this.weight.add(w);
+      if (hit) this.topKHits.add(w);
+      this.binWeight.add(bin, w);
+      this.classWeight.add(y, w);
+      this.classPredictedWeight.add(pred, w);
+      if (right) {
+        this.correct.add(w);
+        this.binAccuracy.add(bin, w);
+        this.classCorrect.add(y, w);
+        this.classTruePositive.add(y, w);
+      }
+    }
+    if (counting) {
+      let counted = 0;
+      for (let c = 0; c < k; c++) counted += classCount![c];
+      this.weight.add(counted);
+      this.correct.add(rightCount);
+      if (topK > 0) this.topKHits.add(topKCount);
+      for (let b = 0; b < bins; b++) {
+        if (binCount![b] > 0) this.binWeight.add(b, binCount![b]);
+        if (binRight![b] > 0) this.binAccuracy.add(b, binRight![b]);
+      }
+      for (let c = 0; c < k; c++) {
+        this.classWeight.add(c, classCount![c]);
+        this.classPredictedWeight.add(c, predictedCount![c]);
+        this.classCorrect.add(c, classRight![c]);
+        this.classTruePositive.add(c, classRight![c]);
       }
     }
     return results;
@@ -429,31 +479,65 @@ export class Accumulator {
     const { crossEntropy, entropy, probability: p } = scored;
     const predicted = this.decide(scored, scores);
     const confusion = this.confusionCounts;
+    const bins = this.bins;
+    // Without weights every weight sum is a count: plain counters, added once (exact).
+    const counting = weights === undefined;
+    const binCount = counting ? new Float64Array(bins) : undefined;
+    const binPositive = counting ? new Float64Array(bins) : undefined;
+    const classCount = [0, 0];
+    const classRight = [0, 0];
+    const predictedCount = [0, 0];
     for (let i = 0; i < n; i++) {
-      const w = weights === undefined ? 1 : weights[i];
+      const w = counting ? 1 : weights[i];
       const c = y[i];
       const pred = predicted[i];
       this.classRows[c]++;
       this.classPredicted[pred]++;
       if (confusion) confusion[c * 2 + pred]++;
-      if (w > 0) {
-        const ce = crossEntropy[i];
-        const pi = p[i];
-        this.weight.add(w);
-        this.crossEntropy.add(w * ce);
-        this.entropy.add(w * entropy[i]);
-        this.brier.add(w * (pi - c) * (pi - c));
-        this.addBin(pi, c, w);
-        this.classWeight.add(c, w);
-        this.classCrossEntropy.add(c, w * ce);
-        this.classProbability.add(c, w * (c === 1 ? pi : 1 - pi));
-        this.classPredictedWeight.add(pred, w);
-        if (pred === c) {
-          this.correct.add(w);
-          this.classCorrect.add(c, w);
-          this.classTruePositive.add(c, w);
-        }
-        this.noteMax(ce, rowOffset + i);
+      if (!(w > 0)) continue;
+      const ce = crossEntropy[i];
+      const pi = p[i];
+      this.crossEntropy.add(w * ce);
+      this.entropy.add(w * entropy[i]);
+      this.brier.add(w * (pi - c) * (pi - c));
+      // torchmetrics' equal-width bins: min(⌊c·B⌋, B − 1).
+      const b = Math.min(Math.floor(pi * bins), bins - 1);
+      const bin = b >= 0 ? b : 0;
+      this.binConfidence.add(bin, w * pi);
+      this.classCrossEntropy.add(c, w * ce);
+      this.classProbability.add(c, w * (c === 1 ? pi : 1 - pi));
+      this.noteMax(ce, rowOffset + i);
+      if (counting) {
+        binCount![bin]++;
+        if (c) binPositive![bin]++;
+        classCount[c]++;
+        predictedCount[pred]++;
+        if (pred === c) classRight[c]++;
+        continue;
+      }
+      this.weight.add(w);
+      this.binWeight.add(bin, w);
+      if (c) this.binAccuracy.add(bin, w);
+      this.classWeight.add(c, w);
+      this.classPredictedWeight.add(pred, w);
+      if (pred === c) {
+        this.correct.add(w);
+        this.classCorrect.add(c, w);
+        this.classTruePositive.add(c, w);
+      }
+    }
+    if (counting) {
+      this.weight.add(classCount[0] + classCount[1]);
+      this.correct.add(classRight[0] + classRight[1]);
+      for (let b = 0; b < bins; b++) {
+        if (binCount![b] > 0) this.binWeight.add(b, binCount![b]);
+        if (binPositive![b] > 0) this.binAccuracy.add(b, binPositive![b]);
+      }
+      for (let c = 0; c < 2; c++) {
+        this.classWeight.add(c, classCount[c]);
+        this.classPredictedWeight.add(c, predictedCount[c]);
+        this.classCorrect.add(c, classRight[c]);
+        this.classTruePositive.add(c, classRight[c]);
       }
     }
     return { crossEntropy, entropy, predicted };

@@ -25,15 +25,19 @@ export function backendOf(api: object): Backend {
   return backends.get(api) ?? jsBackend;
 }
 
-/** Per-value results of {@link scoreBinary}, each a fresh Float64Array of n values. */
+/**
+ * Per-value results of {@link scoreBinary}, n values each: `crossEntropy` and `entropy` fresh
+ * arrays; `probability` and `predicted` views of a scratch array reused by the next call (the
+ * accumulator reads them at once: fresh arrays would cost a page fault per 4 KiB on first touch).
+ */
 export interface BinaryScores {
   /** The loss in the base asked for. */
   crossEntropy: Float64Array;
   /** The binary entropy of the prediction, in the same base. */
   entropy: Float64Array;
-  /** The probability of the positive class (σ(z) for logits). */
+  /** The probability of the positive class (σ(z) for logits); valid until the next call. */
   probability: Float64Array;
-  /** 1 where z ≥ 0 (logits) or p ≥ 0.5 (probabilities), else 0. */
+  /** 1 where z ≥ 0 (logits) or p ≥ 0.5 (probabilities), else 0; valid until the next call. */
   predicted: Float64Array;
   /** Whether the kernel saw a label other than 0/1 or a score breaking its rule (computed as written). */
   flagged: boolean;
@@ -47,6 +51,16 @@ function lnOf(base: number): number {
   return Math.log(base);
 }
 
+/** The scratch behind `probability` and `predicted`, held weakly (the GC may take it back between calls). */
+let scratch: WeakRef<Float64Array> | undefined;
+function scratchArray(length: number): Float64Array {
+  const held = scratch?.deref();
+  if (held && held.length >= length) return held;
+  const fresh = new Float64Array(length);
+  scratch = new WeakRef(fresh);
+  return fresh;
+}
+
 function run(
   be: Backend,
   labels: Float64Array,
@@ -56,10 +70,12 @@ function run(
 ): BinaryScores {
   const n = scores.length;
   // The kernel writes each decision over its label: a copy, never the caller's array.
-  const predicted = labels.slice(0, n);
+  const work = scratchArray(2 * n);
+  const predicted = work.subarray(0, n);
+  predicted.set(labels.subarray(0, n));
+  const probability = work.subarray(n, 2 * n);
   const crossEntropy = new Float64Array(n);
   const entropy = new Float64Array(n);
-  const probability = new Float64Array(n);
   const labelsSrc = flatSource(predicted);
   const scoresSrc = flatSource(scores);
   const f32 = scores instanceof Float32Array;

@@ -62,7 +62,9 @@ describe('scoreBinary, the fused binary kernel', () => {
           const z64 = Float64Array.from(z);
           const results = backends.map(([name, x]) => {
             const copy = labels.slice();
-            const got = scoreBinary(x, labels, z, logits, base);
+            const scored = scoreBinary(x, labels, z, logits, base);
+            // probability and predicted live in scratch the next call reuses: kept as copies.
+            const got = { ...scored, probability: scored.probability.slice(), predicted: scored.predicted.slice() };
             expect(labels, 'labels untouched').toEqual(copy);
             expect(got.flagged, name).toBe(false);
             const loss = logits
@@ -102,10 +104,15 @@ describe('scoreBinary, the fused binary kernel', () => {
     const n = (1 << 18) + 1234;
     const z = Float64Array.from({ length: n }, () => (r() - 0.5) * 30);
     const labels = Float64Array.from({ length: n }, () => (r() < 0.4 ? 1 : 0));
-    const whole = scoreBinary(x, labels, z, true, 2);
+    const copied = (r: ReturnType<typeof scoreBinary>) => ({
+      ...r,
+      probability: r.probability.slice(),
+      predicted: r.predicted.slice(),
+    });
+    const whole = copied(scoreBinary(x, labels, z, true, 2));
     const cut = 100_003;
-    const head = scoreBinary(x, labels.subarray(0, cut), z.subarray(0, cut), true, 2);
-    const tail = scoreBinary(x, labels.subarray(cut), z.subarray(cut), true, 2);
+    const head = copied(scoreBinary(x, labels.subarray(0, cut), z.subarray(0, cut), true, 2));
+    const tail = copied(scoreBinary(x, labels.subarray(cut), z.subarray(cut), true, 2));
     for (const key of ['crossEntropy', 'entropy', 'probability', 'predicted'] as const) {
       sameBits(whole[key].subarray(0, cut), head[key], key);
       sameBits(whole[key].subarray(cut), tail[key], key);

@@ -274,7 +274,7 @@ const means = (keep) => results.filter((r) => !r.skipped && keep(r)).map((r) => 
 const spread = (xs, ref) => Math.max(0, ...xs.map((x) => Math.abs(x - ref) / Math.abs(ref)));
 const meansSpread = () =>
   spread(
-    means((r) => !r.duckdb && !r.baseline && !r.python),
+    means((r) => !r.duckdb && !r.baseline && !r.python && !r.binary),
     Number(csvX.summary.mean_cross_entropy),
   );
 const duckSpread = () =>

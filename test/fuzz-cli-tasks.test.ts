@@ -3,7 +3,8 @@
  * fuzz:cli -- --only tasks`): binary, multiclass (class names, lexicographic integer suffixes)
  * and multilabel files with index, id and weight columns, scored as the oracle computes or
  * refused at the first bad line. And the oracle's own judgement: it fails wrong figures, wrong
- * lines, wrong exit codes and stack traces.
+ * lines, wrong exit codes and stack traces. Some valid files are scored as two shards (--partial,
+ * merge), whose summary must equal the oracle's as well.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,7 @@ describe('fuzz:cli tasks', () => {
     expect(result.stats.refused).toBeGreaterThan(3);
     expect(result.stats.binary).toBeGreaterThan(0);
     expect(result.stats.multiclass).toBeGreaterThan(0);
+    expect(result.stats.sharded).toBeGreaterThan(0);
   }, 300_000);
 
   it('the oracle fails a wrong figure, a wrong line, a wrong exit code and a stack trace', () => {

@@ -20,7 +20,8 @@
  * its name), which label is which, and the figures by direct float64 formulas — mean
  * cross-entropy, mean entropy, accuracy, Brier score, ECE (15 bins), exact match, weight sum,
  * per-class rows and the confusion matrix (keyed by class name, so the matrix's order is
- * checked against `per_class`). A case fails when
+ * checked against `per_class`). A quarter of the valid files are scored as two shards (`--partial`
+ * each, then `merge`), whose summary must be the same. A case fails when
  *   - a valid input does not exit 0 with the oracle's figures (1e-9 relative), or prints on stderr;
  *   - a bad input does not exit 1 with one line `xentropy: NAME:LINE: …` naming the first bad line;
  *   - anything prints a stack trace, crashes, or runs past the time bound.
@@ -202,6 +203,8 @@ export function makeCase(seed) {
   };
   mutate(r, c);
   c.stdin = r() < 0.15;
+  // Sometimes scored in two shards (--partial each, then merge): the summary must be one pass's.
+  c.shardAt = c.rows >= 2 && r() < 0.25 ? int(r, 1, c.rows - 1) : undefined;
   c.pieceBytes = rows > 50 && r() < 0.5 ? int(r, 64, 4096) : undefined;
   c.workers = rows > 50 && r() < 0.3 ? 2 : 1;
   return c;
@@ -272,11 +275,38 @@ function mutate(r, c) {
   }
 }
 
-export function text(c) {
+/** The file's text: rows [from, to) under the header. */
+export function text(c, from = 0, to = c.rows) {
   const d = c.delimiter;
   const lines = [c.columns.map((x) => x.name).join(d)];
-  for (let i = 0; i < c.rows; i++) lines.push(c.columns.map((x) => x.values[i]).join(d));
+  for (let i = from; i < to; i++) lines.push(c.columns.map((x) => x.values[i]).join(d));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Scores the two shards of a valid case with --partial and merges them: the merge's outcome,
+ * or the failing shard's (a valid file's shards are valid too).
+ */
+function runSharded(c, i, dir, main, args, env) {
+  const parts = [];
+  for (const [s, from, to] of [
+    [0, 0, c.shardAt],
+    [1, c.shardAt, c.rows],
+  ]) {
+    const file = `case-${i}-shard-${s}.${c.delimiter === '\t' ? 'tsv' : 'csv'}`;
+    writeFileSync(join(dir, file), text(c, from, to));
+    const part = `case-${i}-part-${s}.json`;
+    const shardArgs = [main, 'score', file, '--partial', part, '--no-progress', '--quiet', ...args];
+    const result = spawnSync(process.execPath, shardArgs, { cwd: dir, encoding: 'utf8', timeout: TIME_BOUND_MS, env });
+    if (result.status !== 0) return { ...result, stderr: `shard ${s}: ${result.stderr}` };
+    parts.push(part);
+  }
+  return spawnSync(process.execPath, [main, 'merge', ...parts, '--json'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: TIME_BOUND_MS,
+    env,
+  });
 }
 
 /* ------------------------------------------------------------------ the oracle */
@@ -608,7 +638,7 @@ export function check(c, file, result) {
 /** Runs cases seed+from … seed+from+cases-1 (see scripts/fuzz-cli.mjs). */
 export async function run({ seed, from = 0, cases: count, main, dir, keep = false, log = () => undefined }) {
   const failures = [];
-  const stats = { valid: 0, refused: 0, binary: 0, multiclass: 0, multilabel: 0, weighted: 0 };
+  const stats = { valid: 0, refused: 0, binary: 0, multiclass: 0, multilabel: 0, weighted: 0, sharded: 0 };
   for (let i = from; i < from + count; i++) {
     const c = makeCase((seed + i) >>> 0);
     const file = `case-${i}.${c.delimiter === '\t' ? 'tsv' : 'csv'}`;
@@ -629,20 +659,26 @@ export async function run({ seed, from = 0, cases: count, main, dir, keep = fals
     if (c.stdin && c.delimiter === '\t') args.push('--format', 'tsv');
     const env = { ...process.env };
     if (c.pieceBytes) env.XENTROPY_PIECE_BYTES = String(c.pieceBytes);
-    const result = spawnSync(process.execPath, args, {
-      cwd: dir,
-      input: c.stdin ? body : undefined,
-      encoding: 'utf8',
-      timeout: TIME_BOUND_MS,
-      env,
-      maxBuffer: 1 << 26,
-    });
     const want = expected(c);
+    const sharded = c.shardAt !== undefined && want.figures !== undefined;
+    const scoring = [...c.args];
+    if (c.task !== 'multilabel') scoring.push('--per-class', '--confusion');
+    const result = sharded
+      ? runSharded({ ...c, stdin: false }, i, dir, main, scoring, env)
+      : spawnSync(process.execPath, args, {
+          cwd: dir,
+          input: c.stdin ? body : undefined,
+          encoding: 'utf8',
+          timeout: TIME_BOUND_MS,
+          env,
+          maxBuffer: 1 << 26,
+        });
+    if (sharded) stats.sharded++;
     if (want.figures) stats.valid++;
     else if (want.error) stats.refused++;
     stats[c.task]++;
     if (c.weights) stats.weighted++;
-    const problem = check(c, file, result);
+    const problem = check(sharded ? { ...c, stdin: false } : c, file, result);
     if (problem) {
       failures.push({
         case: i,

@@ -16,6 +16,7 @@ export { softmaxRowsF64, logSumExpRowsF64 } from './softmax';
 export { softmaxCrossEntropyDenseF64, softmaxCrossEntropyIndexF64, softmaxCrossEntropyIndexF32 } from './softmax_cross_entropy';
 export { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from './binary_cross_entropy';
 export { scoreRowsF64, scoreRowsF32 } from './score';
+export { scoreBinaryF64, scoreBinaryF32 } from './score_binary';
 
 /**
  * Zero-copy arrays: a block of the TLSF heap (runtime "minimal"), 16-byte aligned; freed blocks

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The fuzz targets: add a module here (see the header comment for its interface). */
-export const TARGETS = ['../test/fuzz/cli-csv.mjs', '../test/fuzz/cli-binary.mjs'];
+export const TARGETS = ['../test/fuzz/cli-csv.mjs', '../test/fuzz/cli-binary.mjs', '../test/fuzz/cli-tasks.mjs'];
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 

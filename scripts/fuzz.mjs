@@ -14,6 +14,7 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import { accumulatorArbitrary, checkAccumulatorCase } from '../test/fuzz/accumulator.mjs';
 import * as H from '../test/fuzz/harness.mjs';
 
 function arg(name, fallback) {
@@ -22,7 +23,7 @@ function arg(name, fallback) {
 }
 
 const lib = process.env.XENTROPY_LIB ?? fileURLToPath(new URL('../dist/index.js', import.meta.url));
-const { js, load } = await import(pathToFileURL(lib).href);
+const { js, load, Accumulator } = await import(pathToFileURL(lib).href);
 const wasm = await load({ backend: 'wasm' });
 const apis = [
   ['js', js],
@@ -37,11 +38,28 @@ const path = arg('path', undefined);
 const BLOCK = 10_000;
 
 const A = H.arbitraries(fc);
-/** Shares of the cases: structured calls, whole-argument garbage, scoreRows, alloc/free/reserve sequences (slower, fewer). */
+/**
+ * Shares of the cases: structured calls (sampleWeights and logSumExp among them), whole-argument
+ * garbage, scoreRows, the Accumulator's tasks (test/fuzz/accumulator.mjs), alloc/free/reserve
+ * sequences (slower, fewer).
+ */
 const kinds = [
-  { name: 'structured', share: 0.72, arb: A.caseArb, check: (c, s) => H.checkCase(apis, c, s) },
+  { name: 'structured', share: 0.71, arb: A.caseArb, check: (c, s) => H.checkCase(apis, c, s) },
   { name: 'garbage', share: 0.23, arb: A.argGarbageArb, check: (c, s) => H.checkGarbageArgs(apis, c, s) },
   { name: 'scoreRows', share: 0.045, arb: H.scoreArbitraries(fc), check: (c, s) => H.checkScoreCase(apis, c, s) },
+  {
+    name: 'accumulator',
+    share: 0.01,
+    arb: accumulatorArbitrary(fc),
+    check: (c, s) => {
+      const outcome = {};
+      checkAccumulatorCase(Accumulator, apis, c, outcome);
+      if (outcome.valid) {
+        s.ok++;
+        s.referenced++;
+      } else s.rangeError++;
+    },
+  },
   {
     name: 'alloc',
     share: 0.005,

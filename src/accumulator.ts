@@ -6,6 +6,8 @@
  * state — calibration bins, per-class sums, the confusion matrix, the class names.
  */
 import type { Xentropy } from './api.js';
+import { scoreBinary } from './score-binary.js';
+import type { BinaryScores } from './score-binary.js';
 import { CompensatedSum } from './sum.js';
 
 /** What the score columns hold: raw logits or probabilities. */
@@ -15,7 +17,7 @@ export type InputKind = 'logits' | 'probs';
 export type TaskKind = 'binary' | 'multiclass' | 'multilabel';
 
 /** The library functions an accumulator calls (`load()`'s result, or `js`). */
-export type Scorer = Pick<Xentropy, 'scoreRows' | 'sigmoidCrossEntropy' | 'binaryCrossEntropy' | 'binaryEntropy'>;
+export type Scorer = Pick<Xentropy, 'scoreRows'>;
 
 /** Calibration bins when not asked otherwise: torchmetrics' `n_bins=15`. */
 export const DEFAULT_BINS = 15;
@@ -346,15 +348,30 @@ export class Accumulator {
     const logits = this.input === 'logits';
     const topK = this.topK;
     const confusion = this.confusionCounts;
+    const bins = this.bins;
+    const { crossEntropy, entropy, predicted } = results;
+    // Without weights every weight sum is a count: kept in plain integer counters here (exact,
+    // as the compensated sums of ones would be) and added once at the end of the chunk.
+    const counting = weights === undefined;
+    const binCount = counting ? new Float64Array(bins) : undefined;
+    const binRight = counting ? new Float64Array(bins) : undefined;
+    const classCount = counting ? new Float64Array(k) : undefined;
+    const classRight = counting ? new Float64Array(k) : undefined;
+    const predictedCount = counting ? new Float64Array(k) : undefined;
+    let rightCount = 0;
+    let topKCount = 0;
     for (let i = 0; i < n; i++) {
-      const w = weights === undefined ? 1 : weights[i];
+      const w = counting ? 1 : weights[i];
       const y = targets[i];
-      const pred = results.predicted[i];
+      const pred = predicted[i];
       const o = i * k;
-      // The predicted distribution's top probability, p_y and Brier term Σ_j (p_j - [j = y])².
+      const sy = scores[o + y];
+      // The predicted distribution's top probability, p_y and Brier term Σ_j (p_j - [j = y])²,
+      // and how many classes score strictly higher than the label (top-k), in one sweep.
       let top: number;
       let py: number;
       let brier: number;
+      let higher = 0;
       if (logits) {
         // Softmax shifted by the top logit: S = Σ e^(z_j - m); 1 - p_y = Σ_{j≠y} e_j / S exactly,
         // with no cancellation when p_y is near 1.
@@ -363,51 +380,86 @@ export class Accumulator {
         let other = 0;
         let squares = 0;
         for (let j = 0; j < k; j++) {
-          const e = Math.exp(scores[o + j] - m);
+          const v = scores[o + j];
+          const e = Math.exp(v - m);
           s += e;
+          if (v > sy) higher++;
           if (j !== y) {
             other += e;
             squares += e * e;
           }
         }
         top = 1 / s;
-        py = Math.exp(scores[o + y] - m) / s;
+        py = Math.exp(sy - m) / s;
         brier = (squares + other * other) / (s * s);
       } else {
         top = scores[o + pred];
-        py = scores[o + y];
+        py = sy;
         let squares = 0;
-        for (let j = 0; j < k; j++) if (j !== y) squares += scores[o + j] * scores[o + j];
+        for (let j = 0; j < k; j++) {
+          const v = scores[o + j];
+          if (v > sy) higher++;
+          if (j !== y) squares += v * v;
+        }
         brier = squares + (1 - py) * (1 - py);
       }
-      const right = pred === y ? 1 : 0;
+      const right = pred === y;
       this.classRows[y]++;
       this.classPredicted[pred]++;
       if (confusion) confusion[y * k + pred]++;
-      if (w > 0) {
-        const ce = results.crossEntropy[i];
-        this.weight.add(w);
-        this.crossEntropy.add(w * ce);
-        this.entropy.add(w * results.entropy[i]);
-        this.brier.add(w * brier);
-        if (right) this.correct.add(w);
-        if (topK > 0) {
-          // Counted when fewer than K classes score strictly higher than the label (API.md).
-          const sy = scores[o + y];
-          let higher = 0;
-          for (let j = 0; j < k && higher < topK; j++) if (scores[o + j] > sy) higher++;
-          if (higher < topK) this.topKHits.add(w);
-        }
-        this.addBin(top, right, w);
-        this.classWeight.add(y, w);
-        this.classCrossEntropy.add(y, w * ce);
-        this.classProbability.add(y, w * py);
-        this.classPredictedWeight.add(pred, w);
+      if (!(w > 0)) continue;
+      const ce = crossEntropy[i];
+      this.crossEntropy.add(w * ce);
+      this.entropy.add(w * entropy[i]);
+      this.brier.add(w * brier);
+      // torchmetrics' equal-width bins: min(⌊c·B⌋, B − 1).
+      const b = Math.min(Math.floor(top * bins), bins - 1);
+      const bin = b >= 0 ? b : 0;
+      this.binConfidence.add(bin, w * top);
+      this.classCrossEntropy.add(y, w * ce);
+      this.classProbability.add(y, w * py);
+      this.noteMax(ce, rowOffset + i);
+      // Counted when fewer than K classes score strictly higher than the label (API.md).
+      const hit = topK > 0 && higher < topK;
+      if (counting) {
+        binCount![bin]++;
+        classCount![y]++;
+        predictedCount![pred]++;
+        if (hit) topKCount++;
         if (right) {
-          this.classCorrect.add(y, w);
-          this.classTruePositive.add(y, w);
+          rightCount++;
+          binRight![bin]++;
+          classRight![y]++;
         }
-        this.noteMax(ce, rowOffset + i);
+        continue;
+      }
+      this.weight.add(w);
+      if (hit) this.topKHits.add(w);
+      this.binWeight.add(bin, w);
+      this.classWeight.add(y, w);
+      this.classPredictedWeight.add(pred, w);
+      if (right) {
+        this.correct.add(w);
+        this.binAccuracy.add(bin, w);
+        this.classCorrect.add(y, w);
+        this.classTruePositive.add(y, w);
+      }
+    }
+    if (counting) {
+      let counted = 0;
+      for (let c = 0; c < k; c++) counted += classCount![c];
+      this.weight.add(counted);
+      this.correct.add(rightCount);
+      if (topK > 0) this.topKHits.add(topKCount);
+      for (let b = 0; b < bins; b++) {
+        if (binCount![b] > 0) this.binWeight.add(b, binCount![b]);
+        if (binRight![b] > 0) this.binAccuracy.add(b, binRight![b]);
+      }
+      for (let c = 0; c < k; c++) {
+        this.classWeight.add(c, classCount![c]);
+        this.classPredictedWeight.add(c, predictedCount![c]);
+        this.classCorrect.add(c, classRight![c]);
+        this.classTruePositive.add(c, classRight![c]);
       }
     }
     return results;
@@ -421,41 +473,71 @@ export class Accumulator {
   ): RowResults {
     const n = labels.length;
     const y = labels instanceof Float64Array ? labels : Float64Array.from(labels);
-    if (this.validate) zeroOrOne(y, 'label');
-    const z = scores instanceof Float64Array ? scores : Float64Array.from(scores);
-    const { p, small, predicted } = this.probabilities(z);
-    const options = { base: this.base, validate: this.validate };
-    const crossEntropy = (
-      this.input === 'logits' ? this.x.sigmoidCrossEntropy(y, z, options) : this.x.binaryCrossEntropy(y, z, options)
-    ) as Float64Array;
-    // H(p) = H(1 - p): the entropy of the smaller side, which σ(-|z|) gives without rounding to 1.
-    const entropy = this.x.binaryEntropy(small, { base: this.base, validate: false }) as Float64Array;
+    // One fused pass: loss, entropy, p and the decision (assembly/score_binary.ts).
+    const scored = scoreBinary(this.x, y, scores, this.input === 'logits', this.base);
+    if (scored.flagged && this.validate) this.refuse(y, scores, 1);
+    const { crossEntropy, entropy, probability: p } = scored;
+    const predicted = this.decide(scored, scores);
     const confusion = this.confusionCounts;
+    const bins = this.bins;
+    // Without weights every weight sum is a count: plain counters, added once (exact).
+    const counting = weights === undefined;
+    const binCount = counting ? new Float64Array(bins) : undefined;
+    const binPositive = counting ? new Float64Array(bins) : undefined;
+    const classCount = [0, 0];
+    const classRight = [0, 0];
+    const predictedCount = [0, 0];
     for (let i = 0; i < n; i++) {
-      const w = weights === undefined ? 1 : weights[i];
+      const w = counting ? 1 : weights[i];
       const c = y[i];
       const pred = predicted[i];
-      const right = pred === c ? 1 : 0;
       this.classRows[c]++;
       this.classPredicted[pred]++;
       if (confusion) confusion[c * 2 + pred]++;
-      if (w > 0) {
-        const ce = crossEntropy[i];
-        this.weight.add(w);
-        this.crossEntropy.add(w * ce);
-        this.entropy.add(w * entropy[i]);
-        this.brier.add(w * (p[i] - c) * (p[i] - c));
-        if (right) this.correct.add(w);
-        this.addBin(p[i], c, w);
-        this.classWeight.add(c, w);
-        this.classCrossEntropy.add(c, w * ce);
-        this.classProbability.add(c, w * (c === 1 ? p[i] : 1 - p[i]));
-        this.classPredictedWeight.add(pred, w);
-        if (right) {
-          this.classCorrect.add(c, w);
-          this.classTruePositive.add(c, w);
-        }
-        this.noteMax(ce, rowOffset + i);
+      if (!(w > 0)) continue;
+      const ce = crossEntropy[i];
+      const pi = p[i];
+      this.crossEntropy.add(w * ce);
+      this.entropy.add(w * entropy[i]);
+      this.brier.add(w * (pi - c) * (pi - c));
+      // torchmetrics' equal-width bins: min(⌊c·B⌋, B − 1).
+      const b = Math.min(Math.floor(pi * bins), bins - 1);
+      const bin = b >= 0 ? b : 0;
+      this.binConfidence.add(bin, w * pi);
+      this.classCrossEntropy.add(c, w * ce);
+      this.classProbability.add(c, w * (c === 1 ? pi : 1 - pi));
+      this.noteMax(ce, rowOffset + i);
+      if (counting) {
+        binCount![bin]++;
+        if (c) binPositive![bin]++;
+        classCount[c]++;
+        predictedCount[pred]++;
+        if (pred === c) classRight[c]++;
+        continue;
+      }
+      this.weight.add(w);
+      this.binWeight.add(bin, w);
+      if (c) this.binAccuracy.add(bin, w);
+      this.classWeight.add(c, w);
+      this.classPredictedWeight.add(pred, w);
+      if (pred === c) {
+        this.correct.add(w);
+        this.classCorrect.add(c, w);
+        this.classTruePositive.add(c, w);
+      }
+    }
+    if (counting) {
+      this.weight.add(classCount[0] + classCount[1]);
+      this.correct.add(classRight[0] + classRight[1]);
+      for (let b = 0; b < bins; b++) {
+        if (binCount![b] > 0) this.binWeight.add(b, binCount![b]);
+        if (binPositive![b] > 0) this.binAccuracy.add(b, binPositive![b]);
+      }
+      for (let c = 0; c < 2; c++) {
+        this.classWeight.add(c, classCount[c]);
+        this.classPredictedWeight.add(c, predictedCount[c]);
+        this.classCorrect.add(c, classRight[c]);
+        this.classTruePositive.add(c, classRight[c]);
       }
     }
     return { crossEntropy, entropy, predicted };
@@ -472,14 +554,11 @@ export class Accumulator {
     if (targets === undefined || targets.length !== n * k)
       throw new TypeError(`a multilabel task needs ${n * k} targets (rows × labels)`);
     const t = targets instanceof Float64Array ? targets : Float64Array.from(targets);
-    if (this.validate) zeroOrOne(t, 'target', k);
-    const z = scores instanceof Float64Array ? scores : Float64Array.from(scores);
-    const { p, small, predicted: decisions } = this.probabilities(z);
-    const options = { base: this.base, validate: this.validate };
-    const ce = (
-      this.input === 'logits' ? this.x.sigmoidCrossEntropy(t, z, options) : this.x.binaryCrossEntropy(t, z, options)
-    ) as Float64Array;
-    const h = this.x.binaryEntropy(small, { base: this.base, validate: false }) as Float64Array;
+    // The same fused pass over all rows × k decisions.
+    const scored = scoreBinary(this.x, t, scores, this.input === 'logits', this.base);
+    if (scored.flagged && this.validate) this.refuse(t, scores, k);
+    const { crossEntropy: ce, entropy: h, probability: p } = scored;
+    const decisions = this.decide(scored, scores);
     const rowCe = new Float64Array(n);
     const rowH = new Float64Array(n);
     const rowRight = new Int32Array(n);
@@ -527,30 +606,41 @@ export class Accumulator {
     return { crossEntropy: rowCe, entropy: rowH, predicted: rowRight };
   }
 
-  /** σ(z) (or p), σ(-|z|) (the smaller of p and 1 - p) and the 0/1 decision, elementwise. */
-  private probabilities(z: Float64Array): { p: Float64Array; small: Float64Array; predicted: Int32Array } {
-    const n = z.length;
-    const p = new Float64Array(n);
-    const small = new Float64Array(n);
-    const predicted = new Int32Array(n);
-    const logits = this.input === 'logits';
+  /**
+   * The 0/1 decisions: the kernel's (z ≥ 0, p ≥ 0.5) at the default threshold, else p ≥ T
+   * (for probabilities the score itself, as given).
+   */
+  private decide(scored: BinaryScores, scores: Float64Array | Float32Array): Int32Array {
+    const n = scored.predicted.length;
+    const out = new Int32Array(n);
     const t = this.threshold;
-    for (let i = 0; i < n; i++) {
-      const v = z[i];
-      if (logits) {
-        // e^-|z| / (1 + e^-|z|): accurate on the small side; the large side is 1 minus it.
-        const e = Math.exp(-Math.abs(v));
-        const s = e / (1 + e);
-        small[i] = s;
-        p[i] = v >= 0 ? 1 / (1 + e) : s;
-        predicted[i] = (t === 0.5 ? v >= 0 : p[i] >= t) ? 1 : 0;
-      } else {
-        p[i] = v;
-        small[i] = v;
-        predicted[i] = v >= t ? 1 : 0;
+    if (t === 0.5) {
+      const d = scored.predicted;
+      for (let i = 0; i < n; i++) out[i] = d[i];
+    } else {
+      const p = this.input === 'logits' ? scored.probability : scores;
+      for (let i = 0; i < n; i++) out[i] = p[i] >= t ? 1 : 0;
+    }
+    return out;
+  }
+
+  /**
+   * Throws for the first bad value of flagged binary input (`k` values per row): a label (target)
+   * other than 0 or 1, then a logit that is NaN or +Infinity or a probability outside [0, 1].
+   */
+  private refuse(y: Float64Array, scores: Float64Array | Float32Array, k: number): never {
+    zeroOrOne(y, k === 1 ? 'label' : 'target', k);
+    const logits = this.input === 'logits';
+    for (let i = 0; i < scores.length; i++) {
+      const v = scores[i];
+      if (logits ? !(v < Infinity) : !(v >= 0 && v <= 1)) {
+        const at = k === 1 ? `row ${i}` : `row ${Math.floor(i / k)}, label ${i % k}`;
+        throw new RangeError(
+          logits ? `${at}: logit ${v} is not a number below +Infinity` : `${at}: probability ${v} is not in [0, 1]`,
+        );
       }
     }
-    return { p, small, predicted };
+    throw new Error('a binary score was flagged and none is bad: an input changed while it was read');
   }
 
   /** Puts a confidence in its bin: `min(⌊c·B⌋, B − 1)` (torchmetrics' equal-width bins). */

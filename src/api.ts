@@ -37,6 +37,7 @@ import {
   taken,
 } from './fast-calls.js';
 import { fastPath } from './fast-path.js';
+import { registerBackend } from './score-binary.js';
 import { describeValue, flatSource, readBatch, readElementPair, readElements, readTargets } from './shapes.js';
 import type { Batch, OutKind, Source, Targets } from './shapes.js';
 import {
@@ -563,6 +564,8 @@ export function createApi(be: Backend, features: Features = { simd: 'none' }): X
   };
   for (const [name, desc] of Object.entries(Object.getOwnPropertyDescriptors(withFastPath)))
     Object.defineProperty(api, name, desc);
+  // The accumulator's binary scoring reaches this backend's fused kernel (score-binary.ts).
+  registerBackend(api, be);
   return Object.freeze(api) as unknown as Xentropy;
 }
 

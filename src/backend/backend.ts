@@ -47,6 +47,8 @@ export interface Kernels {
   softmaxCrossEntropyIndexF32(y: View, z: View32, n: number, k: number, out: View, w: View, s: View): number;
   scoreRowsF64(y: View, p: View, n: number, k: number, outCe: View, outH: View): number;
   scoreRowsF32(y: View, p: View32, n: number, k: number, outCe: View, outH: View): number;
+  scoreBinaryF64(y: View, z: View, n: number, outCe: View, outH: View, outP: View): number;
+  scoreBinaryF32(y: View, z: View32, n: number, outCe: View, outH: View, outP: View): number;
   binaryCrossEntropyF64(y: View, p: View, n: number, out: View, s: View): number;
   sigmoidCrossEntropyF64(y: View, z: View, n: number, out: View, s: View): number;
 }
@@ -67,6 +69,8 @@ export const KERNEL_NAMES = [
   'softmaxCrossEntropyIndexF32',
   'scoreRowsF64',
   'scoreRowsF32',
+  'scoreBinaryF64',
+  'scoreBinaryF32',
   'binaryCrossEntropyF64',
   'sigmoidCrossEntropyF64',
 ] as const satisfies readonly (keyof Kernels)[];

@@ -21,6 +21,7 @@ import {
 } from '../js/softmax_cross_entropy.js';
 import { binaryCrossEntropyF64, sigmoidCrossEntropyF64 } from '../js/binary_cross_entropy.js';
 import { scoreRowsF32, scoreRowsF64 } from '../js/score.js';
+import { scoreBinaryF32, scoreBinaryF64 } from '../js/score_binary.js';
 
 const kernels: Kernels = {
   informationContentF64,
@@ -39,6 +40,8 @@ const kernels: Kernels = {
   sigmoidCrossEntropyF64,
   scoreRowsF64,
   scoreRowsF32,
+  scoreBinaryF64,
+  scoreBinaryF32,
 };
 
 /** 2^16 values (512 KiB) per scratch array: chunks stay cache-sized. */

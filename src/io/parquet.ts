@@ -15,6 +15,7 @@ import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
 import type { ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 import {
+  BYTE_ARRAY,
   DOUBLE,
   FIXED_LEN_BYTE_ARRAY,
   FLOAT,
@@ -25,11 +26,16 @@ import {
   Scratch,
   byteStreamSplit,
   deltaBinaryPacked,
+  deltaLengthTexts,
+  deltaTexts,
+  dictionaryIndices,
   dictionaryValues,
   hybrid,
   plain,
+  plainTexts,
+  textAt,
 } from './parquet/pages.js';
-import type { Leaf, Values } from './parquet/pages.js';
+import type { Leaf, Texts, Values } from './parquet/pages.js';
 import { ThriftError, num, readStruct, str, struct, structs } from './parquet/thrift.js';
 import type { ThriftStruct } from './parquet/thrift.js';
 
@@ -81,12 +87,9 @@ export async function* readParquet(
   const resolver = choice.labels && new LabelResolver(choice.labels);
   const read = choice.label === undefined ? choice.values : [choice.label, ...choice.values];
   const wanted = read.map((n) => flat.find((l) => l.name === n)!);
-  if (choice.label !== undefined && wanted[0].text) {
-    throw new InputError(
-      `${name}: the label column ${JSON.stringify(choice.label)} holds text: class names in Parquet are not read yet (write the labels as class indices, or use CSV or Arrow)`,
-    );
-  }
   const labelled = choice.label === undefined ? 0 : 1;
+  // Text labels are resolved to classes as their pages are decoded (once per dictionary entry).
+  const textLabels = labelled === 1 && wanted[0].text ? resolver : undefined;
   const maxRows = Math.max(0, ...groups.map((g) => g.rows));
   let groupStart = 0;
   // One set of buffers per column for the whole file.
@@ -100,7 +103,10 @@ export async function* readParquet(
     const rows = group.rows;
     const chunks = wanted.map((leaf) => chunkOf(group.columns, leaf.index, file.size, name, groupStart));
     for (const chunk of chunks) await prepare(chunk.codec);
-    const cursors = wanted.map((leaf, c) => new ColumnCursor(file, leaf, chunks[c], name, groupStart, scratches[c]));
+    const cursors = wanted.map(
+      (leaf, c) =>
+        new ColumnCursor(file, leaf, chunks[c], name, groupStart, scratches[c], c === 0 ? textLabels : undefined),
+    );
     for (let from = 0; from < rows; from += blockRows) {
       const n = Math.min(blockRows, rows - from);
       // The block's rows column by column (NaN at nulls), then interleaved as every columnar reader's are.
@@ -113,6 +119,9 @@ export async function* readParquet(
           firstNull = { row: nullAt, column: wanted[c].name };
         values.push({ values: out });
       }
+      const bad = textLabels && cursors[0].bad;
+      if (bad && (firstNull === undefined || bad.row <= firstNull.row))
+        throw new InputError(`${name}: row ${groupStart + from + bad.row}: ${textLabels.message(bad.text, bad.code)}`);
       // Rows after a null are never scored, so the block ends there.
       const end = firstNull ? firstNull.row + 1 : n;
       const block = interleave(
@@ -125,7 +134,7 @@ export async function* readParquet(
         groupStart + from,
         name,
         options.pool,
-        resolver,
+        textLabels ? undefined : resolver,
       );
       yield {
         firstRow: groupStart + from,
@@ -214,8 +223,8 @@ async function readFooter(
       const numeric = plainInteger || physical === FLOAT || physical === DOUBLE || float16;
       leaves.push({
         name: str(element, 4) ?? '',
-        // Non-numeric leaves are never decoded: -1 keeps them out of the choice.
-        physical: numeric ? physical : -1,
+        // Non-numeric leaves other than text are never decoded: -1 keeps them out of the choice.
+        physical: numeric || physical === BYTE_ARRAY ? physical : -1,
         typeLength: num(element, 2) ?? 0,
         optional: repetition === 1,
         unsigned:
@@ -225,8 +234,8 @@ async function readFooter(
         index: leaves.length,
         top: depth === 0 && repetition !== 2 && !repeatedAbove,
         numeric,
-        // BYTE_ARRAY (physical type 6): text, usable only as a label column.
-        text: physical === 6,
+        // BYTE_ARRAY: text, usable only as a label column.
+        text: physical === BYTE_ARRAY,
       });
     };
     const rootChildren = num(schema[0], 5) ?? 0;
@@ -286,7 +295,22 @@ class ColumnCursor {
   private at = 0;
   /** Rows handed out so far (in the row group). */
   private rows = 0;
+  /** A text label column: its dictionary, and each entry's class once resolved (NaN before). */
+  private textDictionary?: Texts;
+  private dictionaryClasses?: Float64Array;
+  /** The page's first label that is not a class (its row in the page), or -1. */
+  private badIndex = -1;
+  private badText = '';
+  /**
+   * The first label handed out that is not a class: its row within the `fill` call that
+   * handed it out, its text and its {@link LabelResolver} code.
+   */
+  bad?: { row: number; text: string; code: number };
 
+  /**
+   * @param labels for a text label column: the rule that turns its values into classes (the
+   *   page then holds classes, NaN at nulls, negative codes at labels that are not classes)
+   */
   constructor(
     private readonly file: RandomAccessFile,
     private readonly leaf: Leaf,
@@ -294,6 +318,7 @@ class ColumnCursor {
     private readonly name: string,
     private readonly groupStart: number,
     private readonly scratch: Scratch,
+    private readonly labels?: LabelResolver,
   ) {
     this.position = chunk.start;
     this.end = chunk.start + chunk.length;
@@ -316,6 +341,10 @@ class ColumnCursor {
       if (this.at === this.page.length) await this.nextPage();
       const m = Math.min(n - done, this.page.length - this.at);
       copy(this.page, this.at, m, out, offset + done * stride, stride);
+      if (this.badIndex >= this.at && this.badIndex < this.at + m && this.bad === undefined) {
+        const code = this.page[this.badIndex];
+        this.bad = { row: done + this.badIndex - this.at, text: this.badText, code };
+      }
       if (firstNull < 0 && this.nulls) {
         for (let i = 0; i < m; i++) {
           if (this.nulls[this.at + i] === 0) {
@@ -393,6 +422,11 @@ class ColumnCursor {
           const count = dict ? (num(dict, 1) ?? -1) : -1;
           const encoding = dict ? (num(dict, 2) ?? 0) : 0;
           if (count < 0 || (encoding !== 0 && encoding !== 2)) this.fail('a bad dictionary page header');
+          if (this.labels) {
+            this.textDictionary = plainTexts(this.inflate(body, uncompressed).slice(), 0, count);
+            this.dictionaryClasses = new Float64Array(count).fill(Number.NaN);
+            continue;
+          }
           // Its own memory: it outlives the scratch buffers of the pages that use it.
           this.dictionary = plain(this.inflate(body, uncompressed).slice(), 0, count, this.leaf, FRESH);
           continue;
@@ -468,6 +502,11 @@ class ColumnCursor {
     encoding: number,
     defined: Uint8Array | undefined,
   ): void {
+    this.badIndex = -1;
+    if (this.labels) {
+      this.setLabelPage(bytes, at, count, encoding, defined);
+      return;
+    }
     let present = count;
     let firstNull = -1;
     if (defined) {
@@ -508,7 +547,89 @@ class ColumnCursor {
     this.at = 0;
     this.nulls = firstNull >= 0 ? defined : undefined;
   }
+
+  /** Text labels seen in plain pages, with their classes. */
+  private readonly textClasses = new Map<string, number>();
+
+  /**
+   * A page of text labels as classes, in row order (so a binary task's negative class is the
+   * first other label in the file): NaN at nulls, a negative code (noted in `badIndex`) at a
+   * label that is not a class.
+   */
+  private setLabelPage(
+    bytes: Uint8Array,
+    at: number,
+    count: number,
+    encoding: number,
+    defined: Uint8Array | undefined,
+  ): void {
+    const resolver = this.labels!;
+    let present = count;
+    if (defined) {
+      present = 0;
+      for (let i = 0; i < count; i++) present += defined[i];
+    }
+    const classes = new Float64Array(this.scratch.take('classes', 8 * count), 0, count);
+    const firstRow = this.groupStart + this.rows;
+    let hasNull = false;
+    const note = (i: number, code: number, text: () => string) => {
+      if (code < 0 && this.badIndex < 0) {
+        this.badIndex = i;
+        this.badText = text();
+      }
+    };
+    if (encoding === 2 || encoding === 8) {
+      const dictionary = this.textDictionary;
+      const known = this.dictionaryClasses!;
+      if (!dictionary) throw new PageError('dictionary-encoded values without a dictionary page');
+      const indices = dictionaryIndices(bytes, at, present, known.length, this.scratch);
+      for (let i = 0, j = 0; i < count; i++) {
+        if (defined && defined[i] === 0) {
+          classes[i] = Number.NaN;
+          hasNull = true;
+          continue;
+        }
+        const index = indices[j++];
+        let code = known[index];
+        if (Number.isNaN(code)) {
+          code = resolver.ofText(textAt(dictionary, index), firstRow + i);
+          known[index] = code;
+        }
+        classes[i] = code;
+        if (code < 0) note(i, code, () => textAt(dictionary, index));
+      }
+    } else {
+      let texts: Texts;
+      if (encoding === 0) texts = plainTexts(bytes, at, present);
+      else if (encoding === 6) texts = deltaLengthTexts(bytes, at, present);
+      else if (encoding === 7) texts = deltaTexts(bytes, at, present);
+      else throw new PageError(`value encoding ${encoding} is not supported for text`);
+      const cache = this.textClasses;
+      for (let i = 0, j = 0; i < count; i++) {
+        if (defined && defined[i] === 0) {
+          classes[i] = Number.NaN;
+          hasNull = true;
+          continue;
+        }
+        const text = textAt(texts, j++);
+        let code = cache.get(text);
+        if (code === undefined) {
+          code = resolver.ofText(text, firstRow + i);
+          if (cache.size >= TEXT_CACHE_SIZE) cache.clear();
+          cache.set(text, code);
+        }
+        classes[i] = code;
+        if (code < 0) note(i, code, () => text);
+      }
+    }
+    this.page = classes;
+    this.at = 0;
+    this.nulls = hasNull ? defined : undefined;
+  }
 }
+
+/** Plain-encoded labels resolved so far (cleared when it grows: a class's code never changes once given). */
+const TEXT_CACHE_SIZE = 4096;
 
 /** `m` values of `page` from `at` into `out` from `offset`, every `stride`. */
 function copy(

@@ -168,3 +168,64 @@ describe('Parquet text labels: bad input', () => {
     expect(r.message).toMatch(/: row \d+: label "\w+" is a third distinct label of a binary task/);
   });
 });
+
+/** A metrics case's CSV as Parquet rows written by hyparquet-writer, in row groups of `groupRows`. */
+function parquetOf(csvName: string, groupRows: number, edit: (cells: string[][], names: string[]) => void = () => {}) {
+  const [header, ...lines] = readFileSync(join(METRICS, csvName), 'utf8').trimEnd().split('\n');
+  const names = header.split(',');
+  const cells = lines.map((l) => l.split(','));
+  edit(cells, names);
+  const bytes = parquetWriteBuffer({
+    columnData: names.map((name, j) =>
+      name === 'label' || name === 'id'
+        ? { name, data: cells.map((r) => r[j]), type: 'STRING' as const }
+        : { name, data: cells.map((r) => (r[j] === '' ? null : Number(r[j]))), type: 'DOUBLE' as const },
+    ),
+    rowGroupSize: groupRows,
+  });
+  return new Uint8Array(bytes);
+}
+
+describe('Parquet row groups decoded on the scoring threads', () => {
+  it('gives the same summary and per-row output with any --workers', () => {
+    writeFileSync(join(dir, 'groups.parquet'), parquetOf('named-logits.csv', 37));
+    const args = ['score', 'groups.parquet', '--weight-column', 'w', '--per-class', '--confusion'];
+    const one = summary([...args, '--workers', '1']);
+    expect(summary([...args, '--workers', '3'])).toEqual(one);
+    expectFigures(one, golden.cases['named-logits weighted'].expected, 1e-12, 'groups');
+    const rows1 = run([...args, '--workers', '1', '--per-row', '-']);
+    const rows3 = run([...args, '--workers', '3', '--per-row', '-']);
+    expect(rows3.status).toBe(0);
+    expect(rows3.stdout).toBe(rows1.stdout);
+    expect(rows3.stdout.split('\n').length).toBe(242);
+  });
+
+  it.each(['1', '3'])('names a third binary label first seen in a later row group (--workers %s)', (workers) => {
+    // Row groups of 50 rows: the third starts (row 100) with "eggs", so that group alone sees eggs as its negative.
+    writeFileSync(
+      join(dir, 'eggs.parquet'),
+      parquetOf('binary-logit.csv', 50, (cells) => {
+        cells[100][0] = 'eggs';
+      }),
+    );
+    const r = run(['score', 'eggs.parquet', '--weight-column', 'weight', '--workers', workers]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(
+      'xentropy: eggs.parquet: row 100: label "eggs" is a third distinct label of a binary task (the classes are "spam" and "ham"; name the positive class with --positive)',
+    );
+  });
+
+  it.each(['1', '3'])('names the first bad row across row groups (--workers %s)', (workers) => {
+    // A null score at row 130 (third group of 50), a label that is no class at row 160.
+    writeFileSync(
+      join(dir, 'bad.parquet'),
+      parquetOf('named-logits.csv', 50, (cells, names) => {
+        cells[130][names.indexOf('logit_dog')] = '';
+        cells[160][0] = 'bird';
+      }),
+    );
+    const r = run(['score', 'bad.parquet', '--weight-column', 'w', '--workers', workers]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe('xentropy: bad.parquet: row 130: column "logit_dog" is null');
+  });
+});

@@ -15,6 +15,7 @@ import { BufferPool } from '../io/recycle.js';
 import { formatOf } from '../io/format.js';
 import type { Format } from '../io/format.js';
 import type { Layout, Task } from '../io/columns.js';
+import type { RowGroupPiece } from '../io/parquet.js';
 
 /** What the command line gives to open an input. */
 export interface OpenOptions {
@@ -60,7 +61,8 @@ export interface BlockSource extends SourceBase {
   layout: Layout;
   /** Class names as the first block gives them (binary: negative as far as known, positive). */
   names?: readonly string[];
-  blocks: AsyncIterable<TableBlock>;
+  /** Row blocks, or (Parquet) row groups to be decoded where they are scored. */
+  blocks: AsyncIterable<TableBlock | RowGroupPiece>;
 }
 
 export type Source = CsvSource | BlockSource;
@@ -84,7 +86,10 @@ const HEADROOM = 1 << 16;
  *   InputError on a bad header
  */
 export async function openSource(path: string, name: string, options: OpenOptions): Promise<Source> {
-  const pool = new BufferPool();
+  // A Parquet piece is a whole row group (~10 MB as DuckDB writes them, up to 24 MB): kept
+  // buffers would only hold memory, the few in use at once come back as fast as they are taken.
+  const parquet = (options.format ?? (path === '-' ? 'csv' : formatOf(path))) === 'parquet';
+  const pool = new BufferPool(parquet ? 2 : undefined);
   const source = await openWith(path, name, options, pool);
   source.recycle = (buffers) => pool.give(buffers);
   return source;
@@ -127,7 +132,8 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     const { readParquet } = await import('../io/parquet.js');
-    const blocks = readParquet(randomAccess(handle, size), { ...columnRequest(options), name, pool });
+    // Row groups go undecoded to the scoring threads, which decompress and decode them.
+    const blocks = readParquet(randomAccess(handle, size), { ...columnRequest(options), name, pool, pieces: true });
     return peekBlocks(
       { name, format, size, position: () => read },
       blocks,
@@ -475,10 +481,10 @@ async function* cutPieces(
 }
 
 /** Starts a block stream so its columns are known (and header errors surface) before scoring. */
-async function peekBlocks(
+async function peekBlocks<B extends TableBlock | RowGroupPiece>(
   base: Omit<SourceBase, 'format' | 'recycle' | 'close'> & { format: Format },
-  blocks: AsyncGenerator<TableBlock>,
-  onBlock: (b: TableBlock) => void,
+  blocks: AsyncGenerator<B>,
+  onBlock: (b: B) => void,
   close?: () => Promise<void>,
 ): Promise<BlockSource> {
   const first = await blocks.next().catch(async (error: unknown) => {
@@ -486,9 +492,9 @@ async function peekBlocks(
     throw error;
   });
   // Readers throw on an input without rows, so there is a first block.
-  const head = first.value as TableBlock;
+  const head = first.value as B;
   onBlock(head);
-  const all = async function* (): AsyncGenerator<TableBlock> {
+  const all = async function* (): AsyncGenerator<B> {
     try {
       yield head;
       for await (const block of blocks) {
@@ -559,7 +565,8 @@ function counting(stream: AsyncIterable<Uint8Array>): { chunks: AsyncIterable<Ui
   };
 }
 
-function byteSize(block: TableBlock): number {
+function byteSize(block: TableBlock | RowGroupPiece): number {
+  if ('kind' in block) return block.bytes.reduce((n, b) => n + b.length, 0);
   return block.labels.byteLength + block.scores.byteLength;
 }
 

@@ -12,7 +12,7 @@ import { CodecError, decompress, prepare } from './codecs.js';
 import type { Codec } from './codecs.js';
 import { blockNames } from './arrow.js';
 import { LabelResolver, chooseColumns, failIn, interleave } from './columns.js';
-import type { ColumnInfo, ColumnValues } from './columns.js';
+import type { BufferSource, ColumnChoice, ColumnInfo, ColumnValues } from './columns.js';
 import { InputError } from './errors.js';
 import {
   BYTE_ARRAY,
@@ -57,21 +57,74 @@ const WINDOW_BYTES = 1 << 20;
 const INTEGER_CONVERSIONS = new Set([11, 12, 13, 14, 15, 16, 17, 18]);
 const UNSIGNED_CONVERSIONS = new Set([11, 12, 13, 14]);
 
-interface Chunk {
+export interface Chunk {
   codec: Codec;
   start: number;
   length: number;
   values: number;
 }
 
+/** A bad row found while decoding: the file's row and what is wrong with it (an {@link InputError} all the same). */
+export class RowError extends InputError {
+  constructor(
+    name: string,
+    readonly row: number,
+    readonly detail: string,
+  ) {
+    super(`${name}: row ${row}: ${detail}`);
+  }
+}
+
+/** Options of {@link readParquet} beyond every table reader's. */
+export interface ParquetOptions extends TableOptions {
+  /**
+   * Hand row groups on undecoded, as {@link RowGroupPiece}s (their column chunks read, not
+   * decompressed), for {@link decodeRowGroup} on another thread. Row groups larger than
+   * {@link MAX_PIECE_BYTES} are still decoded here, page by page.
+   */
+  pieces?: boolean;
+}
+
+/**
+ * A row group's wanted column chunks as read from the file, with what decoding them needs:
+ * plain data, so it moves to a worker thread (the chunks' buffers are moved, not copied).
+ */
+export interface RowGroupPiece {
+  kind: 'row-group';
+  name: string;
+  firstRow: number;
+  rows: number;
+  /** The columns read (label first, if any), their chunks, and each chunk's bytes. */
+  leaves: FooterLeaf[];
+  chunks: Chunk[];
+  bytes: Uint8Array[];
+  choice: ColumnChoice;
+  blockRows: number;
+  /** As a {@link TableBlock} gives them. */
+  columns: readonly string[];
+  layout: ColumnChoice['layout'];
+  names?: readonly string[];
+}
+
+/** A row group's column chunks held in memory at most, to be decoded elsewhere (larger ones stream). */
+export const MAX_PIECE_BYTES = 24 << 20;
+
 /**
  * Streams the rows of a Parquet file.
  * @throws InputError `NAME: …` on unreadable data, a missing label column, nulls, or no rows
  */
-export async function* readParquet(
+export function readParquet(
   source: AsyncBuffer | RandomAccessFile,
   options: TableOptions,
-): AsyncGenerator<TableBlock, void, undefined> {
+): AsyncGenerator<TableBlock, void, undefined>;
+export function readParquet(
+  source: AsyncBuffer | RandomAccessFile,
+  options: ParquetOptions,
+): AsyncGenerator<TableBlock | RowGroupPiece, void, undefined>;
+export async function* readParquet(
+  source: AsyncBuffer | RandomAccessFile,
+  options: ParquetOptions,
+): AsyncGenerator<TableBlock | RowGroupPiece, void, undefined> {
   const { name } = options;
   const file = randomAccess(source);
   const blockRows = options.blockRows ?? BLOCK_ROWS;
@@ -84,72 +137,200 @@ export async function* readParquet(
     seen.add(l.name);
   }
   const choice = chooseColumns(flat.map(columnInfo), options, failIn(name));
-  const resolver = choice.labels && new LabelResolver(choice.labels);
   const read = choice.label === undefined ? choice.values : [choice.label, ...choice.values];
   const wanted = read.map((n) => flat.find((l) => l.name === n)!);
-  const labelled = choice.label === undefined ? 0 : 1;
-  // Text labels are resolved to classes as their pages are decoded (once per dictionary entry).
-  const textLabels = labelled === 1 && wanted[0].text ? resolver : undefined;
   const maxRows = Math.max(0, ...groups.map((g) => g.rows));
   let groupStart = 0;
-  // One set of buffers per column for the whole file.
-  const scratches = wanted.map(() => new Scratch());
-  const blockLength = Math.min(blockRows, maxRows);
-  const columnBlocks = wanted.map((_, c) =>
-    c >= labelled && choice.float32 ? new Float32Array(blockLength) : new Float64Array(blockLength),
-  );
+  const decoder = new GroupDecoder(name, choice, wanted, Math.min(blockRows, maxRows), options.pool);
   for (let g = 0; g < groups.length; g++) {
     const group = groups[g];
     const rows = group.rows;
     const chunks = wanted.map((leaf) => chunkOf(group.columns, leaf.index, file.size, name, groupStart));
+    const size = chunks.reduce((sum, c) => sum + c.length, 0);
     for (const chunk of chunks) await prepare(chunk.codec);
-    const cursors = wanted.map(
-      (leaf, c) =>
-        new ColumnCursor(file, leaf, chunks[c], name, groupStart, scratches[c], c === 0 ? textLabels : undefined),
-    );
-    for (let from = 0; from < rows; from += blockRows) {
-      const n = Math.min(blockRows, rows - from);
-      // The block's rows column by column (NaN at nulls), then interleaved as every columnar reader's are.
-      let firstNull: { row: number; column: string } | undefined;
-      const values: ColumnValues[] = [];
-      for (let c = 0; c < wanted.length; c++) {
-        const out = columnBlocks[c].subarray(0, n);
-        const nullAt = await cursors[c].fill(n, out, 0, 1);
-        if (nullAt >= 0 && (firstNull === undefined || nullAt < firstNull.row))
-          firstNull = { row: nullAt, column: wanted[c].name };
-        values.push({ values: out });
+    if (options.pieces && size <= MAX_PIECE_BYTES && rows > 0) {
+      // The chunks one after another in one buffer: one to move to a thread and back, and to reuse.
+      const buffer = options.pool?.take(size) ?? new ArrayBuffer(size);
+      const bytes: Uint8Array[] = [];
+      let at = 0;
+      for (const c of chunks) {
+        const got = await file.read(c.start, c.length, new Uint8Array(buffer, at, c.length));
+        if (got.length !== c.length)
+          throw new InputError(`${name}: row ${groupStart}: the file ends inside a column chunk`);
+        if (got.buffer !== buffer) new Uint8Array(buffer, at, c.length).set(got);
+        bytes.push(new Uint8Array(buffer, at, c.length));
+        at += c.length;
       }
-      const bad = textLabels && cursors[0].bad;
-      if (bad && (firstNull === undefined || bad.row <= firstNull.row))
-        throw new InputError(`${name}: row ${groupStart + from + bad.row}: ${textLabels.message(bad.text, bad.code)}`);
-      // Rows after a null are never scored, so the block ends there.
-      const end = firstNull ? firstNull.row + 1 : n;
-      const block = interleave(
+      yield {
+        kind: 'row-group',
+        name,
+        firstRow: groupStart,
+        rows,
+        leaves: wanted,
+        chunks,
+        bytes,
+        choice,
+        blockRows,
+        columns: choice.values,
+        layout: choice.layout,
+        names: blockNames(choice, decoder.resolver),
+      };
+    } else {
+      const cursors = decoder.cursors(file, chunks, groupStart);
+      for (let from = 0; from < rows; from += blockRows) {
+        const n = Math.min(blockRows, rows - from);
+        const nulls: number[] = [];
+        for (let c = 0; c < wanted.length; c++) nulls.push(await cursors[c].fill(n, decoder.columnBlock(c, n), 0, 1));
+        const block = decoder.block(cursors, nulls, n, groupStart + from);
+        yield block;
+        if (block.firstNull) return;
+      }
+      for (const c of cursors) c.finish(rows);
+    }
+    groupStart += rows;
+  }
+  if (groupStart === 0) throw new InputError(`${name}: no data rows`);
+}
+
+/** Decoders' scratch memory on this thread, kept from one row group to the next (see {@link Scratch}). */
+const pieceScratches: Scratch[] = [];
+
+/**
+ * The rows of a {@link RowGroupPiece}, block by block, decoded here (synchronously: the bytes
+ * are in memory). The codecs must be loaded ({@link prepare}); zstd falls back to a pure
+ * JavaScript decoder until its wasm module is.
+ * @param seen given the piece's label rule (a binary task's negative class, as this piece finds it)
+ * @throws RowError naming the file's row of a corrupt page, a bad label or a page that does not fit
+ */
+export function* decodeRowGroup(
+  piece: RowGroupPiece,
+  pool?: BufferSource,
+  seen: { labels?: LabelResolver } = {},
+): Generator<TableBlock, void, undefined> {
+  const { name, choice, leaves, chunks, rows, firstRow, blockRows } = piece;
+  while (pieceScratches.length < leaves.length) pieceScratches.push(new Scratch());
+  const decoder = new GroupDecoder(name, choice, leaves, Math.min(blockRows, rows), pool, pieceScratches);
+  seen.labels = decoder.resolver;
+  const cursors = decoder.cursors(undefined, chunks, firstRow, piece.bytes);
+  for (let from = 0; from < rows; from += blockRows) {
+    const n = Math.min(blockRows, rows - from);
+    const nulls = cursors.map((cursor, c) => cursor.fillSync(n, decoder.columnBlock(c, n), 0, 1));
+    const block = decoder.block(cursors, nulls, n, firstRow + from);
+    yield block;
+    if (block.firstNull) return;
+  }
+  for (const c of cursors) c.finish(rows);
+}
+
+/** The shared part of decoding a row group: its column cursors and the blocks they fill. */
+class GroupDecoder {
+  readonly resolver: LabelResolver | undefined;
+  /** Text labels are resolved to classes as their pages are decoded (once per dictionary entry). */
+  private readonly textLabels: LabelResolver | undefined;
+  private readonly labelled: number;
+  private readonly scratches: Scratch[];
+
+  constructor(
+    private readonly name: string,
+    private readonly choice: ColumnChoice,
+    private readonly wanted: FooterLeaf[],
+    blockLength: number,
+    private readonly pool?: BufferSource,
+    scratches?: Scratch[],
+  ) {
+    this.resolver = choice.labels && new LabelResolver(choice.labels);
+    this.labelled = choice.label === undefined ? 0 : 1;
+    this.textLabels = this.labelled === 1 && wanted[0].text ? this.resolver : undefined;
+    // One set of buffers per column for the whole file.
+    this.scratches = scratches ?? wanted.map(() => new Scratch());
+    this.blockLength = blockLength;
+  }
+
+  private readonly blockLength: number;
+  private columnBlocks: Array<Float64Array | Float32Array> = [];
+
+  cursors(
+    file: RandomAccessFile | undefined,
+    chunks: Chunk[],
+    groupStart: number,
+    bytes?: Uint8Array[],
+  ): ColumnCursor[] {
+    return this.wanted.map(
+      (leaf, c) =>
+        new ColumnCursor(
+          file,
+          leaf,
+          chunks[c],
+          this.name,
+          groupStart,
+          this.scratches[c],
+          c === 0 ? this.textLabels : undefined,
+          bytes?.[c],
+        ),
+    );
+  }
+
+  /** Column `c`'s values for a block of `n` rows. */
+  columnBlock(c: number, n: number): Float64Array | Float32Array {
+    if (this.columnBlocks.length === 0) {
+      // In the scratch memory too: a thread decodes row group after row group into the same arrays.
+      const rows = this.blockLength;
+      this.columnBlocks = this.wanted.map((_, i) =>
+        i >= this.labelled && this.choice.float32
+          ? new Float32Array(this.scratches[i].take('block', 4 * rows), 0, rows)
+          : new Float64Array(this.scratches[i].take('block', 8 * rows), 0, rows),
+      );
+    }
+    return this.columnBlocks[c].subarray(0, n);
+  }
+
+  /**
+   * The block's rows, its columns filled (NaN at nulls; `nulls[c]` the first in column `c`, or
+   * -1), interleaved as every columnar reader's are.
+   */
+  block(cursors: ColumnCursor[], nulls: number[], n: number, firstRow: number): TableBlock {
+    const { choice, wanted, labelled, textLabels, name } = this;
+    let firstNull: { row: number; column: string } | undefined;
+    nulls.forEach((row, c) => {
+      if (row >= 0 && (firstNull === undefined || row < firstNull.row)) firstNull = { row, column: wanted[c].name };
+    });
+    const bad = textLabels && cursors[0].bad;
+    if (bad && (firstNull === undefined || bad.row <= firstNull.row))
+      throw new RowError(name, firstRow + bad.row, textLabels.message(bad.text, bad.code));
+    const values: ColumnValues[] = this.columnBlocks.map((b) => ({ values: b.subarray(0, n) }));
+    // Rows after a null are never scored, so the block ends there.
+    const end = firstNull ? firstNull.row + 1 : n;
+    let block: ReturnType<typeof interleave>;
+    try {
+      block = interleave(
         labelled ? values[0] : undefined,
         values.slice(labelled),
         choice.values,
         choice.float32,
         0,
         end,
-        groupStart + from,
+        firstRow,
         name,
-        options.pool,
-        textLabels ? undefined : resolver,
+        this.pool,
+        textLabels ? undefined : this.resolver,
       );
-      yield {
-        firstRow: groupStart + from,
-        ...block,
-        columns: choice.values,
-        layout: choice.layout,
-        names: blockNames(choice, resolver),
-        firstNull,
-      };
-      if (firstNull) return;
+    } catch (error) {
+      // A numeric label that is no class, placed for the scorer (`NAME: row R: what`).
+      const prefix = `${name}: row `;
+      if (!(error instanceof InputError) || !error.message.startsWith(prefix)) throw error;
+      const rest = error.message.slice(prefix.length);
+      const colon = rest.indexOf(': ');
+      throw new RowError(name, Number(rest.slice(0, colon)), rest.slice(colon + 2));
     }
-    for (const c of cursors) c.finish(rows);
-    groupStart += rows;
+    return {
+      firstRow,
+      ...block,
+      columns: choice.values,
+      layout: choice.layout,
+      names: blockNames(choice, this.resolver),
+      firstNull,
+    };
   }
-  if (groupStart === 0) throw new InputError(`${name}: no data rows`);
 }
 
 function randomAccess(source: AsyncBuffer | RandomAccessFile): RandomAccessFile {
@@ -172,7 +353,7 @@ function columnInfo(leaf: FooterLeaf): ColumnInfo {
   return { name: leaf.name, numeric, float32: leaf.physical === FLOAT || leaf.float16, text: leaf.text };
 }
 
-type FooterLeaf = Leaf & { index: number; top: boolean; numeric: boolean; text: boolean };
+export type FooterLeaf = Leaf & { index: number; top: boolean; numeric: boolean; text: boolean };
 
 /** The footer: the schema's leaf columns (in column-chunk order) and the row groups. */
 async function readFooter(
@@ -308,37 +489,65 @@ class ColumnCursor {
   bad?: { row: number; text: string; code: number };
 
   /**
+   * @param memory the column chunk's bytes, all of them (then read with {@link fillSync})
    * @param labels for a text label column: the rule that turns its values into classes (the
    *   page then holds classes, NaN at nulls, negative codes at labels that are not classes)
    */
   constructor(
-    private readonly file: RandomAccessFile,
+    /** The file, or undefined when `memory` holds the whole column chunk. */
+    private readonly file: RandomAccessFile | undefined,
     private readonly leaf: Leaf,
     private readonly chunk: Chunk,
     private readonly name: string,
     private readonly groupStart: number,
     private readonly scratch: Scratch,
     private readonly labels?: LabelResolver,
+    memory?: Uint8Array,
   ) {
     this.position = chunk.start;
     this.end = chunk.start + chunk.length;
+    if (memory) {
+      this.window = memory;
+      this.windowStart = chunk.start;
+    }
   }
 
   private fail(message: string): never {
-    throw new InputError(
-      `${this.name}: row ${this.groupStart + this.rows}: column ${JSON.stringify(this.leaf.name)}: ${message}`,
-    );
+    throw new RowError(this.name, this.groupStart + this.rows, `column ${JSON.stringify(this.leaf.name)}: ${message}`);
   }
 
   /**
-   * The next `n` values into `out` from `offset`, every `stride`.
+   * The next `n` values into `out` from `offset`, every `stride`, reading the file as needed.
    * @returns the first null's index among them, or -1
    */
   async fill(n: number, out: Float64Array | Float32Array, offset: number, stride: number): Promise<number> {
+    const steps = this.fillSteps(n, out, offset, stride);
+    for (let r = steps.next(); ; ) {
+      if (r.done) return r.value;
+      const [from, length] = r.value;
+      const into = new Uint8Array(this.scratch.take('window', length), 0, length);
+      r = steps.next(await this.file!.read(from, length, into));
+    }
+  }
+
+  /** {@link fill} from a column chunk held whole in memory (given to the constructor). */
+  fillSync(n: number, out: Float64Array | Float32Array, offset: number, stride: number): number {
+    const r = this.fillSteps(n, out, offset, stride).next();
+    if (!r.done) this.fail('the file ends inside the column chunk');
+    return r.value;
+  }
+
+  /** The work of {@link fill}; yields the file ranges it needs read (the window's next contents). */
+  private *fillSteps(
+    n: number,
+    out: Float64Array | Float32Array,
+    offset: number,
+    stride: number,
+  ): Generator<[number, number], number, Uint8Array> {
     let done = 0;
     let firstNull = -1;
     while (done < n) {
-      if (this.at === this.page.length) await this.nextPage();
+      if (this.at === this.page.length) yield* this.nextPage();
       const m = Math.min(n - done, this.page.length - this.at);
       copy(this.page, this.at, m, out, offset + done * stride, stride);
       if (this.badIndex >= this.at && this.badIndex < this.at + m && this.bad === undefined) {
@@ -369,26 +578,29 @@ class ColumnCursor {
       this.fail(`the column chunk holds more values than the row group's ${rows} rows`);
   }
 
-  /** Bytes `[from, from + n)` of the file (the column chunk), through the window. */
-  private async bytes(from: number, n: number): Promise<Uint8Array> {
+  /**
+   * Bytes `[from, from + n)` of the file (the column chunk), through the window; yields the
+   * range to read into it when they are not there. The window's buffer is used again: the page
+   * read from the last one has been consumed.
+   */
+  private *bytes(from: number, n: number): Generator<[number, number], Uint8Array, Uint8Array> {
     if (from >= this.windowStart && from + n <= this.windowStart + this.window.length) {
       return this.window.subarray(from - this.windowStart, from - this.windowStart + n);
     }
     const length = Math.min(this.end - from, Math.max(n, WINDOW_BYTES));
-    // The window's buffer is used again: the page read from the last one has been consumed.
-    this.window = await this.file.read(from, length, new Uint8Array(this.scratch.take('window', length), 0, length));
+    this.window = yield [from, length];
     this.windowStart = from;
     if (this.window.length < n) this.fail('the file ends inside the column chunk');
     return this.window.subarray(0, n);
   }
 
-  private async nextPage(): Promise<void> {
+  private *nextPage(): Generator<[number, number], void, Uint8Array> {
     for (;;) {
       if (this.position >= this.end) this.fail("the column chunk ends before the row group's rows");
       let header: ThriftStruct | undefined;
       let headerEnd = 0;
       for (let want = Math.min(256, this.end - this.position); ; want = Math.min(this.end - this.position, want * 4)) {
-        const bytes = await this.bytes(this.position, want);
+        const bytes = yield* this.bytes(this.position, want);
         try {
           const parsed = readStruct(bytes);
           header = parsed.value;
@@ -414,7 +626,7 @@ class ColumnCursor {
       if (compressed < 0 || headerEnd + compressed > this.end || compressed > MAX_PAGE_BYTES)
         this.fail(`a page of ${compressed} bytes that does not fit its column chunk`);
       if (uncompressed < 0 || uncompressed > MAX_PAGE_BYTES) this.fail(`a page claiming ${uncompressed} bytes`);
-      const body = await this.bytes(headerEnd, compressed);
+      const body = yield* this.bytes(headerEnd, compressed);
       this.position = headerEnd + compressed;
       try {
         if (type === 2) {

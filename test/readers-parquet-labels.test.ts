@@ -12,6 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../src/io/errors.js';
+import { decodeRowGroup, readParquet } from '../src/io/parquet.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -228,4 +230,44 @@ describe('Parquet row groups decoded on the scoring threads', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.trim()).toBe('xentropy: bad.parquet: row 130: column "logit_dog" is null');
   });
+});
+
+describe('Parquet text labels: every 1-byte corruption', () => {
+  /** Reads `bytes` both ways: page by page here, and as row-group pieces decoded as a scoring thread does. */
+  async function drain(bytes: Uint8Array, pieces: boolean): Promise<void> {
+    const file = { size: bytes.length, read: async (at: number, n: number) => bytes.slice(at, at + n) };
+    const options = { name: 'x.parquet', labelColumn: 'label', pieces };
+    for await (const item of readParquet(file, options)) {
+      if ('kind' in item) {
+        for (const _ of decodeRowGroup(item)) {
+          /* drain */
+        }
+      }
+    }
+  }
+
+  it.each(['binary-p.dict.parquet', 'binary-p.plain-v2.parquet'])(
+    '%s ends with blocks or one InputError, both ways',
+    async (name) => {
+      const clean = new Uint8Array(readFileSync(join(LABELS, name)));
+      let refused = 0;
+      for (let at = 0; at < clean.length; at++) {
+        for (const flip of [0xff, 0x01]) {
+          const bytes = clean.slice();
+          bytes[at] ^= flip;
+          for (const pieces of [false, true]) {
+            try {
+              await drain(bytes, pieces);
+            } catch (error) {
+              if (!(error instanceof InputError)) expect.fail(`byte ${at} ^ ${flip}: ${(error as Error).stack}`);
+              expect((error as Error).message).toMatch(/^x\.parquet: [^\n]+$/);
+              refused++;
+            }
+          }
+        }
+      }
+      expect(refused).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

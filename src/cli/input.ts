@@ -16,6 +16,7 @@ import { formatOf } from '../io/format.js';
 import type { Format } from '../io/format.js';
 import type { Layout, Task } from '../io/columns.js';
 import type { RowGroupPiece } from '../io/parquet.js';
+import { LOAD_ZSTD } from './task.js';
 
 /** What the command line gives to open an input. */
 export interface OpenOptions {
@@ -89,7 +90,7 @@ export async function openSource(path: string, name: string, options: OpenOption
   // A Parquet piece is a whole row group (~10 MB as DuckDB writes them, up to 24 MB): kept
   // buffers would only hold memory, the few in use at once come back as fast as they are taken.
   const parquet = (options.format ?? (path === '-' ? 'csv' : formatOf(path))) === 'parquet';
-  const pool = new BufferPool(parquet ? 2 : undefined);
+  const pool = new BufferPool(parquet ? 3 : undefined);
   const source = await openWith(path, name, options, pool);
   source.recycle = (buffers) => pool.give(buffers);
   return source;
@@ -132,7 +133,9 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     const { readParquet } = await import('../io/parquet.js');
-    // Row groups go undecoded to the scoring threads, which decompress and decode them.
+    // Row groups go undecoded to the scoring threads, which decompress and decode them (worker
+    // threads copy the environment when they start: this tells them to load the zstd decoder).
+    process.env[LOAD_ZSTD] = '1';
     const blocks = readParquet(randomAccess(handle, size), { ...columnRequest(options), name, pool, pieces: true });
     return peekBlocks(
       { name, format, size, position: () => read },

@@ -88,10 +88,13 @@ export function taskBuffers(task: Task): ArrayBuffer[] {
   ];
 }
 
-// A worker thread starts loading the zstd decoder (wasm) at once, while the library loads: its
-// tasks then come back to back with no turn of the event loop between them for a load to end
-// (until it has, zstd pages are decoded by a pure JavaScript decoder, ~6× slower).
-if (!isMainThread) prepare('ZSTD').catch(() => undefined);
+/** Set (by src/cli/input.ts) before the threads start when they will decode Parquet row groups. */
+export const LOAD_ZSTD = 'XENTROPY_LOAD_ZSTD';
+
+// Such a worker thread starts loading the zstd decoder (wasm, ~75 ms of CPU) at once, while the
+// library loads: its tasks then come back to back with no turn of the event loop between them
+// for a load to end (until it has, zstd pages go through a pure JavaScript decoder, ~6× slower).
+if (!isMainThread && process.env[LOAD_ZSTD] === '1') prepare('ZSTD').catch(() => undefined);
 
 /** The last piece's parsed rows, filled again by the next piece on this thread. */
 let spareSink: RowSink | undefined;

@@ -142,40 +142,70 @@ export async function* readParquet(
   const maxRows = Math.max(0, ...groups.map((g) => g.rows));
   let groupStart = 0;
   const decoder = new GroupDecoder(name, choice, wanted, Math.min(blockRows, maxRows), options.pool);
-  for (let g = 0; g < groups.length; g++) {
-    const group = groups[g];
-    const rows = group.rows;
-    const chunks = wanted.map((leaf) => chunkOf(group.columns, leaf.index, file.size, name, groupStart));
-    const size = chunks.reduce((sum, c) => sum + c.length, 0);
+  let total = 0;
+  const starts = groups.map((group) => {
+    const start = total;
+    total += group.rows;
+    return start;
+  });
+  const chunksOf = (g: number) =>
+    wanted.map((leaf) => chunkOf(groups[g].columns, leaf.index, file.size, name, starts[g]));
+  const bytesOf = (chunks: Chunk[]) => chunks.reduce((sum, c) => sum + c.length, 0);
+  const asPiece = (g: number, chunks: Chunk[]) =>
+    options.pieces === true && bytesOf(chunks) <= MAX_PIECE_BYTES && groups[g].rows > 0;
+  /** Row group `g` read as a piece, or undefined if it is to be decoded here; errors wait to be awaited. */
+  const readPiece = async (g: number): Promise<RowGroupPiece | undefined> => {
+    const chunks = chunksOf(g);
+    if (!asPiece(g, chunks)) return undefined;
     for (const chunk of chunks) await prepare(chunk.codec);
-    if (options.pieces && size <= MAX_PIECE_BYTES && rows > 0) {
-      // The chunks one after another in one buffer: one to move to a thread and back, and to reuse.
-      const buffer = options.pool?.take(size) ?? new ArrayBuffer(size);
-      const bytes: Uint8Array[] = [];
-      let at = 0;
-      for (const c of chunks) {
-        const got = await file.read(c.start, c.length, new Uint8Array(buffer, at, c.length));
+    // The chunks one after another in one buffer: one to move to a thread and back, and to reuse.
+    const size = bytesOf(chunks);
+    const buffer = options.pool?.take(size) ?? new ArrayBuffer(size);
+    const offsets = chunks.map((_, c) => bytesOf(chunks.slice(0, c)));
+    // Read at once (the file system's threads take them side by side).
+    const bytes = await Promise.all(
+      chunks.map(async (c, i) => {
+        const into = new Uint8Array(buffer, offsets[i], c.length);
+        const got = await file.read(c.start, c.length, into);
         if (got.length !== c.length)
-          throw new InputError(`${name}: row ${groupStart}: the file ends inside a column chunk`);
-        if (got.buffer !== buffer) new Uint8Array(buffer, at, c.length).set(got);
-        bytes.push(new Uint8Array(buffer, at, c.length));
-        at += c.length;
-      }
-      yield {
-        kind: 'row-group',
-        name,
-        firstRow: groupStart,
-        rows,
-        leaves: wanted,
-        chunks,
-        bytes,
-        choice,
-        blockRows,
-        columns: choice.values,
-        layout: choice.layout,
-        names: blockNames(choice, decoder.resolver),
-      };
+          throw new InputError(`${name}: row ${starts[g]}: the file ends inside a column chunk`);
+        if (got.buffer !== buffer) into.set(got);
+        return into;
+      }),
+    );
+    return {
+      kind: 'row-group',
+      name,
+      firstRow: starts[g],
+      rows: groups[g].rows,
+      leaves: wanted,
+      chunks,
+      bytes,
+      choice,
+      blockRows,
+      columns: choice.values,
+      layout: choice.layout,
+      names: blockNames(choice, decoder.resolver),
+    };
+  };
+  const ahead = (g: number) => {
+    if (!options.pieces || g >= groups.length) return undefined;
+    const read = readPiece(g);
+    // Awaited when its turn comes; until then a failure must not count as unhandled.
+    read.catch(() => undefined);
+    return read;
+  };
+  let next = ahead(0);
+  for (let g = 0; g < groups.length; g++) {
+    const rows = groups[g].rows;
+    const piece = await next;
+    // The next row group is read while this one is scored.
+    next = ahead(g + 1);
+    if (piece) {
+      yield piece;
     } else {
+      const chunks = chunksOf(g);
+      for (const chunk of chunks) await prepare(chunk.codec);
       const cursors = decoder.cursors(file, chunks, groupStart);
       for (let from = 0; from < rows; from += blockRows) {
         const n = Math.min(blockRows, rows - from);
@@ -183,7 +213,10 @@ export async function* readParquet(
         for (let c = 0; c < wanted.length; c++) nulls.push(await cursors[c].fill(n, decoder.columnBlock(c, n), 0, 1));
         const block = decoder.block(cursors, nulls, n, groupStart + from);
         yield block;
-        if (block.firstNull) return;
+        if (block.firstNull) {
+          await next?.catch(() => undefined);
+          return;
+        }
       }
       for (const c of cursors) c.finish(rows);
     }

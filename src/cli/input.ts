@@ -90,7 +90,7 @@ export async function openSource(path: string, name: string, options: OpenOption
   // A Parquet piece is a whole row group (~10 MB as DuckDB writes them, up to 24 MB): kept
   // buffers would only hold memory, the few in use at once come back as fast as they are taken.
   const parquet = (options.format ?? (path === '-' ? 'csv' : formatOf(path))) === 'parquet';
-  const pool = new BufferPool(parquet ? 3 : undefined);
+  const pool = new BufferPool(parquet ? 2 : undefined);
   const source = await openWith(path, name, options, pool);
   source.recycle = (buffers) => pool.give(buffers);
   return source;

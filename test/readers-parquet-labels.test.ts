@@ -33,8 +33,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** XENTROPY_PARQUET_PIECES for the runs: row groups decoded on the scoring threads or here. */
+let pieces = '0';
+
 function run(args: string[]) {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, encoding: 'utf8' });
+  const env = { ...process.env, XENTROPY_PARQUET_PIECES: pieces };
+  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd: dir, encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -188,7 +192,14 @@ function parquetOf(csvName: string, groupRows: number, edit: (cells: string[][],
   return new Uint8Array(bytes);
 }
 
-describe('Parquet row groups decoded on the scoring threads', () => {
+describe.each(['0', '1'])('Parquet row groups in several threads (XENTROPY_PARQUET_PIECES=%s)', (mode) => {
+  beforeAll(() => {
+    pieces = mode;
+  });
+  afterAll(() => {
+    pieces = '0';
+  });
+
   it('gives the same summary and per-row output with any --workers', () => {
     writeFileSync(join(dir, 'groups.parquet'), parquetOf('named-logits.csv', 37));
     const args = ['score', 'groups.parquet', '--weight-column', 'w', '--per-class', '--confusion'];
@@ -234,9 +245,9 @@ describe('Parquet row groups decoded on the scoring threads', () => {
 
 describe('Parquet text labels: every 1-byte corruption', () => {
   /** Reads `bytes` both ways: page by page here, and as row-group pieces decoded as a scoring thread does. */
-  async function drain(bytes: Uint8Array, pieces: boolean): Promise<void> {
+  async function drain(bytes: Uint8Array, asPieces: boolean): Promise<void> {
     const file = { size: bytes.length, read: async (at: number, n: number) => bytes.slice(at, at + n) };
-    const options = { name: 'x.parquet', labelColumn: 'label', pieces };
+    const options = { name: 'x.parquet', labelColumn: 'label', pieces: asPieces };
     for await (const item of readParquet(file, options)) {
       if ('kind' in item) {
         for (const _ of decodeRowGroup(item)) {

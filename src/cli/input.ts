@@ -68,6 +68,15 @@ export interface BlockSource extends SourceBase {
 
 export type Source = CsvSource | BlockSource;
 
+/**
+ * XENTROPY_PARQUET_PIECES=1 hands Parquet row groups to the scoring threads to be decoded there
+ * (`readParquet`'s `pieces`). Off by default: on the 2-core bench machine, with its cores shared
+ * by other jobs, it cost more CPU (+0.3–0.5 s) and memory (+60–80 MB) than decoding here while
+ * the threads score, and was slower in every paired run (docs/performance.md); to be measured
+ * again on an idle machine.
+ */
+const PARQUET_PIECES = process.env.XENTROPY_PARQUET_PIECES === '1';
+
 /** Read size: large enough that per-chunk costs vanish, small enough to stream any file. */
 const READ_BYTES = 1 << 20;
 /**
@@ -90,7 +99,7 @@ export async function openSource(path: string, name: string, options: OpenOption
   // A Parquet piece is a whole row group (~10 MB as DuckDB writes them, up to 24 MB): kept
   // buffers would only hold memory, the few in use at once come back as fast as they are taken.
   const parquet = (options.format ?? (path === '-' ? 'csv' : formatOf(path))) === 'parquet';
-  const pool = new BufferPool(parquet ? 2 : undefined);
+  const pool = new BufferPool(parquet && PARQUET_PIECES ? 2 : undefined);
   const source = await openWith(path, name, options, pool);
   source.recycle = (buffers) => pool.give(buffers);
   return source;
@@ -133,10 +142,16 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     const { readParquet } = await import('../io/parquet.js');
-    // Row groups go undecoded to the scoring threads, which decompress and decode them (worker
-    // threads copy the environment when they start: this tells them to load the zstd decoder).
-    process.env[LOAD_ZSTD] = '1';
-    const blocks = readParquet(randomAccess(handle, size), { ...columnRequest(options), name, pool, pieces: true });
+    // With PARQUET_PIECES, row groups go undecoded to the scoring threads, which decompress and
+    // decode them (worker threads copy the environment when they start: this tells them to load
+    // the zstd decoder); else they are decoded here, page by page, and the threads score blocks.
+    if (PARQUET_PIECES) process.env[LOAD_ZSTD] = '1';
+    const blocks = readParquet(randomAccess(handle, size), {
+      ...columnRequest(options),
+      name,
+      pool,
+      pieces: PARQUET_PIECES,
+    });
     return peekBlocks(
       { name, format, size, position: () => read },
       blocks,

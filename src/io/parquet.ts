@@ -115,7 +115,7 @@ export const MAX_PIECE_BYTES = 24 << 20;
  */
 export function readParquet(
   source: AsyncBuffer | RandomAccessFile,
-  options: TableOptions,
+  options: TableOptions & { pieces?: false },
 ): AsyncGenerator<TableBlock, void, undefined>;
 export function readParquet(
   source: AsyncBuffer | RandomAccessFile,

@@ -1,4 +1,4 @@
-// Bundles the command line (src/cli/main.ts and its worker) with its dependencies into dist/cli/,
+// Bundles the command line (src/cli/main.ts and its scoring task, worker.ts) with its dependencies into dist/cli/,
 // so the published package has no runtime dependencies (`npm run build:cli`, part of `npm run build`).
 // Writes THIRD_PARTY_NOTICES.md: the license of every package the bundle contains, from
 // node_modules, in the package's name order, so a rebuild gives the same bytes.
@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = join(ROOT, 'dist/cli');
 
-// The bundled CommonJS packages (piscina, commander) use require, __dirname and
+// The bundled CommonJS packages (commander) use require, __dirname and
 // __filename; in an ES module they come from the file's own URL.
 const BANNER = [
   "import { createRequire as __xentropyCreateRequire } from 'node:module';",
@@ -25,27 +25,9 @@ const BANNER = [
   "const __dirname = __xentropyFileURLToPath(new URL('.', import.meta.url));",
 ].join('\n');
 
-/**
- * piscina starts each thread on its own `worker.js`, found next to its index.js (`__dirname`).
- * Bundled, that file is the entry `piscina-thread.js` beside the chunks: this plugin renames the
- * one reference, and fails the build if piscina's source no longer has it.
- */
-const piscinaThread = {
-  name: 'piscina-thread',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]node_modules[\\/]piscina[\\/]dist[\\/]index\.js$/ }, (args) => {
-      const source = readFileSync(args.path, 'utf8');
-      const needle = "(__dirname, 'worker.js')";
-      if (!source.includes(needle)) throw new Error(`bundle-cli: piscina's ${needle} not found in ${args.path}`);
-      return { contents: source.replace(needle, "(__dirname, 'piscina-thread.js')"), loader: 'js' };
-    });
-  },
-};
-
 const ENTRIES = {
   main: 'src/cli/main.ts',
   worker: 'src/cli/worker.ts',
-  'piscina-thread': 'node_modules/piscina/dist/worker.js',
 };
 
 function bundle(entryPoints) {
@@ -64,9 +46,6 @@ function bundle(entryPoints) {
     minifyWhitespace: true,
     legalComments: 'none', // the licenses are in THIRD_PARTY_NOTICES.md
     banner: { js: BANNER },
-    // piscina's optional native helper, tried only with a `niceIncrement` the CLI never sets.
-    external: ['@napi-rs/nice'],
-    plugins: [piscinaThread],
     metafile: true,
     logLevel: 'warning',
   });

@@ -139,7 +139,7 @@ describe('the installed package', () => {
     }
     const notices = readFileSync(join(app, 'node_modules/xentropy/THIRD_PARTY_NOTICES.md'), 'utf8');
     // The binary readers are our own; their decompressors are bundled (zstddec carries zstd's BSD licence).
-    for (const name of ['hyparquet-compressors', 'zstddec', 'hysnappy', 'commander', 'piscina']) {
+    for (const name of ['hyparquet-compressors', 'zstddec', 'hysnappy', 'commander']) {
       expect(notices).toMatch(new RegExp(`^## ${name} \\d+\\.\\d+\\.\\d+ \\(`, 'm'));
     }
     expect(notices).toMatch(/BSD License/);

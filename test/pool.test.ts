@@ -371,7 +371,10 @@ describe('createPool: memory, concurrency, abort, progress, close', () => {
         expect(seen[i][2]).toBe(big.length / 8);
         if (i > 0) {
           expect(seen[i][1]).toBeGreaterThan(seen[i - 1][1]);
-          expect(seen[i][0] - seen[i - 1][0]).toBeGreaterThanOrEqual(49);
+          // The pool spaces its calls by its own clock, read just before each call; this clock is
+          // read inside the callback, which a loaded machine can deschedule for a few ms. Reports
+          // without spacing would come every piece (~8 ms apart here).
+          expect(seen[i][0] - seen[i - 1][0]).toBeGreaterThanOrEqual(40);
         }
       }
     } finally {

@@ -7,6 +7,7 @@
 import { workloads } from '/bench/workloads.mjs';
 import naive from '/bench/peers/naive.mjs';
 import { ordinary } from '/bench/peers/xentropy.mjs';
+import { poolPeer } from '/bench/peers/xentropy-pool.mjs';
 import * as ort from '/bench/node_modules/onnxruntime-web/dist/ort.wasm.min.mjs';
 
 const threads = Number(new URLSearchParams(location.search).get('threads') ?? 1);
@@ -24,17 +25,39 @@ async function initTf() {
   if (!(await tf.setBackend('wasm'))) throw new Error("tf.setBackend('wasm') failed");
 }
 
-/** onnxruntime-web on the Node bench's graph (bench/peers/onnx-models.mjs, served by run.mjs). */
+/** onnxruntime-web on the Node bench's graphs (bench/peers/onnx-models.mjs, served by run.mjs). */
 const onnxWeb = {
   name: `onnxruntime-web ${threads} thread${threads > 1 ? 's' : ''}`,
   async prepare(w, d) {
-    if (w.kind !== 'softmaxCrossEntropy' || w.reps) return { na: 'W0 compares with the hand-written loop' };
-    const bytes = new Uint8Array(await (await fetch('/models/softmaxCrossEntropy-mean.onnx')).arrayBuffer());
+    if (w.reps) return { na: 'W0 compares with the hand-written loop' };
+    const stream = w.kind === 'streamSoftmaxCrossEntropy';
+    if (w.kind !== 'softmaxCrossEntropy' && !stream) return { na: `no graph for ${w.kind}` };
+    const model = `/models/softmaxCrossEntropy-${stream ? 'sum' : 'mean'}.onnx`;
+    const bytes = new Uint8Array(await (await fetch(model)).arrayBuffer());
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: ['wasm'],
       graphOptimizationLevel: 'all',
     });
     const { n, k } = w;
+    if (stream) {
+      // W6 as the Node bench streams it: one session.run per chunk, the 'sum's added in order.
+      const rows = w.chunkRows;
+      return {
+        dispose: () => session.release(),
+        async run() {
+          let total = 0;
+          for (let c = 0; c < d.count; c++) {
+            const { labels, logits } = d.chunks[c % d.chunks.length];
+            const r = await session.run({
+              logits: new ort.Tensor('float32', logits, [rows, k]),
+              labels: new ort.Tensor('int32', labels, [rows]),
+            });
+            total += r.loss.data[0];
+          }
+          return total / n;
+        },
+      };
+    }
     return {
       dispose: () => session.release(),
       async run() {
@@ -52,7 +75,8 @@ const onnxWeb = {
 const tfjsWasm = {
   name: 'TF.js wasm',
   async prepare(w, d) {
-    if (w.kind !== 'softmaxCrossEntropy' || w.reps) return { na: 'W0 compares with the hand-written loop' };
+    if (w.reps) return { na: 'W0 compares with the hand-written loop' };
+    if (w.kind !== 'softmaxCrossEntropy') return { na: 'not run on W6 (a streamed mean over 100 chunks)' };
     tfReady ??= initTf();
     await tfReady;
     const { n, k } = w;
@@ -75,12 +99,20 @@ const xentropy = {
   js: ordinary('xentropy js', (l) => l.js),
 };
 for (const x of Object.values(xentropy)) await x.init({ lib });
+// createPool on 2 threads (onnxruntime-web's thread count on the second page), W1a, W1b and W6.
+const pools = {
+  ordinary: poolPeer('xentropy pool', false, 2),
+  shared: poolPeer('xentropy pool, pool.alloc', true, 2),
+};
+for (const x of Object.values(pools)) await x.init({ lib });
 
 const impls = {
   naive,
   'xentropy wasm relaxed': xentropy.relaxed,
   'xentropy wasm plain': xentropy.plain,
   'xentropy js': xentropy.js,
+  'xentropy pool': pools.ordinary,
+  'xentropy pool, pool.alloc': pools.shared,
   [onnxWeb.name]: onnxWeb,
   'TF.js wasm': tfjsWasm,
 };
@@ -125,7 +157,7 @@ globalThis.bench = {
     }
   },
   /** Times a prepared implementation: a short warm-up, then samples until minMs and minSamples are both reached. */
-  async time(impl, { minMs = 400, minSamples = 5, warmMs = 100 } = {}) {
+  async time(impl, { minMs = 400, minSamples = 5, warmMs = 100, warmRuns = 2 } = {}) {
     const p = prepared.get(impl);
     let sink = 0;
     const one = async () => {
@@ -134,7 +166,7 @@ globalThis.bench = {
       sink += r instanceof Promise ? await r : r;
       return performance.now() - t0;
     };
-    for (let t = performance.now(), i = 0; i < 2 || performance.now() - t < warmMs; i++) await one();
+    for (let t = performance.now(), i = 0; i < warmRuns || performance.now() - t < warmMs; i++) await one();
     const samples = [];
     const start = performance.now();
     while (samples.length < minSamples || (performance.now() - start < minMs && samples.length < 5000))

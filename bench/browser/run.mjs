@@ -1,8 +1,9 @@
-// `npm run bench:browser`: W0, W1a and W1b in Chromium (playwright-core, /usr/bin/chromium) on a
-// cross-origin-isolated page (COOP/COEP from a local server on 127.0.0.1), against
-// onnxruntime-web's wasm backend (1 thread, and 2 threads on a second page: its thread count is
-// fixed per page) and TF.js's wasm backend (1 thread), with both xentropy builds; writes
-// bench/results/browser.md (and browser.json).
+// `npm run bench:browser`: W0, W1a, W1b and W6 in Chromium (playwright-core, /usr/bin/chromium) on
+// a cross-origin-isolated page (COOP/COEP from a local server on 127.0.0.1, so that the pool's
+// shared memory and onnxruntime-web's threads are available), against onnxruntime-web's wasm
+// backend (1 thread, and 2 threads on a second page: its thread count is fixed per page) and
+// TF.js's wasm backend (1 thread), with both xentropy builds and createPool on 2 threads (W1a, W1b,
+// W6; ordinary and pool.alloc arrays); writes bench/results/browser.md (and browser.json).
 //
 //   node bench/browser/run.mjs            the full run (≈ 3 minutes on 2 cores)
 //   node bench/browser/run.mjs --only W1a  some workloads; results go to bench/results/tmp/
@@ -52,6 +53,8 @@ const IMPLS = [
   ['xentropy wasm relaxed', 1],
   ['xentropy wasm plain', 1],
   ['xentropy js', 1],
+  ['xentropy pool', 1],
+  ['xentropy pool, pool.alloc', 1],
   ['TF.js wasm', 1],
   [ORT1, 1],
   [ORT2, 2],
@@ -61,10 +64,18 @@ const COMPUTES = { 'TF.js wasm': 'f32', [ORT1]: 'f32', [ORT2]: 'f32' };
 
 const t = (variant, min, against, note) => ({ variant, min, against, note });
 /** The targets of the browser run: the Node bench's W0 targets on the default (relaxed) build, and the issue's FMA targets. */
+/** The pool's targets (issue 17): against one thread of the default build, 2 threads on 2 cores. */
+const POOL = [
+  t('xentropy pool, pool.alloc', 1.5, 'xentropy wasm relaxed', '2 threads'),
+  t('xentropy pool', 1.2, 'xentropy wasm relaxed', '2 threads'),
+];
 const TARGETS = {
-  W1a: [t('xentropy wasm relaxed', 4, ORT1), t('xentropy wasm relaxed', 6, 'naive')],
-  W1b: [t('xentropy wasm relaxed', 3, ORT1), t('xentropy wasm relaxed', 10, 'naive')],
+  W1a: [t('xentropy wasm relaxed', 4, ORT1), t('xentropy wasm relaxed', 6, 'naive'), ...POOL],
+  W1b: [t('xentropy wasm relaxed', 3, ORT1), t('xentropy wasm relaxed', 10, 'naive'), ...POOL],
+  W6: POOL,
 };
+/** W6 (10⁸ logits, seconds a pass): the pool against one thread and onnxruntime-web; the other builds add nothing there. */
+const SKIP = { W6: new Set(['xentropy wasm plain', 'xentropy js']) };
 for (const w of workloads) {
   if (w.reps)
     TARGETS[w.id] = w.targets.map((x) => ({
@@ -82,7 +93,10 @@ const TYPES = {
   '.json': 'application/json',
   '.map': 'application/json',
 };
-const generated = { '/models/softmaxCrossEntropy-mean.onnx': Buffer.from(models.softmaxCrossEntropy('mean')) };
+const generated = {
+  '/models/softmaxCrossEntropy-mean.onnx': Buffer.from(models.softmaxCrossEntropy('mean')),
+  '/models/softmaxCrossEntropy-sum.onnx': Buffer.from(models.softmaxCrossEntropy('sum')),
+};
 const server = http.createServer((req, res) => {
   const headers = {
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -134,12 +148,13 @@ log(`Chromium ${browser.version()}, crossOriginIsolated ${info.crossOriginIsolat
 
 const results = [];
 for (const w of workloads) {
-  if (!(w.reps || w.id === 'W1a' || w.id === 'W1b') || (only && !only.has(w.id))) continue;
+  if (!(w.reps || w.id === 'W1a' || w.id === 'W1b' || w.id === 'W6') || (only && !only.has(w.id))) continue;
   const reps = BROWSER_REPS[w.id];
   log(`\n${w.id}  ${w.title}\n`);
   const rows = [];
   let reference;
   for (const [impl, threads] of IMPLS) {
+    if (SKIP[w.id]?.has(impl)) continue;
     const row = { name: NAMES[impl] ?? impl, impl, threads };
     rows.push(row);
     const r = await pages[threads].evaluate(
@@ -167,7 +182,9 @@ for (const w of workloads) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const row of rows) {
       if (row.na || row.error) continue;
-      const r = await pages[row.threads].evaluate((name) => globalThis.bench.time(name), row.impl);
+      // W6: a pass takes seconds; the checked run warmed it up, two samples a round.
+      const timing = w.slow ? { minMs: 0, minSamples: 2, warmMs: 0, warmRuns: 0 } : {};
+      const r = await pages[row.threads].evaluate(([name, o]) => globalThis.bench.time(name, o), [row.impl, timing]);
       (row.pooled ??= []).push(...r.samples);
       (row.roundMedians ??= []).push(summarize(r.samples).median);
     }
@@ -229,7 +246,7 @@ out.push(
   `- Machine: ${machine.cpu}, ${machine.cores} cores; load average at end ${machine.loadAverage.map((x) => x.toFixed(2)).join(' / ')}. Chromium ${machine.chromium} (headless, playwright-core), page cross-origin isolated: ${machine.crossOriginIsolated}.`,
 );
 out.push(
-  `- Peers: onnxruntime-web ${machine.ort} (wasm backend; 1 thread, and 2 threads on a second page), TF.js ${machine.tf} wasm backend (1 thread). xentropy: the relaxed-SIMD build (Chromium's default: \`load()\` picks it) and the SIMD build (\`load({ simd: 'plain' })\`), and the js backend.`,
+  `- Peers: onnxruntime-web ${machine.ort} (wasm backend; 1 thread, and 2 threads on a second page), TF.js ${machine.tf} wasm backend (1 thread). xentropy: the relaxed-SIMD build (Chromium's default: \`load()\` picks it) and the SIMD build (\`load({ simd: 'plain' })\`), and the js backend; \`createPool({ threads: 2 })\` (module Web Workers, wasm) on W1a, W1b and W6, with the page's ordinary typed arrays (copied to the threads piece by piece) and with \`pool.alloc\` arrays (shared memory, read in place).`,
 );
 out.push(
   '- Median of samples pooled over 3 interleaved rounds (per-round medians shown); every call includes getting data into and out of the library. Each result checked against the naive float64 loop first. W0: each sample is many calls on distinct inputs; per call = median / calls.',

@@ -2,11 +2,17 @@
 // workloads (W1a, W1b, W6), two ways: the caller's ordinary typed arrays (each call hands them
 // to the threads piece by piece, copying) and arrays from `pool.alloc` (a SharedArrayBuffer the
 // threads read in place; filled before timing). W6 streams its chunks as a service would: up to
-// two chunk calls per thread in flight, their 'sum's added in chunk order.
-import os from 'node:os';
+// two chunk calls per thread in flight, their 'sum's added in chunk order. Loads in Node (npm run
+// bench) and in the browser bench's page (bench/browser/page.mjs), which sets the thread count.
 
 const KINDS = new Set(['softmaxCrossEntropy', 'streamSoftmaxCrossEntropy']);
-const threads = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+const inNode = typeof process === 'object' && typeof process.versions?.node === 'string';
+const os = inNode ? await import('node:os') : null;
+const threads = os
+  ? typeof os.availableParallelism === 'function'
+    ? os.availableParallelism()
+    : os.cpus().length
+  : navigator.hardwareConcurrency;
 
 function calls(pool, w, d) {
   const { n, k } = w;
@@ -33,17 +39,18 @@ function calls(pool, w, d) {
   };
 }
 
-function poolPeer(name, shared) {
+/** A pool peer: `count` threads (default one per core), ordinary or pool.alloc inputs. */
+export function poolPeer(name, shared, count = threads) {
   let pool;
   return {
     name,
     group: 'xentropy',
     computes: 'f64',
     async init(ctx) {
-      pool = await ctx.lib.createPool({ threads, backend: 'wasm' });
+      pool = await ctx.lib.createPool({ threads: count, backend: 'wasm' });
     },
     prepare(w, d) {
-      if (!KINDS.has(w.kind)) return { na: 'measured on W1a, W1b and W6 only' };
+      if (!KINDS.has(w.kind) || w.reps) return { na: 'measured on W1a, W1b and W6 only' };
       let data = d;
       if (shared) {
         const place = (a) => {

@@ -1,7 +1,8 @@
 /**
- * Where tasks run (Node only): on the main thread and on worker threads through piscina, each
- * with its own wasm instance. `--workers N` is the number of threads that score: this one and
- * N - 1 workers. Small inputs stay on the main thread (starting threads costs more than it
+ * Where tasks run (Node only): on the main thread and on the threads of a library pool
+ * (createPool's machinery, src/pool/, running worker.ts's `score` as a task), each with its own
+ * wasm instance. `--workers N` is the number of threads that score: this one and N - 1 pool
+ * threads. Small inputs stay on the main thread (starting threads costs more than it
  * saves); the pool starts once an input proves large.
  *
  * Why this thread scores too: its own share of the work (reading, cutting CSV into pieces) is a
@@ -12,8 +13,8 @@
  * both cores busy, 1 thread can win by its start-up and JIT warm-up (~0.3 s of CPU).
  */
 import { availableParallelism } from 'node:os';
-import type { Piscina } from 'piscina';
 import type { Scorer } from '../accumulator.js';
+import type { Pool } from '../pool/pool.js';
 import { runTask, taskBuffers } from './task.js';
 import type { Outcome, Task } from './task.js';
 
@@ -31,6 +32,9 @@ const WORTH_STARTING = 1;
 
 /** Tasks queued per worker: one running, one waiting, so a worker never waits for this thread. */
 const QUEUED = 2;
+
+/** The task module the pool threads run (worker.ts, built next to this file). */
+const TASKS = new URL('./worker.js', import.meta.url).href;
 
 export interface Executor {
   /** Runs a task; `bytes` is its share of the input (to decide when to start threads). */
@@ -54,7 +58,7 @@ export interface Executor {
 export function executor(x: Scorer, workers: number | undefined, size?: number): Executor {
   const threads = workers ?? availableParallelism();
   const helpers = threads - 1;
-  let pool: Promise<Piscina> | undefined;
+  let pool: Promise<Pool> | undefined;
   let seen = 0;
   /**
    * Milliseconds per byte of the last task scored here: the rate that decides the pool (the
@@ -72,44 +76,11 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
   /** Tasks given to the pool and not settled yet. */
   let queued = 0;
   // Imported only when threads are used: it costs more to load than a small input to score.
-  // Threads start only as tasks reach the pool (minThreads 0), so never more than there are
-  // pieces; each says when it has loaded (worker.ts), and close() waits for every one alive:
-  // tearing down a thread still loading its modules aborts Node (v8::Module::IsGraphAsync).
-  const loaded = new Set<number>();
-  let onLoaded: () => void = () => undefined;
+  // The pool is lazy: a thread starts only when the ones started have their fill of tasks, so
+  // never more threads than pieces; its close() lets a thread still loading its modules finish
+  // (tearing one down then aborts Node: v8::Module::IsGraphAsync).
   const start = () =>
-    (pool ??= import('piscina').then(({ Piscina }) => {
-      const p = new Piscina({
-        filename: new URL('./worker.js', import.meta.url).href,
-        minThreads: 0,
-        maxThreads: helpers,
-        idleTimeout: 60_000,
-        concurrentTasksPerWorker: QUEUED,
-      });
-      p.on('message', (message: { xentropyWorkerLoaded?: number } | undefined) => {
-        if (typeof message?.xentropyWorkerLoaded === 'number') {
-          loaded.add(message.xentropyWorkerLoaded);
-          onLoaded();
-        }
-      });
-      return p;
-    }));
-  /** Resolves once every live thread has loaded or exited (at most `ms` later). */
-  const allLoaded = (p: Piscina, ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      const check = () => {
-        const starting = p.threads.filter((t) => !loaded.has(t.threadId) && t.threadId >= 0);
-        if (starting.length === 0) {
-          clearTimeout(timer);
-          resolve();
-          return;
-        }
-        for (const t of starting) t.once('exit', check);
-      };
-      onLoaded = check;
-      check();
-    });
+    (pool ??= import('../pool/pool.js').then(({ openPool }) => openPool({ threads: helpers, lazy: true })));
   if (helpers > 0 && workers !== undefined) start();
   const here = (task: Task, bytes: number): Promise<Outcome> => {
     try {
@@ -137,7 +108,7 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
         return here(task, bytes);
       }
       queued++;
-      const outcome = start().then((p) => p.run(task, { transferList: taskBuffers(task) }) as Promise<Outcome>);
+      const outcome = start().then((p) => p.run<Outcome>(TASKS, 'score', [task], taskBuffers(task)));
       const settled = () => {
         queued--;
       };
@@ -146,9 +117,7 @@ export function executor(x: Scorer, workers: number | undefined, size?: number):
     },
     async close() {
       if (!pool) return;
-      const p = await pool;
-      await allLoaded(p, 30_000);
-      await p.destroy();
+      await (await pool).close();
     },
   };
 }

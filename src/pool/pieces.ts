@@ -182,10 +182,17 @@ export function layout(fn: string, args: unknown[], opts: Record<string, unknown
 }
 
 /**
- * A buffer of at least `bytes` bytes for a piece's copy: the pool hands back buffers the threads
- * returned, because a fresh one costs a page fault per 4 KiB on first touch (more than the copy).
+ * Room of `bytes` bytes for a piece's copy: a region of a per-piece scratch in shared memory
+ * (written here, read in place by the thread, reused once its reply is back), or a buffer of
+ * its own that moves to the thread. Either way memory already touched: a fresh buffer costs a
+ * page fault per 4 KiB on first touch, more than the copy itself.
  */
-export type Take = (bytes: number) => ArrayBuffer;
+export type Take = (bytes: number) => { buffer: ArrayBufferLike; offset: number };
+
+/** The buffer of a copy, to move with the message unless it is shared memory (read in place). */
+function moveUnlessShared(x: ArrayBufferView, transfer: Transferable[]): void {
+  if (!isShared(x)) transfer.push(x.buffer as ArrayBuffer);
+}
 
 function isShared(x: ArrayBufferView): boolean {
   return typeof SharedArrayBuffer === 'function' && x.buffer instanceof SharedArrayBuffer;
@@ -205,7 +212,8 @@ function packNumbers(
   take: Take,
 ): Float64Array | null {
   const count = (to - from) * (rowWidth ?? 1);
-  const dst = new Float64Array(take(count * 8), 0, count);
+  const room = take(count * 8);
+  const dst = new Float64Array(room.buffer, room.offset, count);
   if (rowWidth === undefined) {
     for (let i = from; i < to; i++) {
       const v = a[i];
@@ -248,14 +256,15 @@ function slice(
     const t = x as unknown as Float64Array;
     if (isShared(t)) return { v: t.subarray(from, to), packed: false };
     const Ctor = t.constructor as Float64ArrayConstructor;
-    const copy = new Ctor(take((to - from) * t.BYTES_PER_ELEMENT), 0, to - from);
+    const room = take((to - from) * t.BYTES_PER_ELEMENT);
+    const copy = new Ctor(room.buffer, room.offset, to - from);
     copy.set(t.subarray(from, to));
-    transfer.push(copy.buffer);
+    moveUnlessShared(copy, transfer);
     return { v: copy, packed: false };
   }
   const packed = packNumbers(x as unknown[], from, to, rowWidth, take);
   if (packed) {
-    transfer.push(packed.buffer);
+    moveUnlessShared(packed, transfer);
     return { v: packed, packed: rowWidth !== undefined };
   }
   const a = (x as unknown[]).slice(from, to);

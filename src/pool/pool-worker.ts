@@ -7,6 +7,7 @@ import type { Xentropy } from '../api.js';
 import { load } from '../load.js';
 import { reportReductionParts } from '../run.js';
 import type { FromWorker, ToWorker } from './protocol.js';
+import { moved } from './move.js';
 import { shiftPositions } from './protocol.js';
 import { importNode, inNode } from './threads.js';
 
@@ -85,15 +86,27 @@ function runPiece(msg: Extract<ToWorker, { type: 'piece' }>, send: Reply): void 
   reply({ type: 'rows', id, value: rows }, typeof rows === 'number' ? [] : movable([rows]));
 }
 
+/** Tasks of the library's own, named `xentropy:NAME`: called with the thread's library first. */
+const BUILT_IN: Record<string, () => Promise<Record<string, unknown>>> = {
+  'xentropy:accumulate': () => import('./accumulate.js'),
+};
+
 async function runTask(msg: Extract<ToWorker, { type: 'task' }>, reply: Reply): Promise<void> {
   try {
-    const mod = (await import(/* @vite-ignore */ msg.module)) as Record<string, unknown>;
+    const builtIn = Object.hasOwn(BUILT_IN, msg.module) ? BUILT_IN[msg.module] : undefined;
+    const mod = builtIn ? await builtIn() : ((await import(/* @vite-ignore */ msg.module)) as Record<string, unknown>);
     const f = mod[msg.name];
     if (typeof f !== 'function') throw new TypeError(`xentropy pool: ${msg.module} exports no function ${msg.name}`);
-    const value = await (f as (...a: unknown[]) => unknown)(...msg.args);
+    const args = builtIn ? [api, ...msg.args] : msg.args;
+    const result = await (f as (...a: unknown[]) => unknown)(...args);
+    const marked = moved(result);
+    if (marked) {
+      reply({ type: 'value', id: msg.id, value: marked.value }, marked.transfer);
+      return;
+    }
     const parts =
-      value !== null && typeof value === 'object' ? (Array.isArray(value) ? value : Object.values(value)) : [];
-    reply({ type: 'value', id: msg.id, value }, movable(ArrayBuffer.isView(value) ? [value] : parts));
+      result !== null && typeof result === 'object' ? (Array.isArray(result) ? result : Object.values(result)) : [];
+    reply({ type: 'value', id: msg.id, value: result }, movable(ArrayBuffer.isView(result) ? [result] : parts));
   } catch (e) {
     reply({ type: 'error', id: msg.id, ...failure(e) });
   }

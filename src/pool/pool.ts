@@ -30,7 +30,7 @@ import type {
 import { describeValue } from '../shapes.js';
 import { CompensatedSum } from '../sum.js';
 import { layout, pieceOf } from './pieces.js';
-import type { Layout } from './pieces.js';
+import type { Layout, Take } from './pieces.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { defaultThreads, sharedMemoryUsable, startThread } from './threads.js';
 import type { Thread } from './threads.js';
@@ -183,7 +183,9 @@ export interface Pool {
   /**
    * Runs `module`'s exported function `name(...args)` on a thread (for work that is not one of
    * the library's functions, e.g. the command line's scoring of a block of rows). `module` is a
-   * URL string the thread can import; typed arrays in the result move back without a copy.
+   * URL string the thread can import, or a built-in task `xentropy:NAME` (src/pool/pool-worker.ts).
+   * `transfer` moves those buffers to the thread. Typed arrays at the result's top level move
+   * back without a copy, and so do the buffers a result wrapped in `move()` (move.ts) lists.
    */
   run<T = unknown>(module: string, name: string, args: unknown[], transfer?: Transferable[]): Promise<T>;
   /** Ends the threads. Calls still running reject; later calls reject. */
@@ -194,6 +196,29 @@ export interface Pool {
 interface Slot {
   thread: Thread;
   inflight: number;
+  /** Task modules this thread has imported (a reply to a task of that module came back). */
+  modules: Set<string>;
+  /** Called on the thread's next reply or failure (close() waits for a thread importing a module). */
+  onReply: (() => void) | null;
+}
+
+/** Options of the pool for the library's own users (the command line), not part of API.md. */
+export interface InternalPoolOptions extends PoolOptions {
+  /**
+   * Start threads only as work arrives that the threads already started cannot take (up to
+   * `threads`): never more threads than pieces. createPool resolves at once.
+   */
+  lazy?: boolean;
+}
+
+/** Shared scratch for one piece in flight (see `lanes` in createPool). */
+interface Lane {
+  buffer: SharedArrayBuffer | null;
+  busy: boolean;
+  /** Bytes given out for the current piece. */
+  used: number;
+  /** Bytes the current piece asked for in all. */
+  wanted: number;
 }
 
 /** A call in progress: its pieces, what came back, and how it ends. */
@@ -260,6 +285,8 @@ function place(
 
 /** Pieces in flight per thread: the next one is already there when a thread finishes one. */
 const DEPTH = 2;
+/** Longest close() waits for threads still loading modules before it ends them. */
+const CLOSE_WAIT_MS = 30_000;
 /** onProgress spacing, ms (API.md: at most every 50 ms). */
 const PROGRESS_MS = 50;
 
@@ -334,13 +361,26 @@ function stagingFor(l: Layout): unknown {
  * await pool.softmaxCrossEntropy(labels, logits, { classes: 10, reduction: 'mean' }); // as x.softmaxCrossEntropy
  * await pool.close();
  */
-export async function createPool(options: PoolOptions = {}): Promise<Pool> {
+export function createPool(options: PoolOptions = {}): Promise<Pool> {
+  if (options !== null && typeof options === 'object' && 'lazy' in options) {
+    const { lazy: _, ...rest } = options as InternalPoolOptions;
+    return openPool(rest);
+  }
+  return openPool(options);
+}
+
+/**
+ * {@link createPool}, with the library's own options: `lazy` starts threads as work arrives (the
+ * command line, which must not start 63 threads for `--workers 64` on a file of three pieces).
+ */
+export async function openPool(options: InternalPoolOptions = {}): Promise<Pool> {
   if (options === null || typeof options !== 'object')
     throw new TypeError(`createPool: options must be an object, got ${describeValue(options)}`);
   const { backend } = options;
   if (backend !== undefined && backend !== 'wasm' && backend !== 'js') {
     throw new RangeError(`createPool: backend must be 'wasm' or 'js', got ${describeValue(backend)}`);
   }
+  const lazy = options.lazy === true;
   const threads = options.threads ?? (await defaultThreads());
   if (typeof threads !== 'number' || !Number.isSafeInteger(threads) || threads < 1) {
     throw new RangeError(`createPool: threads must be a positive integer, got ${describeValue(threads)}`);
@@ -349,7 +389,7 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
   const slots: Slot[] = [];
   const jobs: Job[] = [];
   /** Message id → the job and piece it belongs to, and the slot running it. */
-  const inflight = new Map<number, { job: Job; piece: number; slot: Slot }>();
+  const inflight = new Map<number, { job: Job; piece: number; slot: Slot; lane?: Lane | null }>();
   let nextId = 1;
   let closed = false;
   let broken: Error | null = null;
@@ -370,21 +410,31 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     for (const job of [...jobs]) settle(job, false, error);
   }
 
+  /** Pieces not yet sent to a thread. */
+  const unsent = (): number => {
+    let n = 0;
+    for (const j of jobs) if (!j.settled) n += Math.max(0, Math.min(j.pieces, j.failedAt) - j.next);
+    return n;
+  };
+  const waiting = (): Job | undefined => jobs.find((j) => !j.settled && j.next < Math.min(j.pieces, j.failedAt));
+
   function pump(): void {
     for (const slot of slots) {
       while (slot.inflight < DEPTH) {
-        const job = jobs.find((j) => !j.settled && j.next < Math.min(j.pieces, j.failedAt));
+        const job = waiting();
         if (!job) return;
         const piece = job.next++;
         const id = nextId++;
         let message: ToWorker;
         let transfer: Transferable[];
+        let lane: Lane | null = null;
         if (job.task) {
           message = { type: 'task', id, module: job.task.module, name: job.task.name, args: job.task.args };
           transfer = job.task.transfer;
         } else {
           const l = job.layout!;
-          const p = pieceOf(l, piece, take);
+          lane = laneFor();
+          const p = pieceOf(l, piece, takeFrom(lane));
           const out = l.resolved.out;
           message = {
             type: 'piece',
@@ -400,18 +450,22 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
           } as ToWorker;
           transfer = p.transfer;
         }
-        inflight.set(id, { job, piece, slot });
+        inflight.set(id, { job, piece, slot, lane });
         if (slot.inflight++ === 0) slot.thread.hold(true);
         try {
           slot.thread.post(message, transfer);
         } catch (e) {
           // A value that cannot be cloned (a function inside a plain array): the call fails with it.
           inflight.delete(id);
+          release(lane);
           if (--slot.inflight === 0) slot.thread.hold(false);
           settle(job, false, e);
         }
       }
     }
+    // Every thread has its fill and more work waits than the threads starting will take: one
+    // more thread, if the pool may grow.
+    if (lazy && !closed && !broken && slots.length + starting < threads && unsent() > starting * DEPTH) void grow();
   }
 
   function finish(job: Job): void {
@@ -485,26 +539,67 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     if (job.onProgress && now() - job.lastReport >= PROGRESS_MS) report(job);
   }
 
-  /** Buffers the threads handed back, by size: piece copies go into them. */
+  /** Buffers the threads handed back, by size: piece copies go into them where shared memory is unavailable. */
   const spares: ArrayBuffer[] = [];
-  const take = (bytes: number): ArrayBuffer => {
+  const spare = (bytes: number): ArrayBuffer => {
     const i = spares.findIndex((b) => b.byteLength >= bytes && b.byteLength <= 2 * bytes + 4096);
     return i >= 0 ? spares.splice(i, 1)[0] : new ArrayBuffer(bytes);
   };
+
+  /**
+   * Shared scratch for the copies of pieces in flight (one lane per piece, at most DEPTH per
+   * thread): the calling thread copies a piece into a free lane while the threads compute the
+   * pieces before it, and the thread reads it in place. Lanes are kept and reused, so steady
+   * work allocates nothing (no garbage, no first-touch page faults); a lane grows to the largest
+   * piece it was asked to hold, that piece going in a buffer of its own meanwhile.
+   */
+  const lanes: Lane[] = [];
+  function laneFor(): Lane | null {
+    if (!shared) return null;
+    let lane = lanes.find((x) => !x.busy);
+    if (!lane) {
+      lane = { buffer: null, busy: false, used: 0, wanted: 0 };
+      lanes.push(lane);
+    }
+    lane.busy = true;
+    lane.used = 0;
+    lane.wanted = 0;
+    return lane;
+  }
+  function takeFrom(lane: Lane | null): Take {
+    return (bytes) => {
+      if (!lane) return { buffer: spare(bytes), offset: 0 };
+      // 8-byte aligned regions: every typed array kind can start there.
+      const size = (bytes + 7) & ~7;
+      lane.wanted += size;
+      if (lane.buffer && lane.used + size <= lane.buffer.byteLength) {
+        const offset = lane.used;
+        lane.used += size;
+        return { buffer: lane.buffer, offset };
+      }
+      return { buffer: new ArrayBuffer(bytes), offset: 0 };
+    };
+  }
+  function release(lane: Lane | null | undefined): void {
+    if (!lane) return;
+    if (!lane.buffer || lane.wanted > lane.buffer.byteLength) lane.buffer = new SharedArrayBuffer(lane.wanted);
+    lane.busy = false;
+  }
 
   /**
    * Replies are handled in slices, one per turn of the event loop: a runtime may deliver many at
    * once, and placing results is a copy into fresh pages (a page fault per 4 KiB, slow on some
    * VMs), so per-row results are placed {@link SLICE} values per turn.
    */
-  type Entry = { job: Job; piece: number; slot: Slot };
+  type Entry = { job: Job; piece: number; slot: Slot; lane?: Lane | null };
   const replies: { entry: Entry; m: FromWorker; placed: number }[] = [];
   let draining = false;
 
   /** A reply arrives: its thread is free for the next piece at once; its results are placed in later turns. */
   function receive(slot: Slot, m: FromWorker): void {
     if (m.type === 'ready' || m.type === 'failed') return;
-    if ('spent' in m && m.spent) {
+    // Kept for reuse only where pieces are not copied into lanes (shared memory unavailable).
+    if (!shared && 'spent' in m && m.spent) {
       spares.push(...m.spent);
       // Enough for every piece in flight, each with a few arguments.
       if (spares.length > 8 * DEPTH * slots.length) spares.splice(0, spares.length - 8 * DEPTH * slots.length);
@@ -512,6 +607,9 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     const entry = inflight.get(m.id);
     if (!entry) return;
     inflight.delete(m.id);
+    release(entry.lane);
+    if (entry.job.task && m.type === 'value') slot.modules.add(entry.job.task.module);
+    slot.onReply?.();
     if (--slot.inflight === 0) slot.thread.hold(false);
     if (!entry.job.settled) {
       replies.push({ entry, m, placed: 0 });
@@ -564,49 +662,84 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     else if (job.prefix === job.pieces) finish(job);
   }
 
-  // Start the threads, each loading its backend; the pool is ready when all are.
-  const started = await Promise.allSettled(
-    Array.from(
-      { length: threads },
-      () =>
-        new Promise<Slot>((resolve, reject) => {
-          let slot: Slot | null = null;
-          let ready = false;
-          startThread({
-            message(data) {
-              const m = data as FromWorker;
-              if (!ready) {
-                if (m.type === 'ready') {
-                  ready = true;
-                  backendName = m.backend;
-                  // Held while it started; an idle thread does not keep the process alive.
-                  slot!.thread.hold(false);
-                  resolve(slot!);
-                } else if (m.type === 'failed') {
-                  reject(rebuild(m.name, m.message));
-                }
-                return;
-              }
-              receive(slot!, m);
-            },
-            failure(error) {
-              if (!ready) return reject(error);
-              if (closed) return;
-              broken ??= error;
-              failAll(error);
-            },
-          }).then((thread) => {
-            slot = { thread, inflight: 0 };
-            thread.post({ type: 'init', backend } satisfies ToWorker, []);
-          }, reject);
-        }),
-    ),
-  );
-  for (const s of started) if (s.status === 'fulfilled') slots.push(s.value);
-  const failed = started.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
-  if (failed) {
-    await Promise.all(slots.map((s) => s.thread.terminate()));
-    throw failed.reason;
+  /** Starts one thread, loading its backend; resolves when it is ready. */
+  function spawn(): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
+      let slot: Slot | null = null;
+      let ready = false;
+      startThread({
+        message(data) {
+          const m = data as FromWorker;
+          if (!ready) {
+            if (m.type === 'ready') {
+              ready = true;
+              backendName = m.backend;
+              // Held while it started; an idle thread does not keep the process alive.
+              slot!.thread.hold(false);
+              resolve(slot!);
+            } else if (m.type === 'failed') {
+              reject(rebuild(m.name, m.message));
+            }
+            return;
+          }
+          receive(slot!, m);
+        },
+        failure(error) {
+          if (!ready) return reject(error);
+          // A dead thread answers nothing more: close() must not wait for it.
+          for (const [id, e] of inflight) {
+            if (e.slot !== slot) continue;
+            inflight.delete(id);
+            release(e.lane);
+          }
+          slot!.onReply?.();
+          if (closed) return;
+          broken ??= error;
+          failAll(error);
+        },
+      }).then((thread) => {
+        slot = { thread, inflight: 0, modules: new Set(), onReply: null };
+        thread.post({ type: 'init', backend } satisfies ToWorker, []);
+      }, reject);
+    });
+  }
+
+  /** Threads starting (lazy pools start them as work waits). */
+  let starting = 0;
+  /** Settles once no thread is starting: close() never ends a thread still loading its modules. */
+  let started: Promise<unknown> = Promise.resolve();
+
+  async function grow(): Promise<void> {
+    starting++;
+    const next = spawn();
+    started = Promise.allSettled([started, next]);
+    try {
+      const slot = await next;
+      if (closed) {
+        await slot.thread.terminate();
+        return;
+      }
+      slots.push(slot);
+    } catch (e) {
+      if (closed) return;
+      broken ??= e instanceof Error ? e : new Error(String(e));
+      failAll(broken);
+      return;
+    } finally {
+      starting--;
+    }
+    pump();
+  }
+
+  if (!lazy) {
+    // Every thread at once; the pool is ready when all are.
+    const all = await Promise.allSettled(Array.from({ length: threads }, spawn));
+    for (const s of all) if (s.status === 'fulfilled') slots.push(s.value);
+    const failed = all.find((s) => s.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (failed) {
+      await Promise.all(slots.map((s) => s.thread.terminate()));
+      throw failed.reason;
+    }
   }
   const shared = sharedMemoryUsable();
 
@@ -717,7 +850,29 @@ export async function createPool(options: PoolOptions = {}): Promise<Pool> {
     async close() {
       if (closed) return;
       closed = true;
+      // Threads busy importing a task module are let finish first: ending a thread while it
+      // loads modules aborts Node 20 (v8::Module::IsGraphAsync). Capped: a task that never
+      // answers does not hold close() for ever.
+      const importing = [...inflight.values()]
+        .filter((e) => e.job.task && !e.slot.modules.has(e.job.task.module))
+        .map((e) => e.slot);
       failAll(new Error('xentropy pool: the pool was closed while the call ran'));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.all([
+          started,
+          ...[...new Set(importing)].map(
+            (slot) =>
+              new Promise<void>((resolve) => {
+                slot.onReply = resolve;
+              }),
+          ),
+        ]),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, CLOSE_WAIT_MS);
+        }),
+      ]);
+      clearTimeout(timer);
       await Promise.all(slots.map((s) => s.thread.terminate()));
     },
   };

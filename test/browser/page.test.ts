@@ -368,4 +368,69 @@ describe('the evaluation page with files dropped or chosen', () => {
     expect(await page.textContent('#error')).toContain('scores.npy: a .npy file of scores comes with a .npy of labels');
     expect(errors).toEqual([]);
   });
+
+  it('scores a large .npy on every core (the pool’s threads start) with the figures of the CLI', async () => {
+    // 120 000 rows × 10 float32 logits: a first block of ~10⁶ values (4 MiB), cut into pieces for the threads.
+    const n = 120_000;
+    const k = 10;
+    let state = 777;
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const scores = new Float32Array(n * k);
+    const labels = new BigInt64Array(n);
+    for (let i = 0; i < n; i++) {
+      const label = Math.floor(next() * k);
+      labels[i] = BigInt(label);
+      for (let c = 0; c < k; c++) scores[i * k + c] = next() * 8 - 4 + (c === label ? 2 : 0);
+    }
+    const header = (descr: string, shape: number[]) => {
+      let h = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+      while ((10 + h.length + 1) % 64 !== 0) h += ' ';
+      const b = Buffer.alloc(10 + h.length + 1);
+      b.write('\x93NUMPY', 0, 'latin1');
+      b[6] = 1;
+      b.writeUInt16LE(h.length + 1, 8);
+      b.write(`${h}\n`, 10, 'latin1');
+      return b;
+    };
+    const files = {
+      scores: Buffer.concat([header('<f4', [n, k]), Buffer.from(scores.buffer)]),
+      labels: Buffer.concat([header('<i8', [n]), Buffer.from(labels.buffer)]),
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'xentropy-pool-'));
+    try {
+      writeFileSync(join(dir, 'big-scores.npy'), files.scores);
+      writeFileSync(join(dir, 'big-labels.npy'), files.labels);
+      const expected = cli(
+        join(dir, 'big-scores.npy'),
+        '--labels',
+        join(dir, 'big-labels.npy'),
+        '--input',
+        'logits',
+        '--workers',
+        '1',
+      );
+      const threads = new Set<string>();
+      page.on('worker', (w) => threads.add(w.url()));
+      await page.check('input[name="input"][value="logits"]');
+      await page.setInputFiles('#file', [
+        { name: 'big-scores.npy', mimeType: 'application/octet-stream', buffer: files.scores },
+        { name: 'big-labels.npy', mimeType: 'application/octet-stream', buffer: files.labels },
+      ]);
+      await waitForRun(page, ++runs);
+      const shown = JSON.parse((await page.textContent('#json')) ?? '') as Record<string, number | string>;
+      expect(shown.rows).toBe(n);
+      for (const key of ['mean_cross_entropy', 'sum_cross_entropy', 'mean_entropy', 'accuracy', 'perplexity']) {
+        expectRelative(shown[key] as number, expected[key] as number, 1e-12, key);
+      }
+      expect(shown.max_cross_entropy_row).toBe(expected.max_cross_entropy_row);
+      // The pool's threads (pool-worker) were started by the page's worker.
+      expect(
+        [...threads].some((u) => /pool-worker/.test(u)),
+        [...threads].join(', '),
+      ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(errors).toEqual([]);
+  });
 });

@@ -1,60 +1,38 @@
-import { CompensatedSum } from 'xentropy';
 import type { InputKind, RowResults } from 'xentropy';
 import type { Batch } from '../../src/io/batch.js';
-import type { ClassRow, ReliabilityBin, WorstRow } from './protocol.js';
+import { sigmoid } from './calibration.js';
+import type { WorstRow } from './protocol.js';
 
-/** Equal-width confidence bins of the reliability diagram and its expected calibration error. */
-export const RELIABILITY_BINS = 10;
 /** Rows listed as the worst. */
 export const WORST_ROWS = 10;
 
 /**
- * The figures beyond the `--json` summary, gathered batch by batch: per class (rows, mean
- * cross-entropy, accuracy, mean probability of the true class), confidence bins for the
- * reliability diagram, and the rows with the largest cross-entropy.
+ * The rows with the largest cross-entropy of a binary or multiclass file, gathered batch by
+ * batch (the other figures, per class and per calibration bin, are the Accumulator's).
  */
 export class Breakdown {
-  private readonly count: Float64Array;
-  private readonly correct: Float64Array;
-  private readonly crossEntropy: CompensatedSum[];
-  private readonly trueProbability: CompensatedSum[];
-  private readonly binCount = new Float64Array(RELIABILITY_BINS);
-  private readonly binCorrect = new Float64Array(RELIABILITY_BINS);
-  private readonly binConfidence = Array.from({ length: RELIABILITY_BINS }, () => new CompensatedSum());
   /** Largest cross-entropy first; ties keep the earlier row. */
   private readonly worst: WorstRow[] = [];
 
   constructor(
     private readonly columns: readonly string[],
     private readonly input: InputKind,
-  ) {
-    const k = columns.length;
-    this.count = new Float64Array(k);
-    this.correct = new Float64Array(k);
-    this.crossEntropy = Array.from({ length: k }, () => new CompensatedSum());
-    this.trueProbability = Array.from({ length: k }, () => new CompensatedSum());
-  }
+  ) {}
 
-  add(batch: Batch, results: RowResults): void {
+  /** @param weights sample weights: a row of weight 0 is left out, as the summary's worst row leaves it out */
+  add(batch: Batch, results: RowResults, weights?: ArrayLike<number>): void {
     const k = this.columns.length;
     const probability = { confidence: 0, truth: 0 };
     for (let i = 0; i < batch.rows; i++) {
-      const y = batch.labels[i];
       const ce = results.crossEntropy[i];
-      const right = results.predicted[i] === y ? 1 : 0;
-      rowProbabilities(batch.scores, i * k, k, y, this.input, probability);
-      this.count[y]++;
-      this.correct[y] += right;
-      this.crossEntropy[y].add(ce);
-      this.trueProbability[y].add(probability.truth);
-      const confidence = probability.confidence;
-      if (confidence === confidence) {
-        const b = Math.min(RELIABILITY_BINS - 1, Math.floor(confidence * RELIABILITY_BINS));
-        this.binCount[b]++;
-        this.binCorrect[b] += right;
-        this.binConfidence[b].add(confidence);
-      }
+      if (weights !== undefined && !(weights[i] > 0)) continue;
       if (this.worst.length < WORST_ROWS || ce > this.worst[this.worst.length - 1].crossEntropy) {
+        const y = batch.labels[i];
+        if (k === 1) {
+          // Binary: one probability (or logit) of the positive class, label 1 or 0.
+          const p = this.input === 'logits' ? sigmoid(batch.scores[i]) : batch.scores[i];
+          probability.truth = y === 1 ? p : 1 - p;
+        } else rowProbabilities(batch.scores, i * k, k, y, this.input, probability);
         this.noteWorst({
           row: batch.firstRow + i,
           line: batch.lines?.[i],
@@ -66,36 +44,6 @@ export class Breakdown {
         });
       }
     }
-  }
-
-  classes(): ClassRow[] {
-    return this.columns.map((column, c) => ({
-      index: c,
-      column,
-      rows: this.count[c],
-      meanCrossEntropy: this.crossEntropy[c].value / this.count[c],
-      accuracy: this.correct[c] / this.count[c],
-      meanTrueProbability: this.trueProbability[c].value / this.count[c],
-    }));
-  }
-
-  /** The bins, and ECE = Σ_b (n_b / n) · |accuracy_b − confidence_b| over non-empty bins. */
-  reliability(): { bins: ReliabilityBin[]; ece: number } {
-    let n = 0;
-    for (const c of this.binCount) n += c;
-    const ece = new CompensatedSum();
-    const bins = Array.from(this.binCount, (count, b): ReliabilityBin => {
-      const bin = {
-        lo: b / RELIABILITY_BINS,
-        hi: (b + 1) / RELIABILITY_BINS,
-        count,
-        confidence: this.binConfidence[b].value / count,
-        accuracy: this.binCorrect[b] / count,
-      };
-      if (count > 0) ece.add((count / n) * Math.abs(bin.accuracy - bin.confidence));
-      return bin;
-    });
-    return { bins, ece: ece.value };
   }
 
   worstRows(): WorstRow[] {

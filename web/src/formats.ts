@@ -5,7 +5,8 @@
 import type { Batch } from '../../src/io/batch.js';
 import { ByteReader } from '../../src/io/bytes.js';
 import { readDelimited } from '../../src/io/csv.js';
-import { InputError } from '../../src/io/errors.js';
+import type { ColumnRequest } from '../../src/io/columns.js';
+import { InputError, UsageError } from '../../src/io/errors.js';
 import { readNpy, readNpyHeader } from '../../src/io/npy.js';
 import { formatOf } from '../../src/io/format.js';
 import type { Format } from '../../src/io/format.js';
@@ -39,9 +40,10 @@ export interface Opened {
  * Opens what was dropped: one CSV/TSV/Arrow/Parquet file, or a scores `.npy` with its labels
  * `.npy` (told apart by their headers, in either order).
  *
- * @throws InputError `NAME: …` when the files do not make one input
+ * @throws InputError `NAME: …` when the files do not make one input; UsageError for a
+ *   weight column asked of .npy files
  */
-export async function openFiles(files: NamedBlob[], labelColumn: string, onRead: OnRead): Promise<Opened> {
+export async function openFiles(files: NamedBlob[], request: ColumnRequest, onRead: OnRead): Promise<Opened> {
   const npy = files.filter((f) => formatOf(f.name) === 'npy');
   if (npy.length > 0) {
     if (npy.length !== 2 || files.length !== 2) {
@@ -50,6 +52,12 @@ export async function openFiles(files: NamedBlob[], labelColumn: string, onRead:
       );
     }
     const [scores, labels] = await pairNpy(npy[0], npy[1]);
+    // The command line's words (src/cli/input.ts).
+    if (request.weightColumn !== undefined) {
+      throw new UsageError(
+        `${scores.name}: a .npy file has no columns: --weight-column needs CSV, TSV, Arrow or Parquet`,
+      );
+    }
     const blocks = readNpy(byteChunks(scores.blob, onRead), byteChunks(labels.blob, onRead), {
       name: scores.name,
       labelsName: labels.name,
@@ -60,7 +68,7 @@ export async function openFiles(files: NamedBlob[], labelColumn: string, onRead:
     throw new InputError(`${files.length} files: drop one file (or a scores .npy with its labels .npy)`);
   const [{ name, blob }] = files;
   const format = formatOf(name);
-  const options = { name, labelColumn };
+  const options = { name, ...request };
   const opened = { name, format, size: blob.size };
   switch (format) {
     case 'csv':

@@ -6,11 +6,16 @@
 import exampleUrl from '../../examples/digits-logits.csv?url';
 import { JobError, ScoringWorker, Superseded } from './client.js';
 import { READABLE } from './formats.js';
+import { commandLine, OptionError, parseControls } from './options.js';
 import type { BaseName, InputChoice, NamedBlob, Report, ScoreOptions } from './protocol.js';
-import { byId } from './render/dom.js';
-import { renderPlots } from './render/plots.js';
+import { byId, figure } from './render/dom.js';
 import { renderSummary } from './render/summary.js';
-import { renderBench, renderClasses, renderWorst } from './render/tables.js';
+import { renderBench, renderWorst } from './render/tables.js';
+import { renderConfusion } from './views/confusion.js';
+import { renderPerClass } from './views/per-class.js';
+import { renderReliability } from './views/reliability.js';
+import { renderRowHistograms } from './views/row-histograms.js';
+import { renderScoreHistograms } from './views/score-histograms.js';
 import './style.css';
 
 const app = byId('app');
@@ -21,27 +26,52 @@ let files: NamedBlob[] = [];
 let scoredName = '';
 /** Completed scorings, on `data-runs`: a wait for the next result cannot see an older one. */
 let runs = 0;
+/** The task of the last results: the benchmark is multiclass's. */
+let scoredTask = '';
 
 type State = 'idle' | 'running' | 'done' | 'error';
 
 function setState(state: State): void {
   app.dataset.state = state;
-  for (const id of ['download', 'bench-run']) byId<HTMLButtonElement>(id).disabled = state !== 'done';
+  byId<HTMLButtonElement>('download').disabled = state !== 'done';
+  byId<HTMLButtonElement>('bench-run').disabled = state !== 'done' || scoredTask !== 'multiclass';
 }
 
+/**
+ * The options of the controls, read as the command line reads its own.
+ * @throws OptionError as the command line refuses a value
+ */
 function options(): ScoreOptions {
   const input = (document.querySelector<HTMLInputElement>('input[name="input"]:checked')?.value ??
     'auto') as InputChoice;
-  return {
+  const text = (id: string) => byId<HTMLInputElement>(id).value;
+  return parseControls({
     input,
     base: byId<HTMLSelectElement>('base').value as BaseName,
-    labelColumn: byId<HTMLInputElement>('label-column').value.trim() || 'label',
-  };
+    labelColumn: text('label-column'),
+    task: byId<HTMLSelectElement>('task').value,
+    positive: text('positive'),
+    threshold: text('threshold'),
+    weightColumn: text('weight-column'),
+    bins: text('bins'),
+    topK: text('top-k'),
+    perClass: byId<HTMLInputElement>('per-class').checked,
+    confusion: byId<HTMLInputElement>('confusion').checked,
+  });
 }
 
 /** Scores the current files with the current options, replacing any job still running. */
 async function run(): Promise<void> {
-  if (files.length === 0) return;
+  if (files.length === 0) {
+    // Nothing to score yet: a value the command line would refuse is refused at once.
+    try {
+      options();
+      showError(undefined);
+    } catch (error) {
+      showError(error);
+    }
+    return;
+  }
   const name = files.map((f) => f.name).join(' + ');
   worker.reset();
   setState('running');
@@ -56,7 +86,8 @@ async function run(): Promise<void> {
   box.dataset.events = '0';
   box.hidden = false;
   try {
-    const report = await worker.score(files, options(), (rows, bytes, totalBytes) => {
+    const chosen = options();
+    const report = await worker.score(files, chosen, (rows, bytes, totalBytes) => {
       bar.value = totalBytes > 0 ? bytes / totalBytes : 0;
       text.textContent = `${rows.toLocaleString('en-US')} rows · ${Math.floor(100 * bar.value)} %`;
       box.dataset.events = String(++events);
@@ -64,7 +95,10 @@ async function run(): Promise<void> {
     bar.value = 1;
     text.textContent = `${Number(report.summary.rows).toLocaleString('en-US')} rows · done`;
     scoredName = String(report.summary.file);
+    scoredTask = report.figures.task;
     show(report);
+    const labels = files.length === 2 ? files.find((f) => f.name !== scoredName)?.name : undefined;
+    byId('command').textContent = commandLine(scoredName, labels, chosen);
     app.dataset.runs = String(++runs);
     setState('done');
   } catch (error) {
@@ -87,8 +121,23 @@ function show(r: Report): void {
   byId('bench').hidden = true;
   // Rendered once visible, so the plots can take the width of their boxes.
   renderSummary(r);
-  renderPlots(r);
-  renderClasses(r);
+  renderRowHistograms(r);
+  renderPerClass(byId<HTMLTableElement>('classes'), r);
+  byId('classes-title').textContent = r.figures.task === 'multilabel' ? 'Per label' : 'Per class';
+  renderReliability(byId('reliability'), r);
+  const ece = byId('ece');
+  ece.textContent = figure(r.figures.ece);
+  ece.dataset.value = String(r.figures.ece);
+  byId('ece-bins').textContent = String(r.figures.bins);
+  renderConfusion(byId('confusion-view'), r);
+  byId('scores-panel').hidden = r.scores === undefined;
+  if (r.scores) {
+    renderScoreHistograms(byId('scores'), r.scores);
+    byId('score-bins').textContent = String(r.scores.edges.length - 1);
+  } else byId('scores').replaceChildren();
+  // Multilabel rows have no one label to list; the benchmark times the multiclass scorer.
+  byId('worst-panel').hidden = r.figures.task === 'multilabel';
+  byId('bench-panel').hidden = r.figures.task !== 'multiclass';
   renderWorst(r);
 }
 
@@ -102,7 +151,7 @@ function showError(error: unknown): void {
   }
   const line = error instanceof JobError ? error.line : undefined;
   box.replaceChildren(
-    line === undefined ? 'Cannot score this file: ' : `Line ${line}: `,
+    error instanceof OptionError ? 'Options: ' : line === undefined ? 'Cannot score this file: ' : `Line ${line}: `,
     Object.assign(document.createElement('code'), {
       textContent: error instanceof Error ? error.message : String(error),
     }),
@@ -172,7 +221,9 @@ function wire(): void {
     useFiles(event.dataTransfer?.files);
   });
   byId('example').addEventListener('click', () => void useExample().catch(showError));
-  for (const control of document.querySelectorAll('input[name="input"], #base, #label-column')) {
+  const controls =
+    'input[name="input"], #base, #label-column, #task, #positive, #threshold, #weight-column, #bins, #top-k, #per-class, #confusion';
+  for (const control of document.querySelectorAll(controls)) {
     control.addEventListener('change', () => void run());
   }
   byId('bench-run').addEventListener('click', () => void runBenchmark());

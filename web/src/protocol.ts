@@ -3,6 +3,8 @@
  * Blobs (a dropped File, the per-row CSV) and plain objects of numbers.
  */
 
+import type { Summary } from '../../src/accumulator.js';
+import type { Task } from '../../src/io/columns.js';
 import type { BaseName } from '../../src/io/report.js';
 
 /** Logarithm base as the command line spells it (`--base e|2|10`). */
@@ -17,10 +19,59 @@ export interface NamedBlob {
   blob: Blob;
 }
 
+/**
+ * The page's options, each the command line's option of the same name (API.md "Every
+ * classifier"); `undefined` where the command line's default applies.
+ */
 export interface ScoreOptions {
   input: InputChoice;
   base: BaseName;
   labelColumn: string;
+  /** `--task`; `undefined`: from the columns. */
+  task?: Task;
+  /** `--positive`. */
+  positive?: string;
+  /** `--threshold`. */
+  threshold?: number;
+  /** `--weight-column`. */
+  weightColumn?: string;
+  /** `--bins`. */
+  bins?: number;
+  /** `--top-k`. */
+  topK?: number;
+  /** `--per-class` and `--confusion`: what the JSON shown holds (the page draws both always). */
+  perClass: boolean;
+  confusion: boolean;
+}
+
+/**
+ * One equal-width calibration bin `[lo, hi)` of `ece` (the last one includes 1), as the
+ * Accumulator keeps it: the weight of its rows (their count without weights; label decisions
+ * for multilabel), their mean confidence and their accuracy (the fraction right, weighted).
+ */
+export interface CalibrationBin {
+  /** The bin's index, 0 … bins − 1. */
+  index: number;
+  lo: number;
+  hi: number;
+  weight: number;
+  confidence: number;
+  accuracy: number;
+}
+
+/**
+ * Binary files: rows of each class counted by the probability of the positive class, on the
+ * calibration bins (on {@link SCORE_BINS_MOST} equal bins when there are more).
+ */
+export interface ScoreHistograms {
+  /** Bin edges: `bins + 1` values from 0 to 1. */
+  edges: number[];
+  /** Row counts per bin of the rows whose label is the negative class, then the positive. */
+  negative: number[];
+  positive: number[];
+  /** The class names (negative, positive) and the decision threshold. */
+  names: [string, string];
+  threshold: number;
 }
 
 /** Counts of one histogram bin `[x0, x1)`. */
@@ -34,29 +85,6 @@ export interface Histogram {
   bins: Bin[];
   /** Rows whose value is not finite (an infinite cross-entropy: zero probability on the label). */
   nonFinite: number;
-}
-
-/** One bin of the reliability diagram: rows whose confidence is in `[lo, hi)` (the last bin includes 1). */
-export interface ReliabilityBin {
-  lo: number;
-  hi: number;
-  count: number;
-  /** Mean confidence (largest predicted probability) of the bin's rows. */
-  confidence: number;
-  /** Fraction of the bin's rows predicted right. */
-  accuracy: number;
-}
-
-export interface ClassRow {
-  /** Class index (0-based) and the name of its score column. */
-  index: number;
-  column: string;
-  rows: number;
-  meanCrossEntropy: number;
-  /** Fraction of this class's rows predicted as it (recall). */
-  accuracy: number;
-  /** Mean predicted probability of the true class. */
-  meanTrueProbability: number;
 }
 
 export interface WorstRow {
@@ -75,13 +103,23 @@ export interface WorstRow {
 export interface Report {
   /** The `xentropy score --json` text, and its object. */
   json: string;
-  summary: Record<string, number | string>;
+  summary: Record<string, unknown>;
   backend: 'wasm' | 'js';
   unit: string;
   crossEntropy: Histogram;
   entropy: Histogram;
-  reliability: { bins: ReliabilityBin[]; ece: number };
-  classes: ClassRow[];
+  /**
+   * The Accumulator's summary with per-class (per-label) figures and, for binary and multiclass
+   * files, the confusion matrix: what `--per-class --confusion --json` prints.
+   */
+  figures: Summary;
+  /** The non-empty calibration bins `ece` is computed on (`figures.bins` in all). */
+  calibration: CalibrationBin[];
+  /** Whether rows carry weights (the bins then hold weights, not counts). */
+  weighted: boolean;
+  /** Binary files only. */
+  scores?: ScoreHistograms;
+  /** Binary and multiclass files: the rows with the largest cross-entropy (none for multilabel). */
   worst: WorstRow[];
 }
 

@@ -1,5 +1,6 @@
 import type { RowResults } from 'xentropy';
 import type { Batch } from '../../src/io/batch.js';
+import type { Task } from '../../src/io/columns.js';
 
 /** Scores kept for the benchmark at most (8 bytes each: 256 MiB); past it the benchmark uses the first rows. */
 const MAX_SCORE_CELLS = 1 << 25;
@@ -17,8 +18,17 @@ export class RowStore {
   /** Row-major scores of the first `scoreRows` rows, float32 if the file holds float32. */
   scores: Float64Array | Float32Array = new Float64Array(0);
   scoreRows = 0;
+  /**
+   * How `--per-row` writes these rows: the task's columns, and the class names that stand for
+   * `label` and `predicted` (none: 0-based positions), as the command line chooses them.
+   */
+  perRow: { task: Task; names?: readonly string[] } = { task: 'multiclass' };
 
-  constructor(readonly classes: number) {}
+  /** @param scored keep the scores too (for the benchmark, which times multiclass scoring) */
+  constructor(
+    readonly classes: number,
+    private readonly scored = true,
+  ) {}
 
   add(batch: Batch, results: RowResults): void {
     const n = batch.rows;
@@ -30,7 +40,7 @@ export class RowStore {
     this.entropy.set(results.entropy, at);
     this.predicted.set(results.predicted, at);
     this.rows += n;
-    this.keepScores(batch);
+    if (this.scored) this.keepScores(batch);
   }
 
   private keepScores(batch: Batch): void {

@@ -1,13 +1,14 @@
 /**
  * The scoring worker: reads, checks and scores files off the page's thread, so a file of a
- * million rows never freezes the page; keeps the last file's rows for the per-row download and
- * the benchmark.
+ * million rows never freezes the page; large batches are scored on every core by a library pool
+ * (pool-rows.ts); keeps the last file's rows for the per-row download and the benchmark.
  */
 /// <reference lib="webworker" />
 import { load } from 'xentropy';
 import { InputError } from '../../src/io/errors.js';
 import { benchmark } from './bench.js';
 import { perRowCsv } from './per-row-csv.js';
+import { poolRows } from './pool-rows.js';
 import type { Request, Response } from './protocol.js';
 import { scoreFiles } from './score-file.js';
 import type { Scored } from './score-file.js';
@@ -15,6 +16,8 @@ import type { Scored } from './score-file.js';
 declare const self: DedicatedWorkerGlobalScope;
 
 let scored: Scored | undefined;
+/** The threads that score large batches, started at the first one (they live as long as the page). */
+let rows: ReturnType<typeof poolRows> | undefined;
 /** The name of the file being scored, to find the line number in its error messages. */
 let current = '';
 
@@ -38,8 +41,12 @@ self.onmessage = async (event: MessageEvent<Request>) => {
       case 'score': {
         scored = undefined;
         current = request.files[0]?.name ?? '';
-        scored = await scoreFiles(request.files, request.options, (rows, bytes, totalBytes) =>
-          post({ type: 'progress', id, rows, bytes, totalBytes }),
+        rows ??= poolRows(await load());
+        scored = await scoreFiles(
+          request.files,
+          request.options,
+          (rows, bytes, totalBytes) => post({ type: 'progress', id, rows, bytes, totalBytes }),
+          rows.add,
         );
         post({ type: 'report', id, report: scored.report });
         break;

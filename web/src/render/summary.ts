@@ -12,7 +12,18 @@ const LABELS: Record<string, { label: string; unit?: boolean; format?: (x: numbe
   perplexity: { label: 'perplexity' },
   max_cross_entropy_row: { label: 'worst row', format: String },
   max_cross_entropy: { label: 'largest cross-entropy', unit: true },
+  labels: { label: 'labels' },
+  weight_sum: { label: 'weight sum' },
+  exact_match: { label: 'exact match', format: percent },
+  top_k_accuracy: { label: 'top-k accuracy', format: percent },
+  top_k: { label: 'k of top-k' },
+  brier: { label: 'Brier score' },
+  ece: { label: 'expected calibration error' },
+  bins: { label: 'calibration bins' },
 };
+
+/** JSON strings that stand for numbers (API.md: non-finite figures). */
+const NON_FINITE = new Set(['Infinity', '-Infinity', 'NaN']);
 
 /** Text fields of the JSON, shown in the line above the cards rather than as cards. */
 const META = new Set(['base', 'unit', 'input', 'file']);
@@ -23,9 +34,19 @@ const META = new Set(['base', 'unit', 'input', 'file']);
  */
 export function renderSummary(report: Report): void {
   const cards = Object.entries(report.summary)
-    .filter(([key]) => !META.has(key))
+    // per_class, per_label and confusion (objects) have views of their own.
+    .filter(([key, value]) => !META.has(key) && (typeof value === 'number' || typeof value === 'string'))
     .map(([key, value]) => {
       const known = LABELS[key];
+      if (typeof value === 'string' && !NON_FINITE.has(value)) {
+        // Text: the task, the positive class's name.
+        return h(
+          'div',
+          { class: 'card' },
+          h('dt', {}, key.replaceAll('_', ' ')),
+          h('dd', { 'data-key': key, 'data-value': value, 'data-text': '' }, value),
+        );
+      }
       const x = typeof value === 'number' ? value : Number(value);
       const text = known?.format ? known.format(x) : figure(x);
       return h(

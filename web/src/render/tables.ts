@@ -1,36 +1,19 @@
 import type { BenchReport, Report } from '../protocol.js';
-import { byId, fillTable, h, percent, valueCell } from './dom.js';
-
-/** Rows, mean cross-entropy, accuracy and mean probability of the true class, per class. */
-export function renderClasses(report: Report): void {
-  const rows = report.classes.map((c) =>
-    h(
-      'tr',
-      { 'data-class': c.index },
-      h('th', { scope: 'row' }, String(c.index), h('small', {}, ` ${c.column}`)),
-      valueCell(c.rows),
-      valueCell(c.meanCrossEntropy),
-      valueCell(c.accuracy, percent(c.accuracy)),
-      valueCell(c.meanTrueProbability),
-    ),
-  );
-  fillTable(
-    byId<HTMLTableElement>('classes'),
-    ['class', 'rows', `mean cross-entropy (${report.unit})`, 'accuracy', 'mean p(true class)'],
-    rows,
-  );
-}
+import { byId, fillTable, h, valueCell } from './dom.js';
 
 /** The rows with the largest cross-entropy: where the model was most confidently wrong. */
 export function renderWorst(report: Report): void {
+  // Labels and predictions by the classes' names (binary: negative, positive).
+  const names = report.figures.per_class?.map((c) => c.class ?? '') ?? [];
+  const name = (c: number) => names[c] ?? String(c);
   const rows = report.worst.map((w) =>
     h(
       'tr',
       { 'data-row': w.row },
       valueCell(w.row, String(w.row)),
       w.line === undefined ? h('td', {}, '–') : valueCell(w.line, String(w.line)),
-      valueCell(w.label),
-      h('td', { 'data-value': w.predicted, class: w.predicted === w.label ? undefined : 'wrong' }, String(w.predicted)),
+      valueCell(w.label, name(w.label)),
+      h('td', { 'data-value': w.predicted, class: w.predicted === w.label ? undefined : 'wrong' }, name(w.predicted)),
       valueCell(w.trueProbability),
       valueCell(w.crossEntropy),
       valueCell(w.entropy),

@@ -274,6 +274,7 @@ const means = (keep) => results.filter((r) => !r.skipped && keep(r)).map((r) => 
 const spread = (xs, ref) => Math.max(0, ...xs.map((x) => Math.abs(x - ref) / Math.abs(ref)));
 const meansSpread = () =>
   spread(
+    // The same 10-logit rows in every format (the binary CSV is other data).
     means((r) => !r.duckdb && !r.baseline && !r.python && !r.binary),
     Number(csvX.summary.mean_cross_entropy),
   );

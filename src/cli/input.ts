@@ -15,6 +15,8 @@ import { BufferPool } from '../io/recycle.js';
 import { formatOf } from '../io/format.js';
 import type { Format } from '../io/format.js';
 import type { Layout, Task } from '../io/columns.js';
+import type { RowGroupPiece } from '../io/parquet.js';
+import { LOAD_ZSTD } from './task.js';
 
 /** What the command line gives to open an input. */
 export interface OpenOptions {
@@ -60,10 +62,20 @@ export interface BlockSource extends SourceBase {
   layout: Layout;
   /** Class names as the first block gives them (binary: negative as far as known, positive). */
   names?: readonly string[];
-  blocks: AsyncIterable<TableBlock>;
+  /** Row blocks, or (Parquet) row groups to be decoded where they are scored. */
+  blocks: AsyncIterable<TableBlock | RowGroupPiece>;
 }
 
 export type Source = CsvSource | BlockSource;
+
+/**
+ * XENTROPY_PARQUET_PIECES=1 hands Parquet row groups to the scoring threads to be decoded there
+ * (`readParquet`'s `pieces`). Off by default: on the 2-core bench machine, with its cores shared
+ * by other jobs, it cost more CPU (+0.3–0.5 s) and memory (+60–80 MB) than decoding here while
+ * the threads score, and was slower in every paired run (docs/performance.md); to be measured
+ * again on an idle machine.
+ */
+const PARQUET_PIECES = process.env.XENTROPY_PARQUET_PIECES === '1';
 
 /** Read size: large enough that per-chunk costs vanish, small enough to stream any file. */
 const READ_BYTES = 1 << 20;
@@ -84,7 +96,10 @@ const HEADROOM = 1 << 16;
  *   InputError on a bad header
  */
 export async function openSource(path: string, name: string, options: OpenOptions): Promise<Source> {
-  const pool = new BufferPool();
+  // A Parquet piece is a whole row group (~10 MB as DuckDB writes them, up to 24 MB): kept
+  // buffers would only hold memory, the few in use at once come back as fast as they are taken.
+  const parquet = (options.format ?? (path === '-' ? 'csv' : formatOf(path))) === 'parquet';
+  const pool = new BufferPool(parquet && PARQUET_PIECES ? 2 : undefined);
   const source = await openWith(path, name, options, pool);
   source.recycle = (buffers) => pool.give(buffers);
   return source;
@@ -127,7 +142,16 @@ async function openWith(path: string, name: string, options: OpenOptions, pool: 
     const handle = file;
     let read = 0;
     const { readParquet } = await import('../io/parquet.js');
-    const blocks = readParquet(randomAccess(handle, size), { ...columnRequest(options), name, pool });
+    // With PARQUET_PIECES, row groups go undecoded to the scoring threads, which decompress and
+    // decode them (worker threads copy the environment when they start: this tells them to load
+    // the zstd decoder); else they are decoded here, page by page, and the threads score blocks.
+    if (PARQUET_PIECES) process.env[LOAD_ZSTD] = '1';
+    const blocks = readParquet(randomAccess(handle, size), {
+      ...columnRequest(options),
+      name,
+      pool,
+      pieces: PARQUET_PIECES,
+    });
     return peekBlocks(
       { name, format, size, position: () => read },
       blocks,
@@ -475,10 +499,10 @@ async function* cutPieces(
 }
 
 /** Starts a block stream so its columns are known (and header errors surface) before scoring. */
-async function peekBlocks(
+async function peekBlocks<B extends TableBlock | RowGroupPiece>(
   base: Omit<SourceBase, 'format' | 'recycle' | 'close'> & { format: Format },
-  blocks: AsyncGenerator<TableBlock>,
-  onBlock: (b: TableBlock) => void,
+  blocks: AsyncGenerator<B>,
+  onBlock: (b: B) => void,
   close?: () => Promise<void>,
 ): Promise<BlockSource> {
   const first = await blocks.next().catch(async (error: unknown) => {
@@ -486,9 +510,9 @@ async function peekBlocks(
     throw error;
   });
   // Readers throw on an input without rows, so there is a first block.
-  const head = first.value as TableBlock;
+  const head = first.value as B;
   onBlock(head);
-  const all = async function* (): AsyncGenerator<TableBlock> {
+  const all = async function* (): AsyncGenerator<B> {
     try {
       yield head;
       for await (const block of blocks) {
@@ -559,7 +583,8 @@ function counting(stream: AsyncIterable<Uint8Array>): { chunks: AsyncIterable<Ui
   };
 }
 
-function byteSize(block: TableBlock): number {
+function byteSize(block: TableBlock | RowGroupPiece): number {
+  if ('kind' in block) return block.bytes.reduce((n, b) => n + b.length, 0);
   return block.labels.byteLength + block.scores.byteLength;
 }
 

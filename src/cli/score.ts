@@ -275,7 +275,11 @@ async function scoreAll(
     // the reader fills them again. Awaited in order by take(); until then a rejection must
     // not count as unhandled.
     outcome.then(
-      (o) => source.recycle(o.recycled),
+      (o) => {
+        source.recycle(o.recycled);
+        // Not held until the outcome is taken: the pool may have had no room for them.
+        o.recycled = undefined;
+      },
       () => undefined,
     );
     inFlight.push({ outcome, firstRow, bytes });
@@ -295,6 +299,11 @@ async function scoreAll(
       }
     } else {
       for await (const block of source.blocks) {
+        if ('kind' in block) {
+          const bytes = block.bytes.reduce((n, b) => n + b.length, 0);
+          await submit({ kind: 'parquet', piece: block, settings }, bytes, block.firstRow);
+          continue;
+        }
         const { labels, scores, columns, names, firstNull } = block;
         await submit(
           { kind: 'batch', labels, scores, columns, names, firstNull, settings },

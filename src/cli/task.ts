@@ -8,7 +8,11 @@ import { Accumulator } from '../accumulator.js';
 import type { AccumulatorOptions, AccumulatorState, InputKind, Scorer } from '../accumulator.js';
 import { findFault } from '../io/check.js';
 import { splitRows } from '../io/columns.js';
-import type { Layout } from '../io/columns.js';
+import type { BufferSource, LabelResolver, Layout } from '../io/columns.js';
+import { isMainThread } from 'node:worker_threads';
+import { prepare } from '../io/codecs.js';
+import { RowError, decodeRowGroup } from '../io/parquet.js';
+import type { RowGroupPiece } from '../io/parquet.js';
 import type { CsvPlan, RowSink } from '../io/csv-bytes.js';
 import { parsePiece, recordText } from '../io/csv.js';
 import { LABEL, quote } from '../io/csv-bytes.js';
@@ -37,7 +41,9 @@ export type Task =
       /** The batch's first null (its values are NaN there): reported unless an earlier row is bad. */
       firstNull?: { row: number; column: string };
       settings: Settings;
-    };
+    }
+  /** A Parquet row group's column chunks, decompressed and decoded where the task runs. */
+  | { kind: 'parquet'; piece: RowGroupPiece; settings: Settings };
 
 /** A bad row of a piece: its 0-based row in the piece, its line in the piece (text formats). */
 export interface Fault {
@@ -71,7 +77,8 @@ export interface Outcome {
  * buffers for it alone; a Node Buffer may share its memory with others and is left out).
  */
 export function taskBuffers(task: Task): ArrayBuffer[] {
-  const arrays = task.kind === 'csv' ? [task.bytes] : [task.labels, task.scores];
+  const arrays =
+    task.kind === 'csv' ? [task.bytes] : task.kind === 'parquet' ? task.piece.bytes : [task.labels, task.scores];
   return [
     ...new Set(
       arrays
@@ -80,6 +87,14 @@ export function taskBuffers(task: Task): ArrayBuffer[] {
     ),
   ];
 }
+
+/** Set (by src/cli/input.ts) before the threads start when they will decode Parquet row groups. */
+export const LOAD_ZSTD = 'XENTROPY_LOAD_ZSTD';
+
+// Such a worker thread starts loading the zstd decoder (wasm, ~75 ms of CPU) at once, while the
+// library loads: its tasks then come back to back with no turn of the event loop between them
+// for a load to end (until it has, zstd pages go through a pure JavaScript decoder, ~6× slower).
+if (!isMainThread && process.env[LOAD_ZSTD] === '1') prepare('ZSTD').catch(() => undefined);
 
 /** The last piece's parsed rows, filled again by the next piece on this thread. */
 let spareSink: RowSink | undefined;
@@ -90,6 +105,7 @@ let spareSink: RowSink | undefined;
  * @param x the library (`load()`'s result in this thread)
  */
 export function runTask(x: Scorer, task: Task): Outcome {
+  if (task.kind === 'parquet') return runRowGroup(x, task.piece, task.settings);
   const { settings } = task;
   let labels: Float64Array;
   let values: Float64Array | Float32Array;
@@ -149,6 +165,101 @@ export function runTask(x: Scorer, task: Task): Outcome {
     block.set(results.crossEntropy, rows);
     block.set(results.entropy, 2 * rows);
     block.set(results.predicted, 3 * rows);
+    outcome.perRow = block;
+  }
+  return outcome;
+}
+
+/** A row group's blocks' arrays, used again block after block (each is scored before the next is decoded). */
+class BlockBuffers implements BufferSource {
+  private readonly buffers: ArrayBuffer[] = [];
+  private next = 0;
+
+  take(bytes: number): ArrayBuffer {
+    let b = this.buffers[this.next];
+    if (b === undefined || b.byteLength < bytes) {
+      b = new ArrayBuffer(bytes);
+      this.buffers[this.next] = b;
+    }
+    this.next++;
+    return b;
+  }
+
+  /** The block is done with: its buffers may be taken again. */
+  reset(): void {
+    this.next = 0;
+  }
+}
+
+const blockBuffers = new BlockBuffers();
+
+/**
+ * Decodes a Parquet row group block by block, checking and scoring each as a batch task would
+ * (one accumulator per block, merged in order); stops at the first bad row.
+ */
+function runRowGroup(x: Scorer, piece: RowGroupPiece, settings: Settings): Outcome {
+  const acc = new Accumulator(x, { ...settings.accumulator, validate: false });
+  const seen: { labels?: LabelResolver } = {};
+  const results: Array<{
+    labels: Float64Array;
+    crossEntropy: ArrayLike<number>;
+    entropy: ArrayLike<number>;
+    predicted: ArrayLike<number>;
+  }> = [];
+  let rows = 0;
+  const negative = (): Outcome['negative'] => {
+    const resolver = seen.labels;
+    if (settings.layout.task !== 'binary' || resolver?.negative === undefined) return undefined;
+    return { name: resolver.negative, row: resolver.negativeRow - piece.firstRow };
+  };
+  const failed = (fault: Fault): Outcome => ({ rows: 0, breaks: 0, state: acc.toJSON(), fault, negative: negative() });
+  try {
+    for (const block of decodeRowGroup(piece, blockBuffers, seen)) {
+      const offset = block.firstRow - piece.firstRow;
+      const { labels, scores: values, firstNull } = block;
+      const n = labels.length;
+      const found = findFault(
+        { firstRow: 0, rows: n, labels, scores: values, columns: block.columns, firstNull },
+        settings.input,
+        settings.layout,
+      );
+      if (found) return failed({ row: offset + found.index, message: found.message });
+      const one = new Accumulator(x, {
+        ...settings.accumulator,
+        names: block.names ?? settings.accumulator.names,
+        validate: false,
+      });
+      const { scores, targets, weights } = splitRows(values, n, settings.layout);
+      const r = one.add(labels, scores, 0, { targets, weights });
+      acc.merge(one, offset);
+      if (settings.perRow) {
+        results.push({
+          labels: labels.slice(),
+          crossEntropy: r.crossEntropy.slice(),
+          entropy: r.entropy.slice(),
+          predicted: r.predicted.slice(),
+        });
+      }
+      rows += n;
+      blockBuffers.reset();
+    }
+  } catch (error) {
+    blockBuffers.reset();
+    if (error instanceof RowError) return failed({ row: error.row - piece.firstRow, message: error.detail });
+    throw error;
+  }
+  const outcome: Outcome = { rows, breaks: 0, state: acc.toJSON(), negative: negative() };
+  if (settings.perRow) {
+    const block = new Float64Array(4 * rows);
+    let at = 0;
+    for (const r of results) {
+      const m = r.labels.length;
+      block.set(r.labels, at);
+      block.set(r.crossEntropy, rows + at);
+      block.set(r.entropy, 2 * rows + at);
+      block.set(r.predicted, 3 * rows + at);
+      at += m;
+    }
     outcome.perRow = block;
   }
   return outcome;

@@ -4,7 +4,7 @@
  * through `hyparquet-compressors`. Every one checks its output length: a corrupt input is an error,
  * never a short or over-long buffer.
  */
-import { decompressBrotli, decompressLz4, decompressLz4Raw, gunzip } from 'hyparquet-compressors';
+import { decompressBrotli, decompressLz4, decompressLz4Raw, decompressZstd, gunzip } from 'hyparquet-compressors';
 import { ZSTDDecoder } from 'zstddec';
 
 /** zstd's own decoder compiled to wasm (`zstddec`): 6× the speed of the pure-JS `fzstd` here. */
@@ -23,8 +23,11 @@ export async function prepare(codec: Codec): Promise<void> {
 }
 
 function zstd(input: Uint8Array, length: number): Uint8Array {
-  if (!zstdDecoder) throw new Error('the zstd decoder is not loaded (call prepare first)');
-  return zstdDecoder.decode(input, length);
+  if (zstdDecoder) return zstdDecoder.decode(input, length);
+  // A thread that must decode before the wasm module has loaded (a worker's first row group):
+  // hyparquet-compressors' pure JavaScript decoder (fzstd) meanwhile, the same bytes out.
+  prepare('ZSTD').catch(() => undefined);
+  return decompressZstd(input);
 }
 
 /** A corrupt compressed buffer; readers turn it into an InputError naming the file. */

@@ -4,7 +4,7 @@
  *
  * Each case takes a valid file — an Arrow IPC file or stream written by apache-arrow (float64,
  * float32, float16 or dictionary-encoded scores, integer labels, sometimes nulls), one of the
- * DuckDB-written Parquet fixtures (every codec, pages v1 and v2), or a `.npy` pair — and corrupts
+ * DuckDB-written Parquet fixtures (every codec, pages v1 and v2, text labels), or a `.npy` pair — and corrupts
  * it: flipped bits, bytes set to extreme values, 32-bit fields set to 0, -1 or 2^31 - 1 (lengths
  * and offsets), cuts and repeated pieces, mostly in the framing (headers, footers). It runs the
  * command on it and holds the outcome to API.md's contract for bad input. A case fails when
@@ -38,9 +38,13 @@ export const cases = 2000;
 
 const TIME_BOUND_MS = 20_000;
 const PARQUET_DIR = new URL('../fixtures/parquet/', import.meta.url);
-const PARQUET = readdirSync(PARQUET_DIR)
-  .filter((f) => f.endsWith('.parquet'))
-  .sort();
+// With the text-label fixtures (labels/: dictionary, PLAIN and DELTA_LENGTH_BYTE_ARRAY strings).
+const PARQUET = [
+  ...readdirSync(PARQUET_DIR).filter((f) => f.endsWith('.parquet')),
+  ...readdirSync(new URL('labels/', PARQUET_DIR))
+    .filter((f) => f.endsWith('.parquet'))
+    .map((f) => `labels/${f}`),
+].sort();
 
 const int = (r, lo, hi) => lo + Math.floor(r() * (hi - lo + 1));
 const pick = (r, list) => list[Math.floor(r() * list.length)];

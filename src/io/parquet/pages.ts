@@ -52,6 +52,7 @@ export const INT32 = 1;
 export const INT64 = 2;
 export const FLOAT = 4;
 export const DOUBLE = 5;
+export const BYTE_ARRAY = 6;
 export const FIXED_LEN_BYTE_ARRAY = 7;
 
 /** Bytes per value in PLAIN, for the types read. */
@@ -223,7 +224,25 @@ function unpack(
   }
 }
 
-/** Dictionary indices (a bit-width byte, then the hybrid) gathered into the dictionary's values. */
+/** `count` dictionary indices (a bit-width byte, then the hybrid), each checked against the dictionary's `size`. */
+export function dictionaryIndices(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  size: number,
+  scratch: Scratch,
+): Uint32Array {
+  if (at >= bytes.length && count > 0) throw new PageError('the dictionary indices are missing');
+  const bitWidth = bytes[at];
+  const indices = new Uint32Array(scratch.take('indices', 4 * count), 0, count);
+  hybrid(bytes, at + 1, bytes.length, bitWidth, count, indices);
+  for (let i = 0; i < count; i++) {
+    if (indices[i] >= size) throw new PageError(`dictionary index ${indices[i]}, outside its ${size} entries`);
+  }
+  return indices;
+}
+
+/** Dictionary indices gathered into the dictionary's values. */
 export function dictionaryValues(
   bytes: Uint8Array,
   at: number,
@@ -231,18 +250,10 @@ export function dictionaryValues(
   dictionary: Values,
   scratch: Scratch,
 ): Values {
-  if (at >= bytes.length && count > 0) throw new PageError('the dictionary indices are missing');
-  const bitWidth = bytes[at];
-  const indices = new Uint32Array(scratch.take('indices', 4 * count), 0, count);
-  hybrid(bytes, at + 1, bytes.length, bitWidth, count, indices);
+  const indices = dictionaryIndices(bytes, at, count, dictionary.length, scratch);
   const Kind = dictionary.constructor as new (buffer: ArrayBuffer, offset: number, n: number) => Values;
   const out = new Kind(scratch.take('gather', dictionary.BYTES_PER_ELEMENT * count), 0, count);
-  const size = dictionary.length;
-  for (let i = 0; i < count; i++) {
-    const index = indices[i];
-    if (index >= size) throw new PageError(`dictionary index ${index}, outside its ${size} entries`);
-    out[i] = dictionary[index];
-  }
+  for (let i = 0; i < count; i++) out[i] = dictionary[indices[i]];
   return out;
 }
 
@@ -251,6 +262,17 @@ export function dictionaryValues(
  * for INT32/INT64: blocks of miniblocks of bit-packed deltas from a first value. Exact below 2^53.
  */
 export function deltaBinaryPacked(bytes: Uint8Array, at: number, count: number, leaf: Leaf): Values {
+  return deltaIntegers(bytes, at, count, leaf.physical === INT32, leaf.unsigned).values;
+}
+
+/** DELTA_BINARY_PACKED integers (32-bit ones wrapped as INT32 columns are), and where they end. */
+function deltaIntegers(
+  bytes: Uint8Array,
+  at: number,
+  count: number,
+  int32: boolean,
+  unsigned: boolean,
+): { values: Float64Array; end: number } {
   let p = at;
   const uvarint = () => {
     let v = 0;
@@ -295,9 +317,111 @@ export function deltaBinaryPacked(bytes: Uint8Array, at: number, count: number, 
       }
     }
   }
-  if (leaf.physical === INT32) {
+  if (int32) {
     // 32-bit arithmetic wraps: the deltas of INT32 columns are taken mod 2^32.
-    for (let i = 0; i < count; i++) out[i] = leaf.unsigned ? out[i] >>> 0 : out[i] | 0;
+    for (let i = 0; i < count; i++) out[i] = unsigned ? out[i] >>> 0 : out[i] | 0;
   }
-  return out;
+  return { values: out, end: p };
+}
+
+/**
+ * Text (BYTE_ARRAY) values, each `(start, length)` in a byte buffer; read as strings only where
+ * needed (a label is resolved to its class once per distinct dictionary entry).
+ */
+export interface Texts {
+  bytes: Uint8Array;
+  starts: Int32Array;
+  lengths: Int32Array;
+}
+
+/** PLAIN BYTE_ARRAY: each value a 4-byte little-endian length, then its bytes. */
+export function plainTexts(bytes: Uint8Array, at: number, count: number): Texts {
+  const starts = new Int32Array(count);
+  const lengths = new Int32Array(count);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let p = at;
+  for (let i = 0; i < count; i++) {
+    if (p + 4 > bytes.length) throw new PageError(`text value ${i} of ${count} runs past the page`);
+    const n = view.getUint32(p, true);
+    p += 4;
+    if (n > bytes.length - p) throw new PageError(`text value ${i} of ${count} runs past the page`);
+    starts[i] = p;
+    lengths[i] = n;
+    p += n;
+  }
+  return { bytes, starts, lengths };
+}
+
+/** DELTA_LENGTH_BYTE_ARRAY: the lengths, DELTA_BINARY_PACKED, then every value's bytes one after another. */
+export function deltaLengthTexts(bytes: Uint8Array, at: number, count: number): Texts {
+  const { values: lengths, end } = deltaIntegers(bytes, at, count, true, false);
+  const starts = new Int32Array(count);
+  let p = end;
+  for (let i = 0; i < count; i++) {
+    if (lengths[i] < 0 || lengths[i] > bytes.length - p)
+      throw new PageError(`text value ${i} of ${count} runs past the page`);
+    starts[i] = p;
+    p += lengths[i];
+  }
+  return { bytes, starts, lengths: Int32Array.from(lengths) };
+}
+
+/**
+ * DELTA_BYTE_ARRAY: prefix lengths (DELTA_BINARY_PACKED), then the suffixes as
+ * DELTA_LENGTH_BYTE_ARRAY; value i is the first `prefix[i]` bytes of value i-1, then its suffix.
+ */
+export function deltaTexts(bytes: Uint8Array, at: number, count: number): Texts {
+  const { values: prefixes, end } = deltaIntegers(bytes, at, count, true, false);
+  const suffixes = deltaLengthTexts(bytes, end, count);
+  const lengths = new Int32Array(count);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const prefix = prefixes[i];
+    if (prefix < 0 || prefix > (i === 0 ? 0 : lengths[i - 1]))
+      throw new PageError(`text value ${i} of ${count} has a prefix longer than the value before it`);
+    lengths[i] = prefix + suffixes.lengths[i];
+    size += lengths[i];
+  }
+  if (size > MAX_TEXT_BYTES) throw new PageError(`text values of ${size} bytes in one page`);
+  // Rebuilt one after another in a buffer of their own.
+  const out = new Uint8Array(size);
+  const starts = new Int32Array(count);
+  for (let i = 0, p = 0; i < count; p += lengths[i], i++) {
+    if (i > 0) out.copyWithin(p, starts[i - 1], starts[i - 1] + prefixes[i]);
+    const from = suffixes.starts[i];
+    out.set(suffixes.bytes.subarray(from, from + suffixes.lengths[i]), p + prefixes[i]);
+    starts[i] = p;
+  }
+  return { bytes: out, starts, lengths };
+}
+
+/** A page's rebuilt DELTA_BYTE_ARRAY values at most (shared prefixes can claim far more than the page holds). */
+const MAX_TEXT_BYTES = 64 << 20;
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Value `i` of `texts` as a string. @throws PageError if it is not UTF-8 */
+export function textAt(texts: Texts, i: number): string {
+  const { bytes } = texts;
+  const start = texts.starts[i];
+  const n = texts.lengths[i];
+  // Short ASCII labels (the usual kind) without the decoder's call cost.
+  if (n <= 32) {
+    let s = '';
+    for (let j = start; j < start + n; j++) {
+      const b = bytes[j];
+      if (b >= 0x80) return utf8(bytes.subarray(start, start + n));
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return utf8(bytes.subarray(start, start + n));
+}
+
+function utf8(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new PageError('a text value that is not UTF-8');
+  }
 }

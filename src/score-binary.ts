@@ -9,7 +9,7 @@ import { PREDICTIONS, SAMPLE_WEIGHTS, TARGETS, WEIGHTS } from './backend/backend
 import type { Backend } from './backend/backend.js';
 import { jsBackend } from './backend/js.js';
 import { DEFAULT_PARAMS } from './js/params.js';
-import { exclusive } from './run.js';
+import { enter, leave } from './run.js';
 import { flatSource } from './shapes.js';
 
 /** The backend behind each library object createApi built (weakly held: objects may be collected). */
@@ -99,8 +99,6 @@ function run(
   return { crossEntropy, entropy, probability, predicted, flagged: flagged !== 0 };
 }
 
-const runAlone = exclusive('scoreBinary', run);
-
 /**
  * Scores `scores.length` binary decisions (labels 0/1; logits or probabilities of the positive
  * class) on the backend of the library object `x`, in one fused pass per chunk. Nothing is
@@ -114,5 +112,10 @@ export function scoreBinary(
   base: number,
 ): BinaryScores {
   if (labels.length < scores.length) throw new TypeError(`${labels.length} labels for ${scores.length} scores`);
-  return runAlone(backendOf(x), labels, scores, logits, base);
+  enter('scoreBinary');
+  try {
+    return run(backendOf(x), labels, scores, logits, base);
+  } finally {
+    leave();
+  }
 }

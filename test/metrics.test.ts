@@ -443,6 +443,20 @@ describe('tasks and options', () => {
     expect(forced.status).toBe(1);
   });
 
+  it('--threshold 1 predicts positive only at p = 1; 0 and above 1 are usage errors', () => {
+    const edge = file('edge.csv', 'label,p\n1,1\n1,0.999\n0,0.2\n');
+    const s = JSON.parse(run(['score', edge, '--threshold', '1', '--json']).stdout);
+    // Right: row 0 (p = 1 ≥ 1, label 1) and row 2 (0.2 < 1, label 0); row 1 is predicted 0.
+    expect(s.accuracy).toBe(2 / 3);
+    for (const t of ['0', '1.5']) {
+      const r = run(['score', edge, '--threshold', t]);
+      expect(r.stderr).toBe(
+        `xentropy: option '--threshold <t>' argument '${t}' is invalid. expected a number in (0, 1]\n`,
+      );
+      expect(r.status).toBe(2);
+    }
+  });
+
   it('--top-k outside 1 ≤ K < k or on a binary task is a usage error', () => {
     for (const args of [
       ['pos.csv', '--top-k', '2'],

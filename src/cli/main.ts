@@ -55,7 +55,7 @@ function positiveInteger(text: string): number {
 
 function fraction(text: string): number {
   const n = Number(text);
-  if (!(text.trim() !== '' && n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  if (!(text.trim() !== '' && n > 0 && n <= 1)) throw new InvalidArgumentError('expected a number in (0, 1]');
   return n;
 }
 

@@ -257,9 +257,9 @@ describe('the page’s options', () => {
     [{ bins: '0' }, "option '--bins <n>' argument '0' is invalid. expected a positive integer"],
     [{ bins: '2.5' }, "option '--bins <n>' argument '2.5' is invalid. expected a positive integer"],
     [{ topK: '-1' }, "option '--top-k <k>' argument '-1' is invalid. expected a positive integer"],
-    [{ threshold: '1' }, "option '--threshold <t>' argument '1' is invalid. expected a number between 0 and 1"],
-    [{ threshold: '0' }, "option '--threshold <t>' argument '0' is invalid. expected a number between 0 and 1"],
-    [{ threshold: 'half' }, "option '--threshold <t>' argument 'half' is invalid. expected a number between 0 and 1"],
+    [{ threshold: '1.5' }, "option '--threshold <t>' argument '1.5' is invalid. expected a number in (0, 1]"],
+    [{ threshold: '0' }, "option '--threshold <t>' argument '0' is invalid. expected a number in (0, 1]"],
+    [{ threshold: 'half' }, "option '--threshold <t>' argument 'half' is invalid. expected a number in (0, 1]"],
     [
       { task: 'regression' },
       "option '--task <task>' argument 'regression' is invalid. Allowed choices are binary, multiclass, multilabel.",

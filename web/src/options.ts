@@ -39,11 +39,11 @@ function positiveInteger(flag: string, text: string): number | undefined {
   return n;
 }
 
-/** `--threshold <t>`: the command line's fraction, strictly between 0 and 1. */
+/** `--threshold <t>`: the command line's fraction, in (0, 1]. */
 function fraction(flag: string, text: string): number | undefined {
   if (text.trim() === '') return undefined;
   const n = Number(text);
-  if (!(n > 0 && n < 1)) throw invalid(flag, text, 'expected a number between 0 and 1');
+  if (!(n > 0 && n <= 1)) throw invalid(flag, text, 'expected a number in (0, 1]');
   return n;
 }
 

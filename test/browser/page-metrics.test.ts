@@ -557,7 +557,7 @@ describe('options and files the command line refuses', () => {
   it.each([
     ['--bins 0', 'test/fixtures/metrics/binary-p.csv', ['--bins', '0'], 2],
     ['--bins 1.5', 'test/fixtures/metrics/binary-p.csv', ['--bins', '1.5'], 2],
-    ['--threshold 1', 'test/fixtures/metrics/binary-p.csv', ['--threshold', '1'], 2],
+    ['--threshold 1.5', 'test/fixtures/metrics/binary-p.csv', ['--threshold', '1.5'], 2],
     ['--top-k 2', 'test/fixtures/metrics/binary-p.csv', ['--top-k', '2'], 2],
     ['--top-k 7 of 7 classes', 'test/fixtures/metrics/named-logits-plain.csv', ['--top-k', '7'], 2],
     ['a missing weight column', 'test/fixtures/metrics/binary-p.csv', ['--weight-column', 'nope'], 1],
